@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { openDb, type Db } from '../../db/client.ts';
+import { loadConfig, type Config } from '../config.ts';
+
+export interface DbOptions {
+  db?: string;
+}
+
+/** Adds the `--db` option every command takes. */
+export function withDbOption(cmd: Command): Command {
+  return cmd.option('--db <path>', 'database file (default: $FRAMESCOPE_DB or ./data/framescope.db)');
+}
+
+/** Config and an open, migrated database for a command. */
+export function openForCommand(opts: DbOptions): { config: Config; db: Db } {
+  const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
+  return { config, db: openDb(config.dbPath) };
+}
+
+/** Prints exactly one JSON object on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A failure the CLI reports as one line on stderr with a non-zero exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { main as start } from '../start.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the web UI and API (same as npm start)')
+    .option('--db <path>', 'database file (default: $FRAMESCOPE_DB or ./data/framescope.db)')
+    .option('--port <port>', 'port (default: $PORT or 3000)')
+    .option('--host <host>', 'address to bind (default: $HOST or 127.0.0.1); beyond loopback, login is required')
+    .action(async (opts: { db?: string; port?: string; host?: string }) => {
+      const args: string[] = [];
+      if (opts.db) args.push('--db', opts.db);
+      if (opts.port) args.push('--port', opts.port);
+      if (opts.host) args.push('--host', opts.host);
+      await start(args);
+    });
+}

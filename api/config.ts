@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  FRAMESCOPE_DB: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  FRAMESCOPE_MODEL: z.string().min(1).optional(),
+});
+
+/** Everything the app reads from its environment, parsed once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  openai: { apiKey: string | undefined; baseURL: string | undefined; model: string | undefined };
+  /** `openai` when either OPENAI_API_KEY or OPENAI_BASE_URL is set, else the embedded local provider. */
+  defaultProvider: 'openai' | 'local';
+  /** True when HOST is a loopback address: then no login is needed. */
+  loopbackOnly: boolean;
+}
+
+export const DEFAULT_DB_PATH = join('data', 'framescope.db');
+
+/** Parses the environment (and CLI overrides) into a Config, failing fast with a readable message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { dbPath?: string; port?: number; host?: string } = {}): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const host = overrides.host ?? e.HOST;
+  return {
+    port: overrides.port ?? e.PORT,
+    host,
+    dbPath: overrides.dbPath ?? e.FRAMESCOPE_DB ?? DEFAULT_DB_PATH,
+    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.FRAMESCOPE_MODEL },
+    defaultProvider: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'local',
+    loopbackOnly: isLoopback(host),
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

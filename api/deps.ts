@@ -1,0 +1,12 @@
+import type { Db } from '../db/client.ts';
+import type { Config } from './config.ts';
+
+/** What the app is built from: injected once, so tests can pass a fresh database and a fixed clock. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** Current time; tests may fix it. */
+  now: () => Date;
+  /** Where the built web UI lives; when set, the app serves it at `/`. */
+  webRoot?: string;
+}

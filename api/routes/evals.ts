@@ -1,0 +1,7 @@
+import type { AppDeps } from '../deps.ts';
+import { newRouter } from './router.ts';
+
+/** Routes for issue 7 — eval results. */
+export function evalsRoutes(_deps: AppDeps) {
+  return newRouter();
+}

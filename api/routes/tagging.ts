@@ -1,0 +1,7 @@
+import type { AppDeps } from '../deps.ts';
+import { newRouter } from './router.ts';
+
+/** Routes for issue 3 — codebooks, prompts, tagging runs, suggestions. */
+export function taggingRoutes(_deps: AppDeps) {
+  return newRouter();
+}

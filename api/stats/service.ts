@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+
+/** Corpus and work counts; the same object for `stats --json` and `GET /api/stats`. */
+export interface Stats {
+  sources: number;
+  documents: number;
+  passages: number;
+  excludedPassages: number;
+  suggestions: number;
+  reviews: number;
+  /** Items (passages and documents, excluded passages not counted) with at least one human decision. */
+  reviewedItems: number;
+  taggingRuns: number;
+}
+
+export function getStats(db: Db): Stats {
+  const row = db.get<Stats>(sql`
+    SELECT
+      (SELECT count(*) FROM sources) AS sources,
+      (SELECT count(*) FROM documents) AS documents,
+      (SELECT count(*) FROM passages) AS passages,
+      (SELECT count(*) FROM passages WHERE excluded = 1) AS excludedPassages,
+      (SELECT count(*) FROM suggestions) AS suggestions,
+      (SELECT count(*) FROM reviews) AS reviews,
+      (SELECT count(*) FROM items WHERE excluded = 0 AND review_status <> 'unreviewed') AS reviewedItems,
+      (SELECT count(*) FROM tagging_runs) AS taggingRuns
+  `);
+  return row;
+}

@@ -1,0 +1,78 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { documents } from './documents.ts';
+import { passages } from './passages.ts';
+import { sources } from './sources.ts';
+
+/**
+ * The unit that is labelled: one row per passage and one per whole document. Suggestions,
+ * reviews and tagging-run items point here. Besides identity it keeps the item's current
+ * state, maintained by the tagging and review services in the same transaction as the
+ * suggestion or review that changes it, so the review queue and the dashboard aggregate
+ * in SQL without replaying history.
+ */
+export const items = sqliteTable(
+  'items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    level: text('level', { enum: ['passage', 'document'] }).notNull(),
+    documentId: integer('document_id').notNull().references(() => documents.id, { onDelete: 'cascade' }),
+    passageId: integer('passage_id').references(() => passages.id, { onDelete: 'cascade' }),
+    /** Denormalised from the document so per-source aggregates need no join. */
+    sourceId: integer('source_id').notNull().references(() => sources.id),
+    /** Passage order in the document; -1 for the document item. */
+    seq: integer('seq').notNull(),
+    /** sha256 of the text a model is shown (passage text or document text): the tagging cache key. */
+    textHash: text('text_hash').notNull(),
+    /** Copy of passages.excluded (always false for documents); excluded items are never counted. */
+    excluded: integer('excluded', { mode: 'boolean' }).notNull().default(false),
+    /** Stable uniform [0,1) draw made at creation: the random-sample ordering of the queue. */
+    randomKey: real('random_key').notNull(),
+
+    suggestionCount: integer('suggestion_count').notNull().default(0),
+    latestSuggestionId: integer('latest_suggestion_id'),
+    suggestedLabel: text('suggested_label'),
+    suggestedStance: integer('suggested_stance'),
+    suggestedConfidence: real('suggested_confidence'),
+    /** Share of stored suggestions that agree with the latest label (self-consistency / several models). */
+    suggestionAgreement: real('suggestion_agreement'),
+
+    /** unreviewed: no human decision; reviewed: decided; disputed: decisions disagree; adjudicated: settled by an admin. */
+    reviewStatus: text('review_status', { enum: ['unreviewed', 'reviewed', 'disputed', 'adjudicated'] })
+      .notNull()
+      .default('unreviewed'),
+    /** Human decisions that count (accept/edit/reject/adjudicate), not skips or undone ones. */
+    reviewCount: integer('review_count').notNull().default(0),
+    decisionReviewId: integer('decision_review_id'),
+    reviewedLabel: text('reviewed_label'),
+    reviewedStance: integer('reviewed_stance'),
+    /** Where the final label comes from: the model alone, a reviewer (accepting or correcting), an adjudication, or an import. */
+    finalOrigin: text('final_origin', { enum: ['model', 'reviewer', 'adjudication', 'import'] }),
+    /** Bumped on every change to this row: reviews carry the version they saw (stale edits get 409). */
+    version: integer('version').notNull().default(0),
+    updatedAt: text('updated_at'),
+  },
+  (t) => [
+    uniqueIndex('items_passage_uq').on(t.passageId),
+    index('items_document_idx').on(t.documentId, t.level, t.seq),
+    index('items_source_level_idx').on(t.sourceId, t.level, t.excluded),
+    index('items_queue_conf_idx').on(t.level, t.reviewStatus, t.suggestedConfidence),
+    index('items_queue_random_idx').on(t.level, t.reviewStatus, t.randomKey),
+    index('items_suggested_label_idx').on(t.level, t.suggestedLabel),
+  ],
+);
+
+/**
+ * Current theme sets of an item: `suggested` mirrors the latest suggestion, `reviewed` the
+ * current human decision. Kept next to `items` for the dashboard's theme aggregates.
+ */
+export const itemThemes = sqliteTable(
+  'item_themes',
+  {
+    itemId: integer('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['suggested', 'reviewed'] }).notNull(),
+    theme: text('theme').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.kind, t.theme] }), index('item_themes_theme_idx').on(t.theme, t.kind)],
+);
+
+export type Item = typeof items.$inferSelect;

@@ -1,0 +1,27 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { documents } from './documents.ts';
+
+/**
+ * A span of a document's text. Offsets are JavaScript string indices (UTF-16 code units)
+ * into `documents.text`, so `doc.text.slice(start, end) === passage.text` always holds.
+ */
+export const passages = sqliteTable(
+  'passages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    documentId: integer('document_id').notNull().references(() => documents.id, { onDelete: 'cascade' }),
+    /** 0-based order of the passage within its document. */
+    seq: integer('seq').notNull(),
+    start: integer('start').notNull(),
+    end: integer('end').notNull(),
+    text: text('text').notNull(),
+    excluded: integer('excluded', { mode: 'boolean' }).notNull().default(false),
+    /** Why it is excluded: `copyright`, `donation`, `adblock`, `related`, `caption`, `dateline`, or a reviewer's note. */
+    excludedReason: text('excluded_reason'),
+    /** Who decided the current exclusion state: the segmenter or a reviewer. */
+    excludedBy: text('excluded_by', { enum: ['auto', 'reviewer'] }),
+  },
+  (t) => [uniqueIndex('passages_document_seq_uq').on(t.documentId, t.seq)],
+);
+
+export type Passage = typeof passages.$inferSelect;

@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { codebooks } from './codebooks.ts';
+import { items } from './items.ts';
+import { taggingRuns } from './taggingRuns.ts';
+
+/** A verified or unverified evidence quote; offsets index the item's text (passage or document). */
+export interface EvidenceQuote {
+  quote: string;
+  verified: boolean;
+  start: number | null;
+  end: number | null;
+}
+
+/** One model's proposal for one item, with full provenance. */
+export const suggestions = sqliteTable(
+  'suggestions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    itemId: integer('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
+    runId: integer('run_id').references(() => taggingRuns.id, { onDelete: 'set null' }),
+    codebookId: integer('codebook_id').notNull().references(() => codebooks.id),
+    label: text('label').notNull(),
+    stance: integer('stance').notNull(),
+    /** Also in suggestion_themes, one row per theme, for SQL aggregates. */
+    themes: text('themes', { mode: 'json' }).$type<string[]>().notNull(),
+    /** 0..1 */
+    confidence: real('confidence'),
+    rationale: text('rationale'),
+    evidence: text('evidence', { mode: 'json' }).$type<EvidenceQuote[]>().notNull(),
+    /** False when the model proposes excluding the item (boilerplate, caption ...). */
+    substantive: integer('substantive', { mode: 'boolean' }).notNull().default(true),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    promptVersion: text('prompt_version').notNull(),
+    promptHash: text('prompt_hash').notNull(),
+    codebookVersion: text('codebook_version').notNull(),
+    codebookHash: text('codebook_hash').notNull(),
+    /** temperature, max tokens, seed, response format mode, outlet masking ... */
+    params: text('params', { mode: 'json' }).notNull(),
+    outletMasked: integer('outlet_masked', { mode: 'boolean' }).notNull().default(false),
+    /** 0-based index among repeated asks of the same item in one run (self-consistency). */
+    sampleIndex: integer('sample_index').notNull().default(0),
+    tokensIn: integer('tokens_in'),
+    tokensOut: integer('tokens_out'),
+    costUsd: real('cost_usd'),
+    /** ms */
+    latencyMs: integer('latency_ms'),
+    requestId: text('request_id'),
+    rawResponse: text('raw_response'),
+    /** Hash of (text hash, provider, model, prompt hash, codebook hash, params): same key, not asked again. */
+    cacheKey: text('cache_key').notNull(),
+    createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  },
+  (t) => [
+    index('suggestions_item_idx').on(t.itemId),
+    index('suggestions_run_idx').on(t.runId),
+    index('suggestions_cache_idx').on(t.cacheKey),
+    index('suggestions_model_idx').on(t.provider, t.model, t.promptVersion),
+  ],
+);
+
+export const suggestionThemes = sqliteTable(
+  'suggestion_themes',
+  {
+    suggestionId: integer('suggestion_id').notNull().references(() => suggestions.id, { onDelete: 'cascade' }),
+    theme: text('theme').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.suggestionId, t.theme] })],
+);
+
+export type Suggestion = typeof suggestions.$inferSelect;

@@ -1,0 +1,61 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServerType } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { openDb, type Db } from '../../db/client.ts';
+import { loadConfig } from '../../api/config.ts';
+import { startServer } from '../../api/server.ts';
+import { webDist } from '../build.ts';
+
+/** Debian's Chromium; CI installs it with apt-get. Never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface BrowserFixture {
+  browser: Browser;
+  page: Page;
+  db: Db;
+  url: string;
+  dbPath: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Starts the real server on a free loopback port over a fresh database file and opens a
+ * headless Debian Chromium page on it.
+ */
+export async function openAppInBrowser(): Promise<BrowserFixture> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  const dir = mkdtempSync(join(tmpdir(), 'framescope-e2e-'));
+  const dbPath = join(dir, 'framescope.db');
+  const config = loadConfig({}, { dbPath, port: 0, host: '127.0.0.1' });
+  const db = openDb(dbPath);
+  const { server, url } = await startServer({ db, config, now: () => new Date(), webRoot: webDist });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  return {
+    browser,
+    page,
+    db,
+    url,
+    dbPath,
+    close: async () => {
+      await browser.close();
+      await closeServer(server);
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    if ('closeAllConnections' in server) (server as { closeAllConnections: () => void }).closeAllConnections();
+    server.close(() => resolve());
+  });
+}

@@ -1,0 +1,48 @@
+import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
+import { CorpusPage } from './pages/CorpusPage.tsx';
+import { DashboardPage } from './pages/DashboardPage.tsx';
+import { DocumentPage } from './pages/DocumentPage.tsx';
+import { EvalsPage } from './pages/EvalsPage.tsx';
+import { ExportPage } from './pages/ExportPage.tsx';
+import { ReviewPage } from './pages/ReviewPage.tsx';
+import { TaggingPage } from './pages/TaggingPage.tsx';
+
+const NAV = [
+  { to: '/corpus', label: 'Corpus' },
+  { to: '/tagging', label: 'Tagging' },
+  { to: '/review', label: 'Review' },
+  { to: '/dashboard', label: 'Dashboard' },
+  { to: '/export', label: 'Export' },
+  { to: '/evals', label: 'Evals' },
+];
+
+/** The layout: navigation on top, one page below. */
+export function App() {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Framescope</span>
+        <nav aria-label="Main">
+          {NAV.map((n) => (
+            <NavLink key={n.to} to={n.to} className={({ isActive }) => (isActive ? 'active' : undefined)}>
+              {n.label}
+            </NavLink>
+          ))}
+        </nav>
+      </header>
+      <main className="page">
+        <Routes>
+          <Route path="/" element={<Navigate to="/corpus" replace />} />
+          <Route path="/corpus" element={<CorpusPage />} />
+          <Route path="/documents/:id" element={<DocumentPage />} />
+          <Route path="/tagging" element={<TaggingPage />} />
+          <Route path="/review/*" element={<ReviewPage />} />
+          <Route path="/dashboard" element={<DashboardPage />} />
+          <Route path="/export" element={<ExportPage />} />
+          <Route path="/evals" element={<EvalsPage />} />
+          <Route path="*" element={<p>Nothing here. Try the Corpus page.</p>} />
+        </Routes>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+/** Corpus page. */
+export function CorpusPage() {
+  return <h1>Corpus</h1>;
+}

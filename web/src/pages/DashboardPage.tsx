@@ -1,0 +1,4 @@
+/** Dashboard page. */
+export function DashboardPage() {
+  return <h1>Dashboard</h1>;
+}

@@ -1,0 +1,4 @@
+/** Document page. */
+export function DocumentPage() {
+  return <h1>Document</h1>;
+}

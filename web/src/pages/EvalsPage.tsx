@@ -1,0 +1,4 @@
+/** Evals page. */
+export function EvalsPage() {
+  return <h1>Evals</h1>;
+}

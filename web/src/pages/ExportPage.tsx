@@ -1,0 +1,4 @@
+/** Export page. */
+export function ExportPage() {
+  return <h1>Export</h1>;
+}

@@ -1,0 +1,4 @@
+/** Review page. */
+export function ReviewPage() {
+  return <h1>Review</h1>;
+}

@@ -1,0 +1,4 @@
+/** Tagging page. */
+export function TaggingPage() {
+  return <h1>Tagging</h1>;
+}
