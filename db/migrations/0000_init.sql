@@ -129,6 +129,8 @@ CREATE TABLE `passages` (
 	`excluded` integer DEFAULT false NOT NULL,
 	`excluded_reason` text,
 	`excluded_by` text,
+	`auto_excluded` integer DEFAULT false NOT NULL,
+	`auto_excluded_reason` text,
 	FOREIGN KEY (`document_id`) REFERENCES `documents`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint

@@ -20,6 +20,9 @@ export const passages = sqliteTable(
     excludedReason: text('excluded_reason'),
     /** Who decided the current exclusion state: the segmenter or a reviewer. */
     excludedBy: text('excluded_by', { enum: ['auto', 'reviewer'] }),
+    /** The segmenter's own verdict, kept so undoing a reviewer's override restores it. */
+    autoExcluded: integer('auto_excluded', { mode: 'boolean' }).notNull().default(false),
+    autoExcludedReason: text('auto_excluded_reason'),
   },
   (t) => [uniqueIndex('passages_document_seq_uq').on(t.documentId, t.seq)],
 );

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { codebooks, type Codebook } from '../../db/schema/index.ts';
+import { badRequest, notFound } from '../errors.ts';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lowercase letters, digits and hyphens');
+
+/** A codebook file: framing labels with definitions and examples, a stance scale with its target, themes. */
+export const CodebookDefinitionSchema = z
+  .object({
+    name: slug,
+    version: z.string().min(1),
+    description: z.string().optional(),
+    labels: z
+      .array(z.object({ id: slug, name: z.string().min(1), definition: z.string().min(1), examples: z.array(z.string()).default([]) }))
+      .min(2),
+    stance: z.object({
+      target: z.string().min(1),
+      min: z.number().int(),
+      max: z.number().int(),
+      labels: z.record(z.string(), z.string()).default({}),
+    }),
+    themes: z.array(z.object({ id: slug, name: z.string().min(1), definition: z.string().default('') })),
+  })
+  .refine((d) => d.stance.min < d.stance.max, { message: 'stance.min must be below stance.max', path: ['stance'] })
+  .refine((d) => new Set(d.labels.map((l) => l.id)).size === d.labels.length, { message: 'label ids must be unique', path: ['labels'] })
+  .refine((d) => new Set(d.themes.map((t) => t.id)).size === d.themes.length, { message: 'theme ids must be unique', path: ['themes'] });
+
+export type CodebookDefinition = z.infer<typeof CodebookDefinitionSchema>;
+
+export const DEFAULT_CODEBOOK_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prompts', 'codebooks', 'post-soviet-integration.v1.json');
+
+/** Canonical JSON (sorted keys) so the hash does not depend on formatting. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function codebookHash(def: CodebookDefinition): string {
+  return createHash('sha256').update(canonical(def)).digest('hex');
+}
+
+/** Parses and validates a codebook from JSON text, naming the first problem. */
+export function parseCodebook(text: string, origin = 'codebook'): CodebookDefinition {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`${origin}: not valid JSON (${(err as Error).message})`, 'invalid_codebook');
+  }
+  const parsed = CodebookDefinitionSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw badRequest(`${origin}: ${issue.path.join('.') || 'codebook'}: ${issue.message}`, 'invalid_codebook');
+  }
+  return parsed.data;
+}
+
+export function loadCodebookFile(path: string): CodebookDefinition {
+  return parseCodebook(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * Stores a codebook version, or returns the stored one. A version is immutable: the same
+ * name and version with different content is refused (a change must be a new version).
+ */
+export function saveCodebook(db: Db, def: CodebookDefinition, opts: { activate?: boolean } = {}): Codebook {
+  const hash = codebookHash(def);
+  return db.transaction((tx) => {
+    const existing = tx.select().from(codebooks).where(and(eq(codebooks.name, def.name), eq(codebooks.version, def.version))).get();
+    if (existing && existing.hash !== hash) {
+      throw badRequest(`codebook ${def.name} v${def.version} already exists with different content; give the change a new version`, 'codebook_version_exists');
+    }
+    let row = existing ?? tx.insert(codebooks).values({ name: def.name, version: def.version, hash, definition: def }).returning().get();
+    if (opts.activate) {
+      tx.update(codebooks).set({ active: false }).run();
+      row = tx.update(codebooks).set({ active: true }).where(eq(codebooks.id, row.id)).returning().get();
+    }
+    return row;
+  });
+}
+
+/** The active codebook; the bundled default is stored and activated on first use. */
+export function getActiveCodebook(db: Db): Codebook & { definition: CodebookDefinition } {
+  const active = db.select().from(codebooks).where(eq(codebooks.active, true)).get();
+  const row = active ?? saveCodebook(db, loadCodebookFile(DEFAULT_CODEBOOK_FILE), { activate: true });
+  return row as Codebook & { definition: CodebookDefinition };
+}
+
+export function getCodebook(db: Db, id: number): Codebook & { definition: CodebookDefinition } {
+  const row = db.select().from(codebooks).where(eq(codebooks.id, id)).get();
+  if (!row) throw notFound(`codebook ${id} not found`);
+  return row as Codebook & { definition: CodebookDefinition };
+}
