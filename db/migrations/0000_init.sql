@@ -157,6 +157,7 @@ CREATE TABLE `reviews` (
 	`shown` text,
 	`based_on_version` integer,
 	`blind` integer DEFAULT false NOT NULL,
+	`queue_order` text,
 	`undoes_review_id` integer,
 	`import_id` integer,
 	`time_spent_ms` integer,

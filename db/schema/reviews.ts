@@ -36,6 +36,12 @@ export const reviews = sqliteTable(
     /** items.version the reviewer's view was based on. */
     basedOnVersion: integer('based_on_version'),
     blind: integer('blind', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The queue ordering the item was served under (`confidence`, `document`, `random`,
+     * `disputed`), null outside the queue. Reviews made under `random` form the simple random
+     * sample the dashboard's corrected estimates rest on.
+     */
+    queueOrder: text('queue_order', { enum: ['confidence', 'document', 'random', 'disputed'] }),
     undoesReviewId: integer('undoes_review_id'),
     importId: integer('import_id').references(() => imports.id),
     /** ms the item was on screen before the decision. */
