@@ -96,7 +96,7 @@ describe('calibration', () => {
     expect(result.bins[1]!.accuracy).toBeCloseTo(2 / 3, 12);
   });
 
-  it('puts confidence 1 in the last bin and weighs each bin's gap by its share of items', () => {
+  it('puts confidence 1 in the last bin and weighs the gap of each bin by its share of items', () => {
     const result = calibration([1, 1, 0.05], [true, true, false], 10);
     expect(result.bins[9]!.count).toBe(2);
     expect(result.ece).toBeCloseTo(0.05 / 3, 12);
