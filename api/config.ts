@@ -8,6 +8,7 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   FRAMESCOPE_MODEL: z.string().min(1).optional(),
+  FRAMESCOPE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
 
 /** Everything the app reads from its environment, parsed once at start-up. */
@@ -20,6 +21,8 @@ export interface Config {
   defaultProvider: 'openai' | 'local';
   /** True when HOST is a loopback address: then no login is needed. */
   loopbackOnly: boolean;
+  /** Beyond loopback: the password of the bootstrapped `admin` user (set once, when no admin has a password yet). */
+  adminPassword: string | undefined;
 }
 
 export const DEFAULT_DB_PATH = join('data', 'framescope.db');
@@ -41,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.FRAMESCOPE_MODEL },
     defaultProvider: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'local',
     loopbackOnly: isLoopback(host),
+    adminPassword: e.FRAMESCOPE_ADMIN_PASSWORD,
   };
 }
 
