@@ -26,10 +26,22 @@ export const CodebookDefinitionSchema = z
       labels: z.record(z.string(), z.string()).default({}),
     }),
     themes: z.array(z.object({ id: slug, name: z.string().min(1), definition: z.string().default('') })),
+    /**
+     * Optional fully annotated examples (label, stance, themes): shown to models as worked
+     * examples and used to train the local baseline's stance and theme models. Optional so
+     * codebooks without them keep their hash.
+     */
+    examples: z
+      .array(z.object({ text: z.string().min(1), label: slug, stance: z.number().int(), themes: z.array(slug).default([]) }))
+      .optional(),
   })
   .refine((d) => d.stance.min < d.stance.max, { message: 'stance.min must be below stance.max', path: ['stance'] })
   .refine((d) => new Set(d.labels.map((l) => l.id)).size === d.labels.length, { message: 'label ids must be unique', path: ['labels'] })
-  .refine((d) => new Set(d.themes.map((t) => t.id)).size === d.themes.length, { message: 'theme ids must be unique', path: ['themes'] });
+  .refine((d) => new Set(d.themes.map((t) => t.id)).size === d.themes.length, { message: 'theme ids must be unique', path: ['themes'] })
+  .refine(
+    (d) => (d.examples ?? []).every((e) => d.labels.some((l) => l.id === e.label) && e.themes.every((t) => d.themes.some((th) => th.id === t)) && e.stance >= d.stance.min && e.stance <= d.stance.max),
+    { message: 'every example must use a label, themes and a stance from this codebook', path: ['examples'] },
+  );
 
 export type CodebookDefinition = z.infer<typeof CodebookDefinitionSchema>;
 

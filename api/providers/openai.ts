@@ -1,0 +1,225 @@
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from 'openai';
+import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/error';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import type { CodebookDefinition } from '../codebook/codebook.ts';
+import { priceFor, type ModelPrice } from './prices.ts';
+import type { ClassifyOptions, ClassifyOutput, ClassifyRequest, ClassifyResult, Provider, ProviderErrorKind } from './types.ts';
+
+/** How the answer's shape is enforced: JSON schema (structured output), or JSON mode plus validation. */
+export type ResponseFormatMode = 'json_schema' | 'json_object';
+
+export interface OpenAIProviderOptions {
+  apiKey?: string;
+  baseURL?: string;
+  model: string;
+  /** 0 by default: labels should not depend on sampling luck (self-consistency asks again instead). */
+  temperature?: number;
+  /** Output token cap per request. */
+  maxTokens?: number;
+  /** `auto` tries JSON schema and falls back to JSON mode for a server that refuses it. */
+  responseFormat?: ResponseFormatMode | 'auto';
+  /** ms per request; the SDK's own retries are off because tagging runs retry with backoff themselves. */
+  timeoutMs?: number;
+  prices?: Record<string, ModelPrice>;
+}
+
+/** The answer schema generated from a codebook: label enum, stance integer range, theme enum array. */
+export function suggestionSchema(cb: CodebookDefinition) {
+  const labelIds = cb.labels.map((l) => l.id) as [string, ...string[]];
+  const themeIds = cb.themes.map((t) => t.id);
+  return z.object({
+    label: z.enum(labelIds),
+    stance: z.number().int().min(cb.stance.min).max(cb.stance.max),
+    themes: themeIds.length > 0 ? z.array(z.enum(themeIds as [string, ...string[]])) : z.array(z.string()).max(0),
+    confidence: z.number().min(0).max(1),
+    rationale: z.string(),
+    evidence: z.array(z.string()),
+    substantive: z.boolean(),
+  });
+}
+
+type Answer = z.infer<ReturnType<typeof suggestionSchema>>;
+type Parsed = { ok: true; value: Answer } | { ok: false; error: string };
+
+function parseAnswer(schema: ReturnType<typeof suggestionSchema>, content: string): Parsed {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(content);
+  } catch (err) {
+    return { ok: false, error: `answer is not valid JSON (${(err as Error).message})` };
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, error: `answer breaks the schema at ${issue.path.join('.') || 'root'}: ${issue.message}` };
+}
+
+/** ms from a retry-after (seconds or HTTP date) or retry-after-ms header. */
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  if (Number.isFinite(Number(value))) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Maps the SDK's error classes (by type, never by message text) to our failure kinds. */
+function classifyError(err: unknown): { errorKind: ProviderErrorKind; error: string; retryAfterMs?: number } {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof APIUserAbortError) return { errorKind: 'cancelled', error: 'cancelled' };
+  if (err instanceof APIConnectionTimeoutError) return { errorKind: 'timeout', error: `request timed out: ${message}` };
+  if (err instanceof APIConnectionError) return { errorKind: 'network', error: `connection failed: ${message}` };
+  if (err instanceof RateLimitError) return { errorKind: 'rate_limited', error: `rate limited (429): ${message}`, retryAfterMs: retryAfterMs(err.headers) };
+  if (err instanceof InternalServerError) return { errorKind: 'server_error', error: `server error (${err.status}): ${message}`, retryAfterMs: retryAfterMs(err.headers) };
+  if (err instanceof AuthenticationError || err instanceof PermissionDeniedError) return { errorKind: 'auth', error: `not authorised (${err.status}): ${message}` };
+  if (err instanceof BadRequestError || err instanceof UnprocessableEntityError || err instanceof NotFoundError) return { errorKind: 'bad_request', error: `request refused (${err.status}): ${message}` };
+  if (err instanceof LengthFinishReasonError) return { errorKind: 'length', error: 'the answer was cut off at the token limit (finish_reason length)' };
+  if (err instanceof ContentFilterFinishReasonError) return { errorKind: 'content_filter', error: 'the answer was withheld by a content filter (finish_reason content_filter)' };
+  if (err instanceof APIError && (err.status ?? 0) >= 500) return { errorKind: 'server_error', error: `server error (${err.status}): ${message}` };
+  if (err instanceof APIError) return { errorKind: 'bad_request', error: `request failed (${err.status ?? 'no status'}): ${message}` };
+  return { errorKind: 'network', error: message };
+}
+
+/** A server that lacks JSON-schema output says so with a 400/422 naming the response format. */
+function isUnsupportedSchema(err: unknown): boolean {
+  return (err instanceof BadRequestError || err instanceof UnprocessableEntityError) && /response_format|json_schema|structured/i.test(err.message);
+}
+
+/**
+ * A Provider for OpenAI and any OpenAI-compatible server (Azure, OpenRouter, Ollama, vLLM,
+ * llama.cpp, LM Studio) through the `openai` SDK: structured output via
+ * `chat.completions.parse` + `zodResponseFormat` with a schema generated from the codebook;
+ * JSON mode plus validation for servers without JSON schema; one repair attempt for an
+ * invalid answer; refusals, length and content-filter finishes reported as such.
+ */
+export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
+  const client = new OpenAI({
+    apiKey: opts.apiKey ?? 'not-needed',
+    baseURL: opts.baseURL,
+    maxRetries: 0, // tagging runs retry with backoff and adapt concurrency on 429 themselves
+    timeout: opts.timeoutMs ?? 60_000, // 60 s
+  });
+  const temperature = opts.temperature ?? 0;
+  const maxTokens = opts.maxTokens ?? 800;
+  let mode: ResponseFormatMode = opts.responseFormat === 'json_object' ? 'json_object' : 'json_schema';
+  const schemas = new WeakMap<CodebookDefinition, ReturnType<typeof suggestionSchema>>();
+  const schemaFor = (cb: CodebookDefinition) => schemas.get(cb) ?? (schemas.set(cb, suggestionSchema(cb)), schemas.get(cb)!);
+
+  /** One chat completion; returns its content, or throws the SDK's error. */
+  async function complete(messages: ChatCompletionMessageParam[], cb: CodebookDefinition, options: ClassifyOptions) {
+    const requestOptions = { signal: options.signal, timeout: options.timeoutMs ?? opts.timeoutMs ?? 60_000 };
+    const base = { model: opts.model, messages, temperature, max_tokens: maxTokens };
+    if (mode === 'json_schema') {
+      // The parser keeps the raw content instead of throwing on a schema-breaking answer, so
+      // the answer can be recorded and repaired; length and content-filter finishes still
+      // throw the SDK's typed errors.
+      const strict = zodResponseFormat(schemaFor(cb), 'framing_suggestion');
+      const responseFormat = Object.defineProperties(
+        { ...strict },
+        {
+          $brand: { value: 'auto-parseable-response-format', enumerable: false },
+          $parseRaw: { value: (content: string) => content, enumerable: false },
+        },
+      ) as unknown as typeof strict;
+      const { data, request_id } = await client.chat.completions.parse({ ...base, response_format: responseFormat }, requestOptions).withResponse();
+      return { completion: data as ChatCompletion, requestId: request_id };
+    }
+    const { data, request_id } = await client.chat.completions.create({ ...base, response_format: { type: 'json_object' } }, requestOptions).withResponse();
+    const finish = data.choices[0]?.finish_reason;
+    if (finish === 'length') throw new LengthFinishReasonError();
+    if (finish === 'content_filter') throw new ContentFilterFinishReasonError();
+    return { completion: data, requestId: request_id };
+  }
+
+  return {
+    name: 'openai',
+    model: opts.model,
+    displayName: `${opts.model} via ${opts.baseURL ?? 'api.openai.com'}`,
+    params: { temperature, maxTokens, responseFormat: opts.responseFormat ?? 'auto' },
+    price: priceFor(opts.model, opts.prices),
+    async classify(request: ClassifyRequest, options: ClassifyOptions = {}): Promise<ClassifyResult> {
+      const schema = schemaFor(request.codebook);
+      const messages: ChatCompletionMessageParam[] = [
+        {
+          role: 'system',
+          content:
+            mode === 'json_object'
+              ? `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${JSON.stringify(z.toJSONSchema(schema))}`
+              : request.messages.system,
+        },
+        { role: 'user', content: request.messages.user },
+      ];
+      const started = performance.now();
+      let tokensIn = 0;
+      let tokensOut = 0;
+      const raws: string[] = [];
+      let repaired = false;
+      let requestId: string | null = null;
+      for (let round = 0; round < 2; round++) {
+        let result: Awaited<ReturnType<typeof complete>>;
+        try {
+          result = await complete(messages, request.codebook, options);
+        } catch (err) {
+          if (mode === 'json_schema' && opts.responseFormat !== 'json_schema' && isUnsupportedSchema(err)) {
+            // Remember for this provider: every later request goes straight to JSON mode.
+            mode = 'json_object';
+            messages[0] = { role: 'system', content: `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${JSON.stringify(z.toJSONSchema(schema))}` };
+            round--;
+            continue;
+          }
+          const failure = classifyError(err);
+          return { ok: false, ...failure, rawResponse: raws.length > 0 ? raws.join('\n') : undefined, tokensIn, tokensOut };
+        }
+        const { completion } = result;
+        requestId = result.requestId ?? completion.id ?? null;
+        tokensIn += completion.usage?.prompt_tokens ?? 0;
+        tokensOut += completion.usage?.completion_tokens ?? 0;
+        const { parsed: _parsed, ...message } = (completion.choices[0]?.message ?? {}) as { parsed?: unknown; content?: string | null; refusal?: string | null };
+        raws.push(JSON.stringify({ ...completion, choices: completion.choices.map((c) => ({ ...c, message })) }));
+        if (message.refusal) {
+          return { ok: false, errorKind: 'refusal', error: `the model refused: ${message.refusal}`, rawResponse: raws.join('\n'), tokensIn, tokensOut };
+        }
+        const content = message.content ?? '';
+        const parsed = parseAnswer(schema, content);
+        if (parsed.ok) {
+          const output: ClassifyOutput = { ...parsed.value, evidence: parsed.value.evidence.map((quote) => ({ quote })) };
+          return {
+            ok: true,
+            output,
+            tokensIn,
+            tokensOut,
+            latencyMs: Math.round(performance.now() - started),
+            requestId,
+            rawResponse: raws.join('\n'),
+            params: { responseFormatUsed: mode, repaired },
+          };
+        }
+        if (round === 1) {
+          return { ok: false, errorKind: 'invalid_output', error: `${parsed.error} (also after one repair attempt)`, rawResponse: raws.join('\n'), tokensIn, tokensOut };
+        }
+        repaired = true;
+        messages.push(
+          { role: 'assistant', content },
+          { role: 'user', content: `That answer is not usable: ${parsed.error}. Reply again with only the JSON object, exactly in the required format.` },
+        );
+      }
+      return { ok: false, errorKind: 'invalid_output', error: 'no usable answer', rawResponse: raws.join('\n'), tokensIn, tokensOut };
+    },
+  };
+}
