@@ -1,0 +1,181 @@
+import { z } from '@hono/zod-openapi';
+import { badRequest } from '../errors.ts';
+
+/**
+ * The filters every dashboard view shares, as they travel in the URL. Lists are comma-separated
+ * (`sources=3,7`) so a filter state is one readable query string the page can put in its own URL.
+ */
+export const DashboardQuerySchema = z.object({
+  basis: z.enum(['model', 'reviewed', 'final']).default('final').openapi({
+    description: 'model: latest suggestions; reviewed: human decisions only; final: reviewed where reviewed, else suggested',
+  }),
+  level: z.enum(['passage', 'document']).default('passage'),
+  sources: z.string().optional().openapi({ description: 'Comma-separated source ids' }),
+  from: z.string().optional().openapi({ description: 'Earliest publication date: YYYY, YYYY-MM or YYYY-MM-DD' }),
+  to: z.string().optional().openapi({ description: 'Latest publication date: YYYY, YYYY-MM or YYYY-MM-DD' }),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  promptVersion: z.string().optional(),
+  codebook: z.string().optional().openapi({ description: 'Codebook id; the active codebook when absent' }),
+  status: z.string().optional().openapi({ description: 'Comma-separated review statuses: unreviewed, reviewed, disputed, adjudicated' }),
+});
+export type DashboardQuery = z.infer<typeof DashboardQuerySchema>;
+
+/** Which labels a view counts. */
+export type Basis = 'model' | 'reviewed' | 'final';
+const REVIEW_STATUSES = ['unreviewed', 'reviewed', 'disputed', 'adjudicated'] as const;
+type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** Parsed, validated filters. */
+export interface DashboardFilters {
+  basis: Basis;
+  level: 'passage' | 'document';
+  sourceIds: number[];
+  from: string | null;
+  to: string | null;
+  provider: string | null;
+  model: string | null;
+  promptVersion: string | null;
+  codebookId: number | null;
+  statuses: ReviewStatus[];
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+/** A date bound as the first (`from`) or last (`to`) day it can mean: `2022` → 2022-01-01 / 2022-12-31. */
+function dateBound(value: string | undefined, name: 'from' | 'to'): string | null {
+  if (value === undefined || value === '') return null;
+  const m = DATE.exec(value);
+  if (!m) throw badRequest(`${name}: expected YYYY, YYYY-MM or YYYY-MM-DD, got "${value}"`, 'invalid_input');
+  const [, y, mo, d] = m;
+  if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) throw badRequest(`${name}: month out of range in "${value}"`, 'invalid_input');
+  if (name === 'from') return `${y}-${mo ?? '01'}-${d ?? '01'}`;
+  if (d !== undefined) return `${y}-${mo}-${d}`;
+  if (mo !== undefined) return `${y}-${mo}-31`;
+  return `${y}-12-31`;
+}
+
+function ids(value: string | undefined, name: string): number[] {
+  return list(value).map((v) => {
+    if (!/^\d+$/.test(v)) throw badRequest(`${name}: "${v}" is not an id`, 'invalid_input');
+    return Number(v);
+  });
+}
+
+/** Parses the URL filters; a malformed value is a 400 naming it. */
+export function parseFilters(q: DashboardQuery): DashboardFilters {
+  const statuses = list(q.status);
+  for (const s of statuses) {
+    if (!(REVIEW_STATUSES as readonly string[]).includes(s)) {
+      throw badRequest(`status: "${s}" is not one of ${REVIEW_STATUSES.join(', ')}`, 'invalid_input');
+    }
+  }
+  const from = dateBound(q.from, 'from');
+  const to = dateBound(q.to, 'to');
+  if (from && to && from > to) throw badRequest(`from (${q.from}) is after to (${q.to})`, 'invalid_input');
+  const codebook = ids(q.codebook, 'codebook');
+  if (codebook.length > 1) throw badRequest('codebook: give one codebook id', 'invalid_input');
+  return {
+    basis: q.basis,
+    level: q.level,
+    sourceIds: ids(q.sources, 'sources'),
+    from,
+    to,
+    provider: q.provider || null,
+    model: q.model || null,
+    promptVersion: q.promptVersion || null,
+    codebookId: codebook[0] ?? null,
+    statuses: statuses as ReviewStatus[],
+  };
+}
+
+/** A FROM/WHERE fragment over `items i` with its bound parameters. */
+export interface Scope {
+  from: string;
+  where: string;
+  params: (string | number)[];
+}
+
+/**
+ * The rows a view may count: items of the chosen level, never excluded ones, narrowed by the
+ * filters. Joins documents only for a date range and the latest suggestion only for
+ * provenance filters, so the common case scans `items` alone.
+ */
+export function scopeSql(f: DashboardFilters): Scope {
+  const joins: string[] = [];
+  const where = ['i.level = ?', 'i.excluded = 0'];
+  const params: (string | number)[] = [f.level];
+  if (f.sourceIds.length > 0) {
+    where.push(`i.source_id IN (${f.sourceIds.map(() => '?').join(',')})`);
+    params.push(...f.sourceIds);
+  }
+  if (f.statuses.length > 0) {
+    where.push(`i.review_status IN (${f.statuses.map(() => '?').join(',')})`);
+    params.push(...f.statuses);
+  }
+  if (f.from || f.to) {
+    joins.push('JOIN documents d ON d.id = i.document_id');
+    if (f.from) {
+      where.push('d.published_start >= ?');
+      params.push(f.from);
+    }
+    if (f.to) {
+      where.push('d.published_start <= ?');
+      params.push(f.to);
+    }
+  }
+  const provenance: [string, string | number | null][] = [
+    ['s.provider', f.provider],
+    ['s.model', f.model],
+    ['s.prompt_version', f.promptVersion],
+    ['s.codebook_id', f.codebookId],
+  ];
+  if (provenance.some(([, v]) => v !== null)) {
+    joins.push('JOIN suggestions s ON s.id = i.latest_suggestion_id');
+    for (const [col, v] of provenance) {
+      if (v === null) continue;
+      where.push(`${col} = ?`);
+      params.push(v);
+    }
+  }
+  return { from: `items i ${joins.join(' ')}`, where: where.join(' AND '), params };
+}
+
+/** Statuses whose reviewed label is a settled human decision. */
+export const SETTLED = `i.review_status IN ('reviewed','adjudicated')`;
+
+/**
+ * SQL for the label and stance a basis counts. Disputed items (reviewers disagree) and
+ * open rejections (the suggestion was rejected without a label) have no human label: they
+ * are counted by neither `reviewed` nor `final` (the model's label was overruled or is in
+ * doubt), and each response reports how many were left out.
+ */
+export function basisSql(basis: Basis): { label: string; stance: string; themeKind: string } {
+  if (basis === 'model') return { label: 'i.suggested_label', stance: 'i.suggested_stance', themeKind: `'suggested'` };
+  if (basis === 'reviewed') {
+    return {
+      label: `CASE WHEN ${SETTLED} THEN i.reviewed_label END`,
+      stance: `CASE WHEN ${SETTLED} AND i.reviewed_label IS NOT NULL THEN i.reviewed_stance END`,
+      themeKind: `'reviewed'`,
+    };
+  }
+  return {
+    label: `CASE WHEN ${SETTLED} THEN i.reviewed_label WHEN i.review_status = 'unreviewed' THEN i.suggested_label END`,
+    stance: `CASE WHEN ${SETTLED} THEN (CASE WHEN i.reviewed_label IS NOT NULL THEN i.reviewed_stance END) WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END`,
+    themeKind: `CASE WHEN ${SETTLED} THEN 'reviewed' ELSE 'suggested' END`,
+  };
+}
+
+/** The sentence each chart shows about where its numbers come from. */
+export function basisStatement(basis: Basis): string {
+  if (basis === 'model') return 'Model suggestions only (no human review counted).';
+  if (basis === 'reviewed') return 'Human decisions only (reviewed and adjudicated items; disputed items left out).';
+  return 'Final: human decisions where reviewed, otherwise model suggestions (disputed items left out).';
+}

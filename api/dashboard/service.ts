@@ -1,0 +1,700 @@
+import type { Db } from '../../db/client.ts';
+import { getActiveCodebook, getCodebook, type CodebookDefinition } from '../codebook/codebook.ts';
+import { bootstrapInterval, type Interval } from '../metrics/bootstrap.ts';
+import { cohenKappa } from '../metrics/agreement.ts';
+import { correctedEstimate, normalQuantile, type CorrectedEstimate } from './corrected.ts';
+import { basisSql, basisStatement, scopeSql, SETTLED, type Basis, type DashboardFilters } from './filters.ts';
+import { jensenShannonDistance } from './similarity.ts';
+
+/**
+ * Dashboard aggregates. Every number is a SQL aggregate over `items` (and `item_themes`), one
+ * query per view grouped by source, so the cost grows with the number of sources, not with the
+ * number of passages loaded into JavaScript. Labels and themes always come from the codebook.
+ */
+
+/** Sources with fewer counted items or documents than this are flagged as small, never hidden. */
+export const SMALL_ITEMS = 30;
+export const SMALL_DOCUMENTS = 5;
+/** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
+export const BOOTSTRAP_MAX_DOCUMENTS = 100;
+export const BOOTSTRAP_ITERATIONS = 2000;
+export const BOOTSTRAP_SEED = 20_230_501;
+
+interface CodebookView {
+  id: number;
+  name: string;
+  version: string;
+  labels: { id: string; name: string }[];
+  themes: { id: string; name: string }[];
+  stance: { min: number; max: number; target: string };
+}
+
+/** What every view states about its numbers. */
+export interface ViewHeader {
+  basis: Basis;
+  statement: string;
+  level: 'passage' | 'document';
+  codebook: CodebookView;
+}
+
+function codebookFor(db: Db, f: DashboardFilters): CodebookView {
+  const cb = f.codebookId === null ? getActiveCodebook(db) : getCodebook(db, f.codebookId);
+  const def: CodebookDefinition = cb.definition;
+  return {
+    id: cb.id,
+    name: def.name,
+    version: def.version,
+    labels: def.labels.map((l) => ({ id: l.id, name: l.name })),
+    themes: def.themes.map((t) => ({ id: t.id, name: t.name })),
+    stance: { min: def.stance.min, max: def.stance.max, target: def.stance.target },
+  };
+}
+
+function header(db: Db, f: DashboardFilters): ViewHeader {
+  return { basis: f.basis, statement: basisStatement(f.basis), level: f.level, codebook: codebookFor(db, f) };
+}
+
+function sourceNames(db: Db): Map<number, string> {
+  const rows = db.$client.prepare('SELECT id, name FROM sources').all() as { id: number; name: string }[];
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meta: what the filter bar offers
+
+export interface DashboardMeta {
+  codebook: CodebookView;
+  codebooks: { id: number; name: string; version: string; active: boolean }[];
+  sources: { id: number; name: string; items: number }[];
+  provenance: { provider: string; model: string; promptVersion: string }[];
+  totals: { items: number; suggested: number; reviewed: number; randomSample: number };
+  dates: { earliest: string | null; latest: string | null };
+}
+
+/** Codebook, sources, provenance values and totals for the filter bar and the empty state. */
+export function dashboardMeta(db: Db, f: DashboardFilters): DashboardMeta {
+  const c = db.$client;
+  const codebook = codebookFor(db, f);
+  const codebooks = (c.prepare('SELECT id, name, version, active FROM codebooks ORDER BY id').all() as { id: number; name: string; version: string; active: number }[]).map(
+    (r) => ({ ...r, active: r.active === 1 }),
+  );
+  const counts = new Map(
+    (c.prepare('SELECT source_id AS id, count(*) AS n FROM items WHERE level = ? AND excluded = 0 GROUP BY source_id').all(f.level) as { id: number; n: number }[]).map(
+      (r) => [r.id, r.n],
+    ),
+  );
+  const sources = (c.prepare('SELECT id, name FROM sources ORDER BY name').all() as { id: number; name: string }[]).map((s) => ({ ...s, items: counts.get(s.id) ?? 0 }));
+  const provenance = c
+    .prepare('SELECT DISTINCT provider, model, prompt_version AS promptVersion FROM suggestions ORDER BY provider, model, prompt_version')
+    .all() as DashboardMeta['provenance'];
+  const totals = c
+    .prepare(
+      `SELECT count(*) AS items, count(i.suggested_label) AS suggested,
+              coalesce(sum(i.review_status <> 'unreviewed'), 0) AS reviewed,
+              coalesce(sum(r.queue_order = 'random' OR r.blind = 1), 0) AS randomSample
+       FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id
+       WHERE i.level = ? AND i.excluded = 0`,
+    )
+    .get(f.level) as DashboardMeta['totals'];
+  const dates = c.prepare('SELECT min(published_start) AS earliest, max(published_start) AS latest FROM documents').get() as DashboardMeta['dates'];
+  return { codebook, codebooks, sources, provenance, totals, dates };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Framing mix
+
+export interface FramingRow {
+  sourceId: number;
+  source: string;
+  /** Items with a label under the basis (the denominator of the shares). */
+  counted: number;
+  /** label id → count; labels outside the codebook are summed in `other`. */
+  counts: Record<string, number>;
+  shares: Record<string, number>;
+  other: number;
+  meanStance: number | null;
+  /** Items in scope left out: disputed, or without a label under the basis (unsuggested, open reject). */
+  disputed: number;
+  unlabelled: number;
+  small: boolean;
+}
+
+function labelColumns(labels: { id: string }[], expr: string, params: (string | number)[]): string {
+  return labels
+    .map((l, k) => {
+      params.push(l.id);
+      return `coalesce(sum(${expr} = ?), 0) AS c${k}`;
+    })
+    .join(', ');
+}
+
+/** Share of each framing label per source (100% stacked bars), with the mean stance for sorting. */
+export function framingMix(db: Db, f: DashboardFilters): ViewHeader & { rows: FramingRow[] } {
+  const head = header(db, f);
+  const b = basisSql(f.basis);
+  const scope = scopeSql(f);
+  const params: (string | number)[] = [];
+  const cols = labelColumns(head.codebook.labels, b.label, params);
+  const rows = db.$client
+    .prepare(
+      `SELECT i.source_id AS sourceId, ${cols}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance,
+              coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, count(*) AS total
+       FROM ${scope.from} WHERE ${scope.where} GROUP BY i.source_id`,
+    )
+    .all(...params, ...scope.params) as Record<string, number>[];
+  const names = sourceNames(db);
+  return {
+    ...head,
+    rows: rows
+      .map((r) => {
+        const counts: Record<string, number> = {};
+        const shares: Record<string, number> = {};
+        let labelled = 0;
+        head.codebook.labels.forEach((l, k) => {
+          counts[l.id] = r[`c${k}`]!;
+          labelled += r[`c${k}`]!;
+        });
+        const counted = r.counted!;
+        for (const l of head.codebook.labels) shares[l.id] = counted > 0 ? counts[l.id]! / counted : 0;
+        return {
+          sourceId: r.sourceId!,
+          source: names.get(r.sourceId!) ?? `source ${r.sourceId}`,
+          counted,
+          counts,
+          shares,
+          other: counted - labelled,
+          meanStance: r.meanStance ?? null,
+          disputed: r.disputed!,
+          unlabelled: r.total! - counted - r.disputed!,
+          small: counted < SMALL_ITEMS,
+        };
+      })
+      .sort((a, b2) => a.source.localeCompare(b2.source)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stance with intervals
+
+export interface StanceRow {
+  sourceId: number;
+  source: string;
+  items: number;
+  documents: number;
+  mean: number;
+  low: number;
+  high: number;
+  /** bootstrap: percentile bootstrap over documents; cluster-normal: ratio estimator with document-clustered variance. */
+  method: 'bootstrap' | 'cluster-normal' | 'none';
+  small: boolean;
+}
+
+/**
+ * Mean stance per source with a 95% interval that treats documents as the sampling unit
+ * (passages of one article are not independent): a percentile bootstrap over documents for
+ * sources with up to {@link BOOTSTRAP_MAX_DOCUMENTS} documents, and beyond that the normal
+ * interval of the same ratio estimator with the document-clustered (linearised) variance the
+ * bootstrap converges to, so a 500-source corpus answers at once.
+ */
+export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows: StanceRow[]; level95: number } {
+  const head = header(db, f);
+  const b = basisSql(f.basis);
+  const scope = scopeSql(f);
+  const perDocument = `SELECT i.source_id AS source_id, i.document_id AS document_id, sum(${b.stance}) AS s, count(${b.stance}) AS n
+                       FROM ${scope.from} WHERE ${scope.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`;
+  const sums = db.$client
+    .prepare(
+      `SELECT source_id AS sourceId, count(*) AS documents, sum(n) AS items, sum(s) AS s, sum(s * s) AS ss, sum(s * n) AS sn, sum(n * n) AS nn
+       FROM (${perDocument}) GROUP BY source_id`,
+    )
+    .all(...scope.params) as { sourceId: number; documents: number; items: number; s: number; ss: number; sn: number; nn: number }[];
+  const smallSources = sums.filter((r) => r.documents <= BOOTSTRAP_MAX_DOCUMENTS).map((r) => r.sourceId);
+  const units = new Map<number, [number, number][]>();
+  if (smallSources.length > 0) {
+    const docs = db.$client
+      .prepare(`SELECT source_id AS sourceId, s, n FROM (${perDocument}) WHERE source_id IN (${smallSources.map(() => '?').join(',')})`)
+      .all(...scope.params, ...smallSources) as { sourceId: number; s: number; n: number }[];
+    for (const d of docs) {
+      const list = units.get(d.sourceId) ?? [];
+      list.push([d.s, d.n]);
+      units.set(d.sourceId, list);
+    }
+  }
+  const z = normalQuantile(0.95);
+  const names = sourceNames(db);
+  const rows = sums.map((r): StanceRow => {
+    const mean = r.s / r.items;
+    let ci: Pick<Interval, 'low' | 'high'>;
+    let method: StanceRow['method'];
+    const docUnits = units.get(r.sourceId);
+    if (docUnits) {
+      const ratio = (sample: readonly [number, number][]) => {
+        let s = 0;
+        let n = 0;
+        for (const [ds, dn] of sample) {
+          s += ds;
+          n += dn;
+        }
+        return s / n;
+      };
+      ci = bootstrapInterval(docUnits, ratio, { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED, level: 0.95 });
+      method = r.documents > 1 ? 'bootstrap' : 'none';
+    } else {
+      // Σ_d (s_d − r n_d)² expanded into the SQL sums.
+      const resid = r.ss - 2 * mean * r.sn + mean * mean * r.nn;
+      const se = Math.sqrt(Math.max(0, resid) * (r.documents / (r.documents - 1))) / r.items;
+      ci = { low: mean - z * se, high: mean + z * se };
+      method = 'cluster-normal';
+    }
+    return {
+      sourceId: r.sourceId,
+      source: names.get(r.sourceId) ?? `source ${r.sourceId}`,
+      items: r.items,
+      documents: r.documents,
+      mean,
+      low: ci.low,
+      high: ci.high,
+      method,
+      small: r.items < SMALL_ITEMS || r.documents < SMALL_DOCUMENTS,
+    };
+  });
+  return { ...head, level95: 0.95, rows: rows.sort((a, c) => a.source.localeCompare(c.source)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Themes
+
+export interface ThemeCell {
+  sourceId: number;
+  theme: string;
+  count: number;
+  /** Share of the source's counted items that touch the theme. */
+  share: number;
+}
+export interface LabelThemeCell {
+  label: string;
+  theme: string;
+  count: number;
+  /** Share of the items with this label that touch the theme. */
+  share: number;
+}
+
+/** Theme heatmap by source and the label × theme view; themes outside the codebook are dropped. */
+export function themesBySource(
+  db: Db,
+  f: DashboardFilters,
+): ViewHeader & { sources: { sourceId: number; source: string; counted: number }[]; cells: ThemeCell[]; labelCells: LabelThemeCell[]; labelCounts: Record<string, number> } {
+  const head = header(db, f);
+  const b = basisSql(f.basis);
+  const scope = scopeSql(f);
+  const themeIds = new Set(head.codebook.themes.map((t) => t.id));
+  const labelIds = new Set(head.codebook.labels.map((l) => l.id));
+  const c = db.$client;
+  const denominators = c
+    .prepare(`SELECT i.source_id AS sourceId, count(${b.label}) AS counted FROM ${scope.from} WHERE ${scope.where} GROUP BY i.source_id`)
+    .all(...scope.params) as { sourceId: number; counted: number }[];
+  const byLabel = c
+    .prepare(`SELECT ${b.label} AS label, count(*) AS n FROM ${scope.from} WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY 1`)
+    .all(...scope.params) as { label: string; n: number }[];
+  const raw = c
+    .prepare(
+      `SELECT i.source_id AS sourceId, ${b.label} AS label, t.theme AS theme, count(*) AS n
+       FROM ${scope.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+       WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2, t.theme`,
+    )
+    .all(...scope.params) as { sourceId: number; label: string; theme: string; n: number }[];
+  const counted = new Map(denominators.map((d) => [d.sourceId, d.counted]));
+  const labelCounts = Object.fromEntries(head.codebook.labels.map((l) => [l.id, byLabel.find((r) => r.label === l.id)?.n ?? 0]));
+  const cellCounts = new Map<string, ThemeCell>();
+  const labelCellCounts = new Map<string, LabelThemeCell>();
+  for (const r of raw) {
+    if (!themeIds.has(r.theme)) continue;
+    const key = `${r.sourceId}\u0000${r.theme}`;
+    const cell = cellCounts.get(key) ?? { sourceId: r.sourceId, theme: r.theme, count: 0, share: 0 };
+    cell.count += r.n;
+    cellCounts.set(key, cell);
+    if (!labelIds.has(r.label)) continue;
+    const lkey = `${r.label}\u0000${r.theme}`;
+    const lcell = labelCellCounts.get(lkey) ?? { label: r.label, theme: r.theme, count: 0, share: 0 };
+    lcell.count += r.n;
+    labelCellCounts.set(lkey, lcell);
+  }
+  const cells = [...cellCounts.values()].map((cell) => ({ ...cell, share: cell.count / (counted.get(cell.sourceId) || 1) }));
+  const labelCells = [...labelCellCounts.values()].map((cell) => ({ ...cell, share: cell.count / (labelCounts[cell.label] || 1) }));
+  const names = sourceNames(db);
+  return {
+    ...head,
+    sources: denominators
+      .map((d) => ({ sourceId: d.sourceId, source: names.get(d.sourceId) ?? `source ${d.sourceId}`, counted: d.counted }))
+      .sort((a, c2) => a.source.localeCompare(c2.source)),
+    cells,
+    labelCells,
+    labelCounts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Over time
+
+export type Granularity = 'month' | 'year';
+
+/** SQL for a document's period at a granularity; null when its date is too coarse (a year-only date has no month). */
+export function periodSql(granularity: Granularity): string {
+  return granularity === 'year'
+    ? `CASE WHEN d.published_start IS NOT NULL THEN substr(d.published_start, 1, 4) END`
+    : `CASE WHEN d.published_precision IN ('day','month') THEN substr(d.published_start, 1, 7) END`;
+}
+
+export interface TimelineRow {
+  sourceId: number;
+  source: string;
+  period: string;
+  counted: number;
+  counts: Record<string, number>;
+  shares: Record<string, number>;
+  meanStance: number | null;
+}
+
+/**
+ * Framing mix and mean stance per source and month or year. A document dated only to the year
+ * is never spread over months: at month granularity it is counted in `undated` instead.
+ */
+export function timeline(db: Db, f: DashboardFilters, granularity: Granularity): ViewHeader & { granularity: Granularity; rows: TimelineRow[]; undated: number } {
+  const head = header(db, f);
+  const b = basisSql(f.basis);
+  const scope = scopeSql(f);
+  const from = scope.from.includes('JOIN documents d') ? scope.from : `${scope.from} JOIN documents d ON d.id = i.document_id`;
+  const params: (string | number)[] = [];
+  const cols = labelColumns(head.codebook.labels, b.label, params);
+  const period = periodSql(granularity);
+  const raw = db.$client
+    .prepare(
+      `SELECT i.source_id AS sourceId, ${period} AS period, ${cols}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance
+       FROM ${from} WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2 ORDER BY 2`,
+    )
+    .all(...params, ...scope.params) as Record<string, number | string | null>[];
+  const names = sourceNames(db);
+  let undated = 0;
+  const rows: TimelineRow[] = [];
+  for (const r of raw) {
+    if (r.period === null) {
+      undated += r.counted as number;
+      continue;
+    }
+    const counts: Record<string, number> = {};
+    const shares: Record<string, number> = {};
+    head.codebook.labels.forEach((l, k) => {
+      counts[l.id] = r[`c${k}`] as number;
+      shares[l.id] = (r[`c${k}`] as number) / (r.counted as number);
+    });
+    rows.push({
+      sourceId: r.sourceId as number,
+      source: names.get(r.sourceId as number) ?? `source ${r.sourceId}`,
+      period: r.period as string,
+      counted: r.counted as number,
+      counts,
+      shares,
+      meanStance: (r.meanStance as number | null) ?? null,
+    });
+  }
+  return { ...head, granularity, rows, undated };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source similarity
+
+export interface SimilarityResult extends ViewHeader {
+  sources: { sourceId: number; source: string; counted: number; nearest: { sourceId: number; distance: number } | null }[];
+  /** Jensen–Shannon distances (base 2, 0..1) between the listed sources, row-major. */
+  framing: number[][];
+  themes: number[][];
+  combined: number[][];
+  /** Sources left out of the matrix (only the `limit` largest are compared). */
+  omitted: number;
+}
+
+/**
+ * How alike sources are: Jensen–Shannon distance between their framing-label distributions,
+ * between their theme distributions, and their mean. The profiles are the same SQL aggregates
+ * the framing and theme views use; only the pairwise distances are computed here.
+ */
+export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | null): SimilarityResult {
+  const framing = framingMix(db, f);
+  const themes = themesBySource(db, f);
+  const themeIds = framing.codebook.themes.map((t) => t.id);
+  const labelIds = framing.codebook.labels.map((l) => l.id);
+  const themeProfile = new Map<number, number[]>();
+  for (const cell of themes.cells) {
+    const v = themeProfile.get(cell.sourceId) ?? themeIds.map(() => 0);
+    v[themeIds.indexOf(cell.theme)] = cell.count;
+    themeProfile.set(cell.sourceId, v);
+  }
+  const ranked = framing.rows.filter((r) => r.counted > 0).sort((a, b) => b.counted - a.counted || a.source.localeCompare(b.source));
+  const shown = limit === null ? ranked : ranked.slice(0, limit);
+  const framingVec = (r: FramingRow) => labelIds.map((id) => r.counts[id]!);
+  const themeVec = (r: FramingRow) => themeProfile.get(r.sourceId) ?? themeIds.map(() => 0);
+  const all = ranked.map((r) => ({ r, fv: framingVec(r), tv: themeVec(r) }));
+  const distance = (a: (typeof all)[number], b: (typeof all)[number]) => {
+    const df = jensenShannonDistance(a.fv, b.fv);
+    const dt = jensenShannonDistance(a.tv, b.tv);
+    return { df, dt, dc: Number.isNaN(dt) ? df : (df + dt) / 2 };
+  };
+  const shownAll = all.slice(0, shown.length);
+  const matrix = (pick: 'df' | 'dt' | 'dc') => shownAll.map((a) => shownAll.map((b) => distance(a, b)[pick]));
+  const nearestOf = (a: (typeof all)[number]) => {
+    let best: { sourceId: number; distance: number } | null = null;
+    for (const b of all) {
+      if (b === a) continue;
+      const d = distance(a, b).dc;
+      if (!Number.isNaN(d) && (best === null || d < best.distance)) best = { sourceId: b.r.sourceId, distance: d };
+    }
+    return best;
+  };
+  return {
+    basis: framing.basis,
+    statement: framing.statement,
+    level: framing.level,
+    codebook: framing.codebook,
+    sources: shownAll.map((a) => ({ sourceId: a.r.sourceId, source: a.r.source, counted: a.r.counted, nearest: nearestOf(a) })),
+    framing: matrix('df'),
+    themes: matrix('dt'),
+    combined: matrix('dc'),
+    omitted: ranked.length - shown.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model and people
+
+export interface AgreementResult {
+  level: 'passage' | 'document';
+  statement: string;
+  codebook: CodebookView;
+  /** suggested label → reviewed label → count, over settled items with both. */
+  confusion: { suggested: string; reviewed: string; count: number }[];
+  pairs: number;
+  percentAgreement: number | null;
+  cohenKappa: number | null;
+  /** Mean |reviewed − suggested| stance over the same items. */
+  meanAbsStanceDifference: number | null;
+  progress: { sourceId: number; source: string; items: number; suggested: number; unreviewed: number; reviewed: number; disputed: number; adjudicated: number; randomSample: number }[];
+}
+
+/** Confusion matrix of suggested vs reviewed labels, agreement, and review progress per source. */
+export function modelAndPeople(db: Db, f: DashboardFilters): AgreementResult {
+  const codebook = codebookFor(db, f);
+  const scope = scopeSql(f);
+  const c = db.$client;
+  const confusion = c
+    .prepare(
+      `SELECT i.suggested_label AS suggested, i.reviewed_label AS reviewed, count(*) AS count,
+              sum(abs(i.reviewed_stance - i.suggested_stance)) AS absDiff, count(i.reviewed_stance - i.suggested_stance) AS stancePairs
+       FROM ${scope.from} WHERE ${scope.where} AND ${SETTLED} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all(...scope.params) as { suggested: string; reviewed: string; count: number; absDiff: number | null; stancePairs: number }[];
+  const pairs = confusion.reduce((a, r) => a + r.count, 0);
+  const agree = confusion.filter((r) => r.suggested === r.reviewed).reduce((a, r) => a + r.count, 0);
+  const model: string[] = [];
+  const people: string[] = [];
+  for (const r of confusion) {
+    for (let k = 0; k < r.count; k++) {
+      model.push(r.suggested);
+      people.push(r.reviewed);
+    }
+  }
+  const kappa = pairs > 0 ? cohenKappa(model, people) : Number.NaN;
+  const stancePairs = confusion.reduce((a, r) => a + r.stancePairs, 0);
+  const absDiff = confusion.reduce((a, r) => a + (r.absDiff ?? 0), 0);
+  const progressRows = c
+    .prepare(
+      `SELECT i.source_id AS sourceId, count(*) AS items, count(i.suggested_label) AS suggested,
+              coalesce(sum(i.review_status = 'unreviewed'), 0) AS unreviewed, coalesce(sum(i.review_status = 'reviewed'), 0) AS reviewed,
+              coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, coalesce(sum(i.review_status = 'adjudicated'), 0) AS adjudicated,
+              coalesce(sum(r.queue_order = 'random' OR r.blind = 1), 0) AS randomSample
+       FROM ${scope.from} LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${scope.where} GROUP BY i.source_id`,
+    )
+    .all(...scope.params) as Omit<AgreementResult['progress'][number], 'source'>[];
+  const names = sourceNames(db);
+  return {
+    level: f.level,
+    statement: 'Model suggestions against human decisions on the same items (reviewed and adjudicated; disputed items have no human label yet).',
+    codebook,
+    confusion: confusion.map(({ suggested, reviewed, count }) => ({ suggested, reviewed, count })),
+    pairs,
+    percentAgreement: pairs > 0 ? agree / pairs : null,
+    cohenKappa: Number.isNaN(kappa) ? null : kappa,
+    meanAbsStanceDifference: stancePairs > 0 ? absDiff / stancePairs : null,
+    progress: progressRows
+      .map((r) => ({ ...r, source: names.get(r.sourceId) ?? `source ${r.sourceId}` }))
+      .sort((a, b) => a.source.localeCompare(b.source)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrected estimates
+
+export interface CorrectedRow {
+  sourceId: number;
+  source: string;
+  /** Items with a model suggestion. */
+  n: number;
+  /** Items of the random reviewed sample. */
+  nSample: number;
+  labels: Record<string, CorrectedEstimate>;
+  stance: CorrectedEstimate;
+}
+
+/**
+ * Per source: the model's label shares and mean stance over every suggested item, corrected by
+ * the mean human − model difference on the random reviewed sample (reviews made in the queue's
+ * random order or blind), with intervals that carry both sources of uncertainty.
+ */
+export function correctedEstimates(db: Db, f: DashboardFilters): { level: 'passage' | 'document'; statement: string; codebook: CodebookView; rows: CorrectedRow[] } {
+  const codebook = codebookFor(db, f);
+  const scope = scopeSql(f);
+  const inSample = `(${SETTLED} AND i.reviewed_label IS NOT NULL AND (r.queue_order = 'random' OR r.blind = 1))`;
+  const params: (string | number)[] = [];
+  const cols = codebook.labels
+    .map((l, k) => {
+      // Each `$L` is one bound occurrence of the label id, pushed in the order it appears.
+      const yhat = `(i.suggested_label = $L)`;
+      const diff = `((i.reviewed_label = $L) - (i.suggested_label = $L))`;
+      const sql = `sum(${yhat}) AS m${k}, sum(CASE WHEN ${inSample} THEN ${diff} ELSE 0 END) AS d${k},
+              sum(CASE WHEN ${inSample} THEN ${diff} * ${diff} ELSE 0 END) AS dd${k},
+              sum(CASE WHEN ${inSample} THEN ${yhat} * ${diff} ELSE 0 END) AS md${k}`;
+      return sql.replace(/\$L/g, () => {
+        params.push(l.id);
+        return '?';
+      });
+    })
+    .join(', ');
+  const stanceDiff = `(i.reviewed_stance - i.suggested_stance)`;
+  const stanceSample = `(${inSample} AND i.reviewed_stance IS NOT NULL)`;
+  const raw = db.$client
+    .prepare(
+      `SELECT i.source_id AS sourceId, count(*) AS n, coalesce(sum(${inSample}), 0) AS nSample, ${cols},
+              sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
+              coalesce(sum(${stanceSample}), 0) AS sns,
+              sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} ELSE 0 END) AS sd,
+              sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} * ${stanceDiff} ELSE 0 END) AS sdd,
+              sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${stanceDiff} ELSE 0 END) AS smd
+       FROM ${scope.from} LEFT JOIN reviews r ON r.id = i.decision_review_id
+       WHERE ${scope.where} AND i.suggested_label IS NOT NULL GROUP BY i.source_id`,
+    )
+    .all(...params, ...scope.params) as Record<string, number>[];
+  const names = sourceNames(db);
+  const rows = raw.map((r): CorrectedRow => {
+    const labels: Record<string, CorrectedEstimate> = {};
+    codebook.labels.forEach((l, k) => {
+      labels[l.id] = correctedEstimate({
+        n: r.n!,
+        sumModel: r[`m${k}`]!,
+        sumModelSq: r[`m${k}`]!,
+        nSample: r.nSample!,
+        sumDiff: r[`d${k}`]!,
+        sumDiffSq: r[`dd${k}`]!,
+        sumModelDiff: r[`md${k}`]!,
+      });
+    });
+    const stance = correctedEstimate({ n: r.n!, sumModel: r.sm!, sumModelSq: r.smm!, nSample: r.sns!, sumDiff: r.sd!, sumDiffSq: r.sdd!, sumModelDiff: r.smd! });
+    return { sourceId: r.sourceId!, source: names.get(r.sourceId!) ?? `source ${r.sourceId}`, n: r.n!, nSample: r.nSample!, labels, stance };
+  });
+  return {
+    level: f.level,
+    statement: 'Model suggestions corrected by people: model share or mean over all suggested items plus the mean human − model difference on the random reviewed sample.',
+    codebook,
+    rows: rows.sort((a, b) => a.source.localeCompare(b.source)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drill-down
+
+/** What a clicked bar, cell or point stands for; every field narrows the list. */
+export interface DrillDown {
+  sourceId?: number;
+  label?: string;
+  theme?: string;
+  period?: string;
+  granularity?: Granularity;
+  /** Confusion-matrix cell: suggested and reviewed label of settled items. */
+  suggested?: string;
+  reviewed?: string;
+  /** Only items of the random reviewed sample. */
+  randomSample?: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface DrillDownItem {
+  itemId: number;
+  documentId: number;
+  documentTitle: string;
+  sourceId: number;
+  source: string;
+  level: 'passage' | 'document';
+  seq: number;
+  /** Passage text, or the document's opening, cut at 400 characters. */
+  text: string;
+  label: string | null;
+  stance: number | null;
+  reviewStatus: string;
+}
+
+/** The items behind one number on the dashboard, in document order, paginated. */
+export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): { total: number; items: DrillDownItem[]; statement: string } {
+  const b = basisSql(f.basis);
+  const scope = scopeSql(f);
+  const where = [scope.where];
+  const params = [...scope.params];
+  let from = scope.from;
+  const needsDocuments = !from.includes('JOIN documents d');
+  if (needsDocuments) from += ' JOIN documents d ON d.id = i.document_id';
+  if (d.suggested !== undefined || d.reviewed !== undefined) {
+    where.push(SETTLED, 'i.suggested_label IS NOT NULL', 'i.reviewed_label IS NOT NULL');
+    if (d.suggested !== undefined) {
+      where.push('i.suggested_label = ?');
+      params.push(d.suggested);
+    }
+    if (d.reviewed !== undefined) {
+      where.push('i.reviewed_label = ?');
+      params.push(d.reviewed);
+    }
+  } else {
+    where.push(`${b.label} IS NOT NULL`);
+  }
+  if (d.sourceId !== undefined) {
+    where.push('i.source_id = ?');
+    params.push(d.sourceId);
+  }
+  if (d.label !== undefined) {
+    where.push(`${b.label} = ?`);
+    params.push(d.label);
+  }
+  if (d.theme !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.kind = ${b.themeKind} AND t.theme = ?)`);
+    params.push(d.theme);
+  }
+  if (d.period !== undefined) {
+    where.push(`${periodSql(d.granularity ?? 'month')} = ?`);
+    params.push(d.period);
+  }
+  if (d.randomSample) {
+    from += ' JOIN reviews r ON r.id = i.decision_review_id';
+    where.push(`(r.queue_order = 'random' OR r.blind = 1)`);
+  }
+  const c = db.$client;
+  const total = (c.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  const rows = c
+    .prepare(
+      `SELECT i.id AS itemId, i.document_id AS documentId, d.title AS documentTitle, i.source_id AS sourceId, src.name AS source,
+              i.level AS level, i.seq AS seq,
+              substr(CASE WHEN i.level = 'passage' THEN (SELECT p.text FROM passages p WHERE p.id = i.passage_id) ELSE d.text END, 1, 400) AS text,
+              ${b.label} AS label, ${b.stance} AS stance, i.review_status AS reviewStatus
+       FROM ${from} JOIN sources src ON src.id = i.source_id
+       WHERE ${where.join(' AND ')} ORDER BY src.name, i.document_id, i.seq LIMIT ? OFFSET ?`,
+    )
+    .all(...params, d.limit, d.offset) as DrillDownItem[];
+  return { total, items: rows, statement: basisStatement(f.basis) };
+}
