@@ -1,7 +1,70 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
-import { newRouter } from './router.ts';
+import { ExportQuerySchema } from '../export/request.ts';
+import { prepareExport } from '../export/service.ts';
+import { errorResponses, newRouter } from './router.ts';
 
-/** Routes for issue 6 — dataset export. */
-export function exportRoutes(_deps: AppDeps) {
-  return newRouter();
+/**
+ * A pull-driven body: the next chunk is produced only when the client has taken the previous
+ * ones, so a slow download never buffers the dataset, and a cancelled one releases the query.
+ */
+function bodyStream(chunks: Generator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        try {
+          const next = chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+      cancel() {
+        chunks.return(undefined);
+      },
+    },
+    { highWaterMark: 4 }, // 4 chunks (~256 KiB) ahead of the client
+  );
+}
+
+const file = (description: string) => ({ schema: z.string().openapi({ format: 'binary', description }) });
+
+/** `GET /api/export`: the dataset as a streamed download. */
+export function exportRoutes(deps: AppDeps) {
+  return newRouter().openapi(
+    createRoute({
+      method: 'get',
+      path: '/export',
+      summary: 'Export labelled items with provenance (CSV, JSONL, Parquet, or a zip bundle), streamed',
+      description:
+        'Headers: `X-Framescope-Export-Rows` (row count), `X-Framescope-Export-Empty` (why the file has no rows, when it has none). ' +
+        'CSV text cells starting with = + - @ TAB CR are prefixed with a single quote; themes are |-joined.',
+      request: { query: ExportQuerySchema },
+      responses: {
+        200: {
+          description: 'The export file (attachment)',
+          content: {
+            'text/csv': file('CSV, RFC 4180'),
+            'application/x-ndjson': file('JSON lines'),
+            'application/vnd.apache.parquet': file('Parquet'),
+            'application/zip': file('Bundle: data, codebook, dataset card'),
+          },
+        },
+        ...errorResponses,
+      },
+    }),
+    (c) => {
+      const job = prepareExport(deps.db, c.req.valid('query'), deps.now);
+      const headers: Record<string, string> = {
+        'Content-Type': job.contentType,
+        'Content-Disposition': `attachment; filename="${job.fileName}"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'X-Framescope-Export-Rows': String(job.plan.total),
+      };
+      if (job.plan.emptyReason) headers['X-Framescope-Export-Empty'] = job.plan.emptyReason;
+      return c.body(bodyStream(job.chunks()), 200, headers);
+    },
+  );
 }

@@ -1,0 +1,123 @@
+/**
+ * The columns of an exported dataset. One list drives every format, so CSV, JSONL and Parquet
+ * always carry the same fields in the same order, and the dataset card documents exactly
+ * what was written.
+ */
+
+/** Version of the export layout, written in every row's `framescope_export` column. */
+export const EXPORT_FORMAT_VERSION = '1';
+
+export type ExportLevel = 'passage' | 'document';
+export type ExportFormat = 'csv' | 'jsonl' | 'parquet';
+export type ExportStatus = 'reviewed' | 'final' | 'all';
+
+/**
+ * - `string`, `int`, `float`, `bool`: scalar, null when unknown.
+ * - `list`: a list of strings (JSON array in JSONL, LIST<STRING> in Parquet, `|`-joined in CSV).
+ * - `json`: structured detail (nested JSON in JSONL, JSON text in CSV and Parquet).
+ */
+export type ColumnType = 'string' | 'int' | 'float' | 'bool' | 'list' | 'json';
+
+export interface ExportColumn {
+  name: string;
+  type: ColumnType;
+  /** One line for the dataset card. */
+  description: string;
+}
+
+/** Separator of list cells (themes, reviewers) in CSV; theme ids are slugs, so it never occurs inside one. */
+export const CSV_LIST_SEPARATOR = '|';
+
+const col = (name: string, type: ColumnType, description: string): ExportColumn => ({ name, type, description });
+
+const HEAD: ExportColumn[] = [
+  col('framescope_export', 'string', `Export layout version ("${EXPORT_FORMAT_VERSION}"); lets Framescope recognise its own files on re-import.`),
+  col('item_id', 'int', 'Framescope item id (the labelled unit).'),
+  col('document_id', 'int', 'Framescope document id.'),
+];
+
+const PASSAGE_IDENTITY: ExportColumn[] = [
+  col('passage_id', 'int', 'Framescope passage id.'),
+  col('passage_seq', 'int', '0-based position of the passage in its document.'),
+  col('passage_start', 'int', 'Start offset of the passage in the document text (UTF-16 code units, as JavaScript string indices).'),
+  col('passage_end', 'int', 'End offset (exclusive): document text.slice(passage_start, passage_end) is the passage text.'),
+];
+
+const DOCUMENT_META: ExportColumn[] = [
+  col('source', 'string', 'Source (outlet or author channel) name.'),
+  col('source_country', 'string', 'Source country.'),
+  col('source_url', 'string', 'Source home page.'),
+  col('title', 'string', 'Document title.'),
+  col('author', 'string', 'Document author.'),
+  col('published', 'string', 'Publication date as given: YYYY-MM-DD, YYYY-MM or YYYY.'),
+  col('published_precision', 'string', 'day, month or year.'),
+  col('url', 'string', 'Document URL.'),
+  col('language', 'string', 'Document language code.'),
+];
+
+const LABELS: ExportColumn[] = [
+  col('final_label', 'string', 'Final framing label: the human decision where there is one, else the latest model suggestion; empty when disputed or when a reviewer rejected the suggestion without naming a label.'),
+  col('final_stance', 'int', 'Final stance on the codebook scale.'),
+  col('final_themes', 'list', 'Final themes (theme ids of the codebook).'),
+  col('final_origin', 'string', 'Where the final label comes from: model, reviewer, adjudication or import.'),
+  col('review_status', 'string', 'unreviewed, reviewed, disputed or adjudicated.'),
+  col('codebook_name', 'string', 'Codebook the final label was given under.'),
+  col('codebook_version', 'string', 'Version of that codebook.'),
+  col('suggestion_id', 'int', 'The latest model suggestion for the item.'),
+  col('suggested_label', 'string', 'Label of the latest suggestion.'),
+  col('suggested_stance', 'int', 'Stance of the latest suggestion.'),
+  col('suggested_themes', 'list', 'Themes of the latest suggestion.'),
+  col('suggestion_confidence', 'float', 'Confidence the model gave (0..1).'),
+  col('suggestion_provider', 'string', 'Provider of the latest suggestion (openai, local ...).'),
+  col('suggestion_model', 'string', 'Model of the latest suggestion.'),
+  col('suggestion_prompt_version', 'string', 'Prompt version of the latest suggestion.'),
+  col('suggestion_codebook_version', 'string', 'Codebook version the latest suggestion was made with.'),
+  col('suggested_at', 'string', 'When the latest suggestion was made (ISO 8601, UTC).'),
+  col('suggestion_count', 'int', 'How many suggestions the item has (several models, prompts or samples).'),
+  col('suggestion_agreement', 'float', 'Share of the latest run\'s suggestions that agree with the latest label (0..1).'),
+  col('suggestions', 'json', 'Every suggestion: id, provider, model, prompt_version, codebook_version, label, stance, themes, confidence, created_at.'),
+  col('decision_review_id', 'int', 'The review that carries the final human label.'),
+  col('decided_by', 'string', 'Reviewer (or import:<name>) of that review.'),
+  col('decided_at', 'string', 'When that decision was made (ISO 8601, UTC).'),
+  col('decision_action', 'string', 'accept, edit, reject or adjudicate.'),
+  col('bulk_accept', 'bool', 'True when the deciding review was a bulk accept.'),
+  col('import_name', 'string', 'Name of the import the deciding label came with, if any.'),
+  col('reviewers', 'list', 'Every person whose decision on the item stands (not undone).'),
+  col('review_count', 'int', 'Standing decisions, one per reviewer.'),
+  col('reviewer_agreement', 'float', 'Share of reviewer pairs giving the same label, for items with two or more labelled decisions (0..1).'),
+  col('reviews', 'json', 'Every decision and undo on the item: id, reviewer, action, kind, label, stance, themes, created_at, undoes, standing.'),
+];
+
+const EXCLUSION: ExportColumn[] = [
+  col('excluded', 'bool', 'Whether the passage is excluded (boilerplate, caption ...); excluded passages are never counted.'),
+  col('excluded_reason', 'string', 'Why it is excluded.'),
+  col('excluded_by', 'string', 'Who decided the exclusion: auto (segmenter) or reviewer.'),
+];
+
+/** Document-level columns: metadata, the document text and its hash, labels and provenance. */
+export const DOCUMENT_COLUMNS: readonly ExportColumn[] = [
+  ...HEAD,
+  ...DOCUMENT_META,
+  col('text', 'string', 'The document text, exactly as stored.'),
+  col('content_hash', 'string', 'sha256 of the document text (hex).'),
+  ...LABELS,
+];
+
+/** Passage-level columns: passage identity and offsets, document metadata, the passage text, labels, provenance and exclusion. */
+export const PASSAGE_COLUMNS: readonly ExportColumn[] = [
+  ...HEAD,
+  ...PASSAGE_IDENTITY,
+  ...DOCUMENT_META,
+  col('content_hash', 'string', 'sha256 of the whole document text (hex), to find the document the offsets index.'),
+  col('text', 'string', 'The passage text, exactly as stored.'),
+  ...LABELS,
+  ...EXCLUSION,
+];
+
+/** The columns of an export at a level. */
+export function columnsFor(level: ExportLevel): readonly ExportColumn[] {
+  return level === 'passage' ? PASSAGE_COLUMNS : DOCUMENT_COLUMNS;
+}
+
+/** One exported row, keyed by column name. Lists are string arrays, `json` columns plain values. */
+export type ExportRow = Record<string, string | number | boolean | null | string[] | unknown[]>;

@@ -1,0 +1,286 @@
+import type Database from 'better-sqlite3';
+import { percentAgreement } from '../metrics/agreement.ts';
+import { badRequest } from '../errors.ts';
+import { EXPORT_FORMAT_VERSION, columnsFor, type ExportColumn, type ExportRow } from './columns.ts';
+import type { ExportRequest } from './request.ts';
+
+/**
+ * The export query: one SQL statement over `items` (the labelled unit, which already holds the
+ * current state derived by api/items/state.ts) joined to its document, source, passage, latest
+ * suggestion and deciding review. Per-item history (all suggestions, all reviews) comes from
+ * correlated subqueries as JSON, evaluated only for items that have any, so the statement can
+ * be stepped one row at a time with `.iterate()` and memory stays flat however many rows match.
+ */
+
+/** An export ready to run: validated request, its SQL, its columns and how many rows match. */
+export interface ExportPlan {
+  request: ExportRequest;
+  columns: readonly ExportColumn[];
+  sql: string;
+  params: unknown[];
+  /** Rows that match (counted before streaming, for progress and the empty-file message). */
+  total: number;
+  /** Why the export is empty (null when it is not). */
+  emptyReason: string | null;
+  /** Resolved filters, in words, for the dataset card and the CLI. */
+  filterSummary: string[];
+}
+
+const HUMAN = `('reviewed','adjudicated')`;
+/** The final label rule of api/items/state.ts: the human label where decided, the model's while unreviewed, none while disputed. */
+const FINAL_LABEL = `CASE WHEN i.review_status IN ${HUMAN} THEN i.reviewed_label WHEN i.review_status = 'unreviewed' THEN i.suggested_label END`;
+const FINAL_THEME_KIND = `CASE WHEN i.review_status IN ${HUMAN} THEN 'reviewed' WHEN i.review_status = 'unreviewed' THEN 'suggested' END`;
+
+function selectList(level: ExportRequest['level']): string {
+  const passage =
+    level === 'passage'
+      ? `p.id AS passage_id, p.seq AS passage_seq, p.start AS passage_start, p."end" AS passage_end, p.text AS text,
+         p.excluded AS excluded, p.excluded_reason AS excluded_reason, p.excluded_by AS excluded_by,`
+      : `d.text AS text,`;
+  return `
+    i.id AS item_id, i.document_id AS document_id, ${passage}
+    s.name AS source, s.country AS source_country, s.url AS source_url,
+    d.title AS title, d.author AS author, d.published AS published, d.published_precision AS published_precision,
+    d.url AS url, d.language AS language, d.content_hash AS content_hash,
+    i.review_status AS review_status,
+    ${FINAL_LABEL} AS final_label,
+    CASE WHEN i.review_status IN ${HUMAN} THEN i.reviewed_stance WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END AS final_stance,
+    CASE WHEN i.review_status IN ${HUMAN} OR (i.review_status = 'unreviewed' AND i.latest_suggestion_id IS NOT NULL)
+      THEN (SELECT json_group_array(t.theme) FROM item_themes t WHERE t.item_id = i.id AND t.kind = ${FINAL_THEME_KIND}) END AS final_themes,
+    CASE WHEN i.review_status = 'disputed' THEN NULL ELSE i.final_origin END AS final_origin,
+    cb.id AS codebook_id, cb.name AS codebook_name, cb.version AS codebook_version,
+    ls.id AS suggestion_id, ls.label AS suggested_label, ls.stance AS suggested_stance, ls.themes AS suggested_themes,
+    ls.confidence AS suggestion_confidence, ls.provider AS suggestion_provider, ls.model AS suggestion_model,
+    ls.prompt_version AS suggestion_prompt_version, ls.codebook_version AS suggestion_codebook_version, ls.created_at AS suggested_at,
+    i.suggestion_count AS suggestion_count, i.suggestion_agreement AS suggestion_agreement,
+    CASE WHEN i.suggestion_count > 0 THEN (
+      SELECT json_group_array(json_object('id', x.id, 'provider', x.provider, 'model', x.model, 'prompt_version', x.prompt_version,
+        'codebook_version', x.codebook_version, 'label', x.label, 'stance', x.stance, 'themes', json(x.themes),
+        'confidence', x.confidence, 'created_at', x.created_at))
+      FROM suggestions x WHERE x.item_id = i.id) END AS suggestions,
+    dr.id AS decision_review_id, du.name AS decided_by, dr.created_at AS decided_at, dr.action AS decision_action,
+    CASE WHEN dr.id IS NULL THEN NULL ELSE dr.kind = 'bulk' END AS bulk_accept, im.name AS import_name,
+    CASE WHEN i.review_status <> 'unreviewed' OR i.review_count > 0 THEN (
+      SELECT json_group_array(json_object('id', r.id, 'reviewer', u.name, 'action', r.action, 'kind', r.kind, 'label', r.label,
+        'stance', r.stance, 'themes', json(r.themes), 'created_at', r.created_at, 'undoes', r.undoes_review_id))
+      FROM reviews r JOIN users u ON u.id = r.reviewer_id
+      WHERE r.item_id = i.id AND r.action IN ('accept','edit','reject','adjudicate','undo')) END AS reviews`;
+}
+
+const FROM = `
+  FROM items i
+  JOIN documents d ON d.id = i.document_id
+  JOIN sources s ON s.id = i.source_id
+  LEFT JOIN passages p ON p.id = i.passage_id
+  LEFT JOIN suggestions ls ON ls.id = i.latest_suggestion_id
+  LEFT JOIN reviews dr ON dr.id = i.decision_review_id
+  LEFT JOIN users du ON du.id = dr.reviewer_id
+  LEFT JOIN imports im ON im.id = dr.import_id
+  LEFT JOIN codebooks cb ON cb.id = COALESCE(dr.codebook_id, ls.codebook_id)`;
+
+/** Upper bound of a possibly partial date: `2024` → `2024-12-31`, `2024-02` → `2024-02-31` (string comparison). */
+function endOfPeriod(d: string): string {
+  if (d.length === 4) return `${d}-12-31`;
+  if (d.length === 7) return `${d}-31`;
+  return d;
+}
+function startOfPeriod(d: string): string {
+  if (d.length === 4) return `${d}-01-01`;
+  if (d.length === 7) return `${d}-01`;
+  return d;
+}
+
+interface CodebookRow {
+  id: number;
+  name: string;
+  version: string;
+  definition: string;
+}
+
+function parseDefinition(row: CodebookRow): { labels: string[]; themes: string[] } {
+  const def = JSON.parse(row.definition) as { labels?: { id: string }[]; themes?: { id: string }[] };
+  return { labels: (def.labels ?? []).map((l) => l.id), themes: (def.themes ?? []).map((t) => t.id) };
+}
+
+/**
+ * Validates a request against the database (sources, codebook, labels and themes must exist)
+ * and builds its SQL and row count. Throws a 400 AppError naming the first bad value; writes
+ * nothing.
+ */
+export function planExport(sqlite: Database.Database, request: ExportRequest): ExportPlan {
+  const where: string[] = ['i.level = ?'];
+  const params: unknown[] = [request.level];
+  const summary: string[] = [`level: ${request.level}`, `status: ${request.status}`];
+
+  if (request.status === 'reviewed') where.push(`i.review_status IN ${HUMAN}`);
+  if (request.status === 'final') where.push(`(i.review_status IN ${HUMAN} OR (i.review_status = 'unreviewed' AND i.latest_suggestion_id IS NOT NULL))`);
+  if (!request.includeExcluded) where.push('i.excluded = 0');
+  summary.push(request.level === 'passage' ? `excluded passages: ${request.includeExcluded ? 'included' : 'left out'}` : 'excluded passages: not applicable');
+
+  if (request.sources.length > 0) {
+    const ids: number[] = [];
+    const names: string[] = [];
+    for (const token of request.sources) {
+      const row = (
+        /^\d+$/.test(token)
+          ? sqlite.prepare('SELECT id, name FROM sources WHERE id = ? OR name = ?').get(Number(token), token)
+          : sqlite.prepare('SELECT id, name FROM sources WHERE name = ?').get(token)
+      ) as { id: number; name: string } | undefined;
+      if (!row) throw badRequest(`sources: no source named ${JSON.stringify(token)}`, 'unknown_source');
+      ids.push(row.id);
+      names.push(row.name);
+    }
+    where.push(`i.source_id IN (${ids.map(() => '?').join(',')})`);
+    params.push(...ids);
+    summary.push(`sources: ${names.join(', ')}`);
+  }
+
+  if (request.from && request.to && startOfPeriod(request.from) > endOfPeriod(request.to)) {
+    throw badRequest(`from: ${request.from} is after to: ${request.to}`, 'invalid_input');
+  }
+  if (request.from) {
+    where.push('d.published_start >= ?');
+    params.push(startOfPeriod(request.from));
+  }
+  if (request.to) {
+    where.push('d.published_start <= ?');
+    params.push(endOfPeriod(request.to));
+  }
+  if (request.from || request.to) summary.push(`published: ${request.from ?? '…'} to ${request.to ?? '…'} (undated documents left out)`);
+
+  let codebooks = sqlite.prepare('SELECT id, name, version, definition FROM codebooks').all() as CodebookRow[];
+  if (request.codebook) {
+    const token = request.codebook;
+    const matches = codebooks.filter((c) => String(c.id) === token || c.version === token || `${c.name}@${c.version}` === token);
+    if (matches.length === 0) throw badRequest(`codebook: no codebook ${JSON.stringify(token)} (give an id, a version or name@version)`, 'unknown_codebook');
+    codebooks = matches;
+    where.push(`COALESCE(dr.codebook_id, ls.codebook_id) IN (${matches.map(() => '?').join(',')})`);
+    params.push(...matches.map((c) => c.id));
+    summary.push(`codebook: ${matches.map((c) => `${c.name}@${c.version}`).join(', ')}`);
+  }
+  const known = codebooks.map(parseDefinition);
+  const knownLabels = new Set(known.flatMap((k) => k.labels));
+  const knownThemes = new Set(known.flatMap((k) => k.themes));
+
+  if (request.labels.length > 0) {
+    const unknown = request.labels.find((l) => !knownLabels.has(l));
+    if (unknown !== undefined) throw badRequest(`labels: ${JSON.stringify(unknown)} is not a label of the codebook (${[...knownLabels].join(', ') || 'no codebook stored'})`, 'unknown_label');
+    where.push(`${FINAL_LABEL} IN (${request.labels.map(() => '?').join(',')})`);
+    params.push(...request.labels);
+    summary.push(`final labels: ${request.labels.join(', ')}`);
+  }
+  if (request.themes.length > 0) {
+    const unknown = request.themes.find((t) => !knownThemes.has(t));
+    if (unknown !== undefined) throw badRequest(`themes: ${JSON.stringify(unknown)} is not a theme of the codebook`, 'unknown_theme');
+    where.push(`EXISTS (SELECT 1 FROM item_themes ft WHERE ft.item_id = i.id AND ft.kind = ${FINAL_THEME_KIND} AND ft.theme IN (${request.themes.map(() => '?').join(',')}))`);
+    params.push(...request.themes);
+    summary.push(`final themes include any of: ${request.themes.join(', ')}`);
+  }
+
+  const suggestionFilters: [string, string | null, string][] = [
+    ['provider', request.provider, 'provider'],
+    ['model', request.model, 'model'],
+    ['prompt_version', request.promptVersion, 'prompt version'],
+  ];
+  const active = suggestionFilters.filter(([, v]) => v !== null);
+  if (active.length > 0) {
+    where.push(`EXISTS (SELECT 1 FROM suggestions fs WHERE fs.item_id = i.id AND ${active.map(([c]) => `fs.${c} = ?`).join(' AND ')})`);
+    params.push(...active.map(([, v]) => v));
+    summary.push(`suggested by: ${active.map(([, v, word]) => `${word} ${v}`).join(', ')}`);
+  }
+
+  const whereSql = `WHERE ${where.join(' AND ')}`;
+  const total = (sqlite.prepare(`SELECT COUNT(*) AS n ${FROM} ${whereSql}`).get(...params) as { n: number }).n;
+  // items_document_idx is (document_id, level, seq): this order walks it without a sort.
+  const sql = `SELECT ${selectList(request.level)} ${FROM} ${whereSql} ORDER BY i.document_id, i.level, i.seq`;
+  return {
+    request,
+    columns: columnsFor(request.level),
+    sql,
+    params,
+    total,
+    emptyReason: total === 0 ? explainEmpty(sqlite, request) : null,
+    filterSummary: summary,
+  };
+}
+
+/** Says why nothing matched, from the broadest cause to the narrowest. */
+function explainEmpty(sqlite: Database.Database, request: ExportRequest): string {
+  const unit = request.level === 'passage' ? 'passage' : 'document';
+  const count = (sql: string) => (sqlite.prepare(sql).get(request.level) as { n: number }).n;
+  if (count('SELECT COUNT(*) AS n FROM items WHERE level = ?') === 0) return `no ${unit}s in the database yet: import documents first`;
+  if (request.status === 'reviewed' && count(`SELECT COUNT(*) AS n FROM items WHERE level = ? AND review_status IN ${HUMAN}`) === 0) {
+    return `no ${unit} has a human decision yet (status=reviewed): review some, or export status=final or all`;
+  }
+  if (request.status === 'final' && count(`SELECT COUNT(*) AS n FROM items WHERE level = ? AND (review_status IN ${HUMAN} OR latest_suggestion_id IS NOT NULL)`) === 0) {
+    return `no ${unit} has a suggestion or a decision yet (status=final): run tagging, or export status=all`;
+  }
+  return `no ${unit} matches the filters`;
+}
+
+interface RawReview {
+  id: number;
+  reviewer: string;
+  action: string;
+  kind: string;
+  label: string | null;
+  stance: number | null;
+  themes: string[] | null;
+  created_at: string;
+  undoes: number | null;
+}
+
+/** Standing decisions (not undone), each reviewer's latest; the same rule as api/items/state.ts. */
+function standingByReviewer(reviews: RawReview[]): { standing: Set<number>; latest: RawReview[] } {
+  const undone = new Set(reviews.filter((r) => r.action === 'undo' && r.undoes !== null).map((r) => r.undoes!));
+  const standing = new Set<number>();
+  const latest = new Map<string, RawReview>();
+  for (const r of [...reviews].sort((a, b) => a.id - b.id)) {
+    if (r.action === 'undo' || undone.has(r.id)) continue;
+    standing.add(r.id);
+    if (r.action !== 'adjudicate') latest.set(r.reviewer, r);
+  }
+  return { standing, latest: [...latest.values()] };
+}
+
+const parseList = (v: unknown): string[] | null => (typeof v === 'string' ? (JSON.parse(v) as string[]) : null);
+
+/**
+ * Turns one raw SQL row into an export row: parses the JSON columns, derives reviewers and
+ * agreement from the review history, and orders the values as the columns.
+ */
+export function shapeRow(raw: Record<string, unknown>, columns: readonly ExportColumn[]): ExportRow {
+  const reviews = typeof raw.reviews === 'string' ? (JSON.parse(raw.reviews) as RawReview[]) : [];
+  const { standing, latest } = standingByReviewer(reviews);
+  const labelled = latest.map((r) => r.label).filter((l): l is string => l !== null);
+  const reviewerNames = [...new Set(reviews.filter((r) => standing.has(r.id)).map((r) => r.reviewer))];
+  const derived: Record<string, unknown> = {
+    framescope_export: EXPORT_FORMAT_VERSION,
+    final_themes: parseList(raw.final_themes),
+    suggested_themes: parseList(raw.suggested_themes),
+    suggestions: typeof raw.suggestions === 'string' ? JSON.parse(raw.suggestions) : null,
+    reviews: reviews.length > 0 ? reviews.map((r) => ({ ...r, standing: standing.has(r.id) })) : null,
+    reviewers: reviewerNames,
+    review_count: latest.length,
+    reviewer_agreement: labelled.length >= 2 ? percentAgreement([labelled]) : null,
+    bulk_accept: raw.bulk_accept === null || raw.bulk_accept === undefined ? null : raw.bulk_accept === 1,
+    excluded: raw.excluded === undefined || raw.excluded === null ? null : raw.excluded === 1,
+  };
+  const row: ExportRow = {};
+  for (const c of columns) {
+    const v = c.name in derived ? derived[c.name] : raw[c.name];
+    row[c.name] = (v ?? null) as ExportRow[string];
+  }
+  return row;
+}
+
+/**
+ * Steps the plan's statement row by row. The caller must finish or `return()` the generator
+ * so the statement is released (better-sqlite3 keeps the connection busy while iterating).
+ */
+export function* iterateRows(sqlite: Database.Database, plan: ExportPlan): Generator<{ row: ExportRow; raw: Record<string, unknown> }> {
+  const statement = sqlite.prepare(plan.sql);
+  for (const raw of statement.iterate(...plan.params) as IterableIterator<Record<string, unknown>>) {
+    yield { row: shapeRow(raw, plan.columns), raw };
+  }
+}

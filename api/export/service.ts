@@ -1,0 +1,156 @@
+import Database from 'better-sqlite3';
+import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
+import type { Db } from '../../db/client.ts';
+import { renderDatasetCard, DatasetTally } from './card.ts';
+import { EXPORT_FORMAT_VERSION, type ExportRow } from './columns.ts';
+import { encodeRows } from './formats.ts';
+import { iterateRows, planExport, type ExportPlan } from './query.ts';
+import type { ExportRequest } from './request.ts';
+
+/**
+ * Export service: plans an export (validation, row count, empty-file reason) and streams it as
+ * byte chunks. Routes and the CLI only move those chunks to a response or a file.
+ */
+
+const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8', parquet: 'application/vnd.apache.parquet' } as const;
+
+/** A planned export, holding its own read connection until the stream ends. */
+export interface ExportJob {
+  plan: ExportPlan;
+  fileName: string;
+  contentType: string;
+  /** Yields the file's bytes chunk by chunk; reports rows written to `onProgress`. Releases the read connection when done or returned early. */
+  chunks(onProgress?: (rows: number) => void): Generator<Uint8Array>;
+  /** Releases the read connection without streaming (e.g. the request was refused). */
+  close(): void;
+}
+
+/**
+ * A connection for reading the export. For a database file it is a separate read-only
+ * connection: better-sqlite3 keeps a connection busy while a statement is being stepped, so a
+ * long download on the app's own connection would block every write until it finished. The
+ * open statement also pins one WAL snapshot, so the file is consistent. An in-memory database
+ * (tests) can only be read through its own connection.
+ */
+function openReader(db: Db): { sqlite: Database.Database; close: () => void } {
+  const client = db.$client;
+  if (client.memory) return { sqlite: client, close: () => {} };
+  const reader = new Database(client.name, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000'); // 5 s, as the app's own connection
+  return { sqlite: reader, close: () => reader.close() };
+}
+
+function baseName(request: ExportRequest): string {
+  return `framescope-${request.level}-${request.status}`;
+}
+
+/**
+ * Plans an export: validates the request against the database and counts the rows. Throws a
+ * 400 AppError for bad filters, before any byte is produced.
+ */
+export function prepareExport(db: Db, request: ExportRequest, now: () => Date = () => new Date()): ExportJob {
+  const reader = openReader(db);
+  let plan: ExportPlan;
+  try {
+    plan = planExport(reader.sqlite, request);
+  } catch (err) {
+    reader.close();
+    throw err;
+  }
+  const dataFile = `${baseName(request)}.${request.format}`;
+  return {
+    plan,
+    fileName: request.bundle ? `${baseName(request)}-${request.format}.zip` : dataFile,
+    contentType: request.bundle ? 'application/zip' : CONTENT_TYPES[request.format],
+    close: reader.close,
+    *chunks(onProgress) {
+      try {
+        // Only a bundle's card needs the tallies; plain files skip that work.
+        const tally = request.bundle ? new DatasetTally() : null;
+        const counter = { rows: 0 };
+        const rows = tapRows(iterateRows(reader.sqlite, plan), counter, tally, onProgress);
+        const metadata = { framescope_export: EXPORT_FORMAT_VERSION, filters: plan.filterSummary.join('; ') };
+        const data = encodeRows(request.format, plan.columns, rows, { bom: request.bom, metadata });
+        if (!request.bundle) {
+          yield* data;
+        } else {
+          yield* bundle(reader.sqlite, plan, tally!, data, dataFile, now());
+        }
+        onProgress?.(counter.rows);
+      } finally {
+        reader.close();
+      }
+    },
+  };
+}
+
+const PROGRESS_EVERY = 1_000; // rows between progress reports
+
+function* tapRows(
+  source: Generator<{ row: ExportRow; raw: Record<string, unknown> }>,
+  counter: { rows: number },
+  tally: DatasetTally | null,
+  onProgress?: (rows: number) => void,
+): Generator<ExportRow> {
+  for (const { row, raw } of source) {
+    counter.rows += 1;
+    tally?.add(row, (raw.codebook_id as number | null) ?? null);
+    if (onProgress && counter.rows % PROGRESS_EVERY === 0) onProgress(counter.rows);
+    yield row;
+  }
+}
+
+interface CodebookRow {
+  id: number;
+  name: string;
+  version: string;
+  definition: string;
+}
+
+/**
+ * Zip bundle, streamed: the data file first (deflated as it is produced; Parquet is stored,
+ * it is compressed already), then the codebooks the rows were labelled under and the dataset
+ * card, whose figures were tallied while the data streamed.
+ */
+function* bundle(sqlite: Database.Database, plan: ExportPlan, tally: DatasetTally, data: Generator<Uint8Array>, dataFile: string, generatedAt: Date): Generator<Uint8Array> {
+  const out: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else out.push(chunk);
+  });
+  const drain = function* () {
+    if (failure) throw failure;
+    while (out.length > 0) yield out.shift()!;
+  };
+  const entry = plan.request.format === 'parquet' ? new ZipPassThrough(dataFile) : new ZipDeflate(dataFile, { level: 6 });
+  zip.add(entry);
+  for (const chunk of data) {
+    entry.push(chunk);
+    yield* drain();
+  }
+  entry.push(new Uint8Array(0), true);
+  yield* drain();
+
+  const ids = [...tally.codebookIds];
+  const codebooks = (
+    ids.length > 0
+      ? sqlite.prepare(`SELECT id, name, version, definition FROM codebooks WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`).all(...ids)
+      : sqlite.prepare('SELECT id, name, version, definition FROM codebooks WHERE active = 1').all()
+  ) as CodebookRow[];
+  const codebookFiles: string[] = [];
+  for (const c of codebooks) {
+    const name = `codebook-${c.name}-v${c.version}.json`.replace(/[^\w.@-]+/g, '_');
+    codebookFiles.push(name);
+    addFile(zip, name, `${JSON.stringify(JSON.parse(c.definition), null, 2)}\n`);
+  }
+  addFile(zip, 'README.md', renderDatasetCard({ plan, tally, dataFile, codebookFiles, generatedAt }));
+  zip.end();
+  yield* drain();
+}
+
+function addFile(zip: Zip, name: string, text: string): void {
+  const file = new ZipDeflate(name, { level: 9 });
+  zip.add(file);
+  file.push(strToU8(text), true);
+}
