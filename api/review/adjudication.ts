@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { requireAdmin, type Actor } from '../auth/service.ts';
+
+/** A disagreement waiting for an admin. */
+export interface AdjudicationCase {
+  itemId: number;
+  level: 'passage' | 'document';
+  documentTitle: string;
+  sourceName: string;
+  snippet: string;
+  /** reviewers: people disagree; model: people agree with each other but not with the model's suggestion. */
+  kind: 'reviewers' | 'model';
+  suggestedLabel: string | null;
+  reviewedLabel: string | null;
+  decisions: { reviewer: string; label: string | null; action: string }[];
+}
+
+/**
+ * Items where reviewers disagree (disputed) or a reviewer's decision differs from the model,
+ * not yet adjudicated, most contested first. Admins only.
+ */
+export function adjudicationCases(db: Db, actor: Actor, opts: { kind?: 'reviewers' | 'model' | undefined; limit: number }): AdjudicationCase[] {
+  requireAdmin(actor);
+  const reviewersCase = sql`i.review_status = 'disputed'`;
+  const modelCase = sql`(i.review_status = 'reviewed' AND i.reviewed_label IS NOT NULL AND i.suggested_label IS NOT NULL AND i.reviewed_label <> i.suggested_label)`;
+  const where = opts.kind === 'reviewers' ? reviewersCase : opts.kind === 'model' ? modelCase : sql`(${reviewersCase} OR ${modelCase})`;
+  const rows = db.all<{ itemId: number; level: 'passage' | 'document'; documentTitle: string; sourceName: string; snippet: string; status: string; suggestedLabel: string | null; reviewedLabel: string | null }>(sql`
+    SELECT i.id AS itemId, i.level, d.title AS documentTitle, s.name AS sourceName, substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
+      i.review_status AS status, i.suggested_label AS suggestedLabel, i.reviewed_label AS reviewedLabel
+    FROM items i JOIN documents d ON d.id = i.document_id JOIN sources s ON s.id = i.source_id LEFT JOIN passages p ON p.id = i.passage_id
+    WHERE i.excluded = 0 AND ${where}
+    ORDER BY CASE WHEN i.review_status = 'disputed' THEN 0 ELSE 1 END, i.review_count DESC, i.id
+    LIMIT ${opts.limit}`);
+  return rows.map((r) => ({
+    itemId: r.itemId,
+    level: r.level,
+    documentTitle: r.documentTitle,
+    sourceName: r.sourceName,
+    snippet: r.snippet,
+    kind: r.status === 'disputed' ? 'reviewers' : 'model',
+    suggestedLabel: r.suggestedLabel,
+    reviewedLabel: r.reviewedLabel,
+    decisions: db.all<{ reviewer: string; label: string | null; action: string }>(sql`
+      SELECT u.name AS reviewer, r.label, r.action FROM reviews r JOIN users u ON u.id = r.reviewer_id
+      WHERE r.item_id = ${r.itemId} AND r.action IN ('accept', 'edit', 'reject')
+        AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = r.id)
+      ORDER BY r.id`),
+  }));
+}

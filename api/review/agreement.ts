@@ -1,0 +1,145 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { getActiveCodebook } from '../codebook/codebook.ts';
+import { cohenKappa, fleissKappa, krippendorffAlpha, percentAgreement } from '../metrics/agreement.ts';
+import { bootstrapInterval } from '../metrics/bootstrap.ts';
+
+/** A statistic with its bootstrap 95% interval; null where the statistic is undefined for the data. */
+export interface Estimate {
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+export interface AgreementBlock {
+  /** Items (units) the figures rest on. */
+  n: number;
+  percent: Estimate;
+  cohen: Estimate | null;
+  fleiss: Estimate | null;
+  alpha: Estimate;
+}
+
+export interface AgreementReport {
+  /** Reviewers compared with each other: items decided by at least two people. */
+  humanHuman: AgreementBlock & {
+    reviewers: string[];
+    perLabel: (AgreementBlock & { label: string })[];
+    perPair: (AgreementBlock & { a: string; b: string })[];
+  };
+  /** The model's latest suggestion compared with each person's decision. */
+  modelHuman: AgreementBlock & {
+    perLabel: (AgreementBlock & { label: string })[];
+    perReviewer: (AgreementBlock & { reviewer: string })[];
+  };
+  /** Bulk and imported decisions are left out: they are not independent judgements. */
+  leftOut: { bulk: number; import: number };
+  bootstrap: { iterations: number; level: number };
+}
+
+const ITERATIONS = 1000;
+const LEVEL = 0.95;
+
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+function estimate<T>(units: readonly T[], statistic: (s: readonly T[]) => number): Estimate {
+  const safe = (s: readonly T[]) => {
+    try {
+      return statistic(s);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const i = bootstrapInterval(units, safe, { iterations: ITERATIONS, seed: 1, level: LEVEL });
+  return { estimate: finite(i.estimate), low: finite(i.low), high: finite(i.high) };
+}
+
+/** Units with the most common number (>= 2) of ratings, as Fleiss' kappa needs. */
+function equalSized(units: readonly (readonly string[])[]): string[][] {
+  const counts = new Map<number, number>();
+  for (const u of units) if (u.length >= 2) counts.set(u.length, (counts.get(u.length) ?? 0) + 1);
+  const m = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+  return m === undefined ? [] : units.filter((u) => u.length === m).map((u) => [...u]);
+}
+
+/** A block over units given as reviewer → label maps (a missing reviewer is a missing rating). */
+function block(units: readonly Map<string, string>[], raters: readonly string[], pair: boolean): AgreementBlock {
+  const pairable = units.filter((u) => u.size >= 2);
+  const rows = (s: readonly Map<string, string>[]) => s.map((u) => raters.map((r) => u.get(r) ?? null));
+  return {
+    n: pairable.length,
+    percent: estimate(pairable, (s) => percentAgreement(rows(s))),
+    cohen: pair ? estimate(pairable, (s) => cohenKappa(s.map((u) => u.get(raters[0]!)!), s.map((u) => u.get(raters[1]!)!))) : null,
+    fleiss: pair ? null : estimate(pairable, (s) => fleissKappa(equalSized(s.map((u) => [...u.values()])))),
+    alpha: estimate(pairable, (s) => krippendorffAlpha(rows(s), 'nominal')),
+  };
+}
+
+/** Each label against the rest: agreement on "is it this label?". */
+function binarise(units: readonly Map<string, string>[], label: string): Map<string, string>[] {
+  return units.map((u) => new Map([...u].map(([r, l]) => [r, l === label ? label : 'other'])));
+}
+
+/**
+ * Agreement between reviewers and between the model and reviewers, per label and per pair,
+ * with bootstrap 95% intervals over items. Only each person's latest standing manual decision
+ * with a label counts.
+ */
+export function agreementReport(db: Db): AgreementReport {
+  const labels = getActiveCodebook(db).definition.labels.map((l) => l.id);
+  const decisions = db.all<{ itemId: number; reviewer: string; label: string; kind: string; suggested: string | null }>(sql`
+    SELECT r.item_id AS itemId, u.name AS reviewer, r.label, r.kind, i.suggested_label AS suggested
+    FROM reviews r JOIN users u ON u.id = r.reviewer_id JOIN items i ON i.id = r.item_id
+    WHERE r.action IN ('accept', 'edit', 'reject') AND r.label IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = r.id)
+    ORDER BY r.id`);
+  const leftOut = { bulk: 0, import: 0 };
+  const byItem = new Map<number, { people: Map<string, string>; suggested: string | null }>();
+  for (const d of decisions) {
+    if (d.kind === 'bulk' || d.kind === 'import') {
+      leftOut[d.kind] += 1;
+      continue;
+    }
+    const entry = byItem.get(d.itemId) ?? { people: new Map(), suggested: d.suggested };
+    entry.people.set(d.reviewer, d.label); // later rows win: the latest decision counts
+    byItem.set(d.itemId, entry);
+  }
+  const units = [...byItem.values()].map((e) => e.people);
+  const reviewers = [...new Set(units.flatMap((u) => [...u.keys()]))].sort();
+
+  const perPair: AgreementReport['humanHuman']['perPair'] = [];
+  for (let x = 0; x < reviewers.length; x++) {
+    for (let y = x + 1; y < reviewers.length; y++) {
+      const a = reviewers[x]!;
+      const b = reviewers[y]!;
+      const both = units.filter((u) => u.has(a) && u.has(b)).map((u) => new Map([[a, u.get(a)!], [b, u.get(b)!]]));
+      if (both.length > 0) perPair.push({ a, b, ...block(both, [a, b], true) });
+    }
+  }
+  const MODEL = '\u0000model';
+  const modelUnits = [...byItem.values()]
+    .filter((e) => e.suggested !== null)
+    .flatMap((e) => [...e.people].map(([, label]) => new Map([[MODEL, e.suggested!], ['person', label]])));
+  const perReviewer = reviewers
+    .map((reviewer) => {
+      const pairs = [...byItem.values()].filter((e) => e.suggested !== null && e.people.has(reviewer)).map((e) => new Map([[MODEL, e.suggested!], [reviewer, e.people.get(reviewer)!]]));
+      return { reviewer, ...block(pairs, [MODEL, reviewer], true) };
+    })
+    .filter((r) => r.n > 0);
+
+  return {
+    humanHuman: {
+      ...block(units, reviewers, false),
+      reviewers,
+      perLabel: labels.map((label) => ({ label, ...block(binarise(units, label), reviewers, false) })),
+      perPair,
+    },
+    modelHuman: {
+      ...block(modelUnits, [MODEL, 'person'], true),
+      perLabel: labels.map((label) => ({ label, ...block(binarise(modelUnits, label), [MODEL, 'person'], true) })),
+      perReviewer,
+    },
+    leftOut,
+    bootstrap: { iterations: ITERATIONS, level: LEVEL },
+  };
+}

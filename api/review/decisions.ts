@@ -1,0 +1,332 @@
+import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { z } from 'zod';
+import type { Db, Tx } from '../../db/client.ts';
+import { items, reviews, reviewThemes, suggestions, type Item, type Review } from '../../db/schema/index.ts';
+import { audit } from '../audit.ts';
+import { requireAdmin, type Actor } from '../auth/service.ts';
+import { getActiveCodebook, type CodebookDefinition } from '../codebook/codebook.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { recomputeReviewState } from '../items/state.ts';
+import { hidesOthers, itemState, type ItemState } from './item.ts';
+import { getProtocol, isIndependent } from './protocol.ts';
+import { filterCondition, QUEUE_ORDERS, type QueueFilter } from './queue.ts';
+
+/** A reviewer's decision on one item, as the item view sends it. */
+export const DecisionSchema = z.object({
+  action: z.enum(['accept', 'edit', 'reject', 'skip', 'exclude', 'include', 'adjudicate']),
+  /** edit, adjudicate: the final label; reject: the right answer, or absent to leave it open. */
+  label: z.string().min(1).nullish(),
+  stance: z.number().int().nullish(),
+  themes: z.array(z.string().min(1)).max(50).nullish(),
+  note: z.string().max(2000).nullish(),
+  /** items.version the reviewer's view showed. */
+  basedOnVersion: z.number().int().min(0),
+  /** The suggestion on screen (required to accept, absent in blind mode). */
+  suggestionId: z.number().int().positive().nullish(),
+  queueOrder: z.enum(QUEUE_ORDERS).nullish(),
+  /** ms the item was on screen. */
+  timeSpentMs: z.number().int().min(0).max(86_400_000).nullish(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export interface DecisionResult {
+  reviewId: number;
+  item: ItemState;
+}
+
+const DECISION_ACTIONS = new Set<Review['action']>(['accept', 'edit', 'reject', 'adjudicate']);
+
+type Codebook = ReturnType<typeof getActiveCodebook>;
+
+function validateAgainstCodebook(def: CodebookDefinition, d: { label?: string | null; stance?: number | null; themes?: string[] | null }): void {
+  if (d.label != null && !def.labels.some((l) => l.id === d.label)) {
+    throw badRequest(`label "${d.label}" is not in the codebook (${def.labels.map((l) => l.id).join(', ')})`, 'unknown_label');
+  }
+  if (d.stance != null && (d.stance < def.stance.min || d.stance > def.stance.max)) {
+    throw badRequest(`stance ${d.stance} is outside the codebook's scale ${def.stance.min}..${def.stance.max}`, 'invalid_stance');
+  }
+  const unknown = (d.themes ?? []).filter((t) => !def.themes.some((th) => th.id === t));
+  if (unknown.length > 0) throw badRequest(`unknown theme${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, 'unknown_theme');
+}
+
+/** What changed in an item's visible state, for the audit log. */
+function snapshot(i: ItemState) {
+  return { reviewStatus: i.reviewStatus, reviewedLabel: i.reviewedLabel, reviewedStance: i.reviewedStance, reviewedThemes: i.reviewedThemes, excluded: i.excluded, version: i.version };
+}
+
+/** The label a review stands for in a conflict check (exclusion changes compare by direction). */
+const stanceOf = (r: { action: string; label: string | null }) => (r.action === 'exclude' || r.action === 'include' ? `#${r.action}` : r.label);
+
+/**
+ * Refuses a decision made on a stale view when it collides with what happened since: a new
+ * suggestion arrived (the reviewer accepted something no longer current), or another person's
+ * decision since the view says something different (in single-review mode; with independent
+ * reviews both are kept and a disagreement goes to adjudication). Agreeing or unrelated
+ * concurrent decisions are all kept.
+ */
+function checkStale(tx: Tx, item: Item, actor: Actor, d: Decision, independent: boolean): void {
+  if (d.basedOnVersion === item.version) return;
+  if (d.basedOnVersion > item.version) throw badRequest(`basedOnVersion ${d.basedOnVersion} is newer than the item's version ${item.version}`, 'invalid_version');
+  const current = () => itemState(tx, item.id, false);
+  if (d.suggestionId != null && item.latestSuggestionId !== d.suggestionId) {
+    throw conflict(`item ${item.id} has a newer suggestion than the one you saw; reload it and decide again`, 'stale_suggestion', { current: current() });
+  }
+  if (d.action === 'skip') return;
+  const since = tx
+    .select()
+    .from(reviews)
+    .where(and(eq(reviews.itemId, item.id), sql`${reviews.basedOnVersion} >= ${d.basedOnVersion}`))
+    .all();
+  const undone = new Set(since.filter((r) => r.action === 'undo').map((r) => r.undoesReviewId));
+  const acceptedLabel = d.action === 'accept' && d.suggestionId != null ? (tx.select({ label: suggestions.label }).from(suggestions).where(eq(suggestions.id, d.suggestionId)).get()?.label ?? null) : null;
+  const mine = stanceOf({ action: d.action, label: d.action === 'accept' ? acceptedLabel : (d.label ?? null) });
+  const colliding = since.filter(
+    (r) =>
+      r.action !== 'undo' &&
+      r.action !== 'skip' &&
+      !undone.has(r.id) &&
+      (r.reviewerId === actor.id || !independent || r.action === 'adjudicate') &&
+      (r.action === 'exclude' || r.action === 'include') === (d.action === 'exclude' || d.action === 'include') &&
+      stanceOf(r) !== mine,
+  );
+  if (colliding.length > 0) {
+    const state = current();
+    const what = state.excluded ? 'excluded' : state.reviewedLabel ? `${state.reviewStatus} as ${state.reviewedLabel}` : state.reviewStatus;
+    throw conflict(`item ${item.id} changed since you opened it (now ${what}); your decision was not saved — reload and decide again`, 'stale_view', {
+      current: state,
+      conflictingReviewIds: colliding.map((r) => r.id),
+    });
+  }
+}
+
+/**
+ * Records one decision as a new review, recomputes the item's state and audits it, all in
+ * one transaction. A decision on a stale view that collides with a newer one gets 409 with
+ * the current state.
+ */
+export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: Date): DecisionResult {
+  const codebook = getActiveCodebook(db);
+  const def = codebook.definition;
+  validateAgainstCodebook(def, d);
+  if (d.action === 'adjudicate') requireAdmin(actor);
+  if ((d.action === 'edit' || d.action === 'adjudicate') && d.label == null) throw badRequest(`${d.action} needs a label`, 'label_required');
+
+  return db.transaction((tx) => {
+    const item = tx.select().from(items).where(eq(items.id, itemId)).get();
+    if (!item) throw notFound(`item ${itemId} not found`);
+    const protocol = getProtocol(tx);
+    const blind = protocol.blind && actor.role !== 'admin';
+    if ((d.action === 'exclude' || d.action === 'include') && item.level !== 'passage') {
+      throw badRequest('only passages can be excluded; a document is excluded by excluding its passages', 'not_a_passage');
+    }
+    if (blind && d.suggestionId != null) throw badRequest('blind mode: a decision cannot refer to a suggestion', 'blind');
+    if (d.action === 'accept' && blind) throw badRequest('blind mode: there is no suggestion to accept; give the label with edit', 'blind');
+    const independent = isIndependent(protocol, item.randomKey);
+    checkStale(tx, item, actor, d, independent);
+
+    const shownSuggestion = d.suggestionId == null ? null : tx.select().from(suggestions).where(eq(suggestions.id, d.suggestionId)).get();
+    if (d.suggestionId != null && (!shownSuggestion || shownSuggestion.itemId !== itemId)) {
+      throw badRequest(`suggestion ${d.suggestionId} does not belong to item ${itemId}`, 'invalid_suggestion');
+    }
+    let label = d.label ?? null;
+    let stance = d.stance ?? null;
+    let themes = d.themes ?? null;
+    if (d.action === 'accept') {
+      if (!shownSuggestion) throw badRequest('accept needs the suggestion that was shown (suggestionId)', 'suggestion_required');
+      label = shownSuggestion.label;
+      stance = shownSuggestion.stance;
+      themes = shownSuggestion.themes;
+    }
+    if (d.action === 'edit' || d.action === 'adjudicate' || (d.action === 'reject' && label !== null)) themes = themes ?? [];
+    const before = itemState(tx, itemId, false);
+    const shown = {
+      suggestion: shownSuggestion
+        ? { id: shownSuggestion.id, label: shownSuggestion.label, stance: shownSuggestion.stance, themes: shownSuggestion.themes, confidence: shownSuggestion.confidence, provider: shownSuggestion.provider, model: shownSuggestion.model }
+        : null,
+      blind,
+      othersDecisionsShown: !hidesOthers(protocol, item.randomKey, actor),
+      version: d.basedOnVersion,
+    };
+    const review = tx
+      .insert(reviews)
+      .values({
+        itemId,
+        reviewerId: actor.id,
+        action: d.action,
+        kind: 'manual',
+        codebookId: codebook.id,
+        label: d.action === 'skip' || d.action === 'exclude' || d.action === 'include' ? null : label,
+        stance: d.action === 'skip' || d.action === 'exclude' || d.action === 'include' ? null : stance,
+        themes: DECISION_ACTIONS.has(d.action) ? themes : null,
+        note: d.note ?? null,
+        suggestionId: shownSuggestion?.id ?? null,
+        shown,
+        basedOnVersion: d.basedOnVersion,
+        blind,
+        queueOrder: d.queueOrder ?? null,
+        timeSpentMs: d.timeSpentMs ?? null,
+        createdAt: now.toISOString(),
+      })
+      .returning()
+      .get();
+    if (review.themes && review.themes.length > 0) tx.insert(reviewThemes).values([...new Set(review.themes)].map((theme) => ({ reviewId: review.id, theme }))).run();
+    recomputeReviewState(tx, itemId, now);
+    const after = itemState(tx, itemId, false);
+    audit(tx, {
+      actor: actor.name,
+      action: `review.${d.action}`,
+      entityType: 'review',
+      entityId: review.id,
+      itemId,
+      before: snapshot(before),
+      after: snapshot(after),
+      details: { label: review.label, stance: review.stance, themes: review.themes, note: review.note, shown, queueOrder: review.queueOrder, timeSpentMs: review.timeSpentMs },
+      at: now,
+    });
+    return { reviewId: review.id, item: itemState(tx, itemId, hidesOthers(protocol, item.randomKey, actor)) };
+  });
+}
+
+/**
+ * Withdraws a review by recording an `undo` review (history stays append-only). Without an id,
+ * undoes the reviewer's own latest standing review. Only the author or an admin may undo.
+ */
+export function undoReview(db: Db, actor: Actor, reviewId: number | undefined, now: Date): DecisionResult & { undoneReviewId: number } {
+  return db.transaction((tx) => {
+    const undoes = alias(reviews, 'undoes');
+    const target =
+      reviewId === undefined
+        ? tx
+            .select({ review: reviews })
+            .from(reviews)
+            .leftJoin(undoes, eq(undoes.undoesReviewId, reviews.id))
+            .where(and(eq(reviews.reviewerId, actor.id), notInArray(reviews.action, ['undo']), isNull(undoes.id)))
+            .orderBy(desc(reviews.id))
+            .get()?.review
+        : tx.select().from(reviews).where(eq(reviews.id, reviewId)).get();
+    if (!target) throw notFound(reviewId === undefined ? `${actor.name} has no review left to undo` : `review ${reviewId} not found`);
+    if (target.action === 'undo') throw badRequest(`review ${target.id} is itself an undo; record the decision again instead`, 'cannot_undo_undo');
+    if (target.reviewerId !== actor.id && actor.role !== 'admin') throw forbidden(`review ${target.id} is someone else's; only its author or an admin can undo it`);
+    if (tx.select({ id: reviews.id }).from(reviews).where(eq(reviews.undoesReviewId, target.id)).get()) {
+      throw conflict(`review ${target.id} is already undone`, 'already_undone');
+    }
+    const item = tx.select().from(items).where(eq(items.id, target.itemId)).get()!;
+    const before = itemState(tx, item.id, false);
+    const row = tx
+      .insert(reviews)
+      .values({ itemId: item.id, reviewerId: actor.id, action: 'undo', kind: 'manual', undoesReviewId: target.id, basedOnVersion: item.version, createdAt: now.toISOString() })
+      .returning({ id: reviews.id })
+      .get();
+    recomputeReviewState(tx, item.id, now);
+    const after = itemState(tx, item.id, false);
+    audit(tx, {
+      actor: actor.name,
+      action: 'review.undo',
+      entityType: 'review',
+      entityId: row.id,
+      itemId: item.id,
+      before: snapshot(before),
+      after: snapshot(after),
+      details: { undoes: { id: target.id, action: target.action, label: target.label, kind: target.kind } },
+      at: now,
+    });
+    return { reviewId: row.id, undoneReviewId: target.id, item: itemState(tx, item.id, hidesOthers(getProtocol(tx), item.randomKey, actor)) };
+  });
+}
+
+/** Adds a note to an item's history without deciding anything. */
+export function addNote(db: Db, actor: Actor, itemId: number, note: string, now: Date): void {
+  db.transaction((tx) => {
+    if (!tx.select({ id: items.id }).from(items).where(eq(items.id, itemId)).get()) throw notFound(`item ${itemId} not found`);
+    audit(tx, { actor: actor.name, action: 'item.note', entityType: 'item', entityId: itemId, itemId, details: { note }, at: now });
+  });
+}
+
+/** An item a bulk accept would accept. */
+export interface BulkCandidate {
+  itemId: number;
+  label: string;
+  confidence: number;
+  snippet: string;
+}
+
+export interface BulkPreview {
+  count: number;
+  threshold: number;
+  /** The first candidates, highest confidence first (at most `shown`). */
+  items: BulkCandidate[];
+}
+
+const BULK_PREVIEW_ROWS = 200;
+
+function bulkWhere(db: Db | Tx, actor: Actor, filter: QueueFilter, threshold: number) {
+  const protocol = getProtocol(db);
+  if (protocol.blind) throw badRequest('blind mode: suggestions are hidden, so they cannot be accepted in bulk', 'blind');
+  if (!(threshold >= 0 && threshold <= 1)) throw badRequest(`threshold ${threshold} must be between 0 and 1`, 'invalid_threshold');
+  return sql`${filterCondition({ ...filter, status: 'unreviewed' }, actor, protocol)} AND i.latest_suggestion_id IS NOT NULL AND i.suggested_confidence >= ${threshold}`;
+}
+
+/** What a bulk accept over the current filter at `threshold` would accept (only unreviewed items with a suggestion). */
+export function previewBulkAccept(db: Db, actor: Actor, filter: QueueFilter, threshold: number): BulkPreview {
+  const where = bulkWhere(db, actor, filter, threshold);
+  const count = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
+  const rows = db.all<BulkCandidate>(sql`
+    SELECT i.id AS itemId, i.suggested_label AS label, i.suggested_confidence AS confidence,
+      substr(COALESCE(p.text, d.text), 1, 160) AS snippet
+    FROM items i JOIN documents d ON d.id = i.document_id LEFT JOIN passages p ON p.id = i.passage_id
+    WHERE ${where} ORDER BY i.suggested_confidence DESC, i.id LIMIT ${BULK_PREVIEW_ROWS}`);
+  return { count, threshold, items: rows };
+}
+
+/**
+ * Accepts the latest suggestion of every item the preview showed, as `bulk` reviews by this
+ * reviewer, in one transaction. `expectedCount` is the count the reviewer confirmed: if the
+ * selection changed since, nothing is written and 409 says so.
+ */
+export function bulkAccept(
+  db: Db,
+  actor: Actor,
+  filter: QueueFilter,
+  threshold: number,
+  expectedCount: number,
+  now: Date,
+  queueOrder: Review['queueOrder'] = null,
+): { accepted: number } {
+  const codebook: Codebook = getActiveCodebook(db);
+  return db.transaction((tx) => {
+    const where = bulkWhere(tx, actor, filter, threshold);
+    const targets = tx.all<{ id: number; version: number; suggestionId: number }>(
+      sql`SELECT i.id, i.version, i.latest_suggestion_id AS suggestionId FROM items i WHERE ${where} ORDER BY i.id`,
+    );
+    if (targets.length !== expectedCount) {
+      throw conflict(`the selection changed: ${targets.length} items match now, you confirmed ${expectedCount}; preview again`, 'bulk_changed', { count: targets.length });
+    }
+    const byId = new Map(
+      (targets.length === 0 ? [] : chunked(targets.map((t) => t.suggestionId), 500).flatMap((ids) => tx.select().from(suggestions).where(inArray(suggestions.id, ids)).all())).map(
+        (s) => [s.id, s],
+      ),
+    );
+    for (const t of targets) {
+      const s = byId.get(t.suggestionId)!;
+      const before = itemState(tx, t.id, false);
+      const shown = { suggestion: { id: s.id, label: s.label, stance: s.stance, themes: s.themes, confidence: s.confidence, provider: s.provider, model: s.model }, blind: false, bulk: { threshold, filter } };
+      const review = tx
+        .insert(reviews)
+        .values({ itemId: t.id, reviewerId: actor.id, action: 'accept', kind: 'bulk', codebookId: codebook.id, label: s.label, stance: s.stance, themes: s.themes, suggestionId: s.id, shown, basedOnVersion: t.version, queueOrder, createdAt: now.toISOString() })
+        .returning({ id: reviews.id })
+        .get();
+      if (s.themes.length > 0) tx.insert(reviewThemes).values([...new Set(s.themes)].map((theme) => ({ reviewId: review.id, theme }))).run();
+      recomputeReviewState(tx, t.id, now);
+      audit(tx, { actor: actor.name, action: 'review.accept', entityType: 'review', entityId: review.id, itemId: t.id, before: snapshot(before), after: snapshot(itemState(tx, t.id, false)), details: { kind: 'bulk', shown }, at: now });
+    }
+    audit(tx, { actor: actor.name, action: 'review.bulk-accept', entityType: 'review', details: { count: targets.length, threshold, filter }, at: now });
+    return { accepted: targets.length };
+  });
+}
+
+function chunked<T>(values: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}

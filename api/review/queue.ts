@@ -1,0 +1,191 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../auth/service.ts';
+import { badRequest } from '../errors.ts';
+import { getProtocol, type ReviewProtocol } from './protocol.ts';
+
+const ids = z.preprocess(
+  (v) => (v === undefined || v === '' ? undefined : Array.isArray(v) ? v : String(v).split(',')),
+  z.array(z.coerce.number().int().positive()).optional(),
+);
+const confidence = z.coerce.number().min(0).max(1).optional();
+
+/** What a queue (and a bulk accept) selects. Every field also lives in the page URL. */
+export const QueueFilterSchema = z.object({
+  level: z.enum(['passage', 'document']).default('passage'),
+  status: z.enum(['unreviewed', 'reviewed', 'disputed', 'excluded']).optional(),
+  source: ids,
+  document: z.coerce.number().int().positive().optional(),
+  /** The latest suggestion's label (a codebook label id). */
+  label: z.string().min(1).optional(),
+  /** A theme id among the suggested or reviewed themes. */
+  theme: z.string().min(1).optional(),
+  minConfidence: confidence,
+  maxConfidence: confidence,
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  promptVersion: z.string().min(1).optional(),
+  /** models: suggestions disagree; reviewers: reviewers disagree; model-reviewer: the decision differs from the suggestion. */
+  disagreement: z.enum(['models', 'reviewers', 'model-reviewer', 'any']).optional(),
+});
+export type QueueFilter = z.infer<typeof QueueFilterSchema>;
+
+export const QUEUE_ORDERS = ['confidence', 'document', 'random', 'disputed'] as const;
+export type QueueOrder = (typeof QUEUE_ORDERS)[number];
+
+/** One row of the queue list. */
+export interface QueueEntry {
+  itemId: number;
+  level: 'passage' | 'document';
+  documentId: number;
+  documentTitle: string;
+  sourceName: string;
+  published: string | null;
+  seq: number;
+  snippet: string;
+  suggestedLabel: string | null;
+  suggestedConfidence: number | null;
+  suggestionAgreement: number | null;
+  /** null (with reviewedLabel and reviewCount) when the protocol hides others' decisions from this reviewer. */
+  reviewStatus: 'unreviewed' | 'reviewed' | 'disputed' | 'adjudicated' | null;
+  reviewedLabel: string | null;
+  reviewCount: number | null;
+  excluded: boolean;
+  version: number;
+}
+
+export interface QueuePage {
+  entries: QueueEntry[];
+  /** Pass back as `cursor` for the next page; null at the end. */
+  nextCursor: string | null;
+  /** Items matching the filter (all pages). */
+  total: number;
+}
+
+/**
+ * Sort keys per ordering, all ascending so a keyset cursor is one row-value comparison.
+ * Items without a confidence come first in "least confident", which is what they are.
+ */
+const SORT_KEYS: Record<QueueOrder, SQL[]> = {
+  confidence: [sql`COALESCE(i.suggested_confidence, -1)`, sql`i.id`],
+  document: [sql`i.document_id`, sql`i.seq`, sql`i.id`],
+  random: [sql`i.random_key`, sql`i.id`],
+  disputed: [
+    sql`CASE WHEN i.review_status = 'disputed' THEN 0 ELSE 1 END`,
+    sql`COALESCE(i.suggestion_agreement, 1)`,
+    sql`-i.review_count`,
+    sql`i.id`,
+  ],
+};
+
+const DECIDED = sql`('accept', 'edit', 'reject')`;
+
+/** The WHERE clause of a filter, for one reviewer (overlap mode makes "unreviewed" personal). */
+export function filterCondition(f: QueueFilter, actor: Actor | null, protocol: ReviewProtocol): SQL {
+  const parts: SQL[] = [sql`i.level = ${f.level}`];
+  if (f.status === 'excluded') parts.push(sql`i.excluded = 1`);
+  else if (f.status !== undefined) parts.push(sql`i.excluded = 0`);
+  if (f.status === 'unreviewed') {
+    if (protocol.overlap > 1 && actor) {
+      // Needs this reviewer: fewer independent decisions than wanted, none of them (standing) by this reviewer.
+      parts.push(sql`i.review_status <> 'adjudicated'`);
+      parts.push(sql`i.review_count < CASE WHEN i.random_key < ${protocol.overlapShare} THEN ${protocol.overlap} ELSE 1 END`);
+      parts.push(sql`NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id AND r.reviewer_id = ${actor.id} AND r.action IN ${DECIDED}
+        AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes_review_id = r.id))`);
+    } else parts.push(sql`i.review_status = 'unreviewed'`);
+  }
+  if (f.status === 'reviewed') parts.push(sql`i.review_status IN ('reviewed', 'adjudicated')`);
+  if (f.status === 'disputed') parts.push(sql`i.review_status = 'disputed'`);
+  if (f.source && f.source.length > 0) parts.push(sql`i.source_id IN (${sql.join(f.source.map((s) => sql`${s}`), sql`, `)})`);
+  if (f.document !== undefined) parts.push(sql`i.document_id = ${f.document}`);
+  if (f.label !== undefined) parts.push(sql`i.suggested_label = ${f.label}`);
+  if (f.theme !== undefined) parts.push(sql`EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.theme = ${f.theme})`);
+  if (f.minConfidence !== undefined) parts.push(sql`i.suggested_confidence >= ${f.minConfidence}`);
+  if (f.maxConfidence !== undefined) parts.push(sql`i.suggested_confidence <= ${f.maxConfidence}`);
+  if (f.provider !== undefined || f.model !== undefined || f.promptVersion !== undefined) {
+    const s: SQL[] = [sql`s.item_id = i.id`];
+    if (f.provider !== undefined) s.push(sql`s.provider = ${f.provider}`);
+    if (f.model !== undefined) s.push(sql`s.model = ${f.model}`);
+    if (f.promptVersion !== undefined) s.push(sql`s.prompt_version = ${f.promptVersion}`);
+    parts.push(sql`EXISTS (SELECT 1 FROM suggestions s WHERE ${sql.join(s, sql` AND `)})`);
+  }
+  const models = sql`i.suggestion_agreement < 1`;
+  const reviewers = sql`i.review_status = 'disputed'`;
+  const modelReviewer = sql`(i.reviewed_label IS NOT NULL AND i.suggested_label IS NOT NULL AND i.reviewed_label <> i.suggested_label)`;
+  if (f.disagreement === 'models') parts.push(models);
+  if (f.disagreement === 'reviewers') parts.push(reviewers);
+  if (f.disagreement === 'model-reviewer') parts.push(modelReviewer);
+  if (f.disagreement === 'any') parts.push(sql`(${models} OR ${reviewers} OR ${modelReviewer})`);
+  return sql.join(parts, sql` AND `);
+}
+
+function decodeCursor(cursor: string, width: number): (number | string)[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(values) && values.length === width && values.every((v) => typeof v === 'number' || typeof v === 'string')) return values;
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest('cursor is not one this queue handed out', 'invalid_cursor');
+}
+
+/**
+ * One page of the review queue: filtered and ordered in SQL over `items` (keyset paging, so a
+ * page costs the same at item 100,000 as at item 1). In blind mode reviewers do not see
+ * suggestions in the list either.
+ */
+export function queuePage(
+  db: DbOrTx,
+  actor: Actor | null,
+  filter: QueueFilter,
+  opts: { order: QueueOrder; limit: number; cursor?: string | undefined },
+): QueuePage {
+  const protocol = getProtocol(db);
+  const where = filterCondition(filter, actor, protocol);
+  const keys = SORT_KEYS[opts.order];
+  const after = opts.cursor
+    ? sql` AND (${sql.join(keys, sql`, `)}) > (${sql.join(decodeCursor(opts.cursor, keys.length).map((v) => sql`${v}`), sql`, `)})`
+    : sql``;
+  const rows = db.all<Record<string, unknown>>(sql`
+    SELECT i.id AS itemId, i.level, i.document_id AS documentId, d.title AS documentTitle, src.name AS sourceName,
+      d.published, i.seq, substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
+      i.suggested_label AS suggestedLabel, i.suggested_confidence AS suggestedConfidence,
+      i.suggestion_agreement AS suggestionAgreement, i.review_status AS reviewStatus, i.reviewed_label AS reviewedLabel,
+      i.review_count AS reviewCount, i.excluded, i.version,
+      ${sql.join(keys.map((k, n) => sql`${k} AS ${sql.raw(`k${n}`)}`), sql`, `)}
+    FROM items i
+    JOIN documents d ON d.id = i.document_id
+    JOIN sources src ON src.id = i.source_id
+    LEFT JOIN passages p ON p.id = i.passage_id
+    WHERE ${where}${after}
+    ORDER BY ${sql.join(keys, sql`, `)}
+    LIMIT ${opts.limit + 1}
+  `);
+  const more = rows.length > opts.limit;
+  const page = rows.slice(0, opts.limit);
+  const hideSuggestion = protocol.blind && actor?.role !== 'admin';
+  const hideOthers = (protocol.blind || protocol.overlap > 1) && actor?.role !== 'admin';
+  const entries = page.map((r): QueueEntry => ({
+    itemId: r.itemId as number,
+    level: r.level as QueueEntry['level'],
+    documentId: r.documentId as number,
+    documentTitle: r.documentTitle as string,
+    sourceName: r.sourceName as string,
+    published: (r.published as string | null) ?? null,
+    seq: r.seq as number,
+    snippet: r.snippet as string,
+    suggestedLabel: hideSuggestion ? null : ((r.suggestedLabel as string | null) ?? null),
+    suggestedConfidence: hideSuggestion ? null : ((r.suggestedConfidence as number | null) ?? null),
+    suggestionAgreement: hideSuggestion ? null : ((r.suggestionAgreement as number | null) ?? null),
+    reviewStatus: hideOthers ? null : (r.reviewStatus as QueueEntry['reviewStatus']),
+    reviewedLabel: hideOthers ? null : ((r.reviewedLabel as string | null) ?? null),
+    reviewCount: hideOthers ? null : (r.reviewCount as number),
+    excluded: r.excluded === 1,
+    version: r.version as number,
+  }));
+  const last = page.at(-1);
+  const nextCursor = more && last ? Buffer.from(JSON.stringify(keys.map((_, n) => last[`k${n}`]))).toString('base64url') : null;
+  const total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
+  return { entries, nextCursor, total };
+}
