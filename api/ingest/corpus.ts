@@ -1,0 +1,217 @@
+import { and, asc, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { documents, items, passages, sources, type Source } from '../../db/schema/index.ts';
+import { audit } from '../audit.ts';
+import { conflict, notFound } from '../errors.ts';
+
+/** A source with how much of the corpus it holds. */
+export interface SourceSummary extends Source {
+  documentCount: number;
+  passageCount: number;
+}
+
+const sourceCounts = {
+  documentCount: sql<number>`(SELECT count(*) FROM documents d WHERE d.source_id = "sources"."id")`.mapWith(Number),
+  passageCount: sql<number>`(SELECT count(*) FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.source_id = "sources"."id")`.mapWith(Number),
+};
+
+/** Every source, by name, with document and passage counts. */
+export function listSources(db: Db): SourceSummary[] {
+  return db
+    .select({ ...sourceColumns(), ...sourceCounts })
+    .from(sources)
+    .orderBy(asc(sources.name))
+    .all();
+}
+
+function sourceColumns() {
+  return { id: sources.id, name: sources.name, country: sources.country, url: sources.url, notes: sources.notes, createdAt: sources.createdAt, updatedAt: sources.updatedAt };
+}
+
+/** One source with its counts; 404 when missing. */
+export function getSource(db: Db, id: number): SourceSummary {
+  const row = db
+    .select({ ...sourceColumns(), ...sourceCounts })
+    .from(sources)
+    .where(eq(sources.id, id))
+    .get();
+  if (!row) throw notFound(`source ${id} not found`);
+  return row;
+}
+
+/** Editable source fields; null clears a field. */
+export interface SourcePatch {
+  name?: string;
+  country?: string | null;
+  url?: string | null;
+  notes?: string | null;
+}
+
+/** Updates a source (audited); 409 when the new name belongs to another source. */
+export function updateSource(db: Db, id: number, patch: SourcePatch, actor: string, now: Date): SourceSummary {
+  db.transaction((tx) => {
+    const before = tx.select().from(sources).where(eq(sources.id, id)).get();
+    if (!before) throw notFound(`source ${id} not found`);
+    if (patch.name !== undefined && patch.name !== before.name) {
+      const clash = tx.select({ id: sources.id }).from(sources).where(eq(sources.name, patch.name)).get();
+      if (clash) throw conflict(`a source named "${patch.name}" already exists (id ${clash.id})`);
+    }
+    const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as SourcePatch;
+    tx.update(sources)
+      .set({ ...changes, updatedAt: now.toISOString() })
+      .where(eq(sources.id, id))
+      .run();
+    audit(tx, { actor, action: 'source.update', entityType: 'source', entityId: id, before, after: changes, at: now });
+  });
+  return getSource(db, id);
+}
+
+/** A document row in a list: metadata and passage counts, no text. */
+export interface DocumentSummary {
+  id: number;
+  title: string;
+  author: string | null;
+  published: string | null;
+  publishedPrecision: 'day' | 'month' | 'year' | null;
+  url: string | null;
+  language: string | null;
+  sourceId: number;
+  sourceName: string;
+  passageCount: number;
+  excludedCount: number;
+  createdAt: string;
+}
+
+export interface DocumentQuery {
+  q?: string;
+  sourceId?: number;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+}
+
+export interface DocumentPage {
+  documents: DocumentSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Documents matching a search (title, author or text contain `q`, case-insensitive for ASCII), newest first, paged. */
+export function listDocuments(db: Db, query: DocumentQuery): DocumentPage {
+  const conds: SQL[] = [];
+  if (query.sourceId !== undefined) conds.push(eq(documents.sourceId, query.sourceId));
+  const q = query.q?.trim();
+  if (q) {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const m = (col: typeof documents.title | typeof documents.author | typeof documents.text) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
+    conds.push(or(m(documents.title), m(documents.author), m(documents.text))!);
+  }
+  const where = conds.length ? and(...conds) : undefined;
+  const total = db.select({ n: sql<number>`count(*)` }).from(documents).where(where).get()!.n;
+  const rows = db
+    .select({
+      id: documents.id,
+      title: documents.title,
+      author: documents.author,
+      published: documents.published,
+      publishedPrecision: documents.publishedPrecision,
+      url: documents.url,
+      language: documents.language,
+      sourceId: documents.sourceId,
+      sourceName: sources.name,
+      passageCount: sql<number>`(SELECT count(*) FROM passages p WHERE p.document_id = "documents"."id")`.mapWith(Number),
+      excludedCount: sql<number>`(SELECT count(*) FROM passages p WHERE p.document_id = "documents"."id" AND p.excluded = 1)`.mapWith(Number),
+      createdAt: documents.createdAt,
+    })
+    .from(documents)
+    .innerJoin(sources, eq(sources.id, documents.sourceId))
+    .where(where)
+    .orderBy(desc(documents.id))
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+    .all();
+  return { documents: rows, total, page: query.page, pageSize: query.pageSize };
+}
+
+/** A passage as the document page shows it, with the item that labels it. */
+export interface PassageView {
+  id: number;
+  seq: number;
+  start: number;
+  end: number;
+  text: string;
+  excluded: boolean;
+  excludedReason: string | null;
+  excludedBy: 'auto' | 'reviewer' | null;
+  autoExcluded: boolean;
+  autoExcludedReason: string | null;
+  itemId: number;
+}
+
+export interface DocumentView {
+  document: DocumentSummary & { text: string; notes: string | null; origin: string | null; contentHash: string; publishedStart: string | null; importId: number | null };
+  /** The document-level item. */
+  itemId: number;
+  passages: PassageView[];
+}
+
+/** One document with its text, its passages (with exclusion state) and their item ids; 404 when missing. */
+export function getDocument(db: Db, id: number): DocumentView {
+  const doc = db
+    .select({ d: documents, sourceName: sources.name })
+    .from(documents)
+    .innerJoin(sources, eq(sources.id, documents.sourceId))
+    .where(eq(documents.id, id))
+    .get();
+  if (!doc) throw notFound(`document ${id} not found`);
+  const ps = db
+    .select({
+      id: passages.id,
+      seq: passages.seq,
+      start: passages.start,
+      end: passages.end,
+      text: passages.text,
+      excluded: passages.excluded,
+      excludedReason: passages.excludedReason,
+      excludedBy: passages.excludedBy,
+      autoExcluded: passages.autoExcluded,
+      autoExcludedReason: passages.autoExcludedReason,
+      itemId: items.id,
+    })
+    .from(passages)
+    .innerJoin(items, eq(items.passageId, passages.id))
+    .where(eq(passages.documentId, id))
+    .orderBy(asc(passages.seq))
+    .all();
+  const docItem = db
+    .select({ id: items.id })
+    .from(items)
+    .where(and(eq(items.documentId, id), eq(items.level, 'document')))
+    .get()!;
+  const d = doc.d;
+  return {
+    document: {
+      id: d.id,
+      title: d.title,
+      author: d.author,
+      published: d.published,
+      publishedPrecision: d.publishedPrecision,
+      publishedStart: d.publishedStart,
+      url: d.url,
+      language: d.language,
+      sourceId: d.sourceId,
+      sourceName: doc.sourceName,
+      passageCount: ps.length,
+      excludedCount: ps.filter((p) => p.excluded).length,
+      createdAt: d.createdAt,
+      text: d.text,
+      notes: d.notes,
+      origin: d.origin,
+      contentHash: d.contentHash,
+      importId: d.importId,
+    },
+    itemId: docItem.id,
+    passages: ps,
+  };
+}
