@@ -1,0 +1,143 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.ts';
+import { createTestDb } from '../../db/testing.ts';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { MAX_UPLOAD_BYTES } from './corpus.ts';
+
+function setup() {
+  const db = createTestDb();
+  const app = createApp({ db, config: loadConfig({}), now: () => new Date('2026-01-02T03:04:05Z') });
+  return { db, app };
+}
+
+const documentCount = (db: Db) => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM documents`).n;
+
+function upload(files: [string, string][], fields: Record<string, string> = {}) {
+  const fd = new FormData();
+  for (const [name, content] of files) fd.append('files', new File([content], name));
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  return { method: 'POST', body: fd };
+}
+
+describe('corpus API', () => {
+  it('loads the demo corpus once: 10 fictional documents from 4 sources, then 10 unchanged', async () => {
+    const { db, app } = setup();
+    const first = await (await app.request('/api/imports/demo', { method: 'POST' })).json();
+    expect(first.totals).toMatchObject({ files: 10, imported: 10, failed: 0, documents: 10 });
+    const again = await (await app.request('/api/imports/demo', { method: 'POST' })).json();
+    expect(again.totals).toMatchObject({ files: 10, imported: 0, unchanged: 10, documents: 0, unchangedDocuments: 10 });
+    const { sources } = await (await app.request('/api/sources')).json();
+    expect(sources.map((s: { name: string; documentCount: number }) => [s.name, s.documentCount])).toEqual([
+      ['Caspian Ledger', 1],
+      ['Eurasian Horizon Review', 3],
+      ['Meridian Policy Desk', 3],
+      ['Northwind Herald', 3],
+    ]);
+    expect(documentCount(db)).toBe(10);
+  });
+
+  it('uploads several files with form metadata and returns the per-file report', async () => {
+    const { app } = setup();
+    const res = await app.request('/api/imports', upload([['a.txt', 'First line\n\nBody text here.'], ['rows.csv', 'text,title\nRow text.,Row title\n'], ['x.pdf', '%PDF']], { source: 'Upload Weekly', published: '2025-05' }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      files: [
+        { file: 'a.txt', status: 'imported', documents: 1, unchanged: 0, passages: 2, labels: 0 },
+        { file: 'rows.csv', status: 'imported', documents: 1, unchanged: 0, passages: 1, labels: 0 },
+        { file: 'x.pdf', status: 'failed', documents: 0, unchanged: 0, passages: 0, labels: 0, error: 'x.pdf: unsupported file type ".pdf" (use .txt, .md, .html, .csv or .jsonl)' },
+      ],
+      totals: { files: 3, imported: 2, unchanged: 0, failed: 1, documents: 2, unchangedDocuments: 0, passages: 3, labels: 0 },
+    });
+    const page = await (await app.request('/api/documents')).json();
+    expect(page.documents.map((d: { title: string; sourceName: string; published: string }) => [d.title, d.sourceName, d.published])).toEqual([
+      ['Row title', 'Upload Weekly', '2025-05'],
+      ['First line', 'Upload Weekly', '2025-05'],
+    ]);
+  });
+
+  it('applies an uploaded manifest.json to the files it names and refuses one naming a file not uploaded', async () => {
+    const { db, app } = setup();
+    const manifest = JSON.stringify([{ file: 'a.md', title: 'Manifest title', source: 'Manifest Source', published: '2020' }]);
+    const ok = await (await app.request('/api/imports', upload([['manifest.json', manifest], ['a.md', 'Text.']]))).json();
+    expect(ok.files).toEqual([{ file: 'a.md', status: 'imported', documents: 1, unchanged: 0, passages: 1, labels: 0 }]);
+    expect((await (await app.request('/api/documents')).json()).documents[0]).toMatchObject({ title: 'Manifest title', sourceName: 'Manifest Source', publishedPrecision: 'year' });
+    const bad = await app.request('/api/imports', upload([['manifest.json', JSON.stringify([{ file: 'missing.md' }])], ['b.md', 'Other.']]));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: { code: 'bad_manifest', message: 'manifest.json names missing.md, which was not uploaded' } });
+    expect(documentCount(db)).toBe(1);
+  });
+
+  it('refuses an upload over the request limit with 413 and a message naming the limits', async () => {
+    const { db, app } = setup();
+    const res = await app.request('/api/imports', {
+      method: 'POST',
+      body: new Uint8Array(8),
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MAX_UPLOAD_BYTES + 1) },
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: 'upload is over the 64 MiB limit per request (files may be at most 32 MiB each)' } });
+    expect(documentCount(db)).toBe(0);
+  });
+
+  it('searches documents in title, author and text, filters by source and pages', async () => {
+    const { app } = setup();
+    await app.request('/api/imports/demo', { method: 'POST' });
+    const grain = await (await app.request('/api/documents?q=GRAIN')).json();
+    expect(grain.documents.map((d: { title: string }) => d.title).sort()).toEqual(['A Common Market Is Our Shared Shield', 'The Grain Corridor: Winners, Losers and the Numbers']);
+    const byAuthor = await (await app.request('/api/documents?q=Ferreira')).json();
+    expect(byAuthor.total).toBe(2);
+    const { sources } = await (await app.request('/api/sources')).json();
+    const northwind = sources.find((s: { name: string }) => s.name === 'Northwind Herald');
+    const p1 = await (await app.request(`/api/documents?sourceId=${northwind.id}&pageSize=2&page=1`)).json();
+    const p2 = await (await app.request(`/api/documents?sourceId=${northwind.id}&pageSize=2&page=2`)).json();
+    expect([p1.total, p1.documents.length, p2.documents.length]).toEqual([3, 2, 1]);
+    const noMatch = await (await app.request('/api/documents?q=%25')).json();
+    expect(noMatch.total).toBe(0);
+  });
+
+  it('shows a document with its passages, exclusion reasons and item ids', async () => {
+    const { app } = setup();
+    await app.request('/api/imports', upload([['n.txt', 'Headline\n\nArgument paragraph one.\n\nCopyright © 2025 Example News']], { source: 'Example' }));
+    const page = await (await app.request('/api/documents')).json();
+    const view = await (await app.request(`/api/documents/${page.documents[0].id}`)).json();
+    expect(view.document).toMatchObject({ title: 'Headline', sourceName: 'Example', passageCount: 3, excludedCount: 1 });
+    expect(view.passages.map((p: { text: string; excluded: boolean; excludedReason: string | null; start: number; end: number }) => [p.text, p.excluded, p.excludedReason, view.document.text.slice(p.start, p.end)])).toEqual([
+      ['Headline', false, null, 'Headline'],
+      ['Argument paragraph one.', false, null, 'Argument paragraph one.'],
+      ['Copyright © 2025 Example News', true, 'copyright', 'Copyright © 2025 Example News'],
+    ]);
+    expect(view.passages.every((p: { itemId: number }) => Number.isInteger(p.itemId))).toBe(true);
+    expect((await app.request('/api/documents/999')).status).toBe(404);
+  });
+
+  it('edits a source, refusing a name another source has', async () => {
+    const { app } = setup();
+    await app.request('/api/imports/demo', { method: 'POST' });
+    const { sources } = await (await app.request('/api/sources')).json();
+    const [a, b] = sources;
+    const res = await app.request(`/api/sources/${a.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ country: 'Atlantis', url: 'https://example.org', notes: 'invented outlet' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: a.id, name: a.name, country: 'Atlantis', url: 'https://example.org', notes: 'invented outlet', updatedAt: '2026-01-02T03:04:05.000Z' });
+    const clash = await app.request(`/api/sources/${a.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: b.name }) });
+    expect(clash.status).toBe(409);
+    expect((await clash.json()).error.message).toBe(`a source named "${b.name}" already exists (id ${b.id})`);
+  });
+
+  it('describes every corpus route in the OpenAPI document', async () => {
+    const { app } = setup();
+    const doc = await (await app.request('/api/openapi.json')).json();
+    for (const [path, method] of [
+      ['/api/sources', 'get'],
+      ['/api/sources/{id}', 'get'],
+      ['/api/sources/{id}', 'patch'],
+      ['/api/documents', 'get'],
+      ['/api/documents/{id}', 'get'],
+      ['/api/imports', 'post'],
+      ['/api/imports/demo', 'post'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+  });
+});
