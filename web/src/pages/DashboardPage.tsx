@@ -1,4 +1,88 @@
-/** Dashboard page. */
+import { useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { AgreementView } from '../components/dashboard/AgreementView.tsx';
+import { CorrectedView } from '../components/dashboard/CorrectedView.tsx';
+import { DrillDownPanel } from '../components/dashboard/DrillDownPanel.tsx';
+import { FilterBar } from '../components/dashboard/FilterBar.tsx';
+import { FramingChart } from '../components/dashboard/FramingChart.tsx';
+import { SimilarityView } from '../components/dashboard/SimilarityView.tsx';
+import { StanceChart } from '../components/dashboard/StanceChart.tsx';
+import { ThemesView } from '../components/dashboard/ThemesView.tsx';
+import { TimelineChart } from '../components/dashboard/TimelineChart.tsx';
+import type { Drill } from '../components/dashboard/types.ts';
+import { useView } from '../components/dashboard/useView.ts';
+import { dashboardApi, type DashboardParams } from '../lib/api/dashboard.ts';
+
+const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status'] as const;
+
+/** Reads the dashboard filters from the URL (the URL is the filter state). */
+function paramsFrom(sp: URLSearchParams): DashboardParams {
+  const basis = sp.get('basis');
+  const level = sp.get('level');
+  const p: DashboardParams = {
+    basis: basis === 'model' || basis === 'reviewed' ? basis : 'final',
+    level: level === 'document' ? 'document' : 'passage',
+  };
+  for (const k of FILTER_KEYS) {
+    const v = sp.get(k);
+    if (v) p[k] = v;
+  }
+  return p;
+}
+
+/** The comparative dashboard: shared filters in the URL, every chart clickable and downloadable. */
 export function DashboardPage() {
-  return <h1>Dashboard</h1>;
+  const [sp, setSp] = useSearchParams();
+  const params = useMemo(() => paramsFrom(sp), [sp]);
+  const paramsKey = JSON.stringify(params);
+  const [drill, setDrill] = useState<Drill | null>(null);
+  const meta = useView(() => dashboardApi.meta(params), `${params.level}|${params.codebook ?? ''}`);
+
+  const update = (next: Partial<DashboardParams>) => {
+    const merged: Record<string, string | undefined> = { ...params, ...next };
+    const out = new URLSearchParams();
+    for (const [k, v] of Object.entries(merged)) if (v) out.set(k, v);
+    setSp(out);
+    setDrill(null);
+  };
+
+  if (meta.error) return <p className="error">{meta.error}</p>;
+  if (!meta.data) return <p className="muted">Loading the dashboard…</p>;
+  const m = meta.data;
+  const view = { params, paramsKey, onDrill: (d: Drill) => setDrill(d) };
+  return (
+    <div className="dash">
+      <h1>Dashboard</h1>
+      {m.totals.items === 0 ? (
+        <section className="panel dash-empty">
+          <h2>Nothing to compare yet</h2>
+          <p>
+            The dashboard compares sources once there are documents with labels. <Link to="/corpus">Import documents</Link> (or load the demo corpus) on the Corpus
+            page, then <Link to="/tagging">run tagging</Link> to get model suggestions, and <Link to="/review">review</Link> items so people&rsquo;s decisions count.
+          </p>
+        </section>
+      ) : (
+        <>
+          <p className="muted" data-testid="dash-totals">
+            {m.sources.length} sources · {m.totals.items} {params.level === 'passage' ? 'passages' : 'documents'} (excluded passages never counted) ·{' '}
+            {m.totals.suggested} with a model suggestion · {m.totals.reviewed} reviewed · {m.totals.randomSample} in the random reviewed sample
+          </p>
+          {m.totals.suggested === 0 && (
+            <p className="panel">
+              No item has a suggestion yet: <Link to="/tagging">run tagging</Link> to fill the charts.
+            </p>
+          )}
+          <FilterBar meta={m} params={params} onChange={update} />
+          {drill && <DrillDownPanel key={JSON.stringify(drill)} params={params} paramsKey={paramsKey} drill={drill} onClose={() => setDrill(null)} />}
+          <FramingChart {...view} />
+          <StanceChart {...view} />
+          <ThemesView {...view} />
+          <TimelineChart {...view} />
+          <SimilarityView {...view} />
+          <AgreementView {...view} />
+          <CorrectedView {...view} />
+        </>
+      )}
+    </div>
+  );
 }

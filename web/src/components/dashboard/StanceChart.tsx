@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { CartesianGrid, ErrorBar, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { dashboardApi } from '../../lib/api/dashboard.ts';
+import { ChartCard, fmt } from './ChartCard.tsx';
+import { TOP_N, type ViewProps } from './types.ts';
+import { useView } from './useView.ts';
+
+const ROW_HEIGHT = 26; // px per source
+
+/** Mean stance per source with its 95% interval (dot and whisker); small samples flagged, never hidden. */
+export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
+  const { data, error } = useView(() => dashboardApi.stance(params), paramsKey);
+  const [showAll, setShowAll] = useState(false);
+  if (error) return <p className="error">{error}</p>;
+  if (!data) return <p className="muted">Loading stance…</p>;
+  const rows = [...data.rows].sort((a, b) => b.mean - a.mean || a.source.localeCompare(b.source));
+  const shown = showAll ? rows : rows.slice(0, TOP_N);
+  const points = shown.map((r) => ({
+    ...r,
+    name: r.small ? `${r.source} ⚑ small n` : r.source,
+    err: [r.mean - r.low, r.high - r.mean] as [number, number],
+  }));
+  const { min, max, target } = data.codebook.stance;
+  const csv = {
+    header: ['source', 'mean_stance', 'ci95_low', 'ci95_high', 'items', 'documents', 'interval_method', 'small_sample'],
+    rows: rows.map((r) => [r.source, r.mean, r.low, r.high, r.items, r.documents, r.method, r.small]),
+  };
+  return (
+    <ChartCard
+      id="stance"
+      title="Stance by source"
+      statement={`${data.statement} Mean stance toward ${target} (${min}..${max}) with a 95% interval over documents (bootstrap; documents are the resampled unit). ⚑ marks fewer than 30 items or 5 documents.`}
+      data={csv}
+    >
+      {rows.length === 0 ? (
+        <p className="muted">No stances under these filters.</p>
+      ) : (
+        <>
+          <div className="dash-scroll">
+            <ScatterChart width={900} height={Math.max(160, shown.length * ROW_HEIGHT + 60)} margin={{ left: 20, right: 30 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis type="number" dataKey="mean" domain={[min, max]} name="mean stance" />
+              <YAxis type="category" dataKey="name" width={240} interval={0} tick={{ fontSize: 12 }} allowDuplicatedCategory={false} />
+              <ReferenceLine x={0} stroke="#9aa3b2" />
+              <Tooltip
+                content={({ payload }) => {
+                  const p = payload?.[0]?.payload as (typeof points)[number] | undefined;
+                  if (!p) return null;
+                  return (
+                    <div className="dash-tooltip">
+                      <strong>{p.source}</strong>
+                      <div>
+                        mean {fmt(p.mean)} [{fmt(p.low)}, {fmt(p.high)}]
+                      </div>
+                      <div>
+                        {p.items} items in {p.documents} documents{p.small ? ' — small sample' : ''}
+                      </div>
+                    </div>
+                  );
+                }}
+              />
+              <Scatter
+                data={points}
+                fill="#1d2330"
+                isAnimationActive={false}
+                cursor="pointer"
+                onClick={(p) => {
+                  const row = (p as unknown as { payload: (typeof points)[number] }).payload;
+                  onDrill({ title: `${row.source}: items with a stance`, sourceId: row.sourceId });
+                }}
+              >
+                <ErrorBar dataKey="err" direction="x" width={6} stroke="#1d2330" />
+              </Scatter>
+            </ScatterChart>
+          </div>
+          {rows.length > TOP_N && (
+            <button type="button" onClick={() => setShowAll(!showAll)}>
+              {showAll ? `Show the first ${TOP_N}` : `Show all ${rows.length} sources`}
+            </button>
+          )}
+        </>
+      )}
+    </ChartCard>
+  );
+}

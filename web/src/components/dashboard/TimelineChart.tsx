@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { dashboardApi } from '../../lib/api/dashboard.ts';
+import { ChartCard, labelColour } from './ChartCard.tsx';
+import type { ViewProps } from './types.ts';
+import { useView } from './useView.ts';
+
+const MAX_LINES = 8; // sources drawn at once; the rest are in the CSV and reachable through the source filter
+
+/** Mean stance or one label's share per source over months or years. */
+export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
+  const [granularity, setGranularity] = useState<'month' | 'year'>('year');
+  const [measure, setMeasure] = useState('stance');
+  const { data, error } = useView(() => dashboardApi.timeline(params, granularity), `${paramsKey}|${granularity}`);
+  if (error) return <p className="error">{error}</p>;
+  if (!data) return <p className="muted">Loading the timeline…</p>;
+  const labels = data.codebook.labels;
+  const totals = new Map<number, { source: string; n: number }>();
+  for (const r of data.rows) totals.set(r.sourceId, { source: r.source, n: (totals.get(r.sourceId)?.n ?? 0) + r.counted });
+  const lines = [...totals.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, MAX_LINES);
+  const periods = [...new Set(data.rows.map((r) => r.period))].sort();
+  const chartData = periods.map((period) => {
+    const point: Record<string, string | number | null> = { period };
+    for (const r of data.rows.filter((x) => x.period === period)) {
+      point[`s${r.sourceId}`] = measure === 'stance' ? r.meanStance : (r.shares[measure] ?? 0) * 100;
+    }
+    return point;
+  });
+  const measureName = measure === 'stance' ? 'mean stance' : `share ${labels.find((l) => l.id === measure)?.name ?? measure} (%)`;
+  const csv = {
+    header: ['source', 'period', 'counted', ...labels.flatMap((l) => [`${l.id}_count`, `${l.id}_share`]), 'mean_stance'],
+    rows: data.rows.map((r) => [r.source, r.period, r.counted, ...labels.flatMap((l) => [r.counts[l.id]!, r.shares[l.id]!]), r.meanStance]),
+  };
+  return (
+    <ChartCard
+      id="timeline"
+      title="Over time"
+      statement={`${data.statement} ${measureName} per ${granularity}. ${data.undated > 0 ? `${data.undated} items are undated or dated too coarsely for this granularity and are not shown.` : ''}`}
+      data={csv}
+      controls={
+        <>
+          <select value={granularity} onChange={(e) => setGranularity(e.target.value as 'month' | 'year')} aria-label="Time granularity">
+            <option value="year">by year</option>
+            <option value="month">by month</option>
+          </select>
+          <select value={measure} onChange={(e) => setMeasure(e.target.value)} aria-label="Timeline measure">
+            <option value="stance">mean stance</option>
+            {labels.map((l) => (
+              <option key={l.id} value={l.id}>
+                share {l.name}
+              </option>
+            ))}
+          </select>
+        </>
+      }
+    >
+      {periods.length === 0 ? (
+        <p className="muted">No dated documents under these filters: import documents with a published date to see trends.</p>
+      ) : (
+        <>
+          <LineChart
+            width={900}
+            height={320}
+            data={chartData}
+            onClick={(state) => {
+              const i = typeof state.activeTooltipIndex === 'number' ? state.activeTooltipIndex : Number(state.activeTooltipIndex);
+              const period = periods[i];
+              if (period) onDrill({ title: `${period}: all sources`, period, granularity });
+            }}
+          >
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="period" />
+            <YAxis domain={measure === 'stance' ? [data.codebook.stance.min, data.codebook.stance.max] : [0, 100]} />
+            <Tooltip />
+            <Legend />
+            {lines.map(([id, s], k) => (
+              <Line key={id} dataKey={`s${id}`} name={s.source} stroke={labelColour(k)} connectNulls isAnimationActive={false} />
+            ))}
+          </LineChart>
+          {totals.size > MAX_LINES && <p className="muted">Showing the {MAX_LINES} largest of {totals.size} sources; narrow the source filter to compare others.</p>}
+        </>
+      )}
+    </ChartCard>
+  );
+}
