@@ -1,8 +1,121 @@
+import { existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { CliError, withDbOption } from './common.ts';
+import { openDb, type Db } from '../../db/client.ts';
+import { loadConfig } from '../config.ts';
+import { compareResults, renderComparisonMarkdown } from '../evals/report.ts';
+import { readResultFile, resultJson } from '../evals/results.ts';
+import { DEFAULT_GOLD_FILE, evaluate } from '../evals/service.ts';
+import { CliError, printJson, withDbOption } from './common.ts';
 
+interface EvalCliOptions {
+  db?: string;
+  provider?: string;
+  model?: string;
+  prompt?: string;
+  gold: string;
+  corpus?: string;
+  codebook?: string;
+  repeats: string;
+  outletBias?: boolean;
+  folds: string;
+  seed: string;
+  bootstrap: string;
+  concurrency: string;
+  record?: string;
+  replay?: string;
+  resultsDir?: string;
+  name?: string;
+  compare?: string[];
+  json?: boolean;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** `eval`: scores a provider against gold labels, or compares stored results (`--compare a.json b.json`). */
 export function registerEval(program: Command): void {
-  withDbOption(program.command('eval').description('evaluate a provider against gold labels (issue 7)')).action(() => {
-    throw new CliError('eval: not built yet');
+  withDbOption(
+    program
+      .command('eval')
+      .description('evaluate a provider against gold labels through the app\'s tagging path; results go to evals/results/<name>.json and .md')
+      .option('--provider <name>', 'local | openai (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local)')
+      .option('--model <model>', 'model name (openai provider; default FRAMESCOPE_MODEL or gpt-4o-mini)')
+      .option('--prompt <versions>', 'prompt versions, e.g. passage=passage-v1,document=document-v1')
+      .option('--gold <file|db>', 'gold JSONL file, or db for blind/adjudicated/imported reviews in the database', DEFAULT_GOLD_FILE)
+      .option('--corpus <dir>', 'directory the gold file\'s documents are read from (default ../shared/corpus)')
+      .option('--codebook <file>', 'codebook JSON (default: the bundled default; the active one with --gold db)')
+      .option('--repeats <n>', 'asks per item; 2 or more reports run-to-run agreement', '1')
+      .option('--outlet-bias', 'also ask with the outlet named and compare with the masked answers')
+      .option('--folds <n>', 'cross-validation folds for the local baseline, grouped by document', '5')
+      .option('--seed <n>', 'seed for folds and bootstrap', '1')
+      .option('--bootstrap <n>', 'bootstrap resamples for the 95% intervals', '2000')
+      .option('--concurrency <n>', 'parallel requests', '4')
+      .option('--record <file>', 'save the raw model answers to FILE')
+      .option('--replay <file>', 'answer from a recording made with --record instead of calling the model')
+      .option('--results-dir <dir>', 'where result files are written (default evals/results)')
+      .option('--name <name>', 'result name (default <provider>-<model>-<date>)')
+      .option('--compare <files...>', 'compare stored result files side by side instead of running an eval')
+      .option('--json', 'print exactly one JSON object on stdout'),
+  ).action(async (opts: EvalCliOptions) => {
+    if (opts.compare) {
+      const comparison = compareResults(opts.compare.map((f) => readResultFile(f)));
+      if (opts.json) printJson(comparison);
+      else process.stdout.write(renderComparisonMarkdown(comparison));
+      return;
+    }
+    const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
+    const provider = opts.provider ?? config.defaultProvider;
+    if (provider !== 'local' && provider !== 'openai') throw new CliError(`--provider must be local or openai, got "${provider}"`);
+    // The database is only needed for db gold and the human baseline; do not create one as a side effect.
+    let db: Db | undefined;
+    if (opts.gold === 'db' || opts.db || existsSync(config.dbPath)) db = openDb(config.dbPath);
+    const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'eval [{bar}] {value}/{total} requests | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    try {
+      const { result, paths } = await evaluate(
+        {
+          provider,
+          model: opts.model,
+          prompt: opts.prompt,
+          gold: opts.gold,
+          corpusDir: opts.corpus,
+          codebookFile: opts.codebook,
+          repeats: positiveInt(opts.repeats, '--repeats'),
+          outletBias: opts.outletBias,
+          folds: positiveInt(opts.folds, '--folds'),
+          seed: positiveInt(opts.seed, '--seed'),
+          bootstrapIterations: positiveInt(opts.bootstrap, '--bootstrap'),
+          concurrency: positiveInt(opts.concurrency, '--concurrency'),
+          record: opts.record,
+          replay: opts.replay,
+          resultsDir: opts.resultsDir,
+          name: opts.name,
+          onProgress: (done, total) => {
+            if (!bar) return;
+            if (done === 1) bar.start(total, 0);
+            bar.update(done);
+          },
+        },
+        { config, db },
+      );
+      bar?.stop();
+      if (opts.json) {
+        process.stdout.write(resultJson({ ...result, files: paths }));
+      } else {
+        const l = result.label;
+        const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+        process.stdout.write(
+          `${result.provenance.displayName} on ${l.n} gold items (${result.provenance.protocol.kind === 'cross-validation' ? result.provenance.protocol.note : 'no training on the gold set'})\n` +
+            `accuracy ${f(l.accuracy.estimate)} [${f(l.accuracy.low)}, ${f(l.accuracy.high)}]  macro-F1 ${f(l.macroF1.estimate)} [${f(l.macroF1.low)}, ${f(l.macroF1.high)}]  kappa ${f(l.kappa.estimate)} [${f(l.kappa.low)}, ${f(l.kappa.high)}]\n` +
+            (paths ? `wrote ${paths.json} and ${paths.markdown}\n` : ''),
+        );
+      }
+    } finally {
+      bar?.stop();
+      db?.$client.close();
+    }
   });
 }

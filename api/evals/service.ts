@@ -1,0 +1,111 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../../db/client.ts';
+import type { Config } from '../config.ts';
+import { codebookHash, DEFAULT_CODEBOOK_FILE, getActiveCodebook, loadCodebookFile } from '../codebook/codebook.ts';
+import { badRequest } from '../errors.ts';
+import { createProvider } from '../providers/index.ts';
+import type { ProviderName } from '../providers/types.ts';
+import type { CodebookRef } from '../tagging/suggest.ts';
+import { loadGoldFile, loadGoldFromDb, type GoldSet } from './gold.ts';
+import { humanBaseline } from './humans.ts';
+import { readRecording } from './replay.ts';
+import { renderMarkdown } from './report.ts';
+import { DEFAULT_RESULTS_DIR, writeResult } from './results.ts';
+import { runEval, type EvalResult } from './runner.ts';
+
+/** The shared corpus the shipped gold set points into, relative to the working directory. */
+export const DEFAULT_CORPUS_DIR = join('..', 'shared', 'corpus');
+export const DEFAULT_GOLD_FILE = join('evals', 'gold', 'shared-corpus.v1.jsonl');
+
+/** Parameters of one eval, as the CLI takes them. */
+export interface EvaluateParams {
+  provider: ProviderName;
+  model?: string;
+  /** Prompt version for both levels, or `passage=...,document=...`. */
+  prompt?: string;
+  /** A gold JSONL file, or `db`. */
+  gold: string;
+  corpusDir?: string;
+  /** A codebook JSON file; default: the database's active codebook with `db` gold, else the bundled default. */
+  codebookFile?: string;
+  repeats?: number;
+  outletBias?: boolean;
+  folds?: number;
+  seed?: number;
+  bootstrapIterations?: number;
+  concurrency?: number;
+  record?: string;
+  replay?: string;
+  resultsDir?: string;
+  name?: string;
+  /** Skip writing evals/results (used by the regression gate). */
+  write?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function promptVersions(prompt: string | undefined): { passage?: string; document?: string } | undefined {
+  if (!prompt) return undefined;
+  if (!prompt.includes('=')) throw badRequest(`--prompt takes passage=<version>,document=<version> (or one of them), got "${prompt}"`, 'invalid_prompt');
+  const out: { passage?: string; document?: string } = {};
+  for (const part of prompt.split(',')) {
+    const [level, version] = part.split('=');
+    if ((level !== 'passage' && level !== 'document') || !version) throw badRequest(`--prompt: "${part}" is not passage=<version> or document=<version>`, 'invalid_prompt');
+    out[level] = version;
+  }
+  return out;
+}
+
+/**
+ * Runs one eval: resolves codebook, gold set and provider (or a recording to replay), scores,
+ * and writes `<name>.json` and `<name>.md` to the results directory (and the raw answers to
+ * `record` when asked). `db` is needed for `db` gold and the human baseline.
+ */
+export async function evaluate(params: EvaluateParams, deps: { config: Config; db?: Db; now?: () => Date }): Promise<{ result: EvalResult; paths: { json: string; markdown: string } | null }> {
+  if (params.record && params.replay) throw badRequest('--record and --replay cannot be combined', 'invalid_options');
+  let codebook: CodebookRef;
+  if (params.codebookFile) {
+    const def = loadCodebookFile(params.codebookFile);
+    codebook = { definition: def, version: def.version, hash: codebookHash(def) };
+  } else if (params.gold === 'db') {
+    if (!deps.db) throw badRequest('--gold db needs a database', 'db_required');
+    const row = getActiveCodebook(deps.db);
+    codebook = { definition: row.definition, version: row.version, hash: row.hash };
+  } else {
+    const def = loadCodebookFile(DEFAULT_CODEBOOK_FILE);
+    codebook = { definition: def, version: def.version, hash: codebookHash(def) };
+  }
+  let gold: GoldSet;
+  if (params.gold === 'db') {
+    if (!deps.db) throw badRequest('--gold db needs a database', 'db_required');
+    gold = loadGoldFromDb(deps.db);
+  } else {
+    gold = loadGoldFile(params.gold, params.corpusDir ?? DEFAULT_CORPUS_DIR, codebook.definition);
+  }
+  const recording = params.replay ? readRecording(params.replay) : undefined;
+  if (recording && recording.provider.name !== params.provider) throw badRequest(`--replay holds answers from provider ${recording.provider.name}, not ${params.provider}`, 'replay_mismatch');
+  if (params.provider === 'local' && params.model && params.model !== 'local-baseline-v1') throw badRequest(`the local provider has one model, local-baseline-v1, not ${params.model}`, 'unknown_model');
+  const db = deps.db;
+  const { result, recording: recorded } = await runEval({
+    provider: { name: params.provider, create: () => createProvider(deps.config, { name: params.provider, model: params.model, codebook: codebook.definition }) },
+    codebook,
+    gold,
+    promptVersion: promptVersions(params.prompt),
+    repeats: params.repeats,
+    outletBias: params.outletBias,
+    folds: params.folds,
+    seed: params.seed,
+    bootstrapIterations: params.bootstrapIterations,
+    concurrency: params.concurrency,
+    replay: recording,
+    record: Boolean(params.record),
+    onProgress: params.onProgress,
+    humanBaseline: db ? (predictions) => humanBaseline(db, predictions) : undefined,
+    now: deps.now,
+    name: params.name,
+  });
+  if (params.replay) result.provenance.replayedFrom = params.replay;
+  if (params.record && recorded) writeFileSync(params.record, `${JSON.stringify(recorded)}\n`);
+  const paths = params.write === false ? null : writeResult(params.resultsDir ?? DEFAULT_RESULTS_DIR, result, renderMarkdown(result));
+  return { result, paths };
+}
