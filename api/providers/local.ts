@@ -7,7 +7,7 @@ import type { ClassifyRequest, ClassifyResult, Provider, RawEvidence } from './t
  * network and no download. Features are TF-IDF weights of word unigrams (sublinear term
  * frequency, L2-normalised). The framing label is a multinomial logistic regression with L2
  * regularisation and class-balanced weights; stance is a second multinomial model over the
- * codebook's stance values whose expected value is rounded (an ordinal read-out); each theme
+ * codebook's stance values (the most probable value is the answer); each theme
  * is a one-vs-rest binary logistic regression. Confidence is the label model's probability.
  * Evidence is the sentences whose words push hardest toward the chosen label; the rationale
  * names the strongest terms. It is always shown as "local baseline", never as an LLM.
@@ -258,10 +258,12 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
       for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
       let stance = neutralStance;
       if (stanceModel) {
+        // The most probable stance value: the expected value of a weakly trained model sits
+        // near the middle of the scale whatever the text says.
         const ps = stanceModel.predict(x);
-        let expected = 0;
-        for (let k = 0; k < ps.length; k++) expected += ps[k]! * stanceValues[k]!;
-        stance = Math.max(codebook.stance.min, Math.min(codebook.stance.max, Math.round(expected)));
+        let top = 0;
+        for (let k = 1; k < ps.length; k++) if (ps[k]! > ps[top]!) top = k;
+        stance = stanceValues[top]!;
       }
       const themes = codebook.themes.filter((_, i) => (themeModels[i]?.predict(x)[1] ?? 0) >= 0.5).map((t) => t.id);
 

@@ -495,6 +495,13 @@ export function startRunInBackground(deps: TaggingDeps, runId: number): TaggingR
   return { ...run, status: 'running' };
 }
 
+/** Resumes a run in the background of this process (the server's way), optionally with a new budget. */
+export async function resumeRunInBackground(deps: TaggingDeps, runId: number, budgetUsd?: number): Promise<TaggingRun> {
+  await claimRunWhenStale(deps, runId);
+  if (budgetUsd !== undefined) deps.db.update(taggingRuns).set({ budgetUsd }).where(eq(taggingRuns.id, runId)).run();
+  return startRunInBackground(deps, runId);
+}
+
 /** Resumes a stopped, cancelled, budget-stopped or killed run with its pending items. */
 export async function resumeRun(deps: TaggingDeps, runId: number, hooks: ExecuteHooks = {}, budgetUsd?: number): Promise<TaggingRun> {
   await claimRunWhenStale(deps, runId);
