@@ -1,0 +1,158 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { QUEUE_ORDERS, type QueueFilter } from '../../lib/api/review.ts';
+import { BulkDialog } from './BulkDialog.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { typingInField } from './keys.ts';
+import { queueContext, useReviewSession } from './session.tsx';
+
+const ORDER_NAMES: Record<(typeof QUEUE_ORDERS)[number], string> = {
+  confidence: 'least confident first',
+  document: 'document order',
+  random: 'random sample',
+  disputed: 'most disputed first',
+};
+
+/** The queue: filters and ordering in the URL, the first page of items, Enter starts reviewing. */
+export function QueueView() {
+  const s = useReviewSession();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const ctx = useMemo(() => queueContext(params), [params]);
+  const [bulk, setBulk] = useState(false);
+  const [help, setHelp] = useState(false);
+  const { codebook } = s.setup;
+
+  useEffect(() => s.reloadQueue(ctx), [s.reloadQueue, ctx]);
+
+  const set = (key: keyof QueueFilter | 'order', value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+  };
+  const first = s.queue.entries[0]?.itemId;
+  const handler = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  handler.current = (e) => {
+    if (bulk || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (help) {
+      if (e.key === 'Escape' || e.key === '?') setHelp(false);
+      return;
+    }
+    if (typingInField(e)) return;
+    if ((e.key === 'Enter' || e.key === 'j') && first !== undefined) navigate(`/review/items/${first}${ctx.search}`);
+    else if (e.key === 'b') setBulk(true);
+    else if (e.key === '?') setHelp(true);
+    else return;
+    e.preventDefault();
+  };
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => handler.current(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
+  const text = (key: keyof QueueFilter, label: string, size = 8) => (
+    <label>
+      {label} <input aria-label={label} size={size} defaultValue={ctx.filter[key] ?? ''} onBlur={(e) => set(key, e.target.value.trim())} onKeyDown={(e) => e.key === 'Enter' && set(key, e.currentTarget.value.trim())} />
+    </label>
+  );
+  const choice = (key: keyof QueueFilter | 'order', label: string, options: [string, string][], value: string) => (
+    <label>
+      {label}{' '}
+      <select aria-label={label} value={value} onChange={(e) => set(key, e.target.value)}>
+        {options.map(([v, name]) => (
+          <option key={v} value={v}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <div>
+      <div className="panel row review-filters">
+        {choice('level', 'Level', [['passage', 'passages'], ['document', 'documents']], ctx.filter.level ?? 'passage')}
+        {choice('status', 'Status', [['', 'any'], ['unreviewed', 'unreviewed'], ['reviewed', 'reviewed'], ['disputed', 'disputed'], ['excluded', 'excluded']], ctx.filter.status ?? '')}
+        {choice('order', 'Order', QUEUE_ORDERS.map((o) => [o, ORDER_NAMES[o]]), ctx.order)}
+        {choice('label', 'Suggested label', [['', 'any'], ...codebook.labels.map((l): [string, string] => [l.id, l.name])], ctx.filter.label ?? '')}
+        {choice('theme', 'Theme', [['', 'any'], ...codebook.themes.map((t): [string, string] => [t.id, t.name])], ctx.filter.theme ?? '')}
+        {choice('disagreement', 'Disagreement', [['', 'any or none'], ['models', 'between models'], ['reviewers', 'between reviewers'], ['model-reviewer', 'reviewer vs model'], ['any', 'any kind']], ctx.filter.disagreement ?? '')}
+        {text('minConfidence', 'Confidence from', 4)}
+        {text('maxConfidence', 'to', 4)}
+        {text('source', 'Source ids', 6)}
+        {text('document', 'Document id', 6)}
+        {text('provider', 'Provider')}
+        {text('model', 'Model')}
+        {text('promptVersion', 'Prompt version')}
+      </div>
+      <div className="panel">
+        <div className="row">
+          <strong data-testid="queue-total">{s.queue.loading && s.queue.entries.length === 0 ? 'Loading…' : `${s.queue.total} items`}</strong>
+          {first !== undefined && (
+            <Link to={`/review/items/${first}${ctx.search}`}>
+              Start reviewing (<kbd>Enter</kbd>)
+            </Link>
+          )}
+          <button onClick={() => setBulk(true)}>
+            <kbd>b</kbd> Bulk accept…
+          </button>
+          <span className="muted">
+            <kbd>?</kbd> keyboard shortcuts
+          </span>
+        </div>
+        {s.queue.error && <p className="error">{s.queue.error}</p>}
+        <table className="grid review-queue">
+          <thead>
+            <tr>
+              <th>Item</th>
+              <th>Source · document</th>
+              <th>Text</th>
+              <th>Suggested</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.queue.entries.map((e) => (
+              <tr key={e.itemId} className={e.excluded ? 'review-excluded' : undefined}>
+                <td>
+                  <Link to={`/review/items/${e.itemId}${ctx.search}`}>{e.itemId}</Link>
+                </td>
+                <td>
+                  {e.sourceName} · {e.documentTitle} {e.level === 'passage' ? `§${e.seq + 1}` : ''}
+                </td>
+                <td className="review-snippet">{e.snippet}</td>
+                <td>
+                  {e.suggestedLabel ?? '—'} {e.suggestedConfidence !== null ? `${Math.round(e.suggestedConfidence * 100)}%` : ''}
+                  {e.suggestionAgreement !== null && e.suggestionAgreement < 1 ? ` (agreement ${Math.round(e.suggestionAgreement * 100)}%)` : ''}
+                </td>
+                <td>
+                  {e.excluded ? 'excluded' : (e.reviewStatus ?? 'hidden')}
+                  {e.reviewedLabel ? `: ${e.reviewedLabel}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {s.queue.cursor && (
+          <button onClick={s.loadMore} disabled={s.queue.loading}>
+            More
+          </button>
+        )}
+      </div>
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      {bulk && (
+        <BulkDialog
+          ctx={ctx}
+          onClose={() => setBulk(false)}
+          onDone={(n) => {
+            setBulk(false);
+            s.setNotice({ kind: 'info', text: `Bulk accepted ${n} ${n === 1 ? 'item' : 'items'}.` });
+            s.reloadQueue(ctx);
+          }}
+        />
+      )}
+    </div>
+  );
+}
