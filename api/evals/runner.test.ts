@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebook/codebook.ts';
+import { loadConfig } from '../config.ts';
+import { loadGoldFile } from './gold.ts';
+import { readRecording } from './replay.ts';
+import { foldsByDocument, runEval, type EvalResult } from './runner.ts';
+import { evaluate } from './service.ts';
+import { compareResults } from './report.ts';
+import { readResultFile } from './results.ts';
+
+const GOLD = join('evals', 'gold', 'shared-corpus.v1.jsonl');
+const CORPUS = join('..', 'shared', 'corpus');
+const codebook = loadCodebookFile(DEFAULT_CODEBOOK_FILE);
+const codebookRef = { definition: codebook, version: codebook.version, hash: codebookHash(codebook) };
+const config = loadConfig({});
+
+/** The figure the README records under "## Evaluation baseline". */
+function readmeBaseline(): number {
+  const readme = readFileSync('README.md', 'utf8');
+  const match = /Local baseline macro-F1 on evals\/gold\/shared-corpus\.v1\.jsonl \(5-fold cross-validation grouped by document\): (\d+(?:\.\d+)?)/.exec(readme);
+  if (!match) throw new Error('README.md has no "Local baseline macro-F1 on evals/gold/shared-corpus.v1.jsonl (5-fold cross-validation grouped by document): 0.XX" line');
+  return Number(match[1]);
+}
+
+describe('eval runner on the shipped gold set', () => {
+  // One offline run shared by the checks below keeps the suite fast.
+  let result: EvalResult;
+  const dir = mkdtempSync(join(tmpdir(), 'framescope-evals-'));
+
+  it('regression gate: the local baseline macro-F1 (held-out, grouped 5-fold) does not drop below the README figure', async () => {
+    ({ result } = await evaluate({ provider: 'local', gold: GOLD, corpusDir: CORPUS, resultsDir: dir, name: 'gate', repeats: 2, outletBias: true, record: join(dir, 'answers.json') }, { config }));
+    const baseline = readmeBaseline();
+    expect(result.provenance.protocol).toMatchObject({ kind: 'cross-validation', folds: 5, groupedBy: 'document' });
+    expect(result.label.macroF1.estimate, `macro-F1 ${result.label.macroF1.estimate} fell below the README baseline ${baseline}`).toBeGreaterThanOrEqual(baseline);
+  });
+
+  it('reports every metric the issue lists, with provenance, and writes JSON and Markdown', () => {
+    expect(result.provenance.gold).toMatchObject({ items: 140, scoredItems: 103, excludedItems: 37 });
+    expect(result.provenance.codebook).toEqual({ name: 'post-soviet-integration', version: '1', hash: codebookHash(codebook) });
+    expect(result.provenance.parameters).toMatchObject({ repeats: 2, outletMasked: true, outletBias: true, seed: 1, bootstrapIterations: 2000 });
+    expect(result.label.confusion.labels).toEqual(['integrationist', 'critical', 'analytical']);
+    expect(result.label.confusion.matrix.flat().reduce((s, x) => s + x, 0) + result.label.confusion.unanswered.reduce((s, x) => s + x, 0)).toBe(103);
+    expect(result.label.perLabel.map((s) => [s.label, s.support])).toEqual([['integrationist', 28], ['critical', 25], ['analytical', 50]]);
+    for (const i of [result.label.accuracy, result.label.macroF1, result.label.kappa]) expect(i.low <= i.estimate && i.estimate <= i.high, JSON.stringify(i)).toBe(true);
+    expect(result.themes.perLabel).toHaveLength(15);
+    expect(result.stance.n).toBe(103);
+    // The segmenter's verdicts against the hand-marked exclusions: 29 flagged, 26 of them right, 37 in gold.
+    expect(result.exclusion.segmenter).toMatchObject({ support: 37, predicted: 29 });
+    expect(result.exclusion.segmenter!.precision).toBeCloseTo(26 / 29, 12);
+    expect(result.reliability).toMatchObject({ asked: 140 * 2 + 103, schemaValid: 383, repeats: 2 });
+    expect(result.reliability.agreementVsCorrectness!.unanimous.n + result.reliability.agreementVsCorrectness!.split.n).toBe(103);
+    expect(result.calibration.bins).toHaveLength(10);
+    // The local baseline only sees the passage text, so naming the outlet cannot move it.
+    expect(result.outletBias).toMatchObject({ n: 103, labelChangedShare: 0, meanStanceShift: 0 });
+    const stored = readResultFile(join(dir, 'gate.json'));
+    expect(stored.label.n).toBe(103);
+    const markdown = readFileSync(join(dir, 'gate.md'), 'utf8');
+    expect(markdown).toContain('**Protocol:** 5-fold cross-validation grouped by document');
+    expect(markdown).toContain(`codebook | post-soviet-integration v1 (${codebookHash(codebook)})`);
+  });
+
+  it('replays recorded answers to the same result without training or asking', async () => {
+    const recording = readRecording(join(dir, 'answers.json'));
+    expect(recording.answers).toHaveLength(383);
+    const { result: replayed } = await evaluate({ provider: 'local', gold: GOLD, corpusDir: CORPUS, resultsDir: dir, name: 'replayed', repeats: 2, outletBias: true, replay: join(dir, 'answers.json') }, { config });
+    expect(replayed.provenance.replayedFrom).toBe(join(dir, 'answers.json'));
+    expect(replayed.items).toEqual(result.items);
+    expect(replayed.label).toEqual(result.label);
+    const comparison = compareResults([result, replayed]);
+    expect(comparison.rows[1]!.values[1]).toMatchObject({ difference: 0, exceedsIntervals: false });
+  });
+
+  it('refuses a replay whose recording lacks an answer', async () => {
+    const recording = readRecording(join(dir, 'answers.json'));
+    writeFileSync(join(dir, 'short.json'), JSON.stringify({ ...recording, answers: recording.answers.slice(0, 10) }));
+    await expect(evaluate({ provider: 'local', gold: GOLD, corpusDir: CORPUS, write: false, replay: join(dir, 'short.json') }, { config })).rejects.toThrow(
+      'replay: the recording has no answer for one of the requests (different gold set, prompt, codebook or repeats?)',
+    );
+  });
+});
+
+describe('gold files', () => {
+  it('rejects a record whose text no longer matches its hash, naming the line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'framescope-gold-'));
+    const first = JSON.parse(readFileSync(GOLD, 'utf8').split('\n')[0]!);
+    writeFileSync(join(dir, 'bad.jsonl'), `${JSON.stringify({ ...first, end: first.end - 1 })}\n`);
+    expect(() => loadGoldFile(join(dir, 'bad.jsonl'), CORPUS, codebook)).toThrow(`${join(dir, 'bad.jsonl')}:1: the text at dugin-eurasian-macro-state.txt 0-401 does not match textSha256 (corpus file changed?)`);
+  });
+
+  it('rejects a label that is not in the codebook', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'framescope-gold-'));
+    const first = JSON.parse(readFileSync(GOLD, 'utf8').split('\n')[0]!);
+    writeFileSync(join(dir, 'bad.jsonl'), `\n${JSON.stringify({ ...first, label: 'pro-union' })}\n`);
+    expect(() => loadGoldFile(join(dir, 'bad.jsonl'), CORPUS, codebook)).toThrow(`${join(dir, 'bad.jsonl')}:2: label "pro-union" is not in codebook post-soviet-integration`);
+  });
+});
+
+describe('foldsByDocument', () => {
+  it('puts every document in exactly one fold and spreads documents evenly', () => {
+    const folds = foldsByDocument(['a', 'b', 'c', 'd', 'e', 'a', 'b'], 2, 1);
+    expect([...folds.keys()].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const sizes = [0, 1].map((f) => [...folds.values()].filter((v) => v === f).length).sort();
+    expect(sizes).toEqual([2, 3]);
+    expect(foldsByDocument(['a', 'b', 'c', 'd', 'e'], 2, 1)).toEqual(folds);
+  });
+
+  it('scores all items of a document in the same held-out fold', async () => {
+    const gold = loadGoldFile(GOLD, CORPUS, codebook);
+    const { result } = await runEval({ provider: { name: 'local', create: () => { throw new Error('cross-validation trains its own providers'); } }, codebook: codebookRef, gold, bootstrapIterations: 10 });
+    const foldOf = new Map(result.items.map((i) => [i.documentKey, i.fold]));
+    expect(new Set(foldOf.values()).size).toBe(5);
+    for (const i of result.items) expect(i.fold).toBe(foldOf.get(i.documentKey));
+  });
+});
