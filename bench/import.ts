@@ -1,0 +1,162 @@
+/**
+ * bench:import — the full import (read JSONL, parse, segment, hash, insert documents, passages
+ * and items, one transaction per file) of a generated corpus, next to a plain better-sqlite3
+ * baseline inserting the same rows in one transaction with prepared statements.
+ *
+ *   npm run bench:import                 # 100,000 documents of about 2 KB, 400 sources
+ *   npm run bench:import -- --docs 5000  # a quick run
+ *
+ * Targets: the import within 4x of the baseline's time and under 2 minutes.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDb } from '../db/client.ts';
+import { importFiles } from '../api/ingest/import.ts';
+import { sha256 } from '../api/ingest/normalize.ts';
+import { segment } from '../api/ingest/segment.ts';
+
+const argDocs = process.argv.indexOf('--docs');
+const DOCS = argDocs > -1 ? Number(process.argv[argDocs + 1]) : 100_000;
+if (!Number.isInteger(DOCS) || DOCS < 1) throw new Error('--docs must be a positive integer');
+const SOURCES = 400;
+const DOCS_PER_FILE = 1_000;
+const TARGET_CHARS = 2_000; // about 2 KB of text per document
+
+/** Deterministic PRNG (mulberry32) so every run imports the same corpus. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = (
+  'government minister council treaty union market border energy pipeline trade customs policy election region capital ' +
+  'economy sanctions security alliance summit agreement partner neighbour history memory sovereignty integration ' +
+  'institution parliament president official analyst report study survey figure growth investment industry grain ' +
+  'transport railway corridor harbour tariff budget loan currency payment system reform crisis conflict dispute ' +
+  'the a of to in and on for with that as by from at which this their its new old large small many several ' +
+  'said argued noted warned claimed suggested expected described announced agreed signed opened closed raised'
+).split(' ');
+
+interface GeneratedDocument {
+  text: string;
+  title: string;
+  source: string;
+  published: string;
+}
+
+function generate(n: number): GeneratedDocument[] {
+  const rand = rng(42);
+  const pick = () => WORDS[Math.floor(rand() * WORDS.length)]!;
+  const sentence = () => {
+    const len = 8 + Math.floor(rand() * 14);
+    const w = Array.from({ length: len }, pick);
+    w[0] = w[0]![0]!.toUpperCase() + w[0]!.slice(1);
+    return `${w.join(' ')}.`;
+  };
+  const docs: GeneratedDocument[] = [];
+  for (let i = 0; i < n; i++) {
+    const source = `Outlet ${(i % SOURCES) + 1}`;
+    const paragraphs: string[] = [];
+    let len = 0;
+    while (len < TARGET_CHARS) {
+      const p = Array.from({ length: 2 + Math.floor(rand() * 3) }, sentence).join(' ');
+      paragraphs.push(p);
+      len += p.length + 2;
+    }
+    if (rand() < 0.2) paragraphs.push(`Copyright © 2025 ${source}. All rights reserved.`);
+    const month = String(1 + Math.floor(rand() * 12)).padStart(2, '0');
+    const day = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
+    docs.push({ text: paragraphs.join('\n\n'), title: `Report ${i + 1}`, source, published: `2024-${month}-${day}` });
+  }
+  return docs;
+}
+
+function fmt(n: number, digits = 1): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'framescope-bench-import-'));
+try {
+  process.stderr.write(`generating ${DOCS.toLocaleString('en-US')} documents from ${SOURCES} sources…\n`);
+  const docs = generate(DOCS);
+  const files: string[] = [];
+  for (let f = 0; f * DOCS_PER_FILE < DOCS; f++) {
+    const path = join(dir, `corpus-${String(f).padStart(4, '0')}.jsonl`);
+    writeFileSync(path, docs.slice(f * DOCS_PER_FILE, (f + 1) * DOCS_PER_FILE).map((d) => JSON.stringify(d)).join('\n'));
+    files.push(path);
+  }
+  const bytes = docs.reduce((s, d) => s + Buffer.byteLength(d.text), 0);
+
+  // Full import, as `import <folder>` does it: read, parse, segment, hash, insert.
+  const importDb = openDb(join(dir, 'import.db'));
+  process.stderr.write(`importing ${files.length} files…\n`);
+  const t0 = performance.now();
+  const report = importFiles(
+    importDb,
+    files.map((path) => ({ file: path, read: () => readFileSync(path) })),
+    { origin: 'cli' },
+    (_r, done) => {
+      if (done % 10 === 0) process.stderr.write(`  ${done}/${files.length} files\r`);
+    },
+  );
+  const importSeconds = (performance.now() - t0) / 1000;
+  process.stderr.write('\n');
+  if (report.totals.failed > 0 || report.totals.documents !== DOCS) throw new Error(`import went wrong: ${JSON.stringify(report.totals)}`);
+  importDb.$client.close();
+
+  // Baseline: the same rows, prepared in advance (untimed), inserted in one transaction.
+  const rows = docs.map((d) => ({ d, hash: sha256(d.text), passages: segment(d.text).map((p) => ({ ...p, hash: sha256(p.text) })) }));
+  const baseDb = openDb(join(dir, 'baseline.db'));
+  const c = baseDb.$client;
+  const insSource = c.prepare('INSERT INTO sources (name) VALUES (?)');
+  const insDoc = c.prepare(
+    'INSERT INTO documents (source_id, title, published, published_precision, published_start, language, origin, text, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insPassage = c.prepare(
+    'INSERT INTO passages (document_id, seq, start, "end", text, excluded, excluded_reason, excluded_by, auto_excluded, auto_excluded_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insItem = c.prepare('INSERT INTO items (level, document_id, passage_id, source_id, seq, text_hash, excluded, random_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const t1 = performance.now();
+  c.transaction(() => {
+    const sourceIds = new Map<string, number>();
+    for (const { d, hash, passages } of rows) {
+      let sourceId = sourceIds.get(d.source);
+      if (sourceId === undefined) {
+        sourceId = Number(insSource.run(d.source).lastInsertRowid);
+        sourceIds.set(d.source, sourceId);
+      }
+      const docId = Number(insDoc.run(sourceId, d.title, d.published, 'day', d.published, null, 'bench', d.text, hash).lastInsertRowid);
+      insItem.run('document', docId, null, sourceId, -1, hash, 0, Math.random());
+      for (const p of passages) {
+        const ex = p.excluded ? 1 : 0;
+        const pid = Number(insPassage.run(docId, p.seq, p.start, p.end, p.text, ex, p.reason, p.excluded ? 'auto' : null, ex, p.reason).lastInsertRowid);
+        insItem.run('passage', docId, pid, sourceId, p.seq, p.hash, ex, Math.random());
+      }
+    }
+  })();
+  const baseSeconds = (performance.now() - t1) / 1000;
+  c.close();
+
+  const passages = report.totals.passages;
+  process.stdout.write(
+    [
+      `bench:import — ${DOCS.toLocaleString('en-US')} documents (${fmt(bytes / DOCS / 1024)} KiB each on average), ${SOURCES} sources, ${passages.toLocaleString('en-US')} passages, ${files.length} JSONL files`,
+      '',
+      '| run                                                    | seconds | documents/s |',
+      '|--------------------------------------------------------|--------:|------------:|',
+      `| full import (read, parse, segment, hash, insert)       | ${fmt(importSeconds).padStart(7)} | ${fmt(DOCS / importSeconds, 0).padStart(11)} |`,
+      `| baseline: plain better-sqlite3 insert, one transaction | ${fmt(baseSeconds).padStart(7)} | ${fmt(DOCS / baseSeconds, 0).padStart(11)} |`,
+      '',
+      `ratio (import time / baseline time): ${fmt(importSeconds / baseSeconds, 2)}x   (target: at most 4x, and under 120 s for 100,000 documents)`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
