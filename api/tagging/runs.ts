@@ -539,6 +539,8 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
   const perItemEstimate = provider.price
     ? (costUsd(provider.price, tokensOf(renderCodebookLength(cb) + 2_000), EXPECTED_OUTPUT_TOKENS) ?? 0) * o.repeats
     : 0;
+  // The row's budget, not the options': a resume may raise it.
+  const budgetUsd = claimed.budgetUsd;
   let reservedUsd = 0;
   let budgetHit = false;
   let fatal: Error | null = null;
@@ -565,9 +567,9 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
   const worker = async () => {
     for (;;) {
       if (controller.signal.aborted || budgetHit || fatal) return;
-      if (o.budgetUsd !== undefined) {
+      if (budgetUsd !== null) {
         const spent = getRun(db, runId).costUsd;
-        if (spent + reservedUsd + perItemEstimate > o.budgetUsd) {
+        if (spent + reservedUsd + perItemEstimate > budgetUsd) {
           budgetHit = true;
           return;
         }
@@ -701,7 +703,7 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
         status,
         finishedAt: nowIso(),
         heartbeatAt: nowIso(),
-        error: fatalError ? fatalError.message : budgetHit ? `budget of $${o.budgetUsd} reached; resume with a higher budget to continue` : null,
+        error: fatalError ? fatalError.message : budgetHit ? `budget of $${budgetUsd} reached; resume with a higher budget to continue` : null,
       })
       .where(eq(taggingRuns.id, runId))
       .returning()

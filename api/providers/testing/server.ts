@@ -63,7 +63,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-const DATA_RE = /<<<(?:PASSAGE|ARTICLE) [0-9a-f]+\n([\s\S]*?)\n(?:PASSAGE|ARTICLE) [0-9a-f]+>>>/;
+const DATA_RE = /<<<(PASSAGE|ARTICLE) ([0-9a-f]+)\n([\s\S]*?)\n\1 \2>>>/;
 
 function enumsFrom(ctx: RequestContext): { labels: string[]; themes: string[]; stanceMin: number; stanceMax: number } {
   let schema: unknown = ctx.body.response_format?.json_schema?.schema;
@@ -147,7 +147,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return send(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
     }
     const user = body.messages?.find((m) => m.role === 'user')?.content ?? '';
-    const text = DATA_RE.exec(user)?.[1] ?? '';
+    const text = DATA_RE.exec(user)?.[3] ?? '';
     const attempt = perText.get(text) ?? 0;
     perText.set(text, attempt + 1);
     const ctx: RequestContext = { index: counter++, text, attempt, responseFormat: body.response_format?.type ?? 'text', body };
