@@ -37,13 +37,14 @@ export class DatasetTally {
     increment(this.byStatus, String(row.review_status));
     increment(this.byOrigin, (row.final_origin as string | null) ?? '(none)');
     if (codebookId !== null) this.codebookIds.add(codebookId);
-    for (const s of (row.suggestions as { provider: string; model: string; prompt_version: string; codebook_version: string }[] | null) ?? []) {
+    const suggestions = typeof row.suggestions === 'string' ? (JSON.parse(row.suggestions) as { provider: string; model: string; prompt_version: string; codebook_version: string }[]) : [];
+    for (const s of suggestions) {
       increment(this.models, `${s.provider} / ${s.model} / prompt ${s.prompt_version} / codebook ${s.codebook_version}`);
     }
     for (const r of (row.reviewers as string[] | null) ?? []) increment(this.reviewers, r);
     if (row.excluded === true) this.excluded += 1;
     if (row.bulk_accept === true) this.bulk += 1;
-    const reviews = (row.reviews as { reviewer: string; label: string | null; action: string; standing: boolean }[] | null) ?? [];
+    const reviews = typeof row.reviews === 'string' ? (JSON.parse(row.reviews) as { reviewer: string; label: string | null; action: string; standing: boolean }[]) : [];
     const latest = new Map<string, string | null>();
     for (const r of reviews) if (r.standing && r.action !== 'adjudicate') latest.set(r.reviewer, r.label);
     const labels = [...latest.values()].filter((l): l is string => l !== null);

@@ -14,7 +14,7 @@ export type ExportStatus = 'reviewed' | 'final' | 'all';
 /**
  * - `string`, `int`, `float`, `bool`: scalar, null when unknown.
  * - `list`: a list of strings (JSON array in JSONL, LIST<STRING> in Parquet, `|`-joined in CSV).
- * - `json`: structured detail (nested JSON in JSONL, JSON text in CSV and Parquet).
+ * - `json`: structured detail, held as JSON text (nested JSON in JSONL, JSON text in CSV and Parquet).
  */
 export type ColumnType = 'string' | 'int' | 'float' | 'bool' | 'list' | 'json';
 
@@ -119,5 +119,5 @@ export function columnsFor(level: ExportLevel): readonly ExportColumn[] {
   return level === 'passage' ? PASSAGE_COLUMNS : DOCUMENT_COLUMNS;
 }
 
-/** One exported row, keyed by column name. Lists are string arrays, `json` columns plain values. */
-export type ExportRow = Record<string, string | number | boolean | null | string[] | unknown[]>;
+/** One exported row, keyed by column name. Lists are string arrays, `json` columns JSON text. */
+export type ExportRow = Record<string, string | number | boolean | null | string[]>;

@@ -44,7 +44,7 @@ function csvCell(column: ExportColumn, value: ExportRow[string]): string {
     case 'list':
       return csvField(neutraliseFormula((value as string[]).join(CSV_LIST_SEPARATOR)));
     case 'json':
-      return csvField(neutraliseFormula(JSON.stringify(value)));
+      return csvField(neutraliseFormula(value as string));
     case 'string':
       return csvField(neutraliseFormula(String(value)));
   }
@@ -68,11 +68,22 @@ export function* csvChunks(columns: readonly ExportColumn[], rows: Iterable<Expo
   if (buffer.length > 0) yield Buffer.from(buffer, 'utf8');
 }
 
-/** JSONL: one JSON object per line, text exact, lists as arrays, `json` columns nested. */
+/**
+ * JSONL: one JSON object per line, text exact, lists as arrays, `json` columns nested. Lines
+ * are assembled from precomputed keys so the JSON text SQLite built for `json` columns is
+ * embedded as is rather than parsed and serialised again.
+ */
 export function* jsonlChunks(columns: readonly ExportColumn[], rows: Iterable<ExportRow>): Generator<Uint8Array> {
+  const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`);
   let buffer = '';
   for (const row of rows) {
-    buffer += JSON.stringify(row) + '\n';
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
+      const value = row[c.name] ?? null;
+      line += keys[i]! + (c.type === 'json' && value !== null ? (value as string) : JSON.stringify(value));
+    }
+    buffer += line + '}\n';
     if (buffer.length >= CHUNK_CHARS) {
       yield Buffer.from(buffer, 'utf8');
       buffer = '';
@@ -113,7 +124,6 @@ function parquetSchema(columns: readonly ExportColumn[]): SchemaElement[] {
 function parquetValue(column: ExportColumn, value: ExportRow[string]): unknown {
   if (value === null || value === undefined) return null;
   if (column.type === 'int') return BigInt(value as number);
-  if (column.type === 'json') return JSON.stringify(value);
   return value;
 }
 
