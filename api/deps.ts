@@ -9,4 +9,6 @@ export interface AppDeps {
   now: () => Date;
   /** Where the built web UI lives; when set, the app serves it at `/`. */
   webRoot?: string;
+  /** Where eval result files are read from (default evals/results). */
+  evalResultsDir?: string;
 }
