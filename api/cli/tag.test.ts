@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/client.ts';
+import { seedCorpus } from '../fixtures.ts';
+import { startTestServer, type TestServer } from '../providers/testing/server.ts';
+
+// tsx as a loader in the same process (its CLI would fork a grandchild that a SIGKILL misses).
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const cliPath = join(import.meta.dirname, '..', 'cli.ts');
+const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
+
+/** The real CLI in a child process; resolves with its exit code and output. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ChildProcess) => void) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}
+
+let dir = '';
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the tag command', () => {
+  it('gives every non-excluded passage and every document of the shared corpus a local-baseline suggestion with verified evidence when no key is set', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'framescope-tag-'));
+    const dbPath = join(dir, 'fs.db');
+    expect((await cli(['import', corpus, '--db', dbPath, '--json'])).code).toBe(0);
+    const res = await cli(['tag', '--json', '--db', dbPath]);
+    expect(res.code, res.stderr).toBe(0);
+    const summary = JSON.parse(res.stdout) as { status: string; provider: string; model: string; itemsTotal: number; itemsDone: number; itemsFailed: number };
+    const db = openDb(dbPath);
+    const expected = db.$client.prepare('SELECT (SELECT count(*) FROM passages WHERE excluded = 0) + (SELECT count(*) FROM documents) AS n').get() as { n: number };
+    expect(summary).toMatchObject({ status: 'completed', provider: 'local', model: 'local-baseline-v1', itemsTotal: expected.n, itemsDone: expected.n, itemsFailed: 0 });
+    const missing = db.$client
+      .prepare(`SELECT count(*) AS n FROM items i WHERE i.excluded = 0 AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.item_id = i.id AND s.provider = 'local')`)
+      .get() as { n: number };
+    expect(missing.n).toBe(0);
+    const rows = db.$client.prepare('SELECT s.label, s.stance, s.themes, s.confidence, s.evidence, i.level, coalesce(p.text, d.text) AS text FROM suggestions s JOIN items i ON i.id = s.item_id JOIN documents d ON d.id = i.document_id LEFT JOIN passages p ON p.id = i.passage_id').all() as {
+      label: string;
+      stance: number;
+      themes: string;
+      confidence: number;
+      evidence: string;
+      text: string;
+    }[];
+    for (const r of rows) {
+      expect(['integrationist', 'critical', 'analytical']).toContain(r.label);
+      expect(r.stance).toBeGreaterThanOrEqual(-2);
+      expect(r.stance).toBeLessThanOrEqual(2);
+      expect(Array.isArray(JSON.parse(r.themes))).toBe(true);
+      expect(r.confidence).toBeGreaterThan(0);
+      const evidence = JSON.parse(r.evidence) as { quote: string; verified: boolean; start: number; end: number }[];
+      expect(evidence.length).toBeGreaterThan(0);
+      for (const e of evidence) expect(r.text.slice(e.start, e.end), 'evidence offsets point at the quote').toBe(e.quote);
+    }
+    db.$client.close();
+  }, 90_000);
+
+  it('loses nothing and tags nothing twice when killed with SIGKILL mid-run and resumed', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'framescope-tag-'));
+    const dbPath = join(dir, 'fs.db');
+    const db = openDb(dbPath);
+    const passages = Array.from({ length: 30 }, (_, i) => ({ text: `Passage ${i} about the customs union and its members.` }));
+    seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'One', passages }] }]);
+    server = await startTestServer({ latencyMs: 300 });
+    const env = { OPENAI_BASE_URL: server.url, FRAMESCOPE_MODEL: 'test-model' };
+
+    const killed = await cli(['tag', '--level', 'passage', '--concurrency', '3', '--db', dbPath, '--json'], env, (child) => {
+      const timer = setInterval(() => {
+        const row = db.$client.prepare('SELECT items_done AS n FROM tagging_runs WHERE id = 1').get() as { n: number } | undefined;
+        if (row && row.n >= 3) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+        }
+      }, 20);
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const before = db.$client.prepare("SELECT status, items_done AS done FROM tagging_runs WHERE id = 1").get() as { status: string; done: number };
+    expect(before.status).toBe('running');
+    expect(before.done).toBeLessThan(30);
+
+    const resumed = await cli(['tag', '--resume', '1', '--db', dbPath, '--json'], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', itemsTotal: 30, itemsDone: 30, itemsFailed: 0 });
+    const perItem = db.$client.prepare('SELECT i.id, count(s.id) AS n FROM items i LEFT JOIN suggestions s ON s.item_id = i.id WHERE i.level = ? GROUP BY i.id').all('passage') as { n: number }[];
+    expect(perItem.map((r) => r.n)).toEqual(Array(30).fill(1));
+    // Only the requests in flight at the kill (at most the concurrency) were asked twice.
+    expect(server.requests.length).toBeLessThanOrEqual(30 + 3);
+    db.$client.close();
+  }, 90_000);
+});
