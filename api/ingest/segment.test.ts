@@ -97,6 +97,18 @@ describe('segment', () => {
     ]);
   });
 
+  it('keeps a short headline above a byline and excludes a bare site name between notices', () => {
+    const text = 'Short Headline\n\nBy Jane Roe\n\nBody sentence one. Body sentence two.\n\nCopyright © 2025 Site\n\nSite Name\n\nRelated Posts';
+    expect(segment(text).map((p) => [p.text, p.reason])).toEqual([
+      ['Short Headline', null],
+      ['By Jane Roe', 'byline'],
+      ['Body sentence one. Body sentence two.', null],
+      ['Copyright © 2025 Site', 'copyright'],
+      ['Site Name', 'navigation'],
+      ['Related Posts', 'related'],
+    ]);
+  });
+
   it('returns no passages for whitespace-only text', () => {
     expect(segment(' \n\n\u00a0\n')).toEqual([]);
   });

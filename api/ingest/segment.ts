@@ -135,15 +135,13 @@ export function segment(text: string): SegmentedPassage[] {
   }
 
   // Short bare lines wedged between excluded passages (a site name above a notice, a menu
-  // entry in the footer) are furniture too; a bare line beside article text is a heading.
-  for (let i = 0; i < passages.length; i++) {
+  // entry in the footer) are furniture too; a bare line beside article text is a heading, and
+  // so is one opening the document (a short headline above a byline).
+  for (let i = 1; i < passages.length; i++) {
     const p = passages[i]!;
     if (p.excluded || !isBareLine(p.text)) continue;
-    const before = i === 0 ? null : passages[i - 1]!;
-    const after = i === passages.length - 1 ? null : passages[i + 1]!;
-    const excludedBefore = before === null || before.excluded;
-    const excludedAfter = after === null || after.excluded;
-    if ((before !== null || after !== null) && excludedBefore && excludedAfter && (before?.excluded || after?.excluded)) {
+    const after = passages[i + 1];
+    if (passages[i - 1]!.excluded && (after === undefined || after.excluded)) {
       p.excluded = true;
       p.reason = 'navigation';
     }
