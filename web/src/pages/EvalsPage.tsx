@@ -1,4 +1,85 @@
-/** Evals page. */
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { EvalDetail } from '../components/evals/EvalDetail.tsx';
+import { fmtInterval } from '../components/evals/format.ts';
+import { evalsApi, type EvalResult, type EvalResultSummary } from '../lib/api/evals.ts';
+
+/** Evals: the stored results of `npm run eval`, and one of them in full (`?name=`). */
 export function EvalsPage() {
-  return <h1>Evals</h1>;
+  const [params] = useSearchParams();
+  const selected = params.get('name');
+  const [results, setResults] = useState<EvalResultSummary[] | null>(null);
+  const [detail, setDetail] = useState<EvalResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    evalsApi
+      .list()
+      .then((r) => setResults(r.results))
+      .catch((e: Error) => setError(e.message));
+  }, []);
+
+  useEffect(() => {
+    setDetail(null);
+    if (!selected) return;
+    let live = true;
+    evalsApi
+      .get(selected)
+      .then((r) => live && setDetail(r))
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [selected]);
+
+  return (
+    <>
+      <h1>Evals</h1>
+      <p className="muted">
+        How well each provider, model, prompt and codebook labels, measured against human gold labels. Run <code>npm run eval -- --provider local</code> (or <code>openai</code>) to add a result; compare with{' '}
+        <code>npm run eval -- --compare a.json b.json</code>.
+      </p>
+      {error && <p className="error">{error}</p>}
+      {results === null && !error && <p className="muted">Loading results…</p>}
+      {results !== null && results.length === 0 && <p className="muted">No results yet in evals/results.</p>}
+      {results !== null && results.length > 0 && (
+        <table className="evals-table" data-testid="eval-list">
+          <thead>
+            <tr>
+              <th>result</th>
+              <th>provider / model</th>
+              <th>prompt</th>
+              <th>codebook</th>
+              <th>protocol</th>
+              <th>items</th>
+              <th>accuracy [95% CI]</th>
+              <th>macro-F1 [95% CI]</th>
+              <th>κ [95% CI]</th>
+            </tr>
+          </thead>
+          <tbody>
+            {results.map((r) => (
+              <tr key={r.name} className={r.name === selected ? 'selected' : undefined}>
+                <td>
+                  <Link to={`/evals?name=${encodeURIComponent(r.name)}`}>{r.name}</Link>
+                </td>
+                <td>
+                  {r.provider} / {r.model}
+                </td>
+                <td>{r.promptVersion}</td>
+                <td>{r.codebook}</td>
+                <td>{r.protocol}</td>
+                <td>{r.n}</td>
+                <td>{fmtInterval(r.accuracy)}</td>
+                <td>{fmtInterval(r.macroF1)}</td>
+                <td>{fmtInterval(r.kappa)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {selected && !detail && !error && <p className="muted">Loading {selected}…</p>}
+      {detail && <EvalDetail result={detail} />}
+    </>
+  );
 }
