@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import { cancelRun, followRun, getRun, providerLabel, resumeRun, type RunFailure, type RunProgress, type TaggingRun } from '../../lib/api/tagging.ts';
+
+const fromRun = (r: TaggingRun): RunProgress => ({ runId: r.id, status: r.status, provider: r.provider, model: r.model, itemsTotal: r.itemsTotal, itemsDone: r.itemsDone, itemsFailed: r.itemsFailed, itemsCached: r.itemsCached, costUsd: r.costUsd, ratePerSec: 0, etaSec: null, error: r.error });
+
+/** Live progress of one run (server-sent events), its failures, and cancel/resume. */
+export function RunProgressPanel({ runId, onChanged }: { runId: number; onChanged: () => void }) {
+  const [progress, setProgress] = useState<RunProgress | null>(null);
+  const [failures, setFailures] = useState<RunFailure[]>([]);
+  const [follow, setFollow] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stop = () => {};
+    getRun(runId)
+      .then(({ run, failures }) => {
+        setProgress(fromRun(run));
+        setFailures(failures);
+        stop = followRun(runId, setProgress, (p) => {
+          setProgress(p);
+          getRun(runId).then((r) => setFailures(r.failures)).catch(() => {});
+          onChanged();
+        });
+      })
+      .catch((e: Error) => setError(e.message));
+    return () => stop();
+  }, [runId, follow, onChanged]);
+
+  async function act(what: 'cancel' | 'resume') {
+    setError(null);
+    try {
+      if (what === 'cancel') await cancelRun(runId);
+      else await resumeRun(runId);
+      setFollow((f) => f + 1);
+      onChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  if (!progress) return <section className="panel">{error ? <p className="error">{error}</p> : <p className="muted">Loading run {runId}…</p>}</section>;
+  const processed = progress.itemsDone + progress.itemsCached + progress.itemsFailed;
+  const live = progress.status === 'running';
+  return (
+    <section className="panel tagging-progress" aria-label={`Run ${runId} progress`}>
+      <h2>
+        Run {runId}: <span className={`badge run-${progress.status}`} data-testid="run-status">{progress.status}</span>
+      </h2>
+      <p>
+        Proposed by <strong>{providerLabel(progress.provider, progress.model)}</strong>
+      </p>
+      <progress max={Math.max(1, progress.itemsTotal)} value={processed} aria-label="Items processed" />
+      <p data-testid="run-counts">
+        {processed} / {progress.itemsTotal} items · {progress.itemsDone} suggested · {progress.itemsCached} cached · {progress.itemsFailed} failed · ${progress.costUsd.toFixed(4)}
+        {live && ` · ${progress.ratePerSec.toFixed(1)} items/s · ETA ${progress.etaSec === null ? '–' : `${Math.round(progress.etaSec)} s`}`}
+      </p>
+      {progress.error && <p className="error">{progress.error}</p>}
+      <div className="row">
+        {live && <button onClick={() => act('cancel')}>Cancel</button>}
+        {(progress.status === 'cancelled' || progress.status === 'budget_exceeded' || progress.status === 'failed') && <button onClick={() => act('resume')}>Resume</button>}
+        {error && <span className="error" role="alert">{error}</span>}
+      </div>
+      {failures.length > 0 && (
+        <details>
+          <summary>{failures.length} failed items</summary>
+          <ul className="tagging-failures">
+            {failures.map((f) => (
+              <li key={f.itemId}>
+                <a href={`/review/items/${f.itemId}`}>item {f.itemId}</a>: <strong>{f.errorKind}</strong> — {f.error}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
