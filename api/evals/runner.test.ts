@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { readRecording } from './replay.ts';
 import { foldsByDocument, runEval, type EvalResult } from './runner.ts';
 import { evaluate } from './service.ts';
 import { compareResults } from './report.ts';
-import { readResultFile } from './results.ts';
+import { readResultFile, resultJson } from './results.ts';
 
 const GOLD = join('evals', 'gold', 'shared-corpus.v1.jsonl');
 const CORPUS = join('..', 'shared', 'corpus');
@@ -31,7 +32,13 @@ describe('eval runner on the shipped gold set', () => {
   const dir = mkdtempSync(join(tmpdir(), 'framescope-evals-'));
 
   it('regression gate: the local baseline macro-F1 (held-out, grouped 5-fold) does not drop below the README figure', async () => {
-    ({ result } = await evaluate({ provider: 'local', gold: GOLD, corpusDir: CORPUS, resultsDir: dir, name: 'gate', repeats: 2, outletBias: true, record: join(dir, 'answers.json') }, { config }));
+    // Through the real command line, offline: `npm run eval -- --provider local --gold <file> --json` prints one JSON object.
+    const stdout = execFileSync(join('node_modules', '.bin', 'tsx'), ['api/cli.ts', 'eval', '--provider', 'local', '--gold', GOLD, '--json', '--repeats', '2', '--outlet-bias', '--record', join(dir, 'answers.json'), '--results-dir', dir, '--name', 'gate'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, FRAMESCOPE_DB: join(dir, 'absent.db') },
+    });
+    result = JSON.parse(stdout) as EvalResult;
+    expect((result as EvalResult & { files: unknown }).files).toEqual({ json: join(dir, 'gate.json'), markdown: join(dir, 'gate.md') });
     const baseline = readmeBaseline();
     expect(result.provenance.protocol).toMatchObject({ kind: 'cross-validation', folds: 5, groupedBy: 'document' });
     expect(result.label.macroF1.estimate, `macro-F1 ${result.label.macroF1.estimate} fell below the README baseline ${baseline}`).toBeGreaterThanOrEqual(baseline);
@@ -55,6 +62,8 @@ describe('eval runner on the shipped gold set', () => {
     expect(result.calibration.bins).toHaveLength(10);
     // The local baseline only sees the passage text, so naming the outlet cannot move it.
     expect(result.outletBias).toMatchObject({ n: 103, labelChangedShare: 0, meanStanceShift: 0 });
+    // Without --gold db and with no database file, the command does not create one.
+    expect(existsSync(join(dir, 'absent.db'))).toBe(false);
     const stored = readResultFile(join(dir, 'gate.json'));
     expect(stored.label.n).toBe(103);
     const markdown = readFileSync(join(dir, 'gate.md'), 'utf8');
@@ -67,9 +76,10 @@ describe('eval runner on the shipped gold set', () => {
     expect(recording.answers).toHaveLength(383);
     const { result: replayed } = await evaluate({ provider: 'local', gold: GOLD, corpusDir: CORPUS, resultsDir: dir, name: 'replayed', repeats: 2, outletBias: true, replay: join(dir, 'answers.json') }, { config });
     expect(replayed.provenance.replayedFrom).toBe(join(dir, 'answers.json'));
-    expect(replayed.items).toEqual(result.items);
-    expect(replayed.label).toEqual(result.label);
-    const comparison = compareResults([result, replayed]);
+    const roundTrip = (x: unknown) => JSON.parse(resultJson(x)) as unknown;
+    expect(roundTrip(replayed.items)).toEqual(result.items);
+    expect(roundTrip(replayed.label)).toEqual(result.label);
+    const comparison = compareResults([readResultFile(join(dir, 'gate.json')), readResultFile(join(dir, 'replayed.json'))]);
     expect(comparison.rows[1]!.values[1]).toMatchObject({ difference: 0, exceedsIntervals: false });
   });
 
@@ -80,6 +90,12 @@ describe('eval runner on the shipped gold set', () => {
       'replay: the recording has no answer for one of the requests (different gold set, prompt, codebook or repeats?)',
     );
   });
+  it('scores all items of a document in the same held-out fold', () => {
+    const foldOf = new Map(result.items.map((i) => [i.documentKey, i.fold]));
+    expect(new Set(foldOf.values()).size).toBe(5);
+    for (const i of result.items) expect(i.fold).toBe(foldOf.get(i.documentKey));
+  });
+
 });
 
 describe('gold files', () => {
@@ -107,11 +123,4 @@ describe('foldsByDocument', () => {
     expect(foldsByDocument(['a', 'b', 'c', 'd', 'e'], 2, 1)).toEqual(folds);
   });
 
-  it('scores all items of a document in the same held-out fold', async () => {
-    const gold = loadGoldFile(GOLD, CORPUS, codebook);
-    const { result } = await runEval({ provider: { name: 'local', create: () => { throw new Error('cross-validation trains its own providers'); } }, codebook: codebookRef, gold, bootstrapIterations: 10 });
-    const foldOf = new Map(result.items.map((i) => [i.documentKey, i.fold]));
-    expect(new Set(foldOf.values()).size).toBe(5);
-    for (const i of result.items) expect(i.fold).toBe(foldOf.get(i.documentKey));
-  });
 });
