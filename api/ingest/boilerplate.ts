@@ -16,8 +16,6 @@ export interface BoilerplateRule {
   maxLength: number;
 }
 
-const NO_TERMINAL_PUNCTUATION = /[^.!?…"”»]\s*$/u;
-
 /** The rules, checked in order; the first that fires names the reason. */
 export const BOILERPLATE_RULES: BoilerplateRule[] = [
   {
@@ -106,10 +104,10 @@ export const BOILERPLATE_RULES: BoilerplateRule[] = [
     maxLength: 160,
   },
   {
-    // A bare "By First Last, role" line; requiring two capitalised words keeps "By contrast, …" in.
+    // A bare "By First Last, role" line with no sentence punctuation; requiring two
+    // capitalised words keeps "By contrast, …" in.
     reason: 'byline',
-    patterns: [/^[Bb]y\s+\p{Lu}[\p{Ll}.’'-]+\s+\p{Lu}/u, NO_TERMINAL_PUNCTUATION],
-    minHits: 2,
+    patterns: [/^[Bb]y\s+\p{Lu}[\p{Ll}.’'-]+\s+\p{Lu}[^.!?]*$/u],
     maxLength: 160,
   },
   {
@@ -143,5 +141,7 @@ export function boilerplateReason(text: string): string | null {
 
 /** Short label-like line: a few words and no sentence punctuation (headings, site names, menu entries). */
 export function isBareLine(text: string): boolean {
-  return text.length <= 60 && text.split(/\s+/).length <= 6 && NO_TERMINAL_PUNCTUATION.test(text);
+  return text.length <= 60 && text.split(/\s+/).length <= 6 && !SENTENCE_END.has(text.trimEnd().at(-1) ?? '.');
 }
+
+const SENTENCE_END = new Set(['.', '!', '?', '…', '"', '”', '»']);
