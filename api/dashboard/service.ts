@@ -184,8 +184,12 @@ export interface StanceRow {
   mean: number;
   low: number;
   high: number;
-  /** bootstrap: percentile bootstrap over documents; cluster-normal: ratio estimator with document-clustered variance. */
-  method: 'bootstrap' | 'cluster-normal' | 'none';
+  /**
+   * bootstrap: percentile bootstrap over documents; cluster-normal: ratio estimator with
+   * document-clustered variance; bootstrap-passages: a single document, so its passages are
+   * resampled as if independent (the interval is too narrow, and the source is flagged small).
+   */
+  method: 'bootstrap' | 'cluster-normal' | 'bootstrap-passages';
   small: boolean;
 }
 
@@ -208,17 +212,27 @@ export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows
        FROM (${perDocument}) GROUP BY source_id`,
     )
     .all(...scope.params) as { sourceId: number; documents: number; items: number; s: number; ss: number; sn: number; nn: number }[];
-  const smallSources = sums.filter((r) => r.documents <= BOOTSTRAP_MAX_DOCUMENTS).map((r) => r.sourceId);
   const units = new Map<number, [number, number][]>();
-  if (smallSources.length > 0) {
-    const docs = db.$client
-      .prepare(`SELECT source_id AS sourceId, s, n FROM (${perDocument}) WHERE source_id IN (${smallSources.map(() => '?').join(',')})`)
-      .all(...scope.params, ...smallSources) as { sourceId: number; s: number; n: number }[];
-    for (const d of docs) {
+  const collect = (rows: { sourceId: number; s: number; n: number }[]) => {
+    for (const d of rows) {
       const list = units.get(d.sourceId) ?? [];
       list.push([d.s, d.n]);
       units.set(d.sourceId, list);
     }
+  };
+  const inList = (ids: number[]) => `source_id IN (${ids.map(() => '?').join(',')})`;
+  const bootstrapped = sums.filter((r) => r.documents > 1 && r.documents <= BOOTSTRAP_MAX_DOCUMENTS).map((r) => r.sourceId);
+  if (bootstrapped.length > 0) {
+    collect(db.$client.prepare(`SELECT source_id AS sourceId, s, n FROM (${perDocument}) WHERE ${inList(bootstrapped)}`).all(...scope.params, ...bootstrapped) as never);
+  }
+  // One document cannot be resampled: its passages are, and the method says they were treated as independent.
+  const singleDocument = sums.filter((r) => r.documents === 1).map((r) => r.sourceId);
+  if (singleDocument.length > 0) {
+    collect(
+      db.$client
+        .prepare(`SELECT i.source_id AS sourceId, ${b.stance} AS s, 1 AS n FROM ${scope.from} WHERE ${scope.where} AND ${b.stance} IS NOT NULL AND i.${inList(singleDocument)}`)
+        .all(...scope.params, ...singleDocument) as never,
+    );
   }
   const z = normalQuantile(0.95);
   const names = sourceNames(db);
@@ -238,7 +252,7 @@ export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows
         return s / n;
       };
       ci = bootstrapInterval(docUnits, ratio, { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED, level: 0.95 });
-      method = r.documents > 1 ? 'bootstrap' : 'none';
+      method = r.documents > 1 ? 'bootstrap' : 'bootstrap-passages';
     } else {
       // Σ_d (s_d − r n_d)² expanded into the SQL sums.
       const resid = r.ss - 2 * mean * r.sn + mean * mean * r.nn;

@@ -11,7 +11,9 @@ export function DrillDownPanel({ params, paramsKey, drill, onClose }: { params: 
   const [offset, setOffset] = useState(0);
   const panel = useRef<HTMLElement>(null);
   // The click may come from a chart far down the page: bring the list into view.
-  useEffect(() => panel.current?.scrollIntoView({ block: 'start' }), []);
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'start' });
+  }, []);
   const { title, ...query } = drill;
   const { data, error } = useView(() => dashboardApi.passages(params, { ...query, offset, limit: PAGE }), `${paramsKey}|${JSON.stringify(drill)}|${offset}`);
   return (

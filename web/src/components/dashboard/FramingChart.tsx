@@ -24,6 +24,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
   const shown = showAll ? sorted : sorted.slice(0, TOP_N);
   const chartData = shown.map((r) => ({
     sourceId: r.sourceId,
+    sourceName: r.source,
     source: r.small ? `${r.source} (n=${r.counted})` : r.source,
     ...Object.fromEntries(labels.map((l) => [l.id, r.shares[l.id]! * 100])),
   }));
@@ -73,8 +74,8 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
                   isAnimationActive={false}
                   cursor="pointer"
                   onClick={(entry) => {
-                    const row = entry.payload as { sourceId: number; source: string };
-                    onDrill({ title: `${row.source}: ${l.name}`, sourceId: row.sourceId, label: l.id });
+                    const row = entry.payload as { sourceId: number; sourceName: string };
+                    onDrill({ title: `${row.sourceName}: ${l.name}`, sourceId: row.sourceId, label: l.id });
                   }}
                 />
               ))}

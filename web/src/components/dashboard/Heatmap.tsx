@@ -28,7 +28,7 @@ const HEADER_H = 120; // px: column names are rotated
  * text nodes, never as markup.
  */
 export function Heatmap({ rows, columns, cells, cellText, ariaLabel, colour = [29, 78, 216] }: Props) {
-  const width = ROW_LABEL_W + columns.length * CELL_W + 8;
+  const width = ROW_LABEL_W + columns.length * CELL_W + 90; // room for the last rotated column name
   const height = HEADER_H + rows.length * CELL_H + 8;
   const fill = (v: number | null) => {
     if (v === null || Number.isNaN(v)) return '#f1f3f6';

@@ -29,7 +29,7 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
     <ChartCard
       id="stance"
       title="Stance by source"
-      statement={`${data.statement} Mean stance toward ${target} (${min}..${max}) with a 95% interval over documents (bootstrap; documents are the resampled unit). ⚑ marks fewer than 30 items or 5 documents.`}
+      statement={`${data.statement} Mean stance toward ${target} (${min}..${max}) with a 95% interval from a bootstrap over documents (passages of one article are not independent; a source with a single document has its passages resampled, which understates the uncertainty). ⚑ marks fewer than 30 items or 5 documents.`}
       data={csv}
     >
       {rows.length === 0 ? (
