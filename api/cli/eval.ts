@@ -44,7 +44,7 @@ export function registerEval(program: Command): void {
       .description('evaluate a provider against gold labels through the app\'s tagging path; results go to evals/results/<name>.json and .md')
       .option('--provider <name>', 'local | openai (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local)')
       .option('--model <model>', 'model name (openai provider; default FRAMESCOPE_MODEL or gpt-4o-mini)')
-      .option('--prompt <versions>', 'prompt versions, e.g. passage=passage-v1,document=document-v1')
+      .option('--prompt <version>', 'prompt version for both levels (v1), or prompt ids (passage-v1,document-v1); default: the current templates')
       .option('--gold <file|db>', 'gold JSONL file, or db for blind/adjudicated/imported reviews in the database', DEFAULT_GOLD_FILE)
       .option('--corpus <dir>', 'directory the gold file\'s documents are read from (default ../shared/corpus)')
       .option('--codebook <file>', 'codebook JSON (default: the bundled default; the active one with --gold db)')
@@ -72,7 +72,7 @@ export function registerEval(program: Command): void {
     if (provider !== 'local' && provider !== 'openai') throw new CliError(`--provider must be local or openai, got "${provider}"`);
     // The database is only needed for db gold and the human baseline; do not create one as a side effect.
     let db: Db | undefined;
-    if (opts.gold === 'db' || opts.db || existsSync(config.dbPath)) db = openDb(config.dbPath);
+    if (opts.gold === 'db' || existsSync(config.dbPath)) db = openDb(config.dbPath);
     const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'eval [{bar}] {value}/{total} requests | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
     try {
       const { result, paths } = await evaluate(

@@ -74,5 +74,5 @@ describe('gold from the database', () => {
     const predicted = (id: number) => result.items.find((i) => i.id === `item:${id}`)!.predicted!.label;
     const expectedModelHuman = ((predicted(ids.agreed) === 'integrationist' ? 1 : 0) + ['critical', 'analytical'].filter((l) => l === predicted(ids.disputed)).length / 2) / 2;
     expect(h.modelHuman.percentAgreement).toBe(expectedModelHuman);
-  });
+  }, 60_000);
 });

@@ -46,5 +46,5 @@ describe('eval runner against the scripted OpenAI-compatible test server', () =>
     expect(result.evidence.quotes).toBeGreaterThan(0);
     expect(result.calibration.n).toBe(100);
     expect(result.outletBias!.n).toBe(100);
-  });
+  }, 60_000);
 });

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli.ts';
 import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebook/codebook.ts';
 import { loadConfig } from '../config.ts';
 import { loadGoldFile } from './gold.ts';
@@ -17,6 +17,22 @@ const CORPUS = join('..', 'shared', 'corpus');
 const codebook = loadCodebookFile(DEFAULT_CODEBOOK_FILE);
 const codebookRef = { definition: codebook, version: codebook.version, hash: codebookHash(codebook) };
 const config = loadConfig({});
+
+/** Runs `fn` with process.stdout captured; returns what it printed. */
+async function captureStdout(fn: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return chunks.join('');
+}
 
 /** The figure the README records under "## Evaluation baseline". */
 function readmeBaseline(): number {
@@ -33,16 +49,16 @@ describe('eval runner on the shipped gold set', () => {
 
   it('regression gate: the local baseline macro-F1 (held-out, grouped 5-fold) does not drop below the README figure', async () => {
     // Through the real command line, offline: `npm run eval -- --provider local --gold <file> --json` prints one JSON object.
-    const stdout = execFileSync(join('node_modules', '.bin', 'tsx'), ['api/cli.ts', 'eval', '--provider', 'local', '--gold', GOLD, '--json', '--repeats', '2', '--outlet-bias', '--record', join(dir, 'answers.json'), '--results-dir', dir, '--name', 'gate'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, FRAMESCOPE_DB: join(dir, 'absent.db') },
-    });
+    const stdout = await captureStdout(() =>
+      runCli(['eval', '--provider', 'local', '--gold', GOLD, '--json', '--repeats', '2', '--outlet-bias', '--record', join(dir, 'answers.json'), '--results-dir', dir, '--name', 'gate', '--db', join(dir, 'absent.db')]),
+    );
     result = JSON.parse(stdout) as EvalResult;
     expect((result as EvalResult & { files: unknown }).files).toEqual({ json: join(dir, 'gate.json'), markdown: join(dir, 'gate.md') });
+    expect(process.exitCode ?? 0).toBe(0);
     const baseline = readmeBaseline();
     expect(result.provenance.protocol).toMatchObject({ kind: 'cross-validation', folds: 5, groupedBy: 'document' });
     expect(result.label.macroF1.estimate, `macro-F1 ${result.label.macroF1.estimate} fell below the README baseline ${baseline}`).toBeGreaterThanOrEqual(baseline);
-  });
+  }, 120_000);
 
   it('reports every metric the issue lists, with provenance, and writes JSON and Markdown', () => {
     expect(result.provenance.gold).toMatchObject({ items: 140, scoredItems: 103, excludedItems: 37 });

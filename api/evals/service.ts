@@ -22,7 +22,7 @@ export const DEFAULT_GOLD_FILE = join('evals', 'gold', 'shared-corpus.v1.jsonl')
 export interface EvaluateParams {
   provider: ProviderName;
   model?: string;
-  /** Prompt version for both levels, or `passage=...,document=...`. */
+  /** Prompt version for both levels (`v1`), or prompt ids (`passage-v1,document-v1`). */
   prompt?: string;
   /** A gold JSONL file, or `db`. */
   gold: string;
@@ -46,12 +46,13 @@ export interface EvaluateParams {
 
 function promptVersions(prompt: string | undefined): { passage?: string; document?: string } | undefined {
   if (!prompt) return undefined;
-  if (!prompt.includes('=')) throw badRequest(`--prompt takes passage=<version>,document=<version> (or one of them), got "${prompt}"`, 'invalid_prompt');
+  // A bare version applies to both levels; prompt ids pick one level each.
+  if (/^v\d+$/.test(prompt)) return { passage: `passage-${prompt}`, document: `document-${prompt}` };
   const out: { passage?: string; document?: string } = {};
-  for (const part of prompt.split(',')) {
-    const [level, version] = part.split('=');
-    if ((level !== 'passage' && level !== 'document') || !version) throw badRequest(`--prompt: "${part}" is not passage=<version> or document=<version>`, 'invalid_prompt');
-    out[level] = version;
+  for (const part of prompt.split(',').map((p) => p.trim())) {
+    const match = /^(passage|document)-v\d+$/.exec(part);
+    if (!match) throw badRequest(`--prompt takes a version (v1) or prompt ids (passage-v1,document-v1), got "${part}"`, 'invalid_prompt');
+    out[match[1] as 'passage' | 'document'] = part;
   }
   return out;
 }

@@ -10,7 +10,7 @@ describe('evals API', () => {
     const dir = mkdtempSync(join(tmpdir(), 'framescope-evals-api-'));
     writeFileSync(join(dir, 'notes.json'), '{"not": "a result"}');
     const { app, deps } = testApp({ evalResultsDir: dir });
-    await evaluate({ provider: 'local', gold: join('evals', 'gold', 'shared-corpus.v1.jsonl'), corpusDir: join('..', 'shared', 'corpus'), resultsDir: dir, name: 'local-cv', bootstrapIterations: 100 }, { config: deps.config, now: () => new Date('2026-01-15T12:00:00Z') });
+    await evaluate({ provider: 'local', gold: join('evals', 'gold', 'shared-corpus.v1.jsonl'), corpusDir: join('..', 'shared', 'corpus'), resultsDir: dir, name: 'local-cv', bootstrapIterations: 100, folds: 2 }, { config: deps.config, now: () => new Date('2026-01-15T12:00:00Z') });
 
     const list = await app.request('/api/evals');
     expect(list.status).toBe(200);
@@ -29,7 +29,7 @@ describe('evals API', () => {
     expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'eval result nope not found' } });
     const malformed = await app.request('/api/evals/..%2Fsecrets');
     expect(malformed.status).toBe(400);
-  });
+  }, 60_000);
 
   it('describes both routes in the OpenAPI document', async () => {
     const { app } = testApp();
