@@ -247,6 +247,7 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
     .update(JSON.stringify([examples.map((e) => [e.text, e.label, e.stance ?? null, e.themes ?? []]), options.includeCodebookExamples !== false, l2, iterations]))
     .digest('hex');
 
+  const words = [...vec.vocab.keys()];
   return {
     codebook,
     trainingSize: labelled.length,
@@ -276,7 +277,6 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
       const termScores: [number, number][] = [];
       for (let j = 0; j < x.idx.length; j++) termScores.push([x.idx[j]!, x.val[j]! * pull(x.idx[j]!)]);
       termScores.sort((a, b) => b[1] - a[1]);
-      const words = [...vec.vocab.keys()];
       const strongestTerms = termScores.filter(([, s]) => s > 0).slice(0, 5).map(([i]) => words[i]!);
 
       const scored = sentenceSpans(text).map((s) => {

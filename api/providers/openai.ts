@@ -68,6 +68,22 @@ function parseAnswer(schema: ReturnType<typeof suggestionSchema>, content: strin
   return { ok: false, error: `answer breaks the schema at ${issue.path.join('.') || 'root'}: ${issue.message}` };
 }
 
+/**
+ * `zodResponseFormat` for the codebook's schema, with a parser that keeps the raw content
+ * instead of throwing on a schema-breaking answer, so the answer can be recorded and repaired;
+ * length and content-filter finishes still throw the SDK's typed errors.
+ */
+function lenientFormat(schema: ReturnType<typeof suggestionSchema>) {
+  const strict = zodResponseFormat(schema, 'framing_suggestion');
+  return Object.defineProperties(
+    { ...strict },
+    {
+      $brand: { value: 'auto-parseable-response-format', enumerable: false },
+      $parseRaw: { value: (content: string) => content, enumerable: false },
+    },
+  ) as unknown as typeof strict;
+}
+
 /** ms from a retry-after (seconds or HTTP date) or retry-after-ms header. */
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   const ms = headers?.get('retry-after-ms');
@@ -118,26 +134,24 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
   const temperature = opts.temperature ?? 0;
   const maxTokens = opts.maxTokens ?? 800;
   let mode: ResponseFormatMode = opts.responseFormat === 'json_object' ? 'json_object' : 'json_schema';
-  const schemas = new WeakMap<CodebookDefinition, ReturnType<typeof suggestionSchema>>();
-  const schemaFor = (cb: CodebookDefinition) => schemas.get(cb) ?? (schemas.set(cb, suggestionSchema(cb)), schemas.get(cb)!);
+  // Converting the schema to JSON schema is costly: once per codebook, not once per request.
+  const compiled = new WeakMap<CodebookDefinition, { schema: ReturnType<typeof suggestionSchema>; format: ReturnType<typeof lenientFormat>; jsonSchema: string }>();
+  const compiledFor = (cb: CodebookDefinition) => {
+    let c = compiled.get(cb);
+    if (!c) {
+      const schema = suggestionSchema(cb);
+      c = { schema, format: lenientFormat(schema), jsonSchema: JSON.stringify(z.toJSONSchema(schema)) };
+      compiled.set(cb, c);
+    }
+    return c;
+  };
 
   /** One chat completion; returns its content, or throws the SDK's error. */
   async function complete(messages: ChatCompletionMessageParam[], cb: CodebookDefinition, options: ClassifyOptions) {
     const requestOptions = { signal: options.signal, timeout: options.timeoutMs ?? opts.timeoutMs ?? 60_000 };
     const base = { model: opts.model, messages, temperature, max_tokens: maxTokens };
     if (mode === 'json_schema') {
-      // The parser keeps the raw content instead of throwing on a schema-breaking answer, so
-      // the answer can be recorded and repaired; length and content-filter finishes still
-      // throw the SDK's typed errors.
-      const strict = zodResponseFormat(schemaFor(cb), 'framing_suggestion');
-      const responseFormat = Object.defineProperties(
-        { ...strict },
-        {
-          $brand: { value: 'auto-parseable-response-format', enumerable: false },
-          $parseRaw: { value: (content: string) => content, enumerable: false },
-        },
-      ) as unknown as typeof strict;
-      const { data, request_id } = await client.chat.completions.parse({ ...base, response_format: responseFormat }, requestOptions).withResponse();
+      const { data, request_id } = await client.chat.completions.parse({ ...base, response_format: compiledFor(cb).format }, requestOptions).withResponse();
       return { completion: data as ChatCompletion, requestId: request_id };
     }
     const { data, request_id } = await client.chat.completions.create({ ...base, response_format: { type: 'json_object' } }, requestOptions).withResponse();
@@ -154,13 +168,13 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
     params: { temperature, maxTokens, responseFormat: opts.responseFormat ?? 'auto' },
     price: priceFor(opts.model, opts.prices),
     async classify(request: ClassifyRequest, options: ClassifyOptions = {}): Promise<ClassifyResult> {
-      const schema = schemaFor(request.codebook);
+      const { schema, jsonSchema } = compiledFor(request.codebook);
       const messages: ChatCompletionMessageParam[] = [
         {
           role: 'system',
           content:
             mode === 'json_object'
-              ? `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${JSON.stringify(z.toJSONSchema(schema))}`
+              ? `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${jsonSchema}`
               : request.messages.system,
         },
         { role: 'user', content: request.messages.user },
@@ -179,7 +193,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
           if (mode === 'json_schema' && opts.responseFormat !== 'json_schema' && isUnsupportedSchema(err)) {
             // Remember for this provider: every later request goes straight to JSON mode.
             mode = 'json_object';
-            messages[0] = { role: 'system', content: `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${JSON.stringify(z.toJSONSchema(schema))}` };
+            messages[0] = { role: 'system', content: `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${jsonSchema}` };
             round--;
             continue;
           }

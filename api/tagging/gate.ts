@@ -30,8 +30,12 @@ export class AdaptiveGate implements RequestGate {
       }
       if (this.inFlight < this.limit) break;
       await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        const done = () => {
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.waiters.push(done);
+        signal?.addEventListener('abort', done, { once: true });
       });
     }
     this.inFlight++;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
@@ -36,8 +36,19 @@ export const DEFAULT_PROMPT_VERSIONS: Readonly<Record<Level, string>> = { passag
 
 const FILE_RE = /^(passage|document)-(v\d+)\.txt$/;
 
-/** Every prompt template on disk, oldest version first. */
+const templateCache = new Map<string, { mtimeMs: number; templates: PromptTemplate[] }>();
+
+/** Every prompt template on disk, oldest version first (re-read only when the folder changes). */
 export function listPromptTemplates(dir = PROMPTS_DIR): PromptTemplate[] {
+  const mtimeMs = statSync(dir).mtimeMs;
+  const cached = templateCache.get(dir);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.templates;
+  const templates = readPromptTemplates(dir);
+  templateCache.set(dir, { mtimeMs, templates });
+  return templates;
+}
+
+function readPromptTemplates(dir: string): PromptTemplate[] {
   return readdirSync(dir)
     .map((f) => FILE_RE.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
@@ -71,8 +82,18 @@ export function registerPromptVersion(tx: DbOrTx, p: PromptTemplate): void {
   }
 }
 
+const renderedCodebooks = new WeakMap<CodebookDefinition, string>();
+
 /** The codebook as the prompt shows it: labels with definitions and examples, the stance scale, themes, worked examples. */
 export function renderCodebook(cb: CodebookDefinition): string {
+  const known = renderedCodebooks.get(cb);
+  if (known !== undefined) return known;
+  const rendered = renderCodebookText(cb);
+  renderedCodebooks.set(cb, rendered);
+  return rendered;
+}
+
+function renderCodebookText(cb: CodebookDefinition): string {
   const lines: string[] = [`CODEBOOK ${cb.name} v${cb.version}`];
   if (cb.description) lines.push(cb.description);
   lines.push('', 'Framing labels (choose exactly one):');

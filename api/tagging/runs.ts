@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
@@ -470,6 +470,8 @@ export interface ExecuteHooks {
 export async function executeRun(deps: TaggingDeps, runId: number, hooks: ExecuteHooks = {}): Promise<TaggingRun> {
   const claimed = claimRun(deps, runId);
   const controller = new AbortController();
+  // Every request in flight listens on the run's signal.
+  setMaxListeners(0, controller.signal);
   const events = new EventEmitter();
   events.setMaxListeners(100);
   let resolveDone!: (r: TaggingRun) => void;
@@ -541,14 +543,23 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
     : 0;
   // The row's budget, not the options': a resume may raise it.
   const budgetUsd = claimed.budgetUsd;
+  let spentUsd = claimed.costUsd;
   let reservedUsd = 0;
   let budgetHit = false;
   let fatal: Error | null = null;
 
-  // Pending items are read in pages so a run over a million passages never holds them all.
+  interface Prepared {
+    item: SelectedItem;
+    input: SuggestInput;
+    keys: string[];
+    /** Stored suggestions per cache key (any item): the cache. */
+    stored: Map<string, { id: number; itemId: number }[]>;
+  }
+  // Pending items are read in pages so a run over a million passages never holds them all;
+  // each page's cache lookups are one query instead of one per item.
   let cursor = 0;
-  let buffer: SelectedItem[] = [];
-  const nextItem = (): SelectedItem | null => {
+  let buffer: Prepared[] = [];
+  const nextItem = (): Prepared | null => {
     if (buffer.length === 0) {
       const page = db
         .select({ id: taggingRunItems.id, itemId: taggingRunItems.itemId })
@@ -559,26 +570,126 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
         .all();
       if (page.length === 0) return null;
       cursor = page.at(-1)!.id;
-      buffer = loadItems(db, page.map((p) => p.itemId));
+      buffer = loadItems(db, page.map((p) => p.itemId)).map((item) => {
+        const input = inputFor(item, cb, o);
+        return { item, input, keys: Array.from({ length: o.repeats }, (_, s) => cacheKeyFor(provider, input, s)), stored: new Map() };
+      });
+      const byKey = new Map<string, { id: number; itemId: number }[]>();
+      const allKeys = [...new Set(buffer.flatMap((b) => b.keys))];
+      for (let i = 0; i < allKeys.length; i += 500) {
+        const rows = db
+          .select({ id: suggestions.id, itemId: suggestions.itemId, cacheKey: suggestions.cacheKey })
+          .from(suggestions)
+          .where(inArray(suggestions.cacheKey, allKeys.slice(i, i + 500)))
+          .orderBy(asc(suggestions.id))
+          .all();
+        for (const r of rows) byKey.set(r.cacheKey, [...(byKey.get(r.cacheKey) ?? []), r]);
+      }
+      for (const b of buffer) for (const k of b.keys) if (byKey.has(k)) b.stored.set(k, byKey.get(k)!);
     }
     return buffer.shift() ?? null;
+  };
+
+  interface Outcome {
+    itemId: number;
+    drafts: { draft: SuggestionDraft; sampleIndex: number; cacheKey: string }[];
+    failure: { errorKind: string; error: string } | null;
+    attempts: number;
+    failedCost: number;
+    cachedAll: boolean;
+  }
+  // Outcomes are written in batches: one transaction per batch (each item's suggestions and
+  // its run-item status always together), flushed every FLUSH_EVERY_MS or FLUSH_AT items. A
+  // kill loses only unflushed answers, whose items are still pending and are asked again.
+  const FLUSH_AT = 64;
+  const FLUSH_EVERY_MS = 100;
+  let outcomes: Outcome[] = [];
+  const flush = () => {
+    if (outcomes.length === 0) return;
+    const batch = outcomes;
+    outcomes = [];
+    db.transaction((tx) => {
+      const totals = { done: 0, failed: 0, cached: 0, tokensIn: 0, tokensOut: 0, cost: 0 };
+      for (const out of batch) {
+        for (const { draft, sampleIndex, cacheKey } of out.drafts) {
+          const row = tx
+            .insert(suggestions)
+            .values({
+              itemId: out.itemId,
+              runId,
+              codebookId: cbRow.id,
+              label: draft.label,
+              stance: draft.stance,
+              themes: draft.themes,
+              confidence: draft.confidence,
+              rationale: draft.rationale,
+              evidence: draft.evidence,
+              substantive: draft.substantive,
+              provider: draft.provider,
+              model: draft.model,
+              promptVersion: draft.promptVersion,
+              promptHash: draft.promptHash,
+              codebookVersion: draft.codebookVersion,
+              codebookHash: draft.codebookHash,
+              params: draft.params,
+              outletMasked: draft.outletMasked,
+              sampleIndex,
+              tokensIn: draft.tokensIn,
+              tokensOut: draft.tokensOut,
+              costUsd: draft.costUsd,
+              latencyMs: draft.latencyMs,
+              requestId: draft.requestId,
+              rawResponse: draft.rawResponse,
+              cacheKey,
+              createdAt: nowIso(),
+            })
+            .returning({ id: suggestions.id })
+            .get();
+          if (draft.themes.length > 0) tx.insert(suggestionThemes).values(draft.themes.map((theme) => ({ suggestionId: row.id, theme }))).run();
+          applySuggestion(tx, row.id, deps.now());
+          totals.cost += draft.costUsd ?? 0;
+          totals.tokensIn += draft.tokensIn ?? 0;
+          totals.tokensOut += draft.tokensOut ?? 0;
+        }
+        totals.cost += out.failedCost;
+        const status = out.failure ? 'failed' : out.cachedAll ? 'cached' : 'done';
+        totals[status === 'done' ? 'done' : status === 'failed' ? 'failed' : 'cached']++;
+        tx.update(taggingRunItems)
+          .set({ status, attempts: out.attempts, errorKind: out.failure?.errorKind ?? null, error: out.failure?.error ?? null, updatedAt: nowIso() })
+          .where(and(eq(taggingRunItems.runId, runId), eq(taggingRunItems.itemId, out.itemId)))
+          .run();
+      }
+      tx.update(taggingRuns)
+        .set({
+          itemsDone: sql`${taggingRuns.itemsDone} + ${totals.done}`,
+          itemsFailed: sql`${taggingRuns.itemsFailed} + ${totals.failed}`,
+          itemsCached: sql`${taggingRuns.itemsCached} + ${totals.cached}`,
+          tokensIn: sql`${taggingRuns.tokensIn} + ${totals.tokensIn}`,
+          tokensOut: sql`${taggingRuns.tokensOut} + ${totals.tokensOut}`,
+          costUsd: sql`${taggingRuns.costUsd} + ${totals.cost}`,
+        })
+        .where(eq(taggingRuns.id, runId))
+        .run();
+    });
+  };
+  const record = (out: Outcome) => {
+    outcomes.push(out);
+    spentUsd += out.failedCost + out.drafts.reduce((n, d) => n + (d.draft.costUsd ?? 0), 0);
+    if (outcomes.length >= FLUSH_AT) flush();
   };
 
   const worker = async () => {
     for (;;) {
       if (controller.signal.aborted || budgetHit || fatal) return;
-      if (budgetUsd !== null) {
-        const spent = getRun(db, runId).costUsd;
-        if (spent + reservedUsd + perItemEstimate > budgetUsd) {
-          budgetHit = true;
-          return;
-        }
+      if (budgetUsd !== null && spentUsd + reservedUsd + perItemEstimate > budgetUsd) {
+        budgetHit = true;
+        return;
       }
-      const item = nextItem();
-      if (!item) return;
+      const next = nextItem();
+      if (!next) return;
       reservedUsd += perItemEstimate;
       try {
-        await tagItem(item);
+        await tagItem(next);
       } catch (err) {
         fatal = err as Error;
       } finally {
@@ -588,98 +699,55 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
     }
   };
 
-  const tagItem = async (item: SelectedItem) => {
-    const input = inputFor(item, cb, o);
-    const drafts: { draft: SuggestionDraft; sampleIndex: number; cacheKey: string; copiedFrom?: number }[] = [];
-    let failure: { errorKind: string; error: string } | null = null;
-    let attempts = 0;
-    let failedCost = 0;
-    let cachedAll = true;
+  const answeredHere = new Map<string, { draft: SuggestionDraft; itemId: number }>();
+  const tagItem = async ({ item, input, keys, stored }: Prepared) => {
+    const out: Outcome = { itemId: item.itemId, drafts: [], failure: null, attempts: 0, failedCost: 0, cachedAll: true };
     for (let s = 0; s < o.repeats; s++) {
-      const cacheKey = cacheKeyFor(provider, input, s);
-      const stored = db.select({ id: suggestions.id, itemId: suggestions.itemId }).from(suggestions).where(eq(suggestions.cacheKey, cacheKey)).orderBy(asc(suggestions.id)).all();
-      if (stored.some((r) => r.itemId === item.itemId)) continue;
-      cachedAll = false;
-      if (stored.length > 0) {
+      const cacheKey = keys[s]!;
+      const hits = stored.get(cacheKey) ?? [];
+      if (hits.some((r) => r.itemId === item.itemId)) continue;
+      out.cachedAll = false;
+      if (hits.length > 0) {
         // The same text, asked the same way, for another item: reuse the stored answer.
-        const src = db.select().from(suggestions).where(eq(suggestions.id, stored[0]!.id)).get()!;
-        drafts.push({ draft: { ...src, params: { ...(src.params as Record<string, unknown>), copiedFromSuggestion: src.id }, costUsd: 0, tokensIn: 0, tokensOut: 0, rawResponse: src.rawResponse ?? '', latencyMs: 0, rationale: src.rationale ?? '', provider: src.provider as Provider['name'] }, sampleIndex: s, cacheKey, copiedFrom: src.id });
+        const src = db.select().from(suggestions).where(eq(suggestions.id, hits[0]!.id)).get()!;
+        const draft: SuggestionDraft = {
+          ...src,
+          provider: src.provider as Provider['name'],
+          rationale: src.rationale ?? '',
+          params: { ...(src.params as Record<string, unknown>), copiedFromSuggestion: src.id },
+          costUsd: 0,
+          tokensIn: 0,
+          tokensOut: 0,
+          latencyMs: 0,
+          rawResponse: src.rawResponse ?? '',
+        };
+        out.drafts.push({ draft, sampleIndex: s, cacheKey });
+        continue;
+      }
+      const earlier = answeredHere.get(cacheKey);
+      if (earlier) {
+        // Answered earlier in this run for another item with the same text (maybe not yet flushed).
+        out.drafts.push({ draft: { ...earlier.draft, params: { ...earlier.draft.params, copiedFromItem: earlier.itemId }, costUsd: 0, tokensIn: 0, tokensOut: 0, latencyMs: 0 }, sampleIndex: s, cacheKey });
         continue;
       }
       const result = await suggestForText(provider, input, { signal: controller.signal, timeoutMs: o.timeoutMs, maxAttempts: o.maxAttempts, backoffBaseMs: o.backoffBaseMs, gate });
-      attempts += result.attempts;
+      out.attempts += result.attempts;
       if (result.ok) {
-        drafts.push({ draft: result.suggestion, sampleIndex: s, cacheKey });
+        answeredHere.set(cacheKey, { draft: result.suggestion, itemId: item.itemId });
+        // Bounded: older answers are flushed by now and found through the stored cache instead.
+        if (answeredHere.size > 5_000) answeredHere.delete(answeredHere.keys().next().value!);
+        out.drafts.push({ draft: result.suggestion, sampleIndex: s, cacheKey });
       } else {
-        failedCost += result.costUsd ?? 0;
+        out.failedCost += result.costUsd ?? 0;
         if (result.errorKind === 'cancelled') return; // stays pending for a resume
-        failure = { errorKind: result.errorKind, error: result.error };
+        out.failure = { errorKind: result.errorKind, error: result.error };
         break;
       }
     }
-    db.transaction((tx) => {
-      let spent = failedCost;
-      let tokensIn = 0;
-      let tokensOut = 0;
-      for (const { draft, sampleIndex, cacheKey } of drafts) {
-        const row = tx
-          .insert(suggestions)
-          .values({
-            itemId: item.itemId,
-            runId,
-            codebookId: cbRow.id,
-            label: draft.label,
-            stance: draft.stance,
-            themes: draft.themes,
-            confidence: draft.confidence,
-            rationale: draft.rationale,
-            evidence: draft.evidence,
-            substantive: draft.substantive,
-            provider: draft.provider,
-            model: draft.model,
-            promptVersion: draft.promptVersion,
-            promptHash: draft.promptHash,
-            codebookVersion: draft.codebookVersion,
-            codebookHash: draft.codebookHash,
-            params: draft.params,
-            outletMasked: draft.outletMasked,
-            sampleIndex,
-            tokensIn: draft.tokensIn,
-            tokensOut: draft.tokensOut,
-            costUsd: draft.costUsd,
-            latencyMs: draft.latencyMs,
-            requestId: draft.requestId,
-            rawResponse: draft.rawResponse,
-            cacheKey,
-            createdAt: nowIso(),
-          })
-          .returning({ id: suggestions.id })
-          .get();
-        if (draft.themes.length > 0) tx.insert(suggestionThemes).values(draft.themes.map((theme) => ({ suggestionId: row.id, theme }))).run();
-        applySuggestion(tx, row.id, deps.now());
-        spent += draft.costUsd ?? 0;
-        tokensIn += draft.tokensIn ?? 0;
-        tokensOut += draft.tokensOut ?? 0;
-      }
-      const status = failure ? 'failed' : cachedAll ? 'cached' : 'done';
-      tx.update(taggingRunItems)
-        .set({ status, attempts, errorKind: failure?.errorKind ?? null, error: failure?.error ?? null, updatedAt: nowIso() })
-        .where(and(eq(taggingRunItems.runId, runId), eq(taggingRunItems.itemId, item.itemId)))
-        .run();
-      tx.update(taggingRuns)
-        .set({
-          itemsDone: sql`${taggingRuns.itemsDone} + ${status === 'done' ? 1 : 0}`,
-          itemsFailed: sql`${taggingRuns.itemsFailed} + ${status === 'failed' ? 1 : 0}`,
-          itemsCached: sql`${taggingRuns.itemsCached} + ${status === 'cached' ? 1 : 0}`,
-          tokensIn: sql`${taggingRuns.tokensIn} + ${tokensIn}`,
-          tokensOut: sql`${taggingRuns.tokensOut} + ${tokensOut}`,
-          costUsd: sql`${taggingRuns.costUsd} + ${spent}`,
-        })
-        .where(eq(taggingRuns.id, runId))
-        .run();
-    });
+    record(out);
   };
 
+  const flushTimer = setInterval(flush, FLUSH_EVERY_MS);
   let lastEmit = 0;
   const progressTimer = setInterval(() => {
     if (processedHere !== lastEmit) {
@@ -692,6 +760,8 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
   } finally {
     clearInterval(heartbeat);
     clearInterval(progressTimer);
+    clearInterval(flushTimer);
+    flush();
   }
   const fatalError = fatal as Error | null;
   const status: TaggingRun['status'] = fatalError ? 'failed' : controller.signal.aborted ? 'cancelled' : budgetHit ? 'budget_exceeded' : 'completed';
