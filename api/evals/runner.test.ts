@@ -99,6 +99,22 @@ describe('eval runner on the shipped gold set', () => {
     expect(comparison.rows[1]!.values[1]).toMatchObject({ difference: 0, exceedsIntervals: false });
   });
 
+  it('compares results: differences, whether they exceed the intervals, and a warning for another gold set', async () => {
+    const better = structuredClone(result);
+    better.name = 'better';
+    better.label.accuracy = { estimate: 0.9, low: 0.85, high: 0.95, level: 0.95 };
+    better.provenance.gold.hash = 'another-gold-set';
+    writeFileSync(join(dir, 'better.json'), resultJson(better));
+    const stdout = await captureStdout(() => runCli(['eval', '--compare', join(dir, 'gate.json'), join(dir, 'better.json'), '--json']));
+    const comparison = JSON.parse(stdout) as ReturnType<typeof compareResults>;
+    expect(comparison.baseline).toBe('gate');
+    const accuracyRow = comparison.rows.find((r) => r.metric === 'accuracy')!;
+    expect(accuracyRow.values[1]!.difference).toBeCloseTo(0.9 - result.label.accuracy.estimate, 12);
+    expect(accuracyRow.values[1]!.exceedsIntervals).toBe(true);
+    expect(comparison.rows.find((r) => r.metric === 'macro-F1')!.values[1]).toMatchObject({ difference: 0, exceedsIntervals: false });
+    expect(comparison.warnings).toEqual([`better was scored on a different gold set (file:${GOLD}) than gate`]);
+  });
+
   it('refuses a replay whose recording lacks an answer', async () => {
     const recording = readRecording(join(dir, 'answers.json'));
     writeFileSync(join(dir, 'short.json'), JSON.stringify({ ...recording, answers: recording.answers.slice(0, 10) }));
