@@ -23,21 +23,25 @@ export function ItemRoute() {
   useEffect(() => s.ensureQueue(ctx), [s.ensureQueue, ctx]);
   useEffect(() => {
     const have = s.cached(id);
-    setView(have);
-    setError(null);
-    if (!have) {
-      s.load(id).then(
-        (v) => setView(v),
-        (err: Error) => setError(err.message),
-      );
-    }
+    if (have) return setView(have);
+    // Keep showing the current view of this item while a fresh one loads: no flash, no lost keypress.
+    let live = true;
+    s.load(id).then(
+      (v) => live && (setView(v), setError(null)),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
     // Every navigation (location.key) re-reads the cache: an undo back to this same item must show its new state.
   }, [id, location.key, s.cached, s.load]);
 
   if (!Number.isInteger(id) || id <= 0) return <p className="error">No item {itemId}.</p>;
   if (error) return <p className="error">{error}</p>;
-  if (!view || view.item.id !== id) return <p className="muted">Loading item {id}…</p>;
-  return <ItemPanel key={`${id}:${view.item.version}`} view={view} ctx={ctx} />;
+  // A prefetched item renders in the same pass as the navigation, without waiting for an effect.
+  const current = view?.item.id === id ? view : s.cached(id);
+  if (!current) return <p className="muted">Loading item {id}…</p>;
+  return <ItemPanel key={`${id}:${current.item.version}`} view={current} ctx={ctx} />;
 }
 
 function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queueContext> }) {

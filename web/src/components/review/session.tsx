@@ -85,12 +85,20 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
   queueRef.current = queue;
   const ctxRef = useRef<QueueContext | null>(null);
 
+  const requested = useRef(new Set<string>());
   const fetchPage = useCallback((ctx: QueueContext, cursor: string | null, append: boolean) => {
+    if (!append) requested.current.clear();
     setQueue((q) => ({ ...q, key: ctx.search, loading: true, error: null, ...(append ? {} : { entries: [], cursor: null, total: 0 }) }));
     reviewApi
       .queue(ctx.filter, ctx.order, cursor)
       .then((page) =>
-        setQueue((q) => (q.key !== ctx.search ? q : { ...q, entries: append ? [...q.entries, ...page.entries] : page.entries, cursor: page.nextCursor, total: page.total, loading: false })),
+        setQueue((q) => {
+          if (q.key !== ctx.search) return q;
+          // Pages never overlap, but a page requested twice must not show an item twice.
+          const have = new Set(append ? q.entries.map((e) => e.itemId) : []);
+          const entries = append ? [...q.entries, ...page.entries.filter((e) => !have.has(e.itemId))] : page.entries;
+          return { ...q, entries, cursor: page.nextCursor, total: page.total, loading: false };
+        }),
       )
       .catch((err: Error) => setQueue((q) => ({ ...q, loading: false, error: err.message })));
   }, []);
@@ -114,8 +122,8 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
   );
   const loadMore = useCallback(() => {
     const q = queueRef.current;
-    if (q.loading || !q.cursor || !ctxRef.current) return;
-    queueRef.current = { ...q, loading: true };
+    if (!q.cursor || !ctxRef.current || requested.current.has(`${q.key}|${q.cursor}`)) return;
+    requested.current.add(`${q.key}|${q.cursor}`);
     fetchPage(ctxRef.current, q.cursor, true);
   }, [fetchPage]);
 
@@ -138,6 +146,7 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
     inflight.current.set(id, p);
     return p;
   }, []);
+  const cached = useCallback((id: number) => views.current.get(id), []);
   const prefetch = useCallback((ids: number[]) => ids.forEach((id) => void load(id).catch(() => undefined)), [load]);
   const invalidate = useCallback((id: number) => {
     views.current.delete(id);
@@ -194,7 +203,7 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
       ensureQueue,
       loadMore,
       reloadQueue,
-      cached: (id) => views.current.get(id),
+      cached,
       load,
       prefetch,
       invalidate,
@@ -205,7 +214,7 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
       setNotice,
       visited,
     }),
-    [actor, setup, queue, ensureQueue, loadMore, reloadQueue, load, prefetch, invalidate, submit, pending, undo, notice],
+    [actor, setup, queue, ensureQueue, loadMore, reloadQueue, cached, load, prefetch, invalidate, submit, pending, undo, notice],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
