@@ -24,27 +24,43 @@ export class DatasetTally {
   readonly agreementUnits: string[][] = [];
   excluded = 0;
   bulk = 0;
+  private readonly at: Map<string, number>;
+  private readonly width: number;
 
-  /** Counts one exported row (`codebookId` comes from the raw SQL row). */
-  add(row: ExportRow, codebookId: number | null): void {
+  constructor(columns: readonly ExportColumn[]) {
+    this.at = new Map(columns.map((c, i) => [c.name, i]));
+    this.width = columns.length;
+  }
+
+  private get(row: ExportRow, name: string): ExportRow[number] {
+    const i = this.at.get(name);
+    return i === undefined ? null : (row[i] ?? null);
+  }
+
+  /** Counts one exported row (its trailing value, past the columns, is the codebook id). */
+  add(input: ExportRow): void {
+    const row = (name: string) => this.get(input, name);
+    const codebookId = (input[this.width] as number | null | undefined) ?? null;
     this.rows += 1;
-    const label = (row.final_label as string | null) ?? '(none)';
-    const source = String(row.source);
+    const label = (row('final_label') as string | null) ?? '(none)';
+    const source = String(row('source'));
     let perSource = this.bySourceLabel.get(source);
     if (!perSource) this.bySourceLabel.set(source, (perSource = new Map()));
     increment(perSource, label);
     increment(this.byLabel, label);
-    increment(this.byStatus, String(row.review_status));
-    increment(this.byOrigin, (row.final_origin as string | null) ?? '(none)');
+    increment(this.byStatus, String(row('review_status')));
+    increment(this.byOrigin, (row('final_origin') as string | null) ?? '(none)');
     if (codebookId !== null) this.codebookIds.add(codebookId);
-    const suggestions = typeof row.suggestions === 'string' ? (JSON.parse(row.suggestions) as { provider: string; model: string; prompt_version: string; codebook_version: string }[]) : [];
+    const suggestionsJson = row('suggestions');
+    const suggestions = typeof suggestionsJson === 'string' ? (JSON.parse(suggestionsJson) as { provider: string; model: string; prompt_version: string; codebook_version: string }[]) : [];
     for (const s of suggestions) {
       increment(this.models, `${s.provider} / ${s.model} / prompt ${s.prompt_version} / codebook ${s.codebook_version}`);
     }
-    for (const r of (row.reviewers as string[] | null) ?? []) increment(this.reviewers, r);
-    if (row.excluded === true) this.excluded += 1;
-    if (row.bulk_accept === true) this.bulk += 1;
-    const reviews = typeof row.reviews === 'string' ? (JSON.parse(row.reviews) as { reviewer: string; label: string | null; action: string; standing: boolean }[]) : [];
+    for (const r of (row('reviewers') as string[] | null) ?? []) increment(this.reviewers, r);
+    if (row('excluded') === true) this.excluded += 1;
+    if (row('bulk_accept') === true) this.bulk += 1;
+    const reviewsJson = row('reviews');
+    const reviews = typeof reviewsJson === 'string' ? (JSON.parse(reviewsJson) as { reviewer: string; label: string | null; action: string; standing: boolean }[]) : [];
     const latest = new Map<string, string | null>();
     for (const r of reviews) if (r.standing && r.action !== 'adjudicate') latest.set(r.reviewer, r.label);
     const labels = [...latest.values()].filter((l): l is string => l !== null);

@@ -119,5 +119,8 @@ export function columnsFor(level: ExportLevel): readonly ExportColumn[] {
   return level === 'passage' ? PASSAGE_COLUMNS : DOCUMENT_COLUMNS;
 }
 
-/** One exported row, keyed by column name. Lists are string arrays, `json` columns JSON text. */
-export type ExportRow = Record<string, string | number | boolean | null | string[]>;
+/** One exported value: lists are string arrays, `json` columns JSON text. */
+export type ExportValue = string | number | boolean | null | string[];
+
+/** One exported row: values in column order (a trailing extra value may follow; writers ignore it). */
+export type ExportRow = ExportValue[];

@@ -1,6 +1,6 @@
 import type { SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { CSV_LIST_SEPARATOR, type ExportColumn, type ExportFormat, type ExportRow } from './columns.ts';
+import { CSV_LIST_SEPARATOR, type ExportColumn, type ExportFormat, type ExportRow, type ExportValue } from './columns.ts';
 
 /**
  * Encoders from rows to file bytes. Each is a generator that pulls rows one at a time and
@@ -10,8 +10,8 @@ import { CSV_LIST_SEPARATOR, type ExportColumn, type ExportFormat, type ExportRo
 
 const CHUNK_CHARS = 64 * 1024; // 64 KiB of text per chunk: big enough to amortise writes, small enough to start a download at once
 /** Parquet row groups close at whichever comes first; bounds memory for long document texts. */
-const ROW_GROUP_ROWS = 20_000;
-const ROW_GROUP_CHARS = 32 * 1024 * 1024; // 32 M UTF-16 units of text
+const ROW_GROUP_ROWS = 5_000;
+const ROW_GROUP_CHARS = 8 * 1024 * 1024; // 8 M UTF-16 units of text
 
 /** Cells a spreadsheet would run as a formula (or that some apps strip before doing so). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -33,7 +33,7 @@ function csvField(cell: string): string {
   return NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
-function csvCell(column: ExportColumn, value: ExportRow[string]): string {
+function csvCell(column: ExportColumn, value: ExportValue | undefined): string {
   if (value === null || value === undefined) return '';
   switch (column.type) {
     case 'int':
@@ -56,8 +56,7 @@ export function* csvChunks(columns: readonly ExportColumn[], rows: Iterable<Expo
   for (const row of rows) {
     let line = '';
     for (let i = 0; i < columns.length; i++) {
-      const c = columns[i]!;
-      line += (i === 0 ? '' : ',') + csvCell(c, row[c.name] ?? null);
+      line += (i === 0 ? '' : ',') + csvCell(columns[i]!, row[i]);
     }
     buffer += line + '\r\n';
     if (buffer.length >= CHUNK_CHARS) {
@@ -79,9 +78,8 @@ export function* jsonlChunks(columns: readonly ExportColumn[], rows: Iterable<Ex
   for (const row of rows) {
     let line = '';
     for (let i = 0; i < columns.length; i++) {
-      const c = columns[i]!;
-      const value = row[c.name] ?? null;
-      line += keys[i]! + (c.type === 'json' && value !== null ? (value as string) : JSON.stringify(value));
+      const value = row[i] ?? null;
+      line += keys[i]! + (columns[i]!.type === 'json' && value !== null ? (value as string) : JSON.stringify(value));
     }
     buffer += line + '}\n';
     if (buffer.length >= CHUNK_CHARS) {
@@ -91,6 +89,10 @@ export function* jsonlChunks(columns: readonly ExportColumn[], rows: Iterable<Ex
   }
   if (buffer.length > 0) yield Buffer.from(buffer, 'utf8');
 }
+
+/** Columns whose values are (nearly) all different: a dictionary or min/max statistics would cost memory and time for nothing. */
+const UNIQUE_TEXT = new Set(['text', 'content_hash', 'title', 'url']);
+const PLAIN_TEXT = { encoding: 'PLAIN', statistics: false } as const;
 
 function parquetSchema(columns: readonly ExportColumn[]): SchemaElement[] {
   const schema: SchemaElement[] = [{ name: 'root', num_children: columns.length }];
@@ -121,7 +123,7 @@ function parquetSchema(columns: readonly ExportColumn[]): SchemaElement[] {
   return schema;
 }
 
-function parquetValue(column: ExportColumn, value: ExportRow[string]): unknown {
+function parquetValue(column: ExportColumn, value: ExportValue | undefined): unknown {
   if (value === null || value === undefined) return null;
   if (column.type === 'int') return BigInt(value as number);
   return value;
@@ -147,11 +149,12 @@ export function* parquetChunks(columns: readonly ExportColumn[], rows: Iterable<
     writer.index = 0;
     return bytes;
   };
+  const textAt = columns.findIndex((c) => c.name === 'text');
   let group: ExportRow[] = [];
   let groupChars = 0;
   const flushGroup = () => {
     parquet.write({
-      columnData: columns.map((c) => ({ name: c.name, data: group.map((r) => parquetValue(c, r[c.name] ?? null)) })),
+      columnData: columns.map((c, i) => ({ name: c.name, data: group.map((r) => parquetValue(c, r[i])), ...(UNIQUE_TEXT.has(c.name) || c.type === 'json' ? PLAIN_TEXT : {}) })),
       rowGroupSize: group.length,
     });
     group = [];
@@ -160,7 +163,7 @@ export function* parquetChunks(columns: readonly ExportColumn[], rows: Iterable<
   yield drain(); // the PAR1 magic: the download starts before the first row group is ready
   for (const row of rows) {
     group.push(row);
-    const text = row.text;
+    const text = row[textAt];
     groupChars += typeof text === 'string' ? text.length : 0;
     if (group.length >= ROW_GROUP_ROWS || groupChars >= ROW_GROUP_CHARS) {
       flushGroup();

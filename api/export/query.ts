@@ -31,39 +31,80 @@ const HUMAN = `('reviewed','adjudicated')`;
 const FINAL_LABEL = `CASE WHEN i.review_status IN ${HUMAN} THEN i.reviewed_label WHEN i.review_status = 'unreviewed' THEN i.suggested_label END`;
 const FINAL_THEME_KIND = `CASE WHEN i.review_status IN ${HUMAN} THEN 'reviewed' WHEN i.review_status = 'unreviewed' THEN 'suggested' END`;
 
-function selectList(level: ExportRequest['level']): string {
-  const passage =
-    level === 'passage'
-      ? `p.id AS passage_id, p.seq AS passage_seq, p.start AS passage_start, p."end" AS passage_end, p.text AS text,
-         p.excluded AS excluded, p.excluded_reason AS excluded_reason, p.excluded_by AS excluded_by,`
-      : `d.text AS text,`;
-  return `
-    i.id AS item_id, i.document_id AS document_id, ${passage}
-    s.name AS source, s.country AS source_country, s.url AS source_url,
-    d.title AS title, d.author AS author, d.published AS published, d.published_precision AS published_precision,
-    d.url AS url, d.language AS language, d.content_hash AS content_hash,
-    i.review_status AS review_status,
-    ${FINAL_LABEL} AS final_label,
-    CASE WHEN i.review_status IN ${HUMAN} THEN i.reviewed_stance WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END AS final_stance,
-    CASE WHEN i.review_status IN ${HUMAN} THEN COALESCE(dr.themes, '[]') WHEN i.review_status = 'unreviewed' THEN ls.themes END AS final_themes,
-    CASE WHEN i.review_status = 'disputed' THEN NULL ELSE i.final_origin END AS final_origin,
-    cb.id AS codebook_id, cb.name AS codebook_name, cb.version AS codebook_version,
-    ls.id AS suggestion_id, ls.label AS suggested_label, ls.stance AS suggested_stance, ls.themes AS suggested_themes,
-    ls.confidence AS suggestion_confidence, ls.provider AS suggestion_provider, ls.model AS suggestion_model,
-    ls.prompt_version AS suggestion_prompt_version, ls.codebook_version AS suggestion_codebook_version, ls.created_at AS suggested_at,
-    i.suggestion_count AS suggestion_count, i.suggestion_agreement AS suggestion_agreement,
-    CASE WHEN i.suggestion_count > 0 THEN (
+/** SQL for each export column; `NULL` where the value is derived in JavaScript (see shapeRow). */
+function columnSql(level: ExportRequest['level']): Record<string, string> {
+  return {
+    framescope_export: `'${EXPORT_FORMAT_VERSION}'`,
+    item_id: 'i.id',
+    document_id: 'i.document_id',
+    passage_id: 'p.id',
+    passage_seq: 'p.seq',
+    passage_start: 'p.start',
+    passage_end: 'p."end"',
+    source: 's.name',
+    source_country: 's.country',
+    source_url: 's.url',
+    title: 'd.title',
+    author: 'd.author',
+    published: 'd.published',
+    published_precision: 'd.published_precision',
+    url: 'd.url',
+    language: 'd.language',
+    text: level === 'passage' ? 'p.text' : 'd.text',
+    content_hash: 'd.content_hash',
+    final_label: FINAL_LABEL,
+    final_stance: `CASE WHEN i.review_status IN ${HUMAN} THEN i.reviewed_stance WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END`,
+    // The deciding review carries the reviewed themes and the latest suggestion the suggested ones (api/items/state.ts).
+    final_themes: `CASE WHEN i.review_status IN ${HUMAN} THEN COALESCE(dr.themes, '[]') WHEN i.review_status = 'unreviewed' THEN ls.themes END`,
+    final_origin: `CASE WHEN i.review_status = 'disputed' THEN NULL ELSE i.final_origin END`,
+    review_status: 'i.review_status',
+    codebook_name: 'cb.name',
+    codebook_version: 'cb.version',
+    suggestion_id: 'ls.id',
+    suggested_label: 'ls.label',
+    suggested_stance: 'ls.stance',
+    suggested_themes: 'ls.themes',
+    suggestion_confidence: 'ls.confidence',
+    suggestion_provider: 'ls.provider',
+    suggestion_model: 'ls.model',
+    suggestion_prompt_version: 'ls.prompt_version',
+    suggestion_codebook_version: 'ls.codebook_version',
+    suggested_at: 'ls.created_at',
+    suggestion_count: 'i.suggestion_count',
+    suggestion_agreement: 'i.suggestion_agreement',
+    suggestions: `CASE WHEN i.suggestion_count > 0 THEN (
       SELECT json_group_array(json_object('id', x.id, 'provider', x.provider, 'model', x.model, 'prompt_version', x.prompt_version,
         'codebook_version', x.codebook_version, 'label', x.label, 'stance', x.stance, 'themes', json(x.themes),
         'confidence', x.confidence, 'created_at', x.created_at))
-      FROM suggestions x WHERE x.item_id = i.id) END AS suggestions,
-    dr.id AS decision_review_id, du.name AS decided_by, dr.created_at AS decided_at, dr.action AS decision_action,
-    CASE WHEN dr.id IS NULL THEN NULL ELSE dr.kind = 'bulk' END AS bulk_accept, im.name AS import_name,
-    CASE WHEN i.review_status <> 'unreviewed' OR i.review_count > 0 THEN (
+      FROM suggestions x WHERE x.item_id = i.id) END`,
+    decision_review_id: 'dr.id',
+    decided_by: 'du.name',
+    decided_at: 'dr.created_at',
+    decision_action: 'dr.action',
+    bulk_accept: `CASE WHEN dr.id IS NULL THEN NULL ELSE dr.kind = 'bulk' END`,
+    import_name: 'im.name',
+    reviewers: 'NULL',
+    review_count: 'i.review_count',
+    reviewer_agreement: 'NULL',
+    reviews: `CASE WHEN i.review_status <> 'unreviewed' OR i.review_count > 0 THEN (
       SELECT json_group_array(json_object('id', r.id, 'reviewer', u.name, 'action', r.action, 'kind', r.kind, 'label', r.label,
         'stance', r.stance, 'themes', json(r.themes), 'created_at', r.created_at, 'undoes', r.undoes_review_id))
       FROM reviews r JOIN users u ON u.id = r.reviewer_id
-      WHERE r.item_id = i.id AND r.action IN ('accept','edit','reject','adjudicate','undo')) END AS reviews`;
+      WHERE r.item_id = i.id AND r.action IN ('accept','edit','reject','adjudicate','undo')) END`,
+    excluded: 'p.excluded',
+    excluded_reason: 'p.excluded_reason',
+    excluded_by: 'p.excluded_by',
+  };
+}
+
+/**
+ * The select list in export column order, so a raw row (better-sqlite3 `.raw()` arrays) is
+ * already an export row but for the few values derived in JavaScript; one extra trailing
+ * value, the codebook id, feeds the bundle's codebook files.
+ */
+function selectList(columns: readonly ExportColumn[], level: ExportRequest['level']): string {
+  const sql = columnSql(level);
+  return [...columns.map((c) => `${sql[c.name] ?? 'NULL'} AS ${c.name}`), 'cb.id AS codebook_id'].join(',\n    ');
 }
 
 const FROM = `
@@ -191,10 +232,11 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
   const whereSql = `WHERE ${where.join(' AND ')}`;
   const total = (sqlite.prepare(`SELECT COUNT(*) AS n ${FROM} ${whereSql}`).get(...params) as { n: number }).n;
   // items_document_idx is (document_id, level, seq): walking it gives this order without sorting a million rows first.
-  const sql = `SELECT ${selectList(request.level)} ${FROM} ${whereSql} ORDER BY i.document_id, i.level, i.seq`;
+  const columns = columnsFor(request.level);
+  const sql = `SELECT ${selectList(columns, request.level)} ${FROM} ${whereSql} ORDER BY i.document_id, i.level, i.seq`;
   return {
     request,
-    columns: columnsFor(request.level),
+    columns,
     sql,
     params,
     total,
@@ -245,42 +287,53 @@ function standingByReviewer(reviews: RawReview[]): { standing: Set<number>; late
 /** Theme lists as the item state keeps them: distinct, sorted (the same order whatever order they were given in). */
 const themeList = (v: unknown): string[] | null => (typeof v === 'string' ? [...new Set(JSON.parse(v) as string[])].sort() : null);
 
+/** Positions of the values shapeRow derives, per column list. */
+function positions(columns: readonly ExportColumn[]) {
+  const at = (name: string) => columns.findIndex((c) => c.name === name);
+  return {
+    finalThemes: at('final_themes'),
+    suggestedThemes: at('suggested_themes'),
+    bulk: at('bulk_accept'),
+    excluded: at('excluded'),
+    reviews: at('reviews'),
+    reviewers: at('reviewers'),
+    agreement: at('reviewer_agreement'),
+  };
+}
+
 /**
- * Turns one raw SQL row into an export row: parses the theme lists, derives reviewers and
- * agreement from the review history, and orders the values as the columns. `json` columns
- * stay JSON text as SQLite built it, so no format pays to parse and re-serialise them.
+ * Completes one raw SQL row (in column order) in place: parses the theme lists, turns SQLite
+ * 0/1 into booleans, and derives reviewers, standing flags and agreement from the review
+ * history. `json` columns stay JSON text as SQLite built it, so no format pays to parse and
+ * re-serialise them. The trailing value (index `columns.length`) is the codebook id.
  */
-export function shapeRow(raw: Record<string, unknown>, columns: readonly ExportColumn[]): ExportRow {
-  const row: ExportRow = {};
-  for (const c of columns) row[c.name] = (raw[c.name] ?? null) as ExportRow[string];
-  row.framescope_export = EXPORT_FORMAT_VERSION;
-  row.final_themes = themeList(raw.final_themes);
-  row.suggested_themes = themeList(raw.suggested_themes);
-  row.bulk_accept = raw.bulk_accept === null ? null : raw.bulk_accept === 1;
-  if ('excluded' in row) row.excluded = raw.excluded === 1;
-  if (typeof raw.reviews !== 'string') {
-    row.reviewers = [];
-    row.review_count = 0;
-    row.reviewer_agreement = null;
+export function shapeRow(raw: unknown[], at: ReturnType<typeof positions>): ExportRow {
+  const row = raw as ExportRow;
+  row[at.finalThemes] = themeList(raw[at.finalThemes]);
+  row[at.suggestedThemes] = themeList(raw[at.suggestedThemes]);
+  row[at.bulk] = raw[at.bulk] === null ? null : raw[at.bulk] === 1;
+  if (at.excluded >= 0) row[at.excluded] = raw[at.excluded] === 1;
+  const history = raw[at.reviews];
+  if (typeof history !== 'string') {
+    row[at.reviewers] = [];
     return row;
   }
-  const reviews = JSON.parse(raw.reviews) as RawReview[];
+  const reviews = JSON.parse(history) as RawReview[];
   const { standing, latest } = standingByReviewer(reviews);
   const labelled = latest.map((r) => r.label).filter((l): l is string => l !== null);
-  row.reviews = JSON.stringify(reviews.map((r) => ({ ...r, standing: standing.has(r.id) })));
-  row.reviewers = [...new Set(reviews.filter((r) => standing.has(r.id)).map((r) => r.reviewer))];
-  row.review_count = latest.length;
-  row.reviewer_agreement = labelled.length >= 2 ? percentAgreement([labelled]) : null;
+  row[at.reviews] = JSON.stringify(reviews.map((r) => ({ ...r, standing: standing.has(r.id) })));
+  row[at.reviewers] = [...new Set(reviews.filter((r) => standing.has(r.id)).map((r) => r.reviewer))];
+  row[at.agreement] = labelled.length >= 2 ? percentAgreement([labelled]) : null;
   return row;
 }
 
 /**
- * Steps the plan's statement row by row. The caller must finish or `return()` the generator
- * so the statement is released (better-sqlite3 keeps the connection busy while iterating).
+ * Steps the plan's statement row by row (as arrays, in column order). The caller must finish
+ * or `return()` the generator so the statement is released: better-sqlite3 keeps the
+ * connection busy while iterating.
  */
-export function* iterateRows(sqlite: Database.Database, plan: ExportPlan): Generator<{ row: ExportRow; raw: Record<string, unknown> }> {
-  const statement = sqlite.prepare(plan.sql);
-  for (const raw of statement.iterate(...plan.params) as IterableIterator<Record<string, unknown>>) {
-    yield { row: shapeRow(raw, plan.columns), raw };
-  }
+export function* iterateRows(sqlite: Database.Database, plan: ExportPlan): Generator<ExportRow> {
+  const at = positions(plan.columns);
+  const statement = sqlite.prepare(plan.sql).raw(true);
+  for (const raw of statement.iterate(...plan.params) as IterableIterator<unknown[]>) yield shapeRow(raw, at);
 }

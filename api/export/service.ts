@@ -66,7 +66,7 @@ export function prepareExport(db: Db, request: ExportRequest, now: () => Date = 
     *chunks(onProgress) {
       try {
         // Only a bundle's card needs the tallies; plain files skip that work.
-        const tally = request.bundle ? new DatasetTally() : null;
+        const tally = request.bundle ? new DatasetTally(plan.columns) : null;
         const counter = { rows: 0 };
         const rows = tapRows(iterateRows(reader.sqlite, plan), counter, tally, onProgress);
         const metadata = { framescope_export: EXPORT_FORMAT_VERSION, filters: plan.filterSummary.join('; ') };
@@ -87,14 +87,14 @@ export function prepareExport(db: Db, request: ExportRequest, now: () => Date = 
 const PROGRESS_EVERY = 1_000; // rows between progress reports
 
 function* tapRows(
-  source: Generator<{ row: ExportRow; raw: Record<string, unknown> }>,
+  source: Generator<ExportRow>,
   counter: { rows: number },
   tally: DatasetTally | null,
   onProgress?: (rows: number) => void,
 ): Generator<ExportRow> {
-  for (const { row, raw } of source) {
+  for (const row of source) {
     counter.rows += 1;
-    tally?.add(row, (raw.codebook_id as number | null) ?? null);
+    tally?.add(row);
     if (onProgress && counter.rows % PROGRESS_EVERY === 0) onProgress(counter.rows);
     yield row;
   }
