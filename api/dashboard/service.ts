@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.ts';
 import { getActiveCodebook, getCodebook, type CodebookDefinition } from '../codebook/codebook.ts';
 import { bootstrapInterval, type Interval } from '../metrics/bootstrap.ts';
 import { cohenKappa } from '../metrics/agreement.ts';
-import { correctedEstimate, normalQuantile, type CorrectedEstimate } from './corrected.ts';
+import { correctedEstimate, normalQuantile, type CorrectedEstimate, type CorrectionSums } from './corrected.ts';
 import { basisSql, basisStatement, scopeSql, SETTLED, type Basis, type DashboardFilters } from './filters.ts';
 import { jensenShannonDistance } from './similarity.ts';
 
@@ -16,8 +16,8 @@ import { jensenShannonDistance } from './similarity.ts';
 export const SMALL_ITEMS = 30;
 export const SMALL_DOCUMENTS = 5;
 /** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
-export const BOOTSTRAP_MAX_DOCUMENTS = 100;
-export const BOOTSTRAP_ITERATIONS = 2000;
+export const BOOTSTRAP_MAX_DOCUMENTS = 30;
+export const BOOTSTRAP_ITERATIONS = 1000;
 export const BOOTSTRAP_SEED = 20_230_501;
 
 interface CodebookView {
@@ -204,15 +204,26 @@ export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows
   const head = header(db, f);
   const b = basisSql(f.basis);
   const scope = scopeSql(f);
-  const perDocument = `SELECT i.source_id AS source_id, i.document_id AS document_id, sum(${b.stance}) AS s, count(${b.stance}) AS n
-                       FROM ${scope.from} WHERE ${scope.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`;
-  const sums = db.$client
-    .prepare(
-      `SELECT source_id AS sourceId, count(*) AS documents, sum(n) AS items, sum(s) AS s, sum(s * s) AS ss, sum(s * n) AS sn, sum(n * n) AS nn
-       FROM (${perDocument}) GROUP BY source_id`,
-    )
-    .all(...scope.params) as { sourceId: number; documents: number; items: number; s: number; ss: number; sn: number; nn: number }[];
+  // One row per document (an aggregate, never the passages themselves); sources are summed here.
+  const perDocument = db.$client
+    .prepare(`SELECT i.source_id, sum(${b.stance}), count(${b.stance}) FROM ${scope.from} WHERE ${scope.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`)
+    .raw()
+    .all(...scope.params) as [number, number, number][];
+  const bySource = new Map<number, { sourceId: number; documents: number; items: number; s: number; ss: number; sn: number; nn: number; docs: [number, number][] }>();
+  for (const [sourceId, ds, dn] of perDocument) {
+    let r = bySource.get(sourceId);
+    if (!r) bySource.set(sourceId, (r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
+    r.documents += 1;
+    r.items += dn;
+    r.s += ds;
+    r.ss += ds * ds;
+    r.sn += ds * dn;
+    r.nn += dn * dn;
+    r.docs.push([ds, dn]);
+  }
+  const sums = [...bySource.values()];
   const units = new Map<number, [number, number][]>();
+  for (const r of sums) if (r.documents > 1 && r.documents <= BOOTSTRAP_MAX_DOCUMENTS) units.set(r.sourceId, r.docs);
   const collect = (rows: { sourceId: number; s: number; n: number }[]) => {
     for (const d of rows) {
       const list = units.get(d.sourceId) ?? [];
@@ -221,10 +232,6 @@ export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows
     }
   };
   const inList = (ids: number[]) => `source_id IN (${ids.map(() => '?').join(',')})`;
-  const bootstrapped = sums.filter((r) => r.documents > 1 && r.documents <= BOOTSTRAP_MAX_DOCUMENTS).map((r) => r.sourceId);
-  if (bootstrapped.length > 0) {
-    collect(db.$client.prepare(`SELECT source_id AS sourceId, s, n FROM (${perDocument}) WHERE ${inList(bootstrapped)}`).all(...scope.params, ...bootstrapped) as never);
-  }
   // One document cannot be resampled: its passages are, and the method says they were treated as independent.
   const singleDocument = sums.filter((r) => r.documents === 1).map((r) => r.sourceId);
   if (singleDocument.length > 0) {
@@ -568,52 +575,62 @@ export function correctedEstimates(db: Db, f: DashboardFilters): { level: 'passa
   const codebook = codebookFor(db, f);
   const scope = scopeSql(f);
   const inSample = `(${SETTLED} AND i.reviewed_label IS NOT NULL AND (r.queue_order = 'random' OR r.blind = 1))`;
-  const params: (string | number)[] = [];
-  const cols = codebook.labels
-    .map((l, k) => {
-      // Each `$L` is one bound occurrence of the label id, pushed in the order it appears.
-      const yhat = `(i.suggested_label = $L)`;
-      const diff = `((i.reviewed_label = $L) - (i.suggested_label = $L))`;
-      const sql = `sum(${yhat}) AS m${k}, sum(CASE WHEN ${inSample} THEN ${diff} ELSE 0 END) AS d${k},
-              sum(CASE WHEN ${inSample} THEN ${diff} * ${diff} ELSE 0 END) AS dd${k},
-              sum(CASE WHEN ${inSample} THEN ${yhat} * ${diff} ELSE 0 END) AS md${k}`;
-      return sql.replace(/\$L/g, () => {
-        params.push(l.id);
-        return '?';
-      });
-    })
-    .join(', ');
   const stanceDiff = `(i.reviewed_stance - i.suggested_stance)`;
-  const stanceSample = `(${inSample} AND i.reviewed_stance IS NOT NULL)`;
-  const raw = db.$client
+  const stanceSample = `${inSample} AND i.reviewed_stance IS NOT NULL`;
+  // Grouped by (source, model label, human label on the sample): few groups, from which every
+  // label's sums follow; the stance sums are carried per group.
+  const groups = db.$client
     .prepare(
-      `SELECT i.source_id AS sourceId, count(*) AS n, coalesce(sum(${inSample}), 0) AS nSample, ${cols},
+      `SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${inSample} THEN i.reviewed_label END AS reviewed, count(*) AS n,
               sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
               coalesce(sum(${stanceSample}), 0) AS sns,
-              sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} ELSE 0 END) AS sd,
-              sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} * ${stanceDiff} ELSE 0 END) AS sdd,
-              sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${stanceDiff} ELSE 0 END) AS smd
+              coalesce(sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} END), 0) AS sd,
+              coalesce(sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} * ${stanceDiff} END), 0) AS sdd,
+              coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${stanceDiff} END), 0) AS smd
        FROM ${scope.from} LEFT JOIN reviews r ON r.id = i.decision_review_id
-       WHERE ${scope.where} AND i.suggested_label IS NOT NULL GROUP BY i.source_id`,
+       WHERE ${scope.where} AND i.suggested_label IS NOT NULL GROUP BY 1, 2, 3`,
     )
-    .all(...params, ...scope.params) as Record<string, number>[];
+    .all(...scope.params) as { sourceId: number; suggested: string; reviewed: string | null; n: number; sm: number; smm: number; sns: number; sd: number; sdd: number; smd: number }[];
+  const empty = (): CorrectionSums => ({ n: 0, sumModel: 0, sumModelSq: 0, nSample: 0, sumDiff: 0, sumDiffSq: 0, sumModelDiff: 0 });
+  const perSource = new Map<number, { labels: Map<string, CorrectionSums>; stance: CorrectionSums; nSample: number }>();
+  for (const g of groups) {
+    let acc = perSource.get(g.sourceId);
+    if (!acc) perSource.set(g.sourceId, (acc = { labels: new Map(codebook.labels.map((l) => [l.id, empty()])), stance: empty(), nSample: 0 }));
+    const inSampleGroup = g.reviewed !== null;
+    if (inSampleGroup) acc.nSample += g.n;
+    for (const [label, sums] of acc.labels) {
+      const yhat = g.suggested === label ? 1 : 0;
+      sums.n += g.n;
+      sums.sumModel += g.n * yhat;
+      sums.sumModelSq += g.n * yhat;
+      if (inSampleGroup) {
+        const d = (g.reviewed === label ? 1 : 0) - yhat;
+        sums.nSample += g.n;
+        sums.sumDiff += g.n * d;
+        sums.sumDiffSq += g.n * d * d;
+        sums.sumModelDiff += g.n * yhat * d;
+      }
+    }
+    const st = acc.stance;
+    st.n += g.n;
+    st.sumModel += g.sm;
+    st.sumModelSq += g.smm;
+    st.nSample += g.sns;
+    st.sumDiff += g.sd;
+    st.sumDiffSq += g.sdd;
+    st.sumModelDiff += g.smd;
+  }
   const names = sourceNames(db);
-  const rows = raw.map((r): CorrectedRow => {
-    const labels: Record<string, CorrectedEstimate> = {};
-    codebook.labels.forEach((l, k) => {
-      labels[l.id] = correctedEstimate({
-        n: r.n!,
-        sumModel: r[`m${k}`]!,
-        sumModelSq: r[`m${k}`]!,
-        nSample: r.nSample!,
-        sumDiff: r[`d${k}`]!,
-        sumDiffSq: r[`dd${k}`]!,
-        sumModelDiff: r[`md${k}`]!,
-      });
-    });
-    const stance = correctedEstimate({ n: r.n!, sumModel: r.sm!, sumModelSq: r.smm!, nSample: r.sns!, sumDiff: r.sd!, sumDiffSq: r.sdd!, sumModelDiff: r.smd! });
-    return { sourceId: r.sourceId!, source: names.get(r.sourceId!) ?? `source ${r.sourceId}`, n: r.n!, nSample: r.nSample!, labels, stance };
-  });
+  const rows = [...perSource.entries()].map(
+    ([sourceId, acc]): CorrectedRow => ({
+      sourceId,
+      source: names.get(sourceId) ?? `source ${sourceId}`,
+      n: acc.stance.n,
+      nSample: acc.nSample,
+      labels: Object.fromEntries([...acc.labels].map(([label, sums]) => [label, correctedEstimate(sums)])),
+      stance: correctedEstimate(acc.stance),
+    }),
+  );
   return {
     level: f.level,
     statement: 'Model suggestions corrected by people: model share or mean over all suggested items plus the mean human − model difference on the random reviewed sample.',

@@ -1,0 +1,300 @@
+/**
+ * Dashboard benchmark: generates a corpus of 100,000 documents / 1,000,000 passages across 500
+ * sources (at --scale 1) with suggestions, themes and reviews, then times every dashboard
+ * endpoint through the Hono app (median and p95 over repeated calls) next to the bare SQL
+ * GROUP BY for the same numbers run directly with better-sqlite3, and prints the ratio.
+ *
+ *   npm run bench:dashboard                      full size (about 1.1M items)
+ *   npm run bench:dashboard -- --scale 0.02      quick run
+ *   npm run bench:dashboard -- --db FILE --reuse reuse a database generated before
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import cliProgress from 'cli-progress';
+import { Command } from 'commander';
+import { createApp } from '../api/app.ts';
+import { getActiveCodebook } from '../api/codebook/codebook.ts';
+import { loadConfig } from '../api/config.ts';
+import { seededRandom } from '../api/metrics/rng.ts';
+import { openDb, type Db } from '../db/client.ts';
+
+const program = new Command()
+  .option('--scale <n>', 'fraction of the full size (1 = 100,000 documents, 1,000,000 passages)', '1')
+  .option('--runs <n>', 'timed calls per endpoint', '15')
+  .option('--db <file>', 'database file (default: a temporary file, removed afterwards)')
+  .option('--reuse', 'use the database at --db as it is, without generating')
+  .parse();
+const opts = program.opts<{ scale: string; runs: string; db?: string; reuse?: boolean }>();
+const scale = Number(opts.scale);
+const runs = Number(opts.runs);
+if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], got ${opts.scale}`);
+if (!Number.isInteger(runs) || runs < 3) throw new Error(`--runs must be a whole number >= 3, got ${opts.runs}`);
+
+const DOCUMENTS = Math.round(100_000 * scale);
+const PASSAGES_PER_DOCUMENT = 10;
+const SOURCES = Math.min(500, DOCUMENTS);
+const EXCLUDED_SHARE = 0.05;
+const REVIEWED_SHARE = 0.05;
+const RANDOM_QUEUE_SHARE = 0.6; // of reviews: made in the queue's random order
+const DISPUTED_SHARE = 0.05; // of reviewed items
+
+/** Inserts the synthetic corpus with plain prepared statements in one transaction (ids are assigned here). */
+function generate(db: Db): void {
+  const c = db.$client;
+  const cb = getActiveCodebook(db);
+  const labels = cb.definition.labels.map((l) => l.id);
+  const themes = cb.definition.themes.map((t) => t.id);
+  const random = seededRandom(2026);
+  // Source sizes follow a Zipf-like law, so some sources are huge and many are small, as in real corpora.
+  const weights = Array.from({ length: SOURCES }, (_, k) => 1 / Math.pow(k + 1, 0.8));
+  const totalWeight = weights.reduce((a, w) => a + w, 0);
+  const docsPerSource = weights.map((w) => Math.max(1, Math.floor((w / totalWeight) * DOCUMENTS)));
+  docsPerSource[0]! += DOCUMENTS - docsPerSource.reduce((a, n) => a + n, 0);
+  // Each source leans its own way, so the charts have something to show.
+  const lean = Array.from({ length: SOURCES }, () => random());
+
+  c.pragma('foreign_keys = OFF');
+  c.pragma('synchronous = OFF');
+  const insSource = c.prepare('INSERT INTO sources (id, name) VALUES (?, ?)');
+  const insDoc = c.prepare(
+    `INSERT INTO documents (id, source_id, title, published, published_precision, published_start, text, content_hash, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'en')`,
+  );
+  const insPassage = c.prepare('INSERT INTO passages (id, document_id, seq, start, "end", text, excluded, auto_excluded) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insItem = c.prepare(
+    `INSERT INTO items (id, level, document_id, passage_id, source_id, seq, text_hash, excluded, random_key, suggestion_count, latest_suggestion_id,
+       suggested_label, suggested_stance, suggested_confidence, review_status, review_count, decision_review_id, reviewed_label, reviewed_stance, final_origin)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insSuggestion = c.prepare(
+    `INSERT INTO suggestions (id, item_id, codebook_id, label, stance, themes, confidence, evidence, provider, model, prompt_version, prompt_hash,
+       codebook_version, codebook_hash, params, cache_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, 'bench', ?, ?, '{}', ?)`,
+  );
+  const insTheme = c.prepare('INSERT INTO item_themes (item_id, kind, theme) VALUES (?, ?, ?)');
+  const insReview = c.prepare(
+    `INSERT INTO reviews (id, item_id, reviewer_id, action, codebook_id, label, stance, themes, queue_order, blind) VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, 0)`,
+  );
+  const insUser = c.prepare(`INSERT INTO users (id, name, role) VALUES (?, ?, 'reviewer')`);
+
+  const totalItems = DOCUMENTS * (PASSAGES_PER_DOCUMENT + 1);
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'generating {bar} {value}/{total} items', hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(totalItems, 0);
+  let itemId = 0;
+  let passageId = 0;
+  let docId = 0;
+  let reviewId = 0;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const labelFor = (s: number) => {
+    const r = random();
+    return r < lean[s]! * 0.7 ? labels[0]! : r < 0.85 ? labels[1 % labels.length]! : labels[2 % labels.length]!;
+  };
+  const stanceFor = (label: string) => Math.max(-2, Math.min(2, (label === labels[0] ? 1 : label === labels[1] ? -1 : 0) + Math.round((random() - 0.5) * 2)));
+
+  const addItem = (level: 'passage' | 'document', doc: number, passage: number | null, s: number, seq: number, excluded: boolean) => {
+    const id = ++itemId;
+    const label = labelFor(s);
+    const stance = stanceFor(label);
+    const provider = random() < 0.8 ? ['local', 'local-baseline-v1', 'passage-v1'] : ['openai', 'gpt-4o-mini', 'passage-v2'];
+    let status = 'unreviewed';
+    let decision: number | null = null;
+    let reviewedLabel: string | null = null;
+    let reviewedStance: number | null = null;
+    const reviews: [number, string, string | null, number | null, string | null][] = [];
+    if (!excluded && random() < REVIEWED_SHARE) {
+      const queue = random() < RANDOM_QUEUE_SHARE ? 'random' : 'confidence';
+      // People correct the model on about a quarter of the items, toward the source's true lean.
+      const human = random() < 0.75 ? label : labelFor(s);
+      const humanStance = human === label ? stance : stanceFor(human);
+      if (random() < DISPUTED_SHARE) {
+        status = 'disputed';
+        reviews.push([1, 'accept', label, stance, queue], [2, 'edit', pick(labels.filter((l) => l !== label)), 0, queue]);
+      } else {
+        status = 'reviewed';
+        reviewedLabel = human;
+        reviewedStance = humanStance;
+        reviews.push([1, human === label ? 'accept' : 'edit', human, humanStance, queue]);
+        decision = reviewId + 1;
+      }
+    }
+    insItem.run(
+      id,
+      level,
+      doc,
+      passage,
+      s,
+      seq,
+      `h${id}`,
+      excluded ? 1 : 0,
+      random(),
+      id,
+      label,
+      stance,
+      random(),
+      status,
+      reviews.length,
+      decision,
+      reviewedLabel,
+      reviewedStance,
+      status === 'unreviewed' ? 'model' : 'reviewer',
+    );
+    const itemThemes = themes.filter(() => random() < 0.1);
+    insSuggestion.run(id, id, cb.id, label, stance, JSON.stringify(itemThemes), random(), provider[0], provider[1], provider[2], cb.version, cb.hash, `bench-${id}`);
+    for (const t of itemThemes) insTheme.run(id, 'suggested', t);
+    if (status === 'reviewed') for (const t of itemThemes) insTheme.run(id, 'reviewed', t);
+    for (const [reviewer, action, l, st, queue] of reviews) insReview.run(++reviewId, id, reviewer, action, cb.id, l, st, queue);
+  };
+
+  c.transaction(() => {
+    insUser.run(1, 'bench-ann');
+    insUser.run(2, 'bench-bob');
+    for (let s = 0; s < SOURCES; s++) {
+      insSource.run(s + 1, `Source ${String(s + 1).padStart(3, '0')}`);
+      for (let d = 0; d < docsPerSource[s]!; d++) {
+        const id = ++docId;
+        const year = 2015 + Math.floor(random() * 10);
+        const r = random();
+        const [published, precision, start] =
+          r < 0.8
+            ? [`${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-15`, 'day', '']
+            : r < 0.95
+              ? [`${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}`, 'month', '']
+              : [`${year}`, 'year', ''];
+        const publishedStart = start || (precision === 'day' ? published : precision === 'month' ? `${published}-01` : `${published}-01-01`);
+        insDoc.run(id, s + 1, `Document ${id}`, published, precision, publishedStart, `text of document ${id}`, `hash-${id}`);
+        addItem('document', id, null, s + 1, -1, false);
+        for (let p = 0; p < PASSAGES_PER_DOCUMENT; p++) {
+          const pid = ++passageId;
+          const excluded = random() < EXCLUDED_SHARE;
+          insPassage.run(pid, id, p, p * 20, p * 20 + 18, `passage ${pid} text`, excluded ? 1 : 0, excluded ? 1 : 0);
+          addItem('passage', id, pid, s + 1, p, excluded);
+        }
+        if (id % 1000 === 0) bar.update(itemId);
+      }
+    }
+  })();
+  bar.update(itemId);
+  bar.stop();
+  c.pragma('foreign_keys = ON');
+  c.pragma('synchronous = NORMAL');
+  c.exec('ANALYZE');
+}
+
+function time(fn: () => unknown): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
+};
+
+async function main() {
+  const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'framescope-bench-dashboard-'));
+  const dbPath = opts.db ?? join(dir!, 'bench.db');
+  if (opts.reuse && !existsSync(dbPath)) throw new Error(`--reuse: no database at ${dbPath}`);
+  const db = openDb(dbPath);
+  try {
+    if (!opts.reuse) {
+      const genMs = time(() => generate(db));
+      console.error(`generated in ${(genMs / 1000).toFixed(1)} s`);
+    }
+    const c = db.$client;
+    const counts = c
+      .prepare(`SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM passages) AS passages,
+                       (SELECT count(*) FROM suggestions) AS suggestions, (SELECT count(*) FROM reviews) AS reviews`)
+      .get() as Record<string, number>;
+    const app = createApp({ db, config: loadConfig({}, { dbPath }), now: () => new Date() });
+    const bigSource = (c.prepare(`SELECT source_id AS id FROM items GROUP BY source_id ORDER BY count(*) DESC LIMIT 1`).get() as { id: number }).id;
+
+    const FINAL = `CASE WHEN review_status IN ('reviewed','adjudicated') THEN reviewed_label WHEN review_status = 'unreviewed' THEN suggested_label END`;
+    const FINAL_STANCE = `CASE WHEN review_status IN ('reviewed','adjudicated') THEN reviewed_stance WHEN review_status = 'unreviewed' THEN suggested_stance END`;
+    const SCOPE = `level = 'passage' AND excluded = 0`;
+    const bare: Record<string, string[]> = {
+      meta: [
+        `SELECT source_id, count(*) FROM items WHERE ${SCOPE} GROUP BY source_id`,
+        `SELECT DISTINCT provider, model, prompt_version FROM suggestions`,
+        `SELECT count(*), count(i.suggested_label), sum(i.review_status <> 'unreviewed'), sum(r.queue_order = 'random') FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE i.level = 'passage' AND i.excluded = 0`,
+        `SELECT min(published_start), max(published_start) FROM documents`,
+      ],
+      framing: [`SELECT source_id, ${FINAL} AS label, count(*), avg(${FINAL_STANCE}) FROM items WHERE ${SCOPE} GROUP BY 1, 2`],
+      'framing (model)': [`SELECT source_id, suggested_label, count(*), avg(suggested_stance) FROM items WHERE ${SCOPE} GROUP BY 1, 2`],
+      stance: [`SELECT source_id, document_id, sum(${FINAL_STANCE}), count(${FINAL_STANCE}) FROM items WHERE ${SCOPE} GROUP BY document_id`],
+      themes: [
+        `SELECT source_id, count(${FINAL}) FROM items WHERE ${SCOPE} GROUP BY source_id`,
+        `SELECT ${FINAL}, count(*) FROM items WHERE ${SCOPE} GROUP BY 1`,
+        `SELECT i.source_id, t.theme, count(*) FROM items i JOIN item_themes t ON t.item_id = i.id
+         AND t.kind = CASE WHEN i.review_status IN ('reviewed','adjudicated') THEN 'reviewed' ELSE 'suggested' END WHERE i.${SCOPE.replace(' AND ', ' AND i.')} GROUP BY 1, 2`,
+      ],
+      'timeline (year)': [
+        `SELECT i.source_id, substr(d.published_start, 1, 4), ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')}, count(*)
+         FROM items i JOIN documents d ON d.id = i.document_id WHERE i.level = 'passage' AND i.excluded = 0 GROUP BY 1, 2, 3`,
+      ],
+      similarity: [],
+      agreement: [
+        `SELECT suggested_label, reviewed_label, count(*) FROM items WHERE ${SCOPE} AND review_status IN ('reviewed','adjudicated') GROUP BY 1, 2`,
+        `SELECT source_id, review_status, count(*) FROM items WHERE ${SCOPE} GROUP BY 1, 2`,
+      ],
+      corrected: [
+        `SELECT i.source_id, i.suggested_label, i.reviewed_label, r.queue_order, count(*), sum(i.suggested_stance), sum(i.reviewed_stance)
+         FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE i.level = 'passage' AND i.excluded = 0 GROUP BY 1, 2, 3, 4`,
+      ],
+      passages: [
+        `SELECT count(*) FROM items WHERE ${SCOPE} AND source_id = ${bigSource} AND ${FINAL} = 'critical'`,
+        `SELECT i.id, i.document_id, i.seq, p.text FROM items i JOIN passages p ON p.id = i.passage_id
+         WHERE i.level = 'passage' AND i.excluded = 0 AND i.source_id = ${bigSource} AND ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')} = 'critical' ORDER BY i.document_id, i.seq LIMIT 50`,
+      ],
+    };
+    bare.similarity = [...bare.framing!, ...bare.themes!];
+    const endpoints: [string, string][] = [
+      ['meta', '/api/dashboard/meta'],
+      ['framing', '/api/dashboard/framing'],
+      ['framing (model)', '/api/dashboard/framing?basis=model'],
+      ['stance', '/api/dashboard/stance'],
+      ['themes', '/api/dashboard/themes'],
+      ['timeline (year)', '/api/dashboard/timeline?granularity=year'],
+      ['similarity', '/api/dashboard/similarity'],
+      ['agreement', '/api/dashboard/agreement'],
+      ['corrected', '/api/dashboard/corrected'],
+      ['passages', `/api/dashboard/passages?sourceId=${bigSource}&label=critical`],
+    ];
+    const rows: string[][] = [];
+    for (const [name, path] of endpoints) {
+      const statements = bare[name]!.map((q) => c.prepare(q));
+      const runBare = () => statements.forEach((s) => s.all());
+      runBare(); // warm the page cache for both sides alike
+      const res = await app.request(path);
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+      const api: number[] = [];
+      const sql: number[] = [];
+      for (let k = 0; k < runs; k++) {
+        api.push(await timeAsync(async () => (await app.request(path)).json()));
+        sql.push(time(runBare));
+      }
+      const med = quantile(api, 0.5);
+      const bareMed = quantile(sql, 0.5);
+      rows.push([name, med.toFixed(1), quantile(api, 0.95).toFixed(1), bareMed.toFixed(1), (med / bareMed).toFixed(2), med < 150 && med / bareMed <= 2 ? 'yes' : 'no']);
+    }
+    console.log(
+      `\nDashboard endpoints at ${counts.sources} sources, ${counts.documents} documents, ${counts.passages} passages, ${counts.suggestions} suggestions, ${counts.reviews} reviews (${runs} calls each)\n`,
+    );
+    const header = ['endpoint', 'median ms', 'p95 ms', 'bare SQL median ms', 'ratio', '<150 ms & <=2x'];
+    const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+    const line = (r: string[]) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  ');
+    console.log(line(header));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) console.log(line(r));
+  } finally {
+    db.$client.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
