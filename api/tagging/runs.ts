@@ -602,6 +602,21 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
   // its run-item status always together), flushed every FLUSH_EVERY_MS or FLUSH_AT items. A
   // kill loses only unflushed answers, whose items are still pending and are asked again.
   const FLUSH_AT = 64;
+  // The hot writes as statements prepared once: building and compiling them per item cost
+  // more than the rest of an item's work (the columns are those of db/schema/suggestions.ts
+  // and taggingRuns.ts).
+  const statements = {
+    insertSuggestion: db.$client.prepare(
+      `INSERT INTO suggestions (item_id, run_id, codebook_id, label, stance, themes, confidence, rationale, evidence, substantive, provider, model,
+         prompt_version, prompt_hash, codebook_version, codebook_hash, params, outlet_masked, sample_index, tokens_in, tokens_out, cost_usd,
+         latency_ms, request_id, raw_response, cache_key, created_at)
+       VALUES (@itemId, @runId, @codebookId, @label, @stance, @themes, @confidence, @rationale, @evidence, @substantive, @provider, @model,
+         @promptVersion, @promptHash, @codebookVersion, @codebookHash, @params, @outletMasked, @sampleIndex, @tokensIn, @tokensOut, @costUsd,
+         @latencyMs, @requestId, @rawResponse, @cacheKey, @createdAt)`,
+    ),
+    insertTheme: db.$client.prepare('INSERT OR IGNORE INTO suggestion_themes (suggestion_id, theme) VALUES (?, ?)'),
+    finishRunItem: db.$client.prepare('UPDATE tagging_run_items SET status = ?, attempts = ?, error_kind = ?, error = ?, updated_at = ? WHERE run_id = ? AND item_id = ?'),
+  };
   const FLUSH_EVERY_MS = 100;
   let outcomes: Outcome[] = [];
   const flush = () => {
@@ -612,27 +627,26 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
       const totals = { done: 0, failed: 0, cached: 0, tokensIn: 0, tokensOut: 0, cost: 0 };
       for (const out of batch) {
         for (const { draft, sampleIndex, cacheKey } of out.drafts) {
-          const row = tx
-            .insert(suggestions)
-            .values({
+          const id = Number(
+            statements.insertSuggestion.run({
               itemId: out.itemId,
               runId,
               codebookId: cbRow.id,
               label: draft.label,
               stance: draft.stance,
-              themes: draft.themes,
+              themes: JSON.stringify(draft.themes),
               confidence: draft.confidence,
               rationale: draft.rationale,
-              evidence: draft.evidence,
-              substantive: draft.substantive,
+              evidence: JSON.stringify(draft.evidence),
+              substantive: draft.substantive ? 1 : 0,
               provider: draft.provider,
               model: draft.model,
               promptVersion: draft.promptVersion,
               promptHash: draft.promptHash,
               codebookVersion: draft.codebookVersion,
               codebookHash: draft.codebookHash,
-              params: draft.params,
-              outletMasked: draft.outletMasked,
+              params: JSON.stringify(draft.params),
+              outletMasked: draft.outletMasked ? 1 : 0,
               sampleIndex,
               tokensIn: draft.tokensIn,
               tokensOut: draft.tokensOut,
@@ -642,10 +656,10 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
               rawResponse: draft.rawResponse,
               cacheKey,
               createdAt: nowIso(),
-            })
-            .returning({ id: suggestions.id })
-            .get();
-          if (draft.themes.length > 0) tx.insert(suggestionThemes).values(draft.themes.map((theme) => ({ suggestionId: row.id, theme }))).run();
+            }).lastInsertRowid,
+          );
+          for (const theme of draft.themes) statements.insertTheme.run(id, theme);
+          const row = { id };
           applySuggestion(tx, row.id, deps.now());
           totals.cost += draft.costUsd ?? 0;
           totals.tokensIn += draft.tokensIn ?? 0;
@@ -654,10 +668,7 @@ async function work(deps: TaggingDeps, claimed: TaggingRun, controller: AbortCon
         totals.cost += out.failedCost;
         const status = out.failure ? 'failed' : out.cachedAll ? 'cached' : 'done';
         totals[status === 'done' ? 'done' : status === 'failed' ? 'failed' : 'cached']++;
-        tx.update(taggingRunItems)
-          .set({ status, attempts: out.attempts, errorKind: out.failure?.errorKind ?? null, error: out.failure?.error ?? null, updatedAt: nowIso() })
-          .where(and(eq(taggingRunItems.runId, runId), eq(taggingRunItems.itemId, out.itemId)))
-          .run();
+        statements.finishRunItem.run(status, out.attempts, out.failure?.errorKind ?? null, out.failure?.error ?? null, nowIso(), runId, out.itemId);
       }
       tx.update(taggingRuns)
         .set({
