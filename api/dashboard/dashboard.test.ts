@@ -132,6 +132,23 @@ describe('dashboard aggregates on fixtures', () => {
     expect(expected.high).toBeGreaterThan(0.8);
   });
 
+  it('resamples the passages of a single-document source and says so', async () => {
+    const { app, deps } = testApp();
+    seedTwoSources(deps.db);
+    const body = await get<{ rows: { source: string; mean: number; low: number; high: number; method: string; small: boolean }[] }>(app, '/api/dashboard/stance?basis=model');
+    const beta = body.rows.find((r) => r.source === 'Beta')!;
+    const expected = bootstrapInterval(
+      [
+        [-2, 1],
+        [-1, 1],
+        [0, 1],
+      ] as [number, number][],
+      (s) => s.reduce((a, u) => a + u[0], 0) / s.reduce((a, u) => a + u[1], 0),
+      { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED },
+    );
+    expect(beta).toMatchObject({ mean: -1, low: expected.low, high: expected.high, method: 'bootstrap-passages', small: true });
+  });
+
   it('shares themes per source and per label, with counts', async () => {
     const { app, deps } = testApp();
     seedTwoSources(deps.db);
