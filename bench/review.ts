@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { chromium } from 'playwright-core';
 import { getActiveCodebook } from '../api/codebook/codebook.ts';
@@ -34,7 +35,7 @@ function argValue(name: string): string | undefined {
 }
 
 /** Sources, documents, passages, passage items and one suggestion per item, by direct SQL. */
-function seed(path: string, count: number): void {
+export function seed(path: string, count: number): void {
   const db = openDb(path);
   const codebook = getActiveCodebook(db);
   const labels = codebook.definition.labels.map((l) => l.id);
@@ -182,7 +183,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}

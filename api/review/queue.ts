@@ -59,16 +59,18 @@ export interface QueuePage {
   entries: QueueEntry[];
   /** Pass back as `cursor` for the next page; null at the end. */
   nextCursor: string | null;
-  /** Items matching the filter (all pages). */
-  total: number;
+  /** Items matching the filter (all pages); null on pages after the first. */
+  total: number | null;
 }
 
 /**
- * Sort keys per ordering, all ascending so a keyset cursor is one row-value comparison.
- * Items without a confidence come first in "least confident", which is what they are.
+ * Sort keys per ordering, all ascending so a keyset cursor is one row-value comparison that an
+ * index can range over. Plain columns where an index (items_queue_conf_idx, items_document_idx,
+ * items_queue_random_idx) already holds the order; only "most disputed" sorts an expression.
+ * In "least confident", items without a suggestion (NULL) come first, as SQLite orders NULLs.
  */
 const SORT_KEYS: Record<QueueOrder, SQL[]> = {
-  confidence: [sql`COALESCE(i.suggested_confidence, -1)`, sql`i.id`],
+  confidence: [sql`i.suggested_confidence`, sql`i.id`],
   document: [sql`i.document_id`, sql`i.seq`, sql`i.id`],
   random: [sql`i.random_key`, sql`i.id`],
   disputed: [
@@ -78,6 +80,15 @@ const SORT_KEYS: Record<QueueOrder, SQL[]> = {
     sql`i.id`,
   ],
 };
+
+/** Rows strictly after the cursor in key order; a NULL first key (no confidence yet) sorts before every value. */
+function afterCursor(keys: SQL[], values: (number | string | null)[]): SQL {
+  const [first, ...rest] = keys;
+  const [v0, ...restValues] = values;
+  const tail = sql`(${sql.join(rest, sql`, `)}) > (${sql.join(restValues.map((v) => sql`${v}`), sql`, `)})`;
+  if (v0 === null) return sql`((${first} IS NULL AND ${tail}) OR ${first} IS NOT NULL)`;
+  return sql`(${sql.join(keys, sql`, `)}) > (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+}
 
 const DECIDED = sql`('accept', 'edit', 'reject')`;
 
@@ -120,10 +131,10 @@ export function filterCondition(f: QueueFilter, actor: Actor | null, protocol: R
   return sql.join(parts, sql` AND `);
 }
 
-function decodeCursor(cursor: string, width: number): (number | string)[] {
+function decodeCursor(cursor: string, width: number): (number | string | null)[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === width && values.every((v) => typeof v === 'number' || typeof v === 'string')) return values;
+    if (Array.isArray(values) && values.length === width && values.every((v) => v === null || typeof v === 'number' || typeof v === 'string')) return values;
   } catch {
     // fall through to the error below
   }
@@ -144,23 +155,27 @@ export function queuePage(
   const protocol = getProtocol(db);
   const where = filterCondition(filter, actor, protocol);
   const keys = SORT_KEYS[opts.order];
-  const after = opts.cursor
-    ? sql` AND (${sql.join(keys, sql`, `)}) > (${sql.join(decodeCursor(opts.cursor, keys.length).map((v) => sql`${v}`), sql`, `)})`
-    : sql``;
+  const after = opts.cursor ? sql` AND ${afterCursor(keys, decodeCursor(opts.cursor, keys.length))}` : sql``;
+  const keyNames = keys.map((_, n) => sql.raw(`k${n}`));
+  // Order and limit over items alone, then join the page's few rows for display.
   const rows = db.all<Record<string, unknown>>(sql`
+    WITH page AS (
+      SELECT i.id, ${sql.join(keys.map((k, n) => sql`${k} AS ${keyNames[n]}`), sql`, `)}
+      FROM items i WHERE ${where}${after}
+      ORDER BY ${sql.join(keys, sql`, `)}
+      LIMIT ${opts.limit + 1}
+    )
     SELECT i.id AS itemId, i.level, i.document_id AS documentId, d.title AS documentTitle, src.name AS sourceName,
       d.published, i.seq, substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
       i.suggested_label AS suggestedLabel, i.suggested_confidence AS suggestedConfidence,
       i.suggestion_agreement AS suggestionAgreement, i.review_status AS reviewStatus, i.reviewed_label AS reviewedLabel,
-      i.review_count AS reviewCount, i.excluded, i.version,
-      ${sql.join(keys.map((k, n) => sql`${k} AS ${sql.raw(`k${n}`)}`), sql`, `)}
-    FROM items i
+      i.review_count AS reviewCount, i.excluded, i.version, ${sql.join(keyNames.map((k) => sql`page.${k} AS ${k}`), sql`, `)}
+    FROM page
+    JOIN items i ON i.id = page.id
     JOIN documents d ON d.id = i.document_id
     JOIN sources src ON src.id = i.source_id
     LEFT JOIN passages p ON p.id = i.passage_id
-    WHERE ${where}${after}
-    ORDER BY ${sql.join(keys, sql`, `)}
-    LIMIT ${opts.limit + 1}
+    ORDER BY ${sql.join(keyNames.map((k) => sql`page.${k}`), sql`, `)}
   `);
   const more = rows.length > opts.limit;
   const page = rows.slice(0, opts.limit);
@@ -186,6 +201,7 @@ export function queuePage(
   }));
   const last = page.at(-1);
   const nextCursor = more && last ? Buffer.from(JSON.stringify(keys.map((_, n) => last[`k${n}`]))).toString('base64url') : null;
-  const total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
+  // Counted for the first page only: later pages keep the count the reviewer started with.
+  const total = opts.cursor ? null : db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
   return { entries, nextCursor, total };
 }

@@ -150,7 +150,7 @@ export function reviewRoutes(deps: AppDeps) {
         path: '/review/queue',
         summary: 'One page of the review queue: filters and orderings in SQL, keyset-paged',
         request: { query: QueueQuerySchema },
-        responses: { 200: json(z.object({ entries: z.array(QueueEntrySchema), nextCursor: z.string().nullable(), total: z.number().int() }).openapi('QueuePage'), 'Page'), ...withErrors },
+        responses: { 200: json(z.object({ entries: z.array(QueueEntrySchema), nextCursor: z.string().nullable(), total: z.number().int().nullable() }).openapi('QueuePage'), 'Page'), ...withErrors },
       }),
       (c) => {
         const { order, limit, cursor, ...filter } = c.req.valid('query');

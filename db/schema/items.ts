@@ -58,6 +58,9 @@ export const items = sqliteTable(
     index('items_queue_conf_idx').on(t.level, t.reviewStatus, t.suggestedConfidence),
     index('items_queue_random_idx').on(t.level, t.reviewStatus, t.randomKey),
     index('items_suggested_label_idx').on(t.level, t.suggestedLabel),
+    // Review queue: counts per status without touching rows, and document order within a status.
+    index('items_queue_status_idx').on(t.level, t.excluded, t.reviewStatus),
+    index('items_queue_document_idx').on(t.level, t.reviewStatus, t.documentId, t.seq),
   ],
 );
 

@@ -97,7 +97,7 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
           // Pages never overlap, but a page requested twice must not show an item twice.
           const have = new Set(append ? q.entries.map((e) => e.itemId) : []);
           const entries = append ? [...q.entries, ...page.entries.filter((e) => !have.has(e.itemId))] : page.entries;
-          return { ...q, entries, cursor: page.nextCursor, total: page.total, loading: false };
+          return { ...q, entries, cursor: page.nextCursor, total: page.total ?? q.total, loading: false };
         }),
       )
       .catch((err: Error) => setQueue((q) => ({ ...q, loading: false, error: err.message })));

@@ -69,7 +69,8 @@ export interface QueueEntry {
 export interface QueuePage {
   entries: QueueEntry[];
   nextCursor: string | null;
-  total: number;
+  /** Only on the first page. */
+  total: number | null;
 }
 
 export interface EvidenceQuote {

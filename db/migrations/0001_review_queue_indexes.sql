@@ -1,0 +1,2 @@
+CREATE INDEX `items_queue_status_idx` ON `items` (`level`,`excluded`,`review_status`);--> statement-breakpoint
+CREATE INDEX `items_queue_document_idx` ON `items` (`level`,`review_status`,`document_id`,`seq`);
