@@ -29,7 +29,8 @@ const CodebookSchema = z
   .object({ id: z.number().int(), name: z.string(), version: z.string(), hash: z.string(), active: z.boolean(), createdAt: z.string(), definition: z.record(z.string(), z.unknown()) })
   .openapi('Codebook');
 const PromptSchema = z.object({ id: z.string(), level: z.enum(['passage', 'document']), version: z.string(), hash: z.string(), template: z.string() }).openapi('PromptVersion');
-const RunRequest = RunRequestSchema.openapi('TaggingRunRequest');
+// Declared with plain zod in the service (it must not depend on import order), so it is not given an OpenAPI name.
+const RunRequest = RunRequestSchema;
 const EstimateSchema = z
   .object({
     provider: z.string(),
