@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { eq, inArray } from 'drizzle-orm';
 import { sources } from '../../db/schema/index.ts';
-import { loadCodebookFile, saveCodebook } from '../codebook/codebook.ts';
+import { getActiveCodebook, loadCodebookFile, saveCodebook } from '../codebook/codebook.ts';
 import { AppError } from '../errors.ts';
 import { createRun, estimateRun, getRun, progressOf, resumeRun, executeRun, runFailures, type RunProgress, type RunRequest } from '../tagging/runs.ts';
 import { CliError, openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
@@ -161,7 +161,9 @@ function buildRequest(db: ReturnType<typeof openForCommand>['db'], opts: TagCliO
   }
   let codebookId: number | undefined;
   if (opts.codebook) {
-    const row = saveCodebook(db, loadCodebookFile(opts.codebook), { activate: true });
+    const def = loadCodebookFile(opts.codebook);
+    getActiveCodebook(db); // the bundled default stays stored, so it can be switched back to
+    const row = saveCodebook(db, def, { activate: true });
     process.stderr.write(`codebook ${row.name} v${row.version} stored and active\n`);
     codebookId = row.id;
   }

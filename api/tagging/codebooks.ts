@@ -13,6 +13,8 @@ export function listCodebooks(db: Db) {
 /** Stores a codebook from its JSON text (refusing a changed version), optionally activating it. */
 export function addCodebook(db: Db, text: string, opts: { activate?: boolean; actor?: string } = {}) {
   const def = parseCodebook(text, 'codebook');
+  // Store the bundled default first, so it stays listed and can be switched back to.
+  getActiveCodebook(db);
   const row = saveCodebook(db, def, { activate: opts.activate });
   audit(db, { actor: opts.actor ?? 'system', action: 'codebook.save', entityType: 'codebook', entityId: row.id, after: { name: row.name, version: row.version, hash: row.hash, active: row.active } });
   return row as typeof row & { definition: CodebookDefinition };
