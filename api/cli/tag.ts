@@ -105,7 +105,15 @@ export function registerTag(program: Command): void {
       .option('--json', 'print the run summary as one JSON object on stdout'),
   ).action(async (opts: TagCliOptions) => {
     const deps = { ...openForCommand(opts), now: () => new Date() };
-    const bar = progressBar(process.stderr.isTTY === true || !opts.json);
+    const drawn = progressBar(process.stderr.isTTY === true || !opts.json);
+    let last: RunProgress | null = null;
+    const bar = {
+      update: (p: RunProgress) => {
+        last = p;
+        drawn.update(p);
+      },
+      stop: drawn.stop,
+    };
     const controller = new AbortController();
     const onSigint = () => {
       process.stderr.write('\ncancelling: requests in flight are dropped and their items stay pending\n');
@@ -129,7 +137,8 @@ export function registerTag(program: Command): void {
       }
       bar.stop();
       const failures = runFailures(deps.db, run.id);
-      const summary = { ...progressOf(getRun(deps.db, run.id)), levels: (run.promptVersions ?? {}) as Record<string, string>, tokensIn: run.tokensIn, tokensOut: run.tokensOut, budgetUsd: run.budgetUsd, failures };
+      const finalProgress = progressOf(getRun(deps.db, run.id), (last as RunProgress | null)?.ratePerSec ?? 0);
+      const summary = { ...finalProgress, etaSec: null, levels: (run.promptVersions ?? {}) as Record<string, string>, tokensIn: run.tokensIn, tokensOut: run.tokensOut, budgetUsd: run.budgetUsd, failures };
       if (opts.json) printJson(summary);
       else {
         process.stderr.write(`run ${run.id} ${run.status}: ${run.itemsDone} suggested, ${run.itemsCached} cached, ${run.itemsFailed} failed, $${run.costUsd.toFixed(4)}\n`);

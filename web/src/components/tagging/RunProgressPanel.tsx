@@ -8,6 +8,8 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
   const [progress, setProgress] = useState<RunProgress | null>(null);
   const [failures, setFailures] = useState<RunFailure[]>([]);
   const [follow, setFollow] = useState(0);
+  // A run marked running that no process is working on was killed: it can be resumed.
+  const [orphaned, setOrphaned] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -15,6 +17,7 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
     getRun(runId)
       .then(({ run, failures }) => {
         setProgress(fromRun(run));
+        setOrphaned(run.status === 'running' && !run.live);
         setFailures(failures);
         stop = followRun(runId, setProgress, (p) => {
           setProgress(p);
@@ -40,7 +43,7 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
 
   if (!progress) return <section className="panel">{error ? <p className="error">{error}</p> : <p className="muted">Loading run {runId}…</p>}</section>;
   const processed = progress.itemsDone + progress.itemsCached + progress.itemsFailed;
-  const live = progress.status === 'running';
+  const live = progress.status === 'running' && !orphaned;
   return (
     <section className="panel tagging-progress" aria-label={`Run ${runId} progress`}>
       <h2>
@@ -57,7 +60,7 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
       {progress.error && <p className="error">{progress.error}</p>}
       <div className="row">
         {live && <button onClick={() => act('cancel')}>Cancel</button>}
-        {(progress.status === 'cancelled' || progress.status === 'budget_exceeded' || progress.status === 'failed') && <button onClick={() => act('resume')}>Resume</button>}
+        {(orphaned || progress.status === 'cancelled' || progress.status === 'budget_exceeded' || progress.status === 'failed') && <button onClick={() => act('resume')}>Resume</button>}
         {error && <span className="error" role="alert">{error}</span>}
       </div>
       {failures.length > 0 && (
