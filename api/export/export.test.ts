@@ -254,6 +254,18 @@ describe('GET /api/export', () => {
     expect(await res.text()).toBe(`${DOCUMENT_COLUMNS.map((c) => c.name).join(',')}\r\n`);
   });
 
+  it('previews the row count, file name and filters without streaming', async () => {
+    const { app, deps } = testApp();
+    seedLabelled(deps.db);
+    const res = await app.request('/api/export/preview?format=parquet&level=passage&status=final&labels=critical&bundle=1');
+    expect(await res.json()).toEqual({
+      rows: 1,
+      emptyReason: null,
+      fileName: 'framescope-passage-final-parquet.zip',
+      filters: ['level: passage', 'status: final', 'excluded passages: left out', 'final labels: critical'],
+    });
+  });
+
   it('refuses an unknown label or source with a one-line 400', async () => {
     const { app, deps } = testApp();
     seedLabelled(deps.db);

@@ -30,41 +30,65 @@ function bodyStream(chunks: Generator<Uint8Array>): ReadableStream<Uint8Array> {
 
 const file = (description: string) => ({ schema: z.string().openapi({ format: 'binary', description }) });
 
-/** `GET /api/export`: the dataset as a streamed download. */
+const PreviewSchema = z
+  .object({
+    rows: z.number().int().openapi({ description: 'Rows the export would hold' }),
+    emptyReason: z.string().nullable().openapi({ description: 'Why it would be empty' }),
+    fileName: z.string(),
+    filters: z.array(z.string()).openapi({ description: 'The resolved filters, in words' }),
+  })
+  .openapi('ExportPreview');
+
+/** `GET /api/export`: the dataset as a streamed download; `GET /api/export/preview`: what it would hold. */
 export function exportRoutes(deps: AppDeps) {
-  return newRouter().openapi(
-    createRoute({
-      method: 'get',
-      path: '/export',
-      summary: 'Export labelled items with provenance (CSV, JSONL, Parquet, or a zip bundle), streamed',
-      description:
-        'Headers: `X-Framescope-Export-Rows` (row count), `X-Framescope-Export-Empty` (why the file has no rows, when it has none). ' +
-        'CSV text cells starting with = + - @ TAB CR are prefixed with a single quote; themes are |-joined.',
-      request: { query: ExportQuerySchema },
-      responses: {
-        200: {
-          description: 'The export file (attachment)',
-          content: {
-            'text/csv': file('CSV, RFC 4180'),
-            'application/x-ndjson': file('JSON lines'),
-            'application/vnd.apache.parquet': file('Parquet'),
-            'application/zip': file('Bundle: data, codebook, dataset card'),
-          },
-        },
-        ...errorResponses,
+  return newRouter()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/export/preview',
+        summary: 'How many rows an export with these parameters would hold, and why it would be empty',
+        request: { query: ExportQuerySchema },
+        responses: { 200: { description: 'Preview', content: { 'application/json': { schema: PreviewSchema } } }, ...errorResponses },
+      }),
+      (c) => {
+        const job = prepareExport(deps.db, c.req.valid('query'), deps.now);
+        job.close();
+        return c.json({ rows: job.plan.total, emptyReason: job.plan.emptyReason, fileName: job.fileName, filters: job.plan.filterSummary }, 200);
       },
-    }),
-    (c) => {
-      const job = prepareExport(deps.db, c.req.valid('query'), deps.now);
-      const headers: Record<string, string> = {
-        'Content-Type': job.contentType,
-        'Content-Disposition': `attachment; filename="${job.fileName}"`,
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-        'X-Framescope-Export-Rows': String(job.plan.total),
-      };
-      if (job.plan.emptyReason) headers['X-Framescope-Export-Empty'] = job.plan.emptyReason;
-      return c.body(bodyStream(job.chunks()), 200, headers);
-    },
-  );
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/export',
+        summary: 'Export labelled items with provenance (CSV, JSONL, Parquet, or a zip bundle), streamed',
+        description:
+          'Headers: `X-Framescope-Export-Rows` (row count), `X-Framescope-Export-Empty` (why the file has no rows, when it has none). ' +
+          'CSV text cells starting with = + - @ TAB CR are prefixed with a single quote; themes are |-joined.',
+        request: { query: ExportQuerySchema },
+        responses: {
+          200: {
+            description: 'The export file (attachment)',
+            content: {
+              'text/csv': file('CSV, RFC 4180'),
+              'application/x-ndjson': file('JSON lines'),
+              'application/vnd.apache.parquet': file('Parquet'),
+              'application/zip': file('Bundle: data, codebook, dataset card'),
+            },
+          },
+          ...errorResponses,
+        },
+      }),
+      (c) => {
+        const job = prepareExport(deps.db, c.req.valid('query'), deps.now);
+        const headers: Record<string, string> = {
+          'Content-Type': job.contentType,
+          'Content-Disposition': `attachment; filename="${job.fileName}"`,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+          'X-Framescope-Export-Rows': String(job.plan.total),
+        };
+        if (job.plan.emptyReason) headers['X-Framescope-Export-Empty'] = job.plan.emptyReason;
+        return c.body(bodyStream(job.chunks()), 200, headers);
+      },
+    );
 }
