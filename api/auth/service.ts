@@ -3,7 +3,7 @@ import { and, asc, eq, gt, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { sessions, users, type User } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { badRequest, conflict, forbidden, unauthorized } from '../errors.ts';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 /** The person making a request. */
@@ -162,4 +162,18 @@ export async function createUser(db: Db, by: Actor, input: { name: string; role:
 /** Refuses anyone but an admin. */
 export function requireAdmin(actor: Actor): void {
   if (actor.role !== 'admin') throw forbidden(`only an admin can do this; ${actor.name} is a reviewer`);
+}
+
+/** Sets a person's password (an admin for anyone, anyone for themselves); their other sessions end. */
+export async function setPassword(db: Db, by: Actor, userId: number, password: string): Promise<void> {
+  if (by.id !== userId) requireAdmin(by);
+  if (password.length < 12) throw badRequest('password must be at least 12 characters', 'weak_password');
+  const user = db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user || user.role === 'import') throw notFound(`no reviewer with id ${userId}`);
+  const hash = await hashPassword(password);
+  db.transaction((tx) => {
+    tx.update(users).set({ passwordHash: hash }).where(eq(users.id, userId)).run();
+    tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    audit(tx, { actor: by.name, action: 'user.password', entityType: 'user', entityId: userId, details: { for: user.name } });
+  });
 }

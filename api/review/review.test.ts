@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, items, reviews } from '../../db/schema/index.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
+import { createApp } from '../app.ts';
 import { testApp } from '../testing.ts';
 
 type App = ReturnType<typeof testApp>['app'];
@@ -294,5 +295,17 @@ describe('login beyond loopback', () => {
     expect(rita.body.actor).toMatchObject({ name: 'Rita', role: 'reviewer' });
     const crossSite = await call(app, 'POST', '/api/auth/logout', { cookie, headers: { 'x-csrf-token': token, origin: 'https://evil.example', host: 'localhost' } });
     expect(crossSite.status).toBe(403);
+  });
+
+  it('lets the admin chosen on loopback set a password, so the same person can log in once the server binds beyond loopback', async () => {
+    const local = testApp();
+    const cookie = await reviewer(local.app, 'Lena');
+    const lena = (await call(local.app, 'GET', '/api/auth/me', { cookie })).body.actor;
+    expect(lena.role).toBe('admin');
+    const set = await call(local.app, 'PUT', `/api/users/${lena.id}/password`, { cookie, json: { password: 'a long enough secret' } });
+    expect(set.status).toBe(200);
+    const remote = createApp({ ...local.deps, config: { ...local.deps.config, host: '0.0.0.0', loopbackOnly: false } });
+    const res = await call(remote, 'POST', '/api/auth/login', { json: { name: 'Lena', password: 'a long enough secret' } });
+    expect(res.body.actor).toEqual({ id: lena.id, name: 'Lena', role: 'admin' });
   });
 });

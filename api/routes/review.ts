@@ -12,6 +12,7 @@ import {
   REVIEWER_COOKIE,
   SESSION_COOKIE,
   SESSION_TTL_MS,
+  setPassword,
 } from '../auth/service.ts';
 import { getActiveCodebook } from '../codebook/codebook.ts';
 import type { AppDeps } from '../deps.ts';
@@ -37,7 +38,7 @@ const MeSchema = z.object({ actor: ActorSchema.nullable(), loginRequired: z.bool
 const UserSchema = z
   .object({ id: z.number().int(), name: z.string(), role: z.enum(['admin', 'reviewer', 'import']), active: z.boolean(), hasPassword: z.boolean(), createdAt: z.string() })
   .openapi('User');
-const ItemParams = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParams = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
 const ItemStateSchema = z.record(z.string(), z.unknown()).openapi('ItemState');
 const DecisionResultSchema = z.object({ reviewId: z.number().int(), item: ItemStateSchema }).openapi('DecisionResult');
 const QueueQuerySchema = QueueFilterSchema.extend({
@@ -120,6 +121,19 @@ export function reviewRoutes(deps: AppDeps) {
     )
     .openapi(
       createRoute({
+        method: 'put',
+        path: '/users/{id}/password',
+        summary: "Set a password (admins for anyone, reviewers for themselves); ends that person's sessions",
+        request: { params: IdParams, ...body(z.object({ password: z.string().min(12).max(1024) })) },
+        responses: { 200: json(z.object({ ok: z.boolean() }), 'Set'), ...withErrors },
+      }),
+      async (c) => {
+        await setPassword(db, requireActor(c), c.req.valid('param').id, c.req.valid('json').password);
+        return c.json({ ok: true }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
         method: 'get',
         path: '/review/setup',
         summary: "What the review UI needs once: the active codebook's labels, stance scale and themes, and the review protocol",
@@ -162,7 +176,7 @@ export function reviewRoutes(deps: AppDeps) {
         method: 'get',
         path: '/items/{id}',
         summary: 'The item view: text in context, suggestions side by side, visible review history',
-        request: { params: ItemParams },
+        request: { params: IdParams },
         responses: { 200: json(z.record(z.string(), z.unknown()).openapi('ItemView'), 'Item view'), ...withErrors },
       }),
       (c) => c.json(itemView(db, c.req.valid('param').id, c.get('actor')) as unknown as Record<string, unknown>, 200),
@@ -172,7 +186,7 @@ export function reviewRoutes(deps: AppDeps) {
         method: 'get',
         path: '/items/{id}/history',
         summary: "An item's audit history: who did what, when, what changed and what they saw",
-        request: { params: ItemParams },
+        request: { params: IdParams },
         responses: { 200: json(z.object({ entries: z.array(z.record(z.string(), z.unknown())) }).openapi('ItemHistory'), 'History'), ...withErrors },
       }),
       (c) => c.json({ entries: itemHistory(db, c.req.valid('param').id, c.get('actor')) as unknown as Record<string, unknown>[] }, 200),
@@ -182,7 +196,7 @@ export function reviewRoutes(deps: AppDeps) {
         method: 'post',
         path: '/items/{id}/reviews',
         summary: 'Record a decision (accept, edit, reject, skip, exclude, include, adjudicate); a stale colliding view gets 409',
-        request: { params: ItemParams, ...body(DecisionSchema) },
+        request: { params: IdParams, ...body(DecisionSchema) },
         responses: { 201: json(DecisionResultSchema, 'Saved'), 409: json(ErrorSchema, 'Stale view: details.current is the current state'), ...withErrors },
       }),
       (c) => c.json(decide(db, requireActor(c), c.req.valid('param').id, c.req.valid('json'), deps.now()) as unknown as z.infer<typeof DecisionResultSchema>, 201),
@@ -192,7 +206,7 @@ export function reviewRoutes(deps: AppDeps) {
         method: 'post',
         path: '/items/{id}/notes',
         summary: "Add a note to an item's history without deciding",
-        request: { params: ItemParams, ...body(z.object({ note: z.string().min(1).max(2000) })) },
+        request: { params: IdParams, ...body(z.object({ note: z.string().min(1).max(2000) })) },
         responses: { 201: json(z.object({ ok: z.boolean() }), 'Noted'), ...withErrors },
       }),
       (c) => {
