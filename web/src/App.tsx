@@ -1,4 +1,5 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
+import { LoginGate } from './components/review/ReviewerGate.tsx';
 import { CorpusPage } from './pages/CorpusPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { DocumentPage } from './pages/DocumentPage.tsx';
@@ -31,17 +32,19 @@ export function App() {
         </nav>
       </header>
       <main className="page">
-        <Routes>
-          <Route path="/" element={<Navigate to="/corpus" replace />} />
-          <Route path="/corpus" element={<CorpusPage />} />
-          <Route path="/documents/:id" element={<DocumentPage />} />
-          <Route path="/tagging" element={<TaggingPage />} />
-          <Route path="/review/*" element={<ReviewPage />} />
-          <Route path="/dashboard" element={<DashboardPage />} />
-          <Route path="/export" element={<ExportPage />} />
-          <Route path="/evals" element={<EvalsPage />} />
-          <Route path="*" element={<p>Nothing here. Try the Corpus page.</p>} />
-        </Routes>
+        <LoginGate>
+          <Routes>
+            <Route path="/" element={<Navigate to="/corpus" replace />} />
+            <Route path="/corpus" element={<CorpusPage />} />
+            <Route path="/documents/:id" element={<DocumentPage />} />
+            <Route path="/tagging" element={<TaggingPage />} />
+            <Route path="/review/*" element={<ReviewPage />} />
+            <Route path="/dashboard" element={<DashboardPage />} />
+            <Route path="/export" element={<ExportPage />} />
+            <Route path="/evals" element={<EvalsPage />} />
+            <Route path="*" element={<p>Nothing here. Try the Corpus page.</p>} />
+          </Routes>
+        </LoginGate>
       </main>
     </div>
   );

@@ -52,3 +52,18 @@ export function ReviewerGate({ children }: { children: (actor: Actor, signOut: (
     </form>
   );
 }
+
+/**
+ * Beyond loopback every page needs a login: shows the login form instead of the page until
+ * there is a session. On loopback (or while asking) the page renders as is.
+ */
+export function LoginGate({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    reviewApi.me().then(setMe, () => undefined);
+  }, []);
+  if (me && me.loginRequired && !me.actor) {
+    return <ReviewerGate>{() => children}</ReviewerGate>;
+  }
+  return <>{children}</>;
+}
