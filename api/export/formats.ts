@@ -10,8 +10,8 @@ import { CSV_LIST_SEPARATOR, type ExportColumn, type ExportFormat, type ExportRo
 
 const CHUNK_CHARS = 64 * 1024; // 64 KiB of text per chunk: big enough to amortise writes, small enough to start a download at once
 /** Parquet row groups close at whichever comes first; bounds memory for long document texts. */
-const ROW_GROUP_ROWS = 5_000;
-const ROW_GROUP_CHARS = 8 * 1024 * 1024; // 8 M UTF-16 units of text
+const ROW_GROUP_ROWS = 2_500;
+const ROW_GROUP_CHARS = 4 * 1024 * 1024; // 4 M UTF-16 units of text
 
 /** Cells a spreadsheet would run as a formula (or that some apps strip before doing so). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -150,27 +150,29 @@ export function* parquetChunks(columns: readonly ExportColumn[], rows: Iterable<
     return bytes;
   };
   const textAt = columns.findIndex((c) => c.name === 'text');
-  let group: ExportRow[] = [];
+  const options = columns.map((c) => (UNIQUE_TEXT.has(c.name) || c.type === 'json' ? PLAIN_TEXT : {}));
+  // Values go straight into per-column arrays, so row arrays die young instead of living a whole row group.
+  let group: unknown[][] = columns.map(() => []);
+  let groupRows = 0;
   let groupChars = 0;
   const flushGroup = () => {
-    parquet.write({
-      columnData: columns.map((c, i) => ({ name: c.name, data: group.map((r) => parquetValue(c, r[i])), ...(UNIQUE_TEXT.has(c.name) || c.type === 'json' ? PLAIN_TEXT : {}) })),
-      rowGroupSize: group.length,
-    });
-    group = [];
+    parquet.write({ columnData: columns.map((c, i) => ({ name: c.name, data: group[i]!, ...options[i] })), rowGroupSize: groupRows });
+    group = columns.map(() => []);
+    groupRows = 0;
     groupChars = 0;
   };
   yield drain(); // the PAR1 magic: the download starts before the first row group is ready
   for (const row of rows) {
-    group.push(row);
+    for (let i = 0; i < columns.length; i++) group[i]!.push(parquetValue(columns[i]!, row[i]));
+    groupRows += 1;
     const text = row[textAt];
     groupChars += typeof text === 'string' ? text.length : 0;
-    if (group.length >= ROW_GROUP_ROWS || groupChars >= ROW_GROUP_CHARS) {
+    if (groupRows >= ROW_GROUP_ROWS || groupChars >= ROW_GROUP_CHARS) {
       flushGroup();
       yield drain();
     }
   }
-  if (group.length > 0) flushGroup();
+  if (groupRows > 0) flushGroup();
   parquet.finish();
   yield drain();
 }
