@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -184,7 +184,6 @@ async function main(): Promise<void> {
     generate(`${dbPath}.partial`, passages);
     rmSync(`${dbPath}.partial-wal`, { force: true });
     rmSync(`${dbPath}.partial-shm`, { force: true });
-    const { renameSync } = await import('node:fs');
     renameSync(`${dbPath}.partial`, dbPath);
     process.stderr.write(`generated ${passages} passages in ${((performance.now() - t) / 1000).toFixed(1)} s → ${dbPath}\n`);
   }
