@@ -54,6 +54,9 @@ export const suggestions = sqliteTable(
   },
   (t) => [
     index('suggestions_item_idx').on(t.itemId),
+    // An item's suggestions within one run (agreement among repeats): without it SQLite
+    // scans the whole run through suggestions_run_idx for every stored suggestion.
+    index('suggestions_item_run_idx').on(t.itemId, t.runId),
     index('suggestions_run_idx').on(t.runId),
     index('suggestions_cache_idx').on(t.cacheKey),
     index('suggestions_model_idx').on(t.provider, t.model, t.promptVersion),

@@ -1,0 +1,1 @@
+CREATE INDEX `suggestions_item_run_idx` ON `suggestions` (`item_id`,`run_id`);
