@@ -4,6 +4,7 @@ import { documents, items, passages, reviews, reviewThemes, sources, suggestions
 import { eq } from 'drizzle-orm';
 import { getActiveCodebook } from './codebook/codebook.ts';
 import { applySuggestion, recomputeReviewState } from './items/state.ts';
+import { addDocumentToRollups } from './dashboard/rollups.ts';
 
 /**
  * Test and benchmark fixtures: builds corpora, suggestions and reviews directly (no file
@@ -101,6 +102,7 @@ export function seedCorpus(db: Db, spec: FixtureSource[]): SeededDocument[] {
           passageItemIds.push(item.id);
           offset += p.text.length + 2;
         });
+        addDocumentToRollups(tx, doc.id);
         out.push({ id: doc.id, sourceId: source.id, itemId: docItem.id, passageIds, passageItemIds });
       }
     }

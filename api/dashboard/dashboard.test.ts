@@ -3,6 +3,7 @@ import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { bootstrapInterval } from '../metrics/bootstrap.ts';
 import { testApp } from '../testing.ts';
 import { correctedEstimate } from './corrected.ts';
+import { rebuildRollups } from './rollups.ts';
 import { BOOTSTRAP_ITERATIONS, BOOTSTRAP_SEED } from './service.ts';
 import type { Db } from '../../db/client.ts';
 
@@ -264,6 +265,8 @@ describe('dashboard aggregates on fixtures', () => {
     const r3 = addReview(deps.db, i3, { reviewer: 'ann', action: 'accept', label: 'critical', stance: -1 });
     addReview(deps.db, i4, { reviewer: 'ann', action: 'edit', label: 'integrationist', stance: 2 });
     deps.db.$client.prepare(`UPDATE reviews SET queue_order = 'random' WHERE id IN (?, ?)`).run(r1, r3);
+    // Written around the state functions, so the rollups are rebuilt as after any direct write.
+    rebuildRollups(deps.db);
     const body = await get<{ rows: { n: number; nSample: number; labels: Record<string, unknown>; stance: unknown }[] }>(app, '/api/dashboard/corrected');
     expect(body.rows).toHaveLength(1);
     const row = body.rows[0]!;

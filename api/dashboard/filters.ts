@@ -38,6 +38,8 @@ export interface DashboardFilters {
   promptVersion: string | null;
   codebookId: number | null;
   statuses: ReviewStatus[];
+  /** Read `items` even where the rollups could answer (the equivalence tests compare both). */
+  scan?: boolean;
 }
 
 function list(value: string | undefined): string[] {
@@ -178,4 +180,35 @@ export function basisStatement(basis: Basis): string {
   if (basis === 'model') return 'Model suggestions only (no human review counted).';
   if (basis === 'reviewed') return 'Human decisions only (reviewed and adjudicated items; disputed items left out).';
   return 'Final: human decisions where reviewed, otherwise model suggestions (disputed items left out).';
+}
+
+export type Granularity = 'month' | 'year';
+
+/** SQL for a document's period at a granularity; null when its date is too coarse (a year-only date has no month). */
+export function periodSql(granularity: Granularity): string {
+  return granularity === 'year'
+    ? `CASE WHEN d.published_start IS NOT NULL THEN substr(d.published_start, 1, 4) END`
+    : `CASE WHEN d.published_precision IN ('day','month') THEN substr(d.published_start, 1, 7) END`;
+}
+
+/**
+ * A settled human label given in the queue's random order or blind: the corrected estimate's
+ * sample. Needs `reviews r` joined on the item's deciding review.
+ */
+export const IN_RANDOM_SAMPLE = `(${SETTLED} AND i.reviewed_label IS NOT NULL AND (r.queue_order = 'random' OR r.blind = 1))`;
+
+/**
+ * Whether a view can read the maintained rollups (api/dashboard/rollups.ts) instead of scanning
+ * items: any basis, either level and a source filter are kept in the rollups; a date range,
+ * provenance (provider, model, prompt version, codebook) or review-status filter is not, so
+ * those fall back to the scans.
+ */
+export function readsRollups(f: DashboardFilters): boolean {
+  return !f.scan && f.from === null && f.to === null && f.provider === null && f.model === null && f.promptVersion === null && f.codebookId === null && f.statuses.length === 0;
+}
+
+/** ` AND source_id IN (...)` for the rollup tables when the view is narrowed to some sources. */
+export function rollupSourceClause(f: DashboardFilters): { clause: string; params: number[] } {
+  if (f.sourceIds.length === 0) return { clause: '', params: [] };
+  return { clause: ` AND source_id IN (${f.sourceIds.map(() => '?').join(',')})`, params: f.sourceIds };
 }

@@ -3,13 +3,30 @@ import { getActiveCodebook, getCodebook, type CodebookDefinition } from '../code
 import { bootstrapInterval, type Interval } from '../metrics/bootstrap.ts';
 import { cohenKappa } from '../metrics/agreement.ts';
 import { correctedEstimate, normalQuantile, type CorrectedEstimate, type CorrectionSums } from './corrected.ts';
-import { basisSql, basisStatement, scopeSql, SETTLED, type Basis, type DashboardFilters } from './filters.ts';
-import { jensenShannonDistance } from './similarity.ts';
+import {
+  basisSql,
+  basisStatement,
+  IN_RANDOM_SAMPLE,
+  periodSql,
+  readsRollups,
+  rollupSourceClause,
+  scopeSql,
+  SETTLED,
+  type Basis,
+  type DashboardFilters,
+  type Granularity,
+} from './filters.ts';
+import { jensenShannonDistanceOfShares, shares } from './similarity.ts';
 
 /**
  * Dashboard aggregates. Every number is a SQL aggregate over `items` (and `item_themes`), one
  * query per view grouped by source, so the cost grows with the number of sources, not with the
  * number of passages loaded into JavaScript. Labels and themes always come from the codebook.
+ *
+ * Unfiltered views (any basis, either level, optionally some sources) read the rollup tables
+ * the item-state functions maintain (rollups.ts) and never touch `items`; a date range,
+ * provenance, codebook or review-status filter falls back to the scans below, which give the
+ * same numbers (readsRollups in filters.ts; dashboard-rollups.test.ts checks both agree).
  */
 
 /** Sources with fewer counted items or documents than this are flagged as small, never hidden. */
@@ -78,18 +95,30 @@ export function dashboardMeta(db: Db, f: DashboardFilters): DashboardMeta {
   const codebooks = (c.prepare('SELECT id, name, version, active FROM codebooks ORDER BY id').all() as { id: number; name: string; version: string; active: number }[]).map(
     (r) => ({ ...r, active: r.active === 1 }),
   );
+  // The filter bar's numbers ignore the filters, so the rollups always answer them.
+  const rollups = !f.scan;
   const counts = new Map(
-    (c.prepare('SELECT source_id AS id, count(*) AS n FROM items WHERE level = ? AND excluded = 0 GROUP BY source_id').all(f.level) as { id: number; n: number }[]).map(
-      (r) => [r.id, r.n],
-    ),
+    (
+      c
+        .prepare(
+          rollups
+            ? 'SELECT source_id AS id, sum(n) AS n FROM source_status_rollups WHERE level = ? GROUP BY source_id'
+            : 'SELECT source_id AS id, count(*) AS n FROM items WHERE level = ? AND excluded = 0 GROUP BY source_id',
+        )
+        .all(f.level) as { id: number; n: number }[]
+    ).map((r) => [r.id, r.n]),
   );
   const sources = (c.prepare('SELECT id, name FROM sources ORDER BY name').all() as { id: number; name: string }[]).map((s) => ({ ...s, items: counts.get(s.id) ?? 0 }));
   const provenance = c
-    .prepare('SELECT DISTINCT provider, model, prompt_version AS promptVersion FROM suggestions ORDER BY provider, model, prompt_version')
+    .prepare(`SELECT DISTINCT provider, model, prompt_version AS promptVersion FROM ${rollups ? 'suggestion_provenance' : 'suggestions'} ORDER BY provider, model, prompt_version`)
     .all() as DashboardMeta['provenance'];
   const totals = c
     .prepare(
-      `SELECT count(*) AS items, count(i.suggested_label) AS suggested,
+      rollups
+        ? `SELECT coalesce(sum(n), 0) AS items, coalesce(sum(suggested), 0) AS suggested,
+                  coalesce(sum(CASE WHEN review_status <> 'unreviewed' THEN n ELSE 0 END), 0) AS reviewed, coalesce(sum(random_sample), 0) AS randomSample
+           FROM source_status_rollups WHERE level = ?`
+        : `SELECT count(*) AS items, count(i.suggested_label) AS suggested,
               coalesce(sum(i.review_status <> 'unreviewed'), 0) AS reviewed,
               coalesce(sum(r.queue_order = 'random' OR r.blind = 1), 0) AS randomSample
        FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id
@@ -128,6 +157,38 @@ function labelColumns(labels: { id: string }[], expr: string, params: (string | 
     .join(', ');
 }
 
+/** The framing scan's rows (per source: c<k> per codebook label, counted, meanStance, disputed, total) from the rollups. */
+function framingFromRollups(db: Db, f: DashboardFilters, labels: { id: string }[]): Record<string, number>[] {
+  const { clause, params } = rollupSourceClause(f);
+  const c = db.$client;
+  const byLabel = c
+    .prepare(`SELECT source_id AS sourceId, label, n, stance_n AS stanceN, stance_sum AS stanceSum FROM source_rollups WHERE level = ? AND basis = ?${clause} ORDER BY source_id`)
+    .all(f.level, f.basis, ...params) as { sourceId: number; label: string; n: number; stanceN: number; stanceSum: number }[];
+  const disputed = new Map(
+    (
+      c
+        .prepare(`SELECT source_id AS sourceId, n FROM source_status_rollups WHERE level = ? AND review_status = 'disputed'${clause}`)
+        .all(f.level, ...params) as { sourceId: number; n: number }[]
+    ).map((r) => [r.sourceId, r.n]),
+  );
+  const perSource = new Map<number, { row: Record<string, number>; stanceN: number; stanceSum: number }>();
+  for (const r of byLabel) {
+    let acc = perSource.get(r.sourceId);
+    if (!acc) {
+      const row: Record<string, number> = { sourceId: r.sourceId, counted: 0, disputed: disputed.get(r.sourceId) ?? 0, total: 0 };
+      labels.forEach((_, k) => (row[`c${k}`] = 0));
+      perSource.set(r.sourceId, (acc = { row, stanceN: 0, stanceSum: 0 }));
+    }
+    const k = labels.findIndex((l) => l.id === r.label);
+    if (k >= 0) acc.row[`c${k}`] = r.n;
+    if (r.label !== '') acc.row.counted! += r.n;
+    acc.row.total! += r.n;
+    acc.stanceN += r.stanceN;
+    acc.stanceSum += r.stanceSum;
+  }
+  return [...perSource.values()].map(({ row, stanceN, stanceSum }) => ({ ...row, meanStance: (stanceN > 0 ? stanceSum / stanceN : null) as number }));
+}
+
 /** Share of each framing label per source (100% stacked bars), with the mean stance for sorting. */
 export function framingMix(db: Db, f: DashboardFilters): ViewHeader & { rows: FramingRow[] } {
   const head = header(db, f);
@@ -135,13 +196,15 @@ export function framingMix(db: Db, f: DashboardFilters): ViewHeader & { rows: Fr
   const scope = scopeSql(f);
   const params: (string | number)[] = [];
   const cols = labelColumns(head.codebook.labels, b.label, params);
-  const rows = db.$client
-    .prepare(
-      `SELECT i.source_id AS sourceId, ${cols}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance,
-              coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, count(*) AS total
-       FROM ${scope.from} WHERE ${scope.where} GROUP BY i.source_id`,
-    )
-    .all(...params, ...scope.params) as Record<string, number>[];
+  const rows = readsRollups(f)
+    ? framingFromRollups(db, f, head.codebook.labels)
+    : (db.$client
+        .prepare(
+          `SELECT i.source_id AS sourceId, ${cols}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance,
+                  coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, count(*) AS total
+           FROM ${scope.from} WHERE ${scope.where} GROUP BY i.source_id`,
+        )
+        .all(...params, ...scope.params) as Record<string, number>[]);
   const names = sourceNames(db);
   return {
     ...head,
@@ -193,15 +256,19 @@ export interface StanceRow {
   small: boolean;
 }
 
-/**
- * Mean stance per source with a 95% interval that treats documents as the sampling unit
- * (passages of one article are not independent): a percentile bootstrap over documents for
- * sources with up to {@link BOOTSTRAP_MAX_DOCUMENTS} documents, and beyond that the normal
- * interval of the same ratio estimator with the document-clustered (linearised) variance the
- * bootstrap converges to, so a 500-source corpus answers at once.
- */
-export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows: StanceRow[]; level95: number } {
-  const head = header(db, f);
+/** Per source: documents with a stance, Σn, Σs, Σs², Σs·n, Σn² over them, and (where a bootstrap needs them) each document's (s, n). */
+interface StanceSums {
+  sourceId: number;
+  documents: number;
+  items: number;
+  s: number;
+  ss: number;
+  sn: number;
+  nn: number;
+  docs: [number, number][];
+}
+
+function stanceSumsFromItems(db: Db, f: DashboardFilters): StanceSums[] {
   const b = basisSql(f.basis);
   const scope = scopeSql(f);
   // One row per document (an aggregate, never the passages themselves); sources are summed here.
@@ -209,7 +276,7 @@ export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows
     .prepare(`SELECT i.source_id, sum(${b.stance}), count(${b.stance}) FROM ${scope.from} WHERE ${scope.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`)
     .raw()
     .all(...scope.params) as [number, number, number][];
-  const bySource = new Map<number, { sourceId: number; documents: number; items: number; s: number; ss: number; sn: number; nn: number; docs: [number, number][] }>();
+  const bySource = new Map<number, StanceSums>();
   for (const [sourceId, ds, dn] of perDocument) {
     let r = bySource.get(sourceId);
     if (!r) bySource.set(sourceId, (r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
@@ -221,7 +288,43 @@ export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows
     r.nn += dn * dn;
     r.docs.push([ds, dn]);
   }
-  const sums = [...bySource.values()];
+  return [...bySource.values()];
+}
+
+/** The same sums from source_stance_rollups; per-document units are read only for the sources a bootstrap resamples. */
+function stanceSumsFromRollups(db: Db, f: DashboardFilters): StanceSums[] {
+  const { clause, params } = rollupSourceClause(f);
+  const c = db.$client;
+  const sums = (
+    c
+      .prepare(`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM source_stance_rollups WHERE level = ? AND basis = ?${clause} ORDER BY source_id`)
+      .all(f.level, f.basis, ...params) as Omit<StanceSums, 'docs'>[]
+  ).map((r): StanceSums => ({ ...r, docs: [] }));
+  const resampled = sums.filter((r) => r.documents > 1 && r.documents <= BOOTSTRAP_MAX_DOCUMENTS);
+  if (resampled.length > 0) {
+    const bySource = new Map(resampled.map((r) => [r.sourceId, r]));
+    const ids = [...bySource.keys()];
+    const docs = c
+      .prepare(`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ? AND basis = ? AND source_id IN (${ids.map(() => '?').join(',')}) ORDER BY document_id`)
+      .raw()
+      .all(f.level, f.basis, ...ids) as [number, number, number][];
+    for (const [sourceId, ds, dn] of docs) bySource.get(sourceId)!.docs.push([ds, dn]);
+  }
+  return sums;
+}
+
+/**
+ * Mean stance per source with a 95% interval that treats documents as the sampling unit
+ * (passages of one article are not independent): a percentile bootstrap over documents for
+ * sources with up to {@link BOOTSTRAP_MAX_DOCUMENTS} documents, and beyond that the normal
+ * interval of the same ratio estimator with the document-clustered (linearised) variance the
+ * bootstrap converges to, so a 500-source corpus answers at once.
+ */
+export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows: StanceRow[]; level95: number } {
+  const head = header(db, f);
+  const b = basisSql(f.basis);
+  const scope = scopeSql(f);
+  const sums = readsRollups(f) ? stanceSumsFromRollups(db, f) : stanceSumsFromItems(db, f);
   const units = new Map<number, [number, number][]>();
   for (const r of sums) if (r.documents > 1 && r.documents <= BOOTSTRAP_MAX_DOCUMENTS) units.set(r.sourceId, r.docs);
   const collect = (rows: { sourceId: number; s: number; n: number }[]) => {
@@ -311,37 +414,63 @@ export function themesBySource(
   const themeIds = new Set(head.codebook.themes.map((t) => t.id));
   const labelIds = new Set(head.codebook.labels.map((l) => l.id));
   const c = db.$client;
-  const denominators = c
-    .prepare(`SELECT i.source_id AS sourceId, count(${b.label}) AS counted FROM ${scope.from} WHERE ${scope.where} GROUP BY i.source_id`)
-    .all(...scope.params) as { sourceId: number; counted: number }[];
-  const byLabel = c
-    .prepare(`SELECT ${b.label} AS label, count(*) AS n FROM ${scope.from} WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY 1`)
-    .all(...scope.params) as { label: string; n: number }[];
-  const raw = c
-    .prepare(
-      `SELECT i.source_id AS sourceId, ${b.label} AS label, t.theme AS theme, count(*) AS n
-       FROM ${scope.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
-       WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2, t.theme`,
-    )
-    .all(...scope.params) as { sourceId: number; label: string; theme: string; n: number }[];
+  const rollups = readsRollups(f);
+  const { clause, params } = rollupSourceClause(f);
+  const denominators = (
+    rollups
+      ? c
+          .prepare(`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM source_rollups WHERE level = ? AND basis = ?${clause} GROUP BY source_id`)
+          .all(f.level, f.basis, ...params)
+      : c.prepare(`SELECT i.source_id AS sourceId, count(${b.label}) AS counted FROM ${scope.from} WHERE ${scope.where} GROUP BY i.source_id`).all(...scope.params)
+  ) as { sourceId: number; counted: number }[];
+  const byLabel = (
+    rollups
+      ? c.prepare(`SELECT label, sum(n) AS n FROM source_rollups WHERE level = ? AND basis = ? AND label <> ''${clause} GROUP BY label`).all(f.level, f.basis, ...params)
+      : c.prepare(`SELECT ${b.label} AS label, count(*) AS n FROM ${scope.from} WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY 1`).all(...scope.params)
+  ) as { label: string; n: number }[];
   const counted = new Map(denominators.map((d) => [d.sourceId, d.counted]));
   const labelCounts = Object.fromEntries(head.codebook.labels.map((l) => [l.id, byLabel.find((r) => r.label === l.id)?.n ?? 0]));
-  const cellCounts = new Map<string, ThemeCell>();
-  const labelCellCounts = new Map<string, LabelThemeCell>();
-  for (const r of raw) {
-    if (!themeIds.has(r.theme)) continue;
-    const key = `${r.sourceId}\u0000${r.theme}`;
-    const cell = cellCounts.get(key) ?? { sourceId: r.sourceId, theme: r.theme, count: 0, share: 0 };
-    cell.count += r.n;
-    cellCounts.set(key, cell);
-    if (!labelIds.has(r.label)) continue;
-    const lkey = `${r.label}\u0000${r.theme}`;
-    const lcell = labelCellCounts.get(lkey) ?? { label: r.label, theme: r.theme, count: 0, share: 0 };
-    lcell.count += r.n;
-    labelCellCounts.set(lkey, lcell);
+  let cellCounts: Omit<ThemeCell, 'share'>[];
+  let labelCellCounts: Omit<LabelThemeCell, 'share'>[];
+  if (rollups) {
+    cellCounts = c
+      .prepare(`SELECT source_id AS sourceId, theme, sum(n) AS count FROM source_theme_rollups WHERE level = ? AND basis = ?${clause} GROUP BY source_id, theme`)
+      .all(f.level, f.basis, ...params) as typeof cellCounts;
+    labelCellCounts = c
+      .prepare(`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE level = ? AND basis = ?${clause} GROUP BY label, theme`)
+      .all(f.level, f.basis, ...params) as typeof labelCellCounts;
+  } else {
+    const raw = c
+      .prepare(
+        `SELECT i.source_id AS sourceId, ${b.label} AS label, t.theme AS theme, count(*) AS n
+         FROM ${scope.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+         WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2, t.theme`,
+      )
+      .all(...scope.params) as { sourceId: number; label: string; theme: string; n: number }[];
+    const bySourceTheme = new Map<string, Omit<ThemeCell, 'share'>>();
+    const byLabelTheme = new Map<string, Omit<LabelThemeCell, 'share'>>();
+    for (const r of raw) {
+      const key = `${r.sourceId}\u0000${r.theme}`;
+      const cell = bySourceTheme.get(key) ?? { sourceId: r.sourceId, theme: r.theme, count: 0 };
+      cell.count += r.n;
+      bySourceTheme.set(key, cell);
+      const lkey = `${r.label}\u0000${r.theme}`;
+      const lcell = byLabelTheme.get(lkey) ?? { label: r.label, theme: r.theme, count: 0 };
+      lcell.count += r.n;
+      byLabelTheme.set(lkey, lcell);
+    }
+    cellCounts = [...bySourceTheme.values()];
+    labelCellCounts = [...byLabelTheme.values()];
   }
-  const cells = [...cellCounts.values()].map((cell) => ({ ...cell, share: cell.count / (counted.get(cell.sourceId) || 1) }));
-  const labelCells = [...labelCellCounts.values()].map((cell) => ({ ...cell, share: cell.count / (labelCounts[cell.label] || 1) }));
+  const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const cells = cellCounts
+    .filter((cell) => themeIds.has(cell.theme))
+    .sort((x, y) => x.sourceId - y.sourceId || byText(x.theme, y.theme))
+    .map((cell) => ({ ...cell, share: cell.count / (counted.get(cell.sourceId) || 1) }));
+  const labelCells = labelCellCounts
+    .filter((cell) => themeIds.has(cell.theme) && labelIds.has(cell.label))
+    .sort((x, y) => byText(x.label, y.label) || byText(x.theme, y.theme))
+    .map((cell) => ({ ...cell, share: cell.count / (labelCounts[cell.label] || 1) }));
   const names = sourceNames(db);
   return {
     ...head,
@@ -357,15 +486,6 @@ export function themesBySource(
 // ---------------------------------------------------------------------------------------------
 // Over time
 
-export type Granularity = 'month' | 'year';
-
-/** SQL for a document's period at a granularity; null when its date is too coarse (a year-only date has no month). */
-export function periodSql(granularity: Granularity): string {
-  return granularity === 'year'
-    ? `CASE WHEN d.published_start IS NOT NULL THEN substr(d.published_start, 1, 4) END`
-    : `CASE WHEN d.published_precision IN ('day','month') THEN substr(d.published_start, 1, 7) END`;
-}
-
 export interface TimelineRow {
   sourceId: number;
   source: string;
@@ -374,6 +494,32 @@ export interface TimelineRow {
   counts: Record<string, number>;
   shares: Record<string, number>;
   meanStance: number | null;
+}
+
+/** The timeline scan's rows (per source and period, in period order) from timeline_rollups. */
+function timelineFromRollups(db: Db, f: DashboardFilters, labels: { id: string }[], granularity: Granularity): Record<string, number | string | null>[] {
+  const { clause, params } = rollupSourceClause(f);
+  const cells = db.$client
+    .prepare(
+      `SELECT source_id AS sourceId, period, label, n, stance_n AS stanceN, stance_sum AS stanceSum FROM timeline_rollups
+       WHERE level = ? AND basis = ? AND granularity = ?${clause} ORDER BY period, source_id`,
+    )
+    .all(f.level, f.basis, granularity, ...params) as { sourceId: number; period: string; label: string; n: number; stanceN: number; stanceSum: number }[];
+  const rows: { row: Record<string, number | string | null>; stanceN: number; stanceSum: number }[] = [];
+  for (const cell of cells) {
+    let acc = rows.at(-1);
+    if (!acc || acc.row.sourceId !== cell.sourceId || acc.row.period !== (cell.period === '' ? null : cell.period)) {
+      const row: Record<string, number | string | null> = { sourceId: cell.sourceId, period: cell.period === '' ? null : cell.period, counted: 0 };
+      labels.forEach((_, k) => (row[`c${k}`] = 0));
+      rows.push((acc = { row, stanceN: 0, stanceSum: 0 }));
+    }
+    const k = labels.findIndex((l) => l.id === cell.label);
+    if (k >= 0) acc.row[`c${k}`] = cell.n;
+    acc.row.counted = (acc.row.counted as number) + cell.n;
+    acc.stanceN += cell.stanceN;
+    acc.stanceSum += cell.stanceSum;
+  }
+  return rows.map(({ row, stanceN, stanceSum }) => ({ ...row, meanStance: stanceN > 0 ? stanceSum / stanceN : null }));
 }
 
 /**
@@ -388,12 +534,14 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity):
   const params: (string | number)[] = [];
   const cols = labelColumns(head.codebook.labels, b.label, params);
   const period = periodSql(granularity);
-  const raw = db.$client
-    .prepare(
-      `SELECT i.source_id AS sourceId, ${period} AS period, ${cols}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance
-       FROM ${from} WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2 ORDER BY 2`,
-    )
-    .all(...params, ...scope.params) as Record<string, number | string | null>[];
+  const raw = readsRollups(f)
+    ? timelineFromRollups(db, f, head.codebook.labels, granularity)
+    : (db.$client
+        .prepare(
+          `SELECT i.source_id AS sourceId, ${period} AS period, ${cols}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance
+           FROM ${from} WHERE ${scope.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2 ORDER BY 2, i.source_id`,
+        )
+        .all(...params, ...scope.params) as Record<string, number | string | null>[]);
   const names = sourceNames(db);
   let undated = 0;
   const rows: TimelineRow[] = [];
@@ -454,11 +602,20 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
   const shown = limit === null ? ranked : ranked.slice(0, limit);
   const framingVec = (r: FramingRow) => labelIds.map((id) => r.counts[id]!);
   const themeVec = (r: FramingRow) => themeProfile.get(r.sourceId) ?? themeIds.map(() => 0);
-  const all = ranked.map((r) => ({ r, fv: framingVec(r), tv: themeVec(r) }));
+  const all = ranked.map((r, index) => ({ r, index, fp: shares(framingVec(r)), tp: shares(themeVec(r)) }));
+  const jsd = (p: number[] | null, q: number[] | null) => (p === null || q === null ? Number.NaN : jensenShannonDistanceOfShares(p, q));
+  // Every pair once (the distance is symmetric): 500 sources are 125,000 pairs, not 4 × 250,000.
+  const pairs = new Map<number, { df: number; dt: number; dc: number }>();
   const distance = (a: (typeof all)[number], b: (typeof all)[number]) => {
-    const df = jensenShannonDistance(a.fv, b.fv);
-    const dt = jensenShannonDistance(a.tv, b.tv);
-    return { df, dt, dc: Number.isNaN(dt) ? df : (df + dt) / 2 };
+    const [x, y] = a.index < b.index ? [a, b] : [b, a];
+    const key = x.index * all.length + y.index;
+    let d = pairs.get(key);
+    if (!d) {
+      const df = jsd(x.fp, y.fp);
+      const dt = jsd(x.tp, y.tp);
+      pairs.set(key, (d = { df, dt, dc: Number.isNaN(dt) ? df : (df + dt) / 2 }));
+    }
+    return d;
   };
   const shownAll = all.slice(0, shown.length);
   const matrix = (pick: 'df' | 'dt' | 'dc') => shownAll.map((a) => shownAll.map((b) => distance(a, b)[pick]));
@@ -506,14 +663,25 @@ export function modelAndPeople(db: Db, f: DashboardFilters): AgreementResult {
   const codebook = codebookFor(db, f);
   const scope = scopeSql(f);
   const c = db.$client;
-  const confusion = c
-    .prepare(
-      `SELECT i.suggested_label AS suggested, i.reviewed_label AS reviewed, count(*) AS count,
-              sum(abs(i.reviewed_stance - i.suggested_stance)) AS absDiff, count(i.reviewed_stance - i.suggested_stance) AS stancePairs
-       FROM ${scope.from} WHERE ${scope.where} AND ${SETTLED} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL
-       GROUP BY 1, 2 ORDER BY 1, 2`,
-    )
-    .all(...scope.params) as { suggested: string; reviewed: string; count: number; absDiff: number | null; stancePairs: number }[];
+  const rollups = readsRollups(f);
+  const { clause, params } = rollupSourceClause(f);
+  const confusion = (
+    rollups
+      ? c
+          .prepare(
+            `SELECT suggested, reviewed, sum(n) AS count, sum(abs_diff) AS absDiff, sum(stance_pairs) AS stancePairs
+             FROM agreement_rollups WHERE level = ?${clause} GROUP BY 1, 2 ORDER BY 1, 2`,
+          )
+          .all(f.level, ...params)
+      : c
+          .prepare(
+            `SELECT i.suggested_label AS suggested, i.reviewed_label AS reviewed, count(*) AS count,
+                    sum(abs(i.reviewed_stance - i.suggested_stance)) AS absDiff, count(i.reviewed_stance - i.suggested_stance) AS stancePairs
+             FROM ${scope.from} WHERE ${scope.where} AND ${SETTLED} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL
+             GROUP BY 1, 2 ORDER BY 1, 2`,
+          )
+          .all(...scope.params)
+  ) as { suggested: string; reviewed: string; count: number; absDiff: number | null; stancePairs: number }[];
   const pairs = confusion.reduce((a, r) => a + r.count, 0);
   const agree = confusion.filter((r) => r.suggested === r.reviewed).reduce((a, r) => a + r.count, 0);
   const model: string[] = [];
@@ -527,15 +695,27 @@ export function modelAndPeople(db: Db, f: DashboardFilters): AgreementResult {
   const kappa = pairs > 0 ? cohenKappa(model, people) : Number.NaN;
   const stancePairs = confusion.reduce((a, r) => a + r.stancePairs, 0);
   const absDiff = confusion.reduce((a, r) => a + (r.absDiff ?? 0), 0);
-  const progressRows = c
-    .prepare(
-      `SELECT i.source_id AS sourceId, count(*) AS items, count(i.suggested_label) AS suggested,
-              coalesce(sum(i.review_status = 'unreviewed'), 0) AS unreviewed, coalesce(sum(i.review_status = 'reviewed'), 0) AS reviewed,
-              coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, coalesce(sum(i.review_status = 'adjudicated'), 0) AS adjudicated,
-              coalesce(sum(r.queue_order = 'random' OR r.blind = 1), 0) AS randomSample
-       FROM ${scope.from} LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${scope.where} GROUP BY i.source_id`,
-    )
-    .all(...scope.params) as Omit<AgreementResult['progress'][number], 'source'>[];
+  const progressRows = (
+    rollups
+      ? c
+          .prepare(
+            `SELECT source_id AS sourceId, sum(n) AS items, sum(suggested) AS suggested,
+                    sum(CASE WHEN review_status = 'unreviewed' THEN n ELSE 0 END) AS unreviewed, sum(CASE WHEN review_status = 'reviewed' THEN n ELSE 0 END) AS reviewed,
+                    sum(CASE WHEN review_status = 'disputed' THEN n ELSE 0 END) AS disputed, sum(CASE WHEN review_status = 'adjudicated' THEN n ELSE 0 END) AS adjudicated,
+                    sum(random_sample) AS randomSample
+             FROM source_status_rollups WHERE level = ?${clause} GROUP BY source_id`,
+          )
+          .all(f.level, ...params)
+      : c
+        .prepare(
+          `SELECT i.source_id AS sourceId, count(*) AS items, count(i.suggested_label) AS suggested,
+                  coalesce(sum(i.review_status = 'unreviewed'), 0) AS unreviewed, coalesce(sum(i.review_status = 'reviewed'), 0) AS reviewed,
+                  coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, coalesce(sum(i.review_status = 'adjudicated'), 0) AS adjudicated,
+                  coalesce(sum(r.queue_order = 'random' OR r.blind = 1), 0) AS randomSample
+           FROM ${scope.from} LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${scope.where} GROUP BY i.source_id`,
+        )
+        .all(...scope.params)
+  ) as Omit<AgreementResult['progress'][number], 'source'>[];
   const names = sourceNames(db);
   return {
     level: f.level,
@@ -574,23 +754,33 @@ export interface CorrectedRow {
 export function correctedEstimates(db: Db, f: DashboardFilters): { level: 'passage' | 'document'; statement: string; codebook: CodebookView; rows: CorrectedRow[] } {
   const codebook = codebookFor(db, f);
   const scope = scopeSql(f);
-  const inSample = `(${SETTLED} AND i.reviewed_label IS NOT NULL AND (r.queue_order = 'random' OR r.blind = 1))`;
+  const inSample = IN_RANDOM_SAMPLE;
   const stanceDiff = `(i.reviewed_stance - i.suggested_stance)`;
   const stanceSample = `${inSample} AND i.reviewed_stance IS NOT NULL`;
   // Grouped by (source, model label, human label on the sample): few groups, from which every
   // label's sums follow; the stance sums are carried per group.
-  const groups = db.$client
-    .prepare(
-      `SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${inSample} THEN i.reviewed_label END AS reviewed, count(*) AS n,
-              sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
-              coalesce(sum(${stanceSample}), 0) AS sns,
-              coalesce(sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} END), 0) AS sd,
-              coalesce(sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} * ${stanceDiff} END), 0) AS sdd,
-              coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${stanceDiff} END), 0) AS smd
-       FROM ${scope.from} LEFT JOIN reviews r ON r.id = i.decision_review_id
-       WHERE ${scope.where} AND i.suggested_label IS NOT NULL GROUP BY 1, 2, 3`,
-    )
-    .all(...scope.params) as { sourceId: number; suggested: string; reviewed: string | null; n: number; sm: number; smm: number; sns: number; sd: number; sdd: number; smd: number }[];
+  const { clause, params } = rollupSourceClause(f);
+  const groups = (
+    readsRollups(f)
+      ? db.$client
+          .prepare(
+            `SELECT source_id AS sourceId, suggested, CASE WHEN reviewed <> '' THEN reviewed END AS reviewed, n, sm, smm, sns, sd, sdd, smd
+             FROM corrected_rollups WHERE level = ?${clause} ORDER BY source_id, suggested, reviewed`,
+          )
+          .all(f.level, ...params)
+      : db.$client
+        .prepare(
+          `SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${inSample} THEN i.reviewed_label END AS reviewed, count(*) AS n,
+                  sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
+                  coalesce(sum(${stanceSample}), 0) AS sns,
+                  coalesce(sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} END), 0) AS sd,
+                  coalesce(sum(CASE WHEN ${stanceSample} THEN ${stanceDiff} * ${stanceDiff} END), 0) AS sdd,
+                  coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${stanceDiff} END), 0) AS smd
+           FROM ${scope.from} LEFT JOIN reviews r ON r.id = i.decision_review_id
+           WHERE ${scope.where} AND i.suggested_label IS NOT NULL GROUP BY 1, 2, 3`,
+        )
+        .all(...scope.params)
+  ) as { sourceId: number; suggested: string; reviewed: string | null; n: number; sm: number; smm: number; sns: number; sd: number; sdd: number; smd: number }[];
   const empty = (): CorrectionSums => ({ n: 0, sumModel: 0, sumModelSq: 0, nSample: 0, sumDiff: 0, sumDiffSq: 0, sumModelDiff: 0 });
   const perSource = new Map<number, { labels: Map<string, CorrectionSums>; stance: CorrectionSums; nSample: number }>();
   for (const g of groups) {

@@ -6,6 +6,7 @@ import { imports, reviews, reviewThemes, users } from '../../db/schema/index.ts'
 import { audit } from '../audit.ts';
 import { getActiveCodebook } from '../codebook/codebook.ts';
 import { recomputeReviewState } from '../items/state.ts';
+import { addDocumentToRollups } from '../dashboard/rollups.ts';
 import { decodeText, IngestError, MAX_FILE_BYTES, parsePublished, sha256, tooLargeMessage } from './normalize.ts';
 import { formatOf, readCsvFile, readHtmlFile, readJsonlFile, readTextFile, type ColumnMap, type DocumentMeta, type FileFormat, type ParsedDocument } from './readers.ts';
 import { segment } from './segment.ts';
@@ -228,6 +229,7 @@ function storeFile(db: Db, input: ImportInput, format: FileFormat, docs: Prepare
         st.insertItem.run('passage', documentId, passageId, sourceId, p.seq, sha256(p.text), excluded, Math.random());
         report.passages++;
       }
+      addDocumentToRollups(tx, documentId);
       report.documents++;
       const carried = d.parsed.carried;
       if (carried) {

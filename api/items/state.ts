@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { items, itemThemes, passages, reviews, suggestions, type Item, type Review } from '../../db/schema/index.ts';
+import { addSuggestionProvenance, withItemRollups } from '../dashboard/rollups.ts';
 
 /**
  * Item state: the one place that says what "suggested", "reviewed", "disputed", "final" and
@@ -18,6 +19,9 @@ import { items, itemThemes, passages, reviews, suggestions, type Item, type Revi
  *   or `model` when no person has decided and there is a suggestion.
  * - Exclusion (passages only): the latest standing exclude/include review, or else the
  *   segmenter's own verdict.
+ *
+ * Both writers below also move the item's contribution to the dashboard rollups
+ * (api/dashboard/rollups.ts) in the same transaction, so the dashboard never scans items.
  */
 
 const DECISIONS = new Set<Review['action']>(['accept', 'edit', 'reject', 'adjudicate']);
@@ -34,32 +38,35 @@ function nowIso(now?: Date): string {
 export function applySuggestion(tx: DbOrTx, suggestionId: number, now?: Date): void {
   const s = tx.select().from(suggestions).where(eq(suggestions.id, suggestionId)).get();
   if (!s) throw new Error(`suggestion ${suggestionId} not found`);
-  const peers = tx
-    .select({ label: suggestions.label })
-    .from(suggestions)
-    .where(s.runId === null ? eq(suggestions.itemId, s.itemId) : and(eq(suggestions.itemId, s.itemId), eq(suggestions.runId, s.runId)))
-    .all();
-  const agreement = peers.length > 0 ? peers.filter((p) => p.label === s.label).length / peers.length : null;
-  tx.update(items)
-    .set({
-      suggestionCount: sql`${items.suggestionCount} + 1`,
-      latestSuggestionId: s.id,
-      suggestedLabel: s.label,
-      suggestedStance: s.stance,
-      suggestedConfidence: s.confidence,
-      suggestionAgreement: agreement,
-      finalOrigin: sql`CASE WHEN ${items.reviewStatus} = 'unreviewed' THEN 'model' ELSE ${items.finalOrigin} END`,
-      version: sql`${items.version} + 1`,
-      updatedAt: nowIso(now),
-    })
-    .where(eq(items.id, s.itemId))
-    .run();
-  tx.delete(itemThemes).where(and(eq(itemThemes.itemId, s.itemId), eq(itemThemes.kind, 'suggested'))).run();
-  if (s.themes.length > 0) {
-    tx.insert(itemThemes)
-      .values([...new Set(s.themes)].map((theme) => ({ itemId: s.itemId, kind: 'suggested' as const, theme })))
+  addSuggestionProvenance(tx, s.id);
+  withItemRollups(tx, s.itemId, () => {
+    const peers = tx
+      .select({ label: suggestions.label })
+      .from(suggestions)
+      .where(s.runId === null ? eq(suggestions.itemId, s.itemId) : and(eq(suggestions.itemId, s.itemId), eq(suggestions.runId, s.runId)))
+      .all();
+    const agreement = peers.length > 0 ? peers.filter((p) => p.label === s.label).length / peers.length : null;
+    tx.update(items)
+      .set({
+        suggestionCount: sql`${items.suggestionCount} + 1`,
+        latestSuggestionId: s.id,
+        suggestedLabel: s.label,
+        suggestedStance: s.stance,
+        suggestedConfidence: s.confidence,
+        suggestionAgreement: agreement,
+        finalOrigin: sql`CASE WHEN ${items.reviewStatus} = 'unreviewed' THEN 'model' ELSE ${items.finalOrigin} END`,
+        version: sql`${items.version} + 1`,
+        updatedAt: nowIso(now),
+      })
+      .where(eq(items.id, s.itemId))
       .run();
-  }
+    tx.delete(itemThemes).where(and(eq(itemThemes.itemId, s.itemId), eq(itemThemes.kind, 'suggested'))).run();
+    if (s.themes.length > 0) {
+      tx.insert(itemThemes)
+        .values([...new Set(s.themes)].map((theme) => ({ itemId: s.itemId, kind: 'suggested' as const, theme })))
+        .run();
+    }
+  });
 }
 
 export interface ReviewState {
@@ -131,35 +138,37 @@ export function deriveReviewState(history: Review[], hasSuggestion: boolean): Re
 export function recomputeReviewState(tx: DbOrTx, itemId: number, now?: Date): ReviewState {
   const item = tx.select().from(items).where(eq(items.id, itemId)).get();
   if (!item) throw new Error(`item ${itemId} not found`);
-  const history = tx.select().from(reviews).where(eq(reviews.itemId, itemId)).orderBy(asc(reviews.id)).all();
-  const state = deriveReviewState(history, item.latestSuggestionId !== null);
+  return withItemRollups(tx, itemId, () => {
+    const history = tx.select().from(reviews).where(eq(reviews.itemId, itemId)).orderBy(asc(reviews.id)).all();
+    const state = deriveReviewState(history, item.latestSuggestionId !== null);
 
-  let excluded = item.excluded;
-  if (item.passageId !== null) {
-    const passage = tx.select().from(passages).where(eq(passages.id, item.passageId)).get()!;
-    const next = state.exclusionOverride
-      ? { excluded: state.exclusionOverride.excluded, excludedReason: state.exclusionOverride.reason, excludedBy: 'reviewer' as const }
-      : { excluded: passage.autoExcluded, excludedReason: passage.autoExcludedReason, excludedBy: passage.autoExcluded ? ('auto' as const) : null };
-    tx.update(passages).set(next).where(eq(passages.id, passage.id)).run();
-    excluded = next.excluded;
-  }
+    let excluded = item.excluded;
+    if (item.passageId !== null) {
+      const passage = tx.select().from(passages).where(eq(passages.id, item.passageId)).get()!;
+      const next = state.exclusionOverride
+        ? { excluded: state.exclusionOverride.excluded, excludedReason: state.exclusionOverride.reason, excludedBy: 'reviewer' as const }
+        : { excluded: passage.autoExcluded, excludedReason: passage.autoExcludedReason, excludedBy: passage.autoExcluded ? ('auto' as const) : null };
+      tx.update(passages).set(next).where(eq(passages.id, passage.id)).run();
+      excluded = next.excluded;
+    }
 
-  tx.update(items)
-    .set({
-      excluded,
-      reviewStatus: state.reviewStatus,
-      reviewCount: state.reviewCount,
-      decisionReviewId: state.decisionReviewId,
-      reviewedLabel: state.reviewedLabel,
-      reviewedStance: state.reviewedStance,
-      finalOrigin: state.finalOrigin,
-      version: sql`${items.version} + 1`,
-      updatedAt: nowIso(now),
-    })
-    .where(eq(items.id, itemId))
-    .run();
-  tx.delete(itemThemes).where(and(eq(itemThemes.itemId, itemId), eq(itemThemes.kind, 'reviewed'))).run();
-  const themes = [...new Set(state.reviewedThemes)];
-  if (themes.length > 0) tx.insert(itemThemes).values(themes.map((theme) => ({ itemId, kind: 'reviewed' as const, theme }))).run();
-  return state;
+    tx.update(items)
+      .set({
+        excluded,
+        reviewStatus: state.reviewStatus,
+        reviewCount: state.reviewCount,
+        decisionReviewId: state.decisionReviewId,
+        reviewedLabel: state.reviewedLabel,
+        reviewedStance: state.reviewedStance,
+        finalOrigin: state.finalOrigin,
+        version: sql`${items.version} + 1`,
+        updatedAt: nowIso(now),
+      })
+      .where(eq(items.id, itemId))
+      .run();
+    tx.delete(itemThemes).where(and(eq(itemThemes.itemId, itemId), eq(itemThemes.kind, 'reviewed'))).run();
+    const themes = [...new Set(state.reviewedThemes)];
+    if (themes.length > 0) tx.insert(itemThemes).values(themes.map((theme) => ({ itemId, kind: 'reviewed' as const, theme }))).run();
+    return state;
+  });
 }

@@ -1,5 +1,6 @@
 export * from './auditLog.ts';
 export * from './codebooks.ts';
+export * from './dashboardRollups.ts';
 export * from './documents.ts';
 export * from './imports.ts';
 export * from './items.ts';

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.ts';
+import { createTestDb } from '../../db/testing.ts';
+import { reviews, users } from '../../db/schema/index.ts';
+import { addReview, addSuggestion, seedCorpus, type FixtureDocument } from '../fixtures.ts';
+import { recomputeReviewState } from '../items/state.ts';
+import { parseFilters, readsRollups, type DashboardFilters } from './filters.ts';
+import { rebuildRollups, ROLLUP_TABLES } from './rollups.ts';
+import { correctedEstimates, dashboardMeta, framingMix, modelAndPeople, sourceSimilarity, stanceBySource, themesBySource, timeline } from './service.ts';
+
+const LABELS = ['integrationist', 'critical', 'analytical'];
+const THEMES = ['sovereignty', 'sanctions', 'union-state', 'ukraine-war'];
+
+/** A review made in the queue's random order (or blind): the corrected estimate's sample. */
+function addSampledReview(db: Db, itemId: number, reviewer: string, label: string, stance: number, how: 'random' | 'blind') {
+  db.transaction((tx) => {
+    const user = tx.insert(users).values({ name: `${reviewer}-${itemId}`, role: 'reviewer' }).returning().get();
+    tx.insert(reviews)
+      .values({ itemId, reviewerId: user.id, action: 'edit', label, stance, themes: [THEMES[(stance + 2) % THEMES.length]!], queueOrder: how === 'random' ? 'random' : 'confidence', blind: how === 'blind' })
+      .run();
+    recomputeReviewState(tx, itemId);
+  });
+}
+
+const docs = (n: number, passages: number, date: (k: number) => string | undefined): FixtureDocument[] =>
+  Array.from({ length: n }, (_, k) => ({
+    title: `doc ${k}`,
+    published: date(k),
+    passages: Array.from({ length: passages }, (_, p) => ({ text: `passage ${k}.${p}`, excluded: p === 3 && k % 2 === 0 })),
+  }));
+
+/**
+ * Four sources that reach every branch: one document (passage bootstrap), three documents
+ * dated to the day, month and year plus an undated one (document bootstrap, undated periods),
+ * 34 documents (cluster-normal interval), and one never tagged. Items get suggestions (some
+ * re-suggested), accepts, edits, open and labelled rejects, undos, exclusions and inclusions,
+ * disputes, an adjudication, and random-order and blind reviews.
+ */
+function buildCorpus(db: Db) {
+  const seeded = seedCorpus(db, [
+    { name: 'Single', documents: docs(1, 5, () => '2024-02-10') },
+    { name: 'Few', documents: docs(4, 4, (k) => ['2023-05-01', '2023-06', '2022', undefined][k]) },
+    { name: 'Many', documents: docs(34, 4, (k) => `${2020 + (k % 3)}-${String(1 + (k % 12)).padStart(2, '0')}-03`) },
+    { name: 'Quiet', documents: docs(1, 2, () => '2024-01-01') },
+  ]);
+  let draw = 7;
+  const next = (n: number) => (draw = (draw * 48271) % 2147483647) % n;
+  const tagged = seeded.filter((d) => d.sourceId !== seeded.at(-1)!.sourceId);
+  const all = tagged.flatMap((d) => [d.itemId, ...d.passageItemIds]);
+  for (const itemId of all) {
+    const label = LABELS[next(3)]!;
+    addSuggestion(db, itemId, { label, stance: next(5) - 2, themes: THEMES.filter(() => next(3) === 0), provider: next(4) === 0 ? 'openai' : 'local' });
+  }
+  // Re-suggested items: the new label and themes replace the old contribution.
+  for (const itemId of all.filter((_, k) => k % 7 === 0)) addSuggestion(db, itemId, { label: LABELS[next(3)]!, stance: next(5) - 2, themes: [THEMES[next(4)]!] });
+
+  all.forEach((itemId, k) => {
+    const label = LABELS[next(3)]!;
+    const stance = next(5) - 2;
+    switch (k % 13) {
+      case 0:
+        addReview(db, itemId, { reviewer: 'ann', action: 'accept', label, stance, themes: [THEMES[next(4)]!] });
+        break;
+      case 1:
+        addReview(db, itemId, { reviewer: 'ann', action: 'edit', label, stance });
+        break;
+      case 2:
+        addReview(db, itemId, { reviewer: 'ann', action: 'reject' });
+        break;
+      case 3:
+        addReview(db, itemId, { reviewer: 'ann', action: 'reject', label, stance, themes: ['sanctions'] });
+        break;
+      case 4: {
+        const edit = addReview(db, itemId, { reviewer: 'ann', action: 'edit', label, stance, themes: ['union-state'] });
+        addReview(db, itemId, { reviewer: 'ann', action: 'undo', undoesReviewId: edit });
+        break;
+      }
+      case 5: {
+        const exclude = addReview(db, itemId, { reviewer: 'ann', action: 'exclude', note: 'caption' });
+        if (k % 2 === 0) addReview(db, itemId, { reviewer: 'ann', action: 'undo', undoesReviewId: exclude });
+        break;
+      }
+      case 6:
+        addReview(db, itemId, { reviewer: 'ann', action: 'include' });
+        break;
+      case 7:
+        addReview(db, itemId, { reviewer: 'ann', action: 'accept', label: 'critical', stance: -1 });
+        addReview(db, itemId, { reviewer: 'bob', action: 'edit', label: 'analytical', stance: 0 });
+        break;
+      case 8:
+        addReview(db, itemId, { reviewer: 'ann', action: 'accept', label: 'critical', stance: -1 });
+        addReview(db, itemId, { reviewer: 'bob', action: 'edit', label: 'integrationist', stance: 2 });
+        addReview(db, itemId, { reviewer: 'root', role: 'admin', action: 'adjudicate', label: 'integrationist', stance: 1, themes: ['sovereignty'] });
+        break;
+      case 9:
+        addSampledReview(db, itemId, 'sam', label, stance, 'random');
+        break;
+      case 10:
+        addSampledReview(db, itemId, 'sam', label, stance, 'blind');
+        break;
+      default:
+        break;
+    }
+  });
+  // Excluded by the segmenter, then included by a reviewer (and one included then excluded again).
+  const autoExcluded = seeded.filter((d) => d.passageItemIds.length > 3).map((d) => d.passageItemIds[3]!);
+  addReview(db, autoExcluded[0]!, { reviewer: 'ann', action: 'include' });
+  addReview(db, autoExcluded[2]!, { reviewer: 'ann', action: 'accept', label: 'critical', stance: -2 });
+  addReview(db, autoExcluded[2]!, { reviewer: 'ann', action: 'include' });
+  addReview(db, autoExcluded[2]!, { reviewer: 'ann', action: 'exclude' });
+  return seeded;
+}
+
+const filters = (query: Record<string, string | undefined>): DashboardFilters => parseFilters({ basis: 'final', level: 'passage', ...query } as never);
+
+/** Every dashboard view's JSON for a filter state. */
+function views(db: Db, f: DashboardFilters) {
+  return {
+    meta: dashboardMeta(db, f),
+    framing: framingMix(db, f),
+    stance: stanceBySource(db, f),
+    themes: themesBySource(db, f),
+    timelineMonth: timeline(db, f, 'month'),
+    timelineYear: timeline(db, f, 'year'),
+    similarity: sourceSimilarity(db, f, null),
+    agreement: modelAndPeople(db, f),
+    corrected: correctedEstimates(db, f),
+  };
+}
+
+function rollupSnapshot(db: Db) {
+  return Object.fromEntries(ROLLUP_TABLES.map((t) => [t, (db.$client.prepare(`SELECT * FROM ${t}`).all() as object[]).map((r) => JSON.stringify(r)).sort()]));
+}
+
+describe('dashboard rollups', () => {
+  const db = createTestDb();
+  const seeded = buildCorpus(db);
+
+  it('answer every view exactly as the scan of items does, for each basis, level and a source filter', () => {
+    const states = ['model', 'reviewed', 'final'].flatMap((basis) =>
+      ['passage', 'document'].flatMap((level) => [{ basis, level }, { basis, level, sources: `${seeded[0]!.sourceId},${seeded.at(-2)!.sourceId}` }]),
+    );
+    for (const query of states) {
+      const f = filters(query);
+      expect(readsRollups(f)).toBe(true);
+      const fromRollups = views(db, f);
+      expect(JSON.parse(JSON.stringify(fromRollups)), JSON.stringify(query)).toEqual(JSON.parse(JSON.stringify(views(db, { ...f, scan: true }))));
+    }
+    const f = filters({});
+    const stance = stanceBySource(db, f);
+    expect(stance.rows.map((r) => [r.source, r.method])).toEqual([
+      ['Few', 'bootstrap'],
+      ['Many', 'cluster-normal'],
+      ['Single', 'bootstrap-passages'],
+    ]);
+    expect(timeline(db, f, 'month').undated).toBeGreaterThan(0);
+    expect(correctedEstimates(db, f).rows.some((r) => r.nSample > 0)).toBe(true);
+    const agreement = modelAndPeople(db, f);
+    expect(agreement.progress.find((p) => p.source === 'Many')).toMatchObject({ disputed: expect.any(Number), adjudicated: expect.any(Number) });
+    expect(agreement.progress.reduce((a, p) => a + p.disputed, 0)).toBeGreaterThan(0);
+    expect(agreement.progress.reduce((a, p) => a + p.adjudicated, 0)).toBeGreaterThan(0);
+    expect(dashboardMeta(db, f).provenance.map((p) => p.provider)).toEqual(['local', 'openai']);
+  });
+
+  it('are what the unfiltered views read, and a date, provenance or status filter scans items instead', () => {
+    const f = filters({});
+    const before = framingMix(db, f).rows.find((r) => r.source === 'Many')!.counted;
+    const many = seeded.at(-2)!.sourceId;
+    db.$client.prepare(`UPDATE source_rollups SET n = n + 1000 WHERE source_id = ? AND level = 'passage' AND basis = 'final' AND label = 'critical'`).run(many);
+    try {
+      expect(framingMix(db, f).rows.find((r) => r.source === 'Many')!.counted).toBe(before + 1000);
+      expect(framingMix(db, { ...f, scan: true }).rows.find((r) => r.source === 'Many')!.counted).toBe(before);
+      for (const query of [{ from: '2000' }, { provider: 'local' }, { status: 'unreviewed,reviewed' }]) {
+        expect(readsRollups(filters(query)), JSON.stringify(query)).toBe(false);
+      }
+    } finally {
+      db.$client.prepare(`UPDATE source_rollups SET n = n - 1000 WHERE source_id = ? AND level = 'passage' AND basis = 'final' AND label = 'critical'`).run(many);
+    }
+  });
+
+  it('kept by delta equal a rebuild from items', () => {
+    const incremental = rollupSnapshot(db);
+    expect(incremental.source_rollups!.length).toBeGreaterThan(0);
+    expect(incremental.document_rollups!.length).toBeGreaterThan(0);
+    rebuildRollups(db);
+    expect(rollupSnapshot(db)).toEqual(incremental);
+  });
+});

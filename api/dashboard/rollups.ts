@@ -1,0 +1,243 @@
+import type Database from 'better-sqlite3';
+import type { DbOrTx } from '../../db/client.ts';
+import { basisSql, IN_RANDOM_SAMPLE, periodSql, SETTLED, type Basis, type Granularity } from './filters.ts';
+
+/**
+ * Dashboard rollups (db/schema/dashboardRollups.ts): the unfiltered dashboard's aggregates,
+ * maintained by delta. Each rollup is defined once, as a GROUP BY over `items` written with the
+ * same SQL expressions the scan path uses (filters.ts), restricted by a WHERE clause: over all
+ * items it rebuilds the table; over one item it is that item's contribution. A change to an item
+ * subtracts its contribution before and adds the one after, in the same transaction, so the
+ * rollups always equal a rebuild.
+ */
+
+const BASES: Basis[] = ['model', 'reviewed', 'final'];
+const GRANULARITIES: Granularity[] = ['month', 'year'];
+
+interface Rollup {
+  table: string;
+  keys: string[];
+  values: string[];
+  /** SELECT keys..., values... over `items i` restricted by `where`, one per basis etc. */
+  selects: (where: string) => string[];
+}
+
+const NOT_EXCLUDED = 'i.excluded = 0';
+
+const ROLLUPS: Rollup[] = [
+  {
+    table: 'source_rollups',
+    keys: ['source_id', 'level', 'basis', 'label'],
+    values: ['n', 'stance_n', 'stance_sum'],
+    selects: (where) =>
+      BASES.map((basis) => {
+        const b = basisSql(basis);
+        return `SELECT i.source_id, i.level, '${basis}', coalesce(${b.label}, ''), count(*), count(${b.stance}), coalesce(sum(${b.stance}), 0)
+                FROM items i WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 4`;
+      }),
+  },
+  {
+    table: 'source_status_rollups',
+    keys: ['source_id', 'level', 'review_status'],
+    values: ['n', 'suggested', 'random_sample'],
+    selects: (where) => [
+      `SELECT i.source_id, i.level, i.review_status, count(*), count(i.suggested_label), coalesce(sum(r.queue_order = 'random' OR r.blind = 1), 0)
+       FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
+    ],
+  },
+  {
+    table: 'source_theme_rollups',
+    keys: ['source_id', 'level', 'basis', 'label', 'theme'],
+    values: ['n'],
+    selects: (where) =>
+      BASES.map((basis) => {
+        const b = basisSql(basis);
+        return `SELECT i.source_id, i.level, '${basis}', ${b.label}, t.theme, count(*)
+                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 2, 4, 5`;
+      }),
+  },
+  {
+    table: 'document_rollups',
+    keys: ['document_id', 'level', 'basis', 'source_id'],
+    values: ['n', 'stance_sum'],
+    selects: (where) =>
+      BASES.map((basis) => {
+        const b = basisSql(basis);
+        return `SELECT i.document_id, i.level, '${basis}', i.source_id, count(*), sum(${b.stance})
+                FROM items i WHERE ${NOT_EXCLUDED} AND ${b.stance} IS NOT NULL AND (${where}) GROUP BY 1, 2, 4`;
+      }),
+  },
+  {
+    table: 'timeline_rollups',
+    keys: ['source_id', 'level', 'basis', 'granularity', 'period', 'label'],
+    values: ['n', 'stance_n', 'stance_sum'],
+    selects: (where) =>
+      BASES.flatMap((basis) =>
+        GRANULARITIES.map((g) => {
+          const b = basisSql(basis);
+          return `SELECT i.source_id, i.level, '${basis}', '${g}', coalesce(${periodSql(g)}, ''), ${b.label}, count(*), count(${b.stance}), coalesce(sum(${b.stance}), 0)
+                  FROM items i JOIN documents d ON d.id = i.document_id
+                  WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 2, 5, 6`;
+        }),
+      ),
+  },
+  {
+    table: 'agreement_rollups',
+    keys: ['source_id', 'level', 'suggested', 'reviewed'],
+    values: ['n', 'abs_diff', 'stance_pairs'],
+    selects: (where) => [
+      `SELECT i.source_id, i.level, i.suggested_label, i.reviewed_label, count(*),
+              coalesce(sum(abs(i.reviewed_stance - i.suggested_stance)), 0), count(i.reviewed_stance - i.suggested_stance)
+       FROM items i WHERE ${NOT_EXCLUDED} AND ${SETTLED} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL AND (${where})
+       GROUP BY 1, 2, 3, 4`,
+    ],
+  },
+  {
+    table: 'corrected_rollups',
+    keys: ['source_id', 'level', 'suggested', 'reviewed'],
+    values: ['n', 'sm', 'smm', 'sns', 'sd', 'sdd', 'smd'],
+    selects: (where) => {
+      const diff = `(i.reviewed_stance - i.suggested_stance)`;
+      const stanceSample = `${IN_RANDOM_SAMPLE} AND i.reviewed_stance IS NOT NULL`;
+      return [
+        `SELECT i.source_id, i.level, i.suggested_label, coalesce(CASE WHEN ${IN_RANDOM_SAMPLE} THEN i.reviewed_label END, ''), count(*),
+                coalesce(sum(i.suggested_stance), 0), coalesce(sum(i.suggested_stance * i.suggested_stance), 0),
+                coalesce(sum(${stanceSample}), 0),
+                coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0),
+                coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0),
+                coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0)
+         FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id
+         WHERE ${NOT_EXCLUDED} AND i.suggested_label IS NOT NULL AND (${where}) GROUP BY 1, 2, 3, 4`,
+      ];
+    },
+  },
+];
+
+/** Every rollup table, in the order a rebuild fills them. */
+export const ROLLUP_TABLES = [...ROLLUPS.map((r) => r.table), 'source_stance_rollups', 'suggestion_provenance'];
+
+const SOURCE_STANCE_REBUILD = `INSERT INTO source_stance_rollups (source_id, level, basis, documents, n, s, ss, sn, nn)
+  SELECT source_id, level, basis, count(*), sum(n), sum(stance_sum), sum(stance_sum * stance_sum), sum(stance_sum * n), sum(n * n)
+  FROM document_rollups GROUP BY source_id, level, basis`;
+const PROVENANCE_REBUILD = `INSERT INTO suggestion_provenance (provider, model, prompt_version) SELECT DISTINCT provider, model, prompt_version FROM suggestions`;
+
+/** The SQL statements of a full rebuild, in order (also the backfill of the migration that created the tables). */
+export function rebuildStatements(): string[] {
+  return [
+    ...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`),
+    ...ROLLUPS.flatMap((r) => r.selects('1').map((select) => `INSERT INTO ${r.table} (${[...r.keys, ...r.values].join(', ')}) ${select}`)),
+    SOURCE_STANCE_REBUILD,
+    PROVENANCE_REBUILD,
+  ];
+}
+
+/** The raw better-sqlite3 handle under a drizzle database or transaction. */
+export function clientOf(tx: DbOrTx): Database.Database {
+  if ('$client' in tx) return tx.$client;
+  return (tx as unknown as { session: { client: Database.Database } }).session.client;
+}
+
+/**
+ * Recomputes every rollup from `items` in one pass per table: the backfill after data was
+ * written around the state functions (bulk generation, a restored file). Runs in one transaction.
+ */
+export function rebuildRollups(tx: DbOrTx): void {
+  const c = clientOf(tx);
+  c.transaction(() => {
+    for (const statement of rebuildStatements()) c.exec(statement);
+  })();
+}
+
+interface Statements {
+  contributions: { rollup: Rollup; statements: Database.Statement[] }[];
+  upsert: Map<string, Database.Statement>;
+  prune: Map<string, Database.Statement>;
+  documentRow: Database.Statement;
+  provenance: Database.Statement;
+}
+const cache = new WeakMap<Database.Database, Map<string, Statements>>();
+
+const upsertSql = (table: string, keys: string[], values: string[]) =>
+  `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) VALUES (${[...keys, ...values].map(() => '?').join(', ')})
+   ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`;
+const pruneSql = (table: string, keys: string[], count: string) => `DELETE FROM ${table} WHERE ${keys.map((k) => `${k} = ?`).join(' AND ')} AND ${count} = 0`;
+const STANCE_KEYS = ['source_id', 'level', 'basis'];
+const STANCE_VALUES = ['documents', 'n', 's', 'ss', 'sn', 'nn'];
+
+function statementsFor(c: Database.Database, scope: 'item' | 'document'): Statements {
+  let perClient = cache.get(c);
+  if (!perClient) cache.set(c, (perClient = new Map()));
+  let s = perClient.get(scope);
+  if (s) return s;
+  const where = scope === 'item' ? 'i.id = ?' : 'i.document_id = ?';
+  s = {
+    contributions: ROLLUPS.map((rollup) => ({ rollup, statements: rollup.selects(where).map((q) => c.prepare(q).raw()) })),
+    upsert: new Map([...ROLLUPS.map((r) => [r.table, c.prepare(upsertSql(r.table, r.keys, r.values))] as const), ['source_stance_rollups', c.prepare(upsertSql('source_stance_rollups', STANCE_KEYS, STANCE_VALUES))]]),
+    prune: new Map([...ROLLUPS.map((r) => [r.table, c.prepare(pruneSql(r.table, r.keys, 'n'))] as const), ['source_stance_rollups', c.prepare(pruneSql('source_stance_rollups', STANCE_KEYS, 'documents'))]]),
+    documentRow: c.prepare('SELECT n, stance_sum FROM document_rollups WHERE document_id = ? AND level = ? AND basis = ? AND source_id = ?').raw(),
+    provenance: c.prepare('INSERT OR IGNORE INTO suggestion_provenance (provider, model, prompt_version) SELECT provider, model, prompt_version FROM suggestions WHERE id = ?'),
+  };
+  perClient.set(scope, s);
+  return s;
+}
+
+type Delta = Map<string, { rollup: Rollup; keys: unknown[]; values: number[] }>;
+
+function accumulate(s: Statements, id: number, sign: 1 | -1, into: Delta): void {
+  for (const { rollup, statements } of s.contributions) {
+    for (const st of statements) {
+      for (const row of st.all(id) as unknown[][]) {
+        const keys = row.slice(0, rollup.keys.length);
+        const key = `${rollup.table}\u0000${JSON.stringify(keys)}`;
+        let entry = into.get(key);
+        if (!entry) into.set(key, (entry = { rollup, keys, values: rollup.values.map(() => 0) }));
+        row.slice(rollup.keys.length).forEach((v, k) => (entry!.values[k]! += sign * (v as number)));
+      }
+    }
+  }
+}
+
+function applyDelta(s: Statements, delta: Delta): void {
+  for (const { rollup, keys, values } of delta.values()) {
+    if (values.every((v) => v === 0)) continue;
+    if (rollup.table === 'document_rollups') {
+      // A document's (stance sum, count) moved: its source's sums of squares move with it.
+      const [n0, s0] = (s.documentRow.get(...keys) as [number, number] | undefined) ?? [0, 0];
+      const [n1, s1] = [n0 + values[0]!, s0 + values[1]!];
+      const [, level, basis, sourceId] = keys;
+      const stance = [Number(n1 > 0) - Number(n0 > 0), n1 - n0, s1 - s0, s1 * s1 - s0 * s0, s1 * n1 - s0 * n0, n1 * n1 - n0 * n0];
+      s.upsert.get('source_stance_rollups')!.run(sourceId, level, basis, ...stance);
+      s.prune.get('source_stance_rollups')!.run(sourceId, level, basis);
+    }
+    s.upsert.get(rollup.table)!.run(...keys, ...values);
+    s.prune.get(rollup.table)!.run(...keys);
+  }
+}
+
+/**
+ * Runs `change` (which updates item `itemId`'s state) and moves the item's contribution to every
+ * rollup from what it was before to what it is after. Call inside the change's transaction.
+ */
+export function withItemRollups<T>(tx: DbOrTx, itemId: number, change: () => T): T {
+  const s = statementsFor(clientOf(tx), 'item');
+  const delta: Delta = new Map();
+  accumulate(s, itemId, -1, delta);
+  const result = change();
+  accumulate(s, itemId, 1, delta);
+  applyDelta(s, delta);
+  return result;
+}
+
+/** Adds a newly stored document's items (document and passage items) to the rollups. */
+export function addDocumentToRollups(tx: DbOrTx, documentId: number): void {
+  const s = statementsFor(clientOf(tx), 'document');
+  const delta: Delta = new Map();
+  accumulate(s, documentId, 1, delta);
+  applyDelta(s, delta);
+}
+
+/** Records a newly stored suggestion's provider, model and prompt version for the filter bar. */
+export function addSuggestionProvenance(tx: DbOrTx, suggestionId: number): void {
+  statementsFor(clientOf(tx), 'item').provenance.run(suggestionId);
+}

@@ -1,0 +1,154 @@
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Dashboard rollups: per-source (and per-document) aggregates of `items`, kept up to date by
+ * delta in the same transaction as every item-state change (api/dashboard/rollups.ts), so the
+ * unfiltered dashboard reads a few hundred rows instead of scanning a million items. Excluded
+ * items are never counted. `basis` is model | reviewed | final; an empty string stands for "no
+ * label" / "no period" / "not in the random sample" so every key column is NOT NULL.
+ */
+
+const level = () => text('level', { enum: ['passage', 'document'] }).notNull();
+const basis = () => text('basis', { enum: ['model', 'reviewed', 'final'] }).notNull();
+
+/** Items per source, level, basis and label ('' = no label under the basis), with stance sums. */
+export const sourceRollups = sqliteTable(
+  'source_rollups',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    basis: basis(),
+    label: text('label').notNull(),
+    n: integer('n').notNull(),
+    stanceN: integer('stance_n').notNull(),
+    stanceSum: integer('stance_sum').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.label] })],
+);
+
+/** Items per source, level and review status: totals, suggested, random-sample decisions. */
+export const sourceStatusRollups = sqliteTable(
+  'source_status_rollups',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    reviewStatus: text('review_status').notNull(),
+    n: integer('n').notNull(),
+    suggested: integer('suggested').notNull(),
+    randomSample: integer('random_sample').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.reviewStatus] })],
+);
+
+/** Labelled items per source, basis, label and theme (themes of the basis's kind). */
+export const sourceThemeRollups = sqliteTable(
+  'source_theme_rollups',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    basis: basis(),
+    label: text('label').notNull(),
+    theme: text('theme').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.label, t.theme] })],
+);
+
+/** Per document: items with a stance under the basis and their stance sum (the bootstrap's units). */
+export const documentRollups = sqliteTable(
+  'document_rollups',
+  {
+    documentId: integer('document_id').notNull(),
+    level: level(),
+    basis: basis(),
+    sourceId: integer('source_id').notNull(),
+    n: integer('n').notNull(),
+    stanceSum: integer('stance_sum').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.documentId, t.sourceId] }), index('document_rollups_source_idx').on(t.level, t.basis, t.sourceId, t.documentId)],
+);
+
+/**
+ * Per source, the sums over its documents (s = stance sum, n = items with a stance) that the
+ * cluster-robust interval needs: documents, Σn, Σs, Σs², Σs·n, Σn².
+ */
+export const sourceStanceRollups = sqliteTable(
+  'source_stance_rollups',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    basis: basis(),
+    documents: integer('documents').notNull(),
+    n: integer('n').notNull(),
+    s: integer('s').notNull(),
+    ss: integer('ss').notNull(),
+    sn: integer('sn').notNull(),
+    nn: integer('nn').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId] })],
+);
+
+/** Labelled items per source, period ('' = too coarsely dated) and label, at month and year granularity. */
+export const timelineRollups = sqliteTable(
+  'timeline_rollups',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    basis: basis(),
+    granularity: text('granularity', { enum: ['month', 'year'] }).notNull(),
+    period: text('period').notNull(),
+    label: text('label').notNull(),
+    n: integer('n').notNull(),
+    stanceN: integer('stance_n').notNull(),
+    stanceSum: integer('stance_sum').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] })],
+);
+
+/** Settled items with both a suggested and a reviewed label: the confusion matrix per source. */
+export const agreementRollups = sqliteTable(
+  'agreement_rollups',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    suggested: text('suggested').notNull(),
+    reviewed: text('reviewed').notNull(),
+    n: integer('n').notNull(),
+    absDiff: integer('abs_diff').notNull(),
+    stancePairs: integer('stance_pairs').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.suggested, t.reviewed] })],
+);
+
+/**
+ * Suggested items per source, model label and human label on the random sample ('' = not in
+ * the sample), with the stance sums the corrected estimate needs.
+ */
+export const correctedRollups = sqliteTable(
+  'corrected_rollups',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    suggested: text('suggested').notNull(),
+    reviewed: text('reviewed').notNull(),
+    n: integer('n').notNull(),
+    sm: integer('sm').notNull(),
+    smm: integer('smm').notNull(),
+    sns: integer('sns').notNull(),
+    sd: integer('sd').notNull(),
+    sdd: integer('sdd').notNull(),
+    smd: integer('smd').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.suggested, t.reviewed] })],
+);
+
+/** Distinct provenance of stored suggestions, for the filter bar. */
+export const suggestionProvenance = sqliteTable(
+  'suggestion_provenance',
+  {
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    promptVersion: text('prompt_version').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.model, t.promptVersion] })],
+);
