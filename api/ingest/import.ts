@@ -223,7 +223,7 @@ function storeFile(db: Db, input: ImportInput, format: FileFormat, docs: Prepare
         st.insertDocument.run(sourceId, importId, m.title, m.author, m.published, d.publishedPrecision, d.publishedStart, m.url, m.language, m.notes, d.parsed.origin, text, d.contentHash).lastInsertRowid,
       );
       const documentItemId = Number(st.insertItem.run('document', documentId, null, sourceId, -1, d.contentHash, 0, Math.random()).lastInsertRowid);
-      for (const p of segment(text)) {
+      for (const p of segment(text, { sourceName: d.meta.source })) {
         const excluded = p.excluded ? 1 : 0;
         const passageId = Number(st.insertPassage.run(documentId, p.seq, p.start, p.end, p.text, excluded, p.reason, p.excluded ? 'auto' : null, excluded, p.reason).lastInsertRowid);
         st.insertItem.run('passage', documentId, passageId, sourceId, p.seq, sha256(p.text), excluded, Math.random());

@@ -109,6 +109,16 @@ describe('segment', () => {
     ]);
   });
 
+  it("excludes a bare line that is just the outlet's name as a masthead, but not a sentence naming it", () => {
+    const text = '# Headline\n\nNorthwind Herald\n\nThe Northwind Herald has learned that talks stalled again this week.';
+    const passages = segment(text, { sourceName: 'Northwind Herald' });
+    expect(passages.map((p) => [p.text, p.excluded, p.reason])).toEqual([
+      ['# Headline', false, null],
+      ['Northwind Herald', true, 'masthead'],
+      ['The Northwind Herald has learned that talks stalled again this week.', false, null],
+    ]);
+  });
+
   it('returns no passages for whitespace-only text', () => {
     expect(segment(' \n\n\u00a0\n')).toEqual([]);
   });

@@ -102,23 +102,40 @@ function splitLong(doc: string, unit: Span): Span[] {
   return out.map((sp) => trimSpan(doc, sp.start, sp.end)).filter((sp): sp is Span => sp !== null);
 }
 
+/** What the segmenter may know about a document besides its text. */
+export interface SegmentContext {
+  /** The document's source (outlet) name: a bare line repeating it is a masthead, not content. */
+  sourceName?: string | null;
+}
+
+/** Case- and punctuation-insensitive form of a short line, for comparing it with a name. */
+function normaliseName(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
 /**
  * Splits a document's text into passages: paragraphs (and separate lines) where the text has
  * them, sentence-bounded chunks of about {@link TARGET_PASSAGE_CHARS} characters inside
  * paragraphs longer than {@link MAX_PARAGRAPH_CHARS}. Passages are trimmed of surrounding
  * whitespace and their offsets slice `text` exactly. Boilerplate (notices, appeals, captions,
  * datelines, bylines, repeated lines, short site furniture between such passages) is marked
- * excluded with a reason; it is kept, never dropped.
+ * excluded with a reason; it is kept, never dropped. With `context.sourceName`, a line that is
+ * just the outlet's name (a masthead) is excluded too.
  */
-export function segment(text: string): SegmentedPassage[] {
+export function segment(text: string, context: SegmentContext = {}): SegmentedPassage[] {
   const spans: Span[] = [];
   for (const unit of lineUnits(text)) {
     if (unit.end - unit.start > MAX_PARAGRAPH_CHARS) spans.push(...splitLong(text, unit));
     else spans.push(unit);
   }
+  const masthead = context.sourceName ? normaliseName(context.sourceName) : null;
   const passages: SegmentedPassage[] = spans.map((sp, seq) => {
     const t = text.slice(sp.start, sp.end);
-    const reason = boilerplateReason(t);
+    const reason = masthead !== null && normaliseName(t) === masthead ? 'masthead' : boilerplateReason(t);
     return { seq, start: sp.start, end: sp.end, text: t, excluded: reason !== null, reason };
   });
 

@@ -16,7 +16,7 @@ export const passages = sqliteTable(
     end: integer('end').notNull(),
     text: text('text').notNull(),
     excluded: integer('excluded', { mode: 'boolean' }).notNull().default(false),
-    /** Why it is excluded: `copyright`, `donation`, `adblock`, `related`, `caption`, `dateline`, or a reviewer's note. */
+    /** Why it is excluded: `copyright`, `donation`, `adblock`, `related`, `caption`, `dateline`, `masthead` ... (see api/ingest/boilerplate.ts), or a reviewer's note. */
     excludedReason: text('excluded_reason'),
     /** Who decided the current exclusion state: the segmenter or a reviewer. */
     excludedBy: text('excluded_by', { enum: ['auto', 'reviewer'] }),
