@@ -173,9 +173,7 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
   const inFlightDecisions = useRef(new Set<Promise<void>>());
   const submit = useCallback(
     (id: number, d: Decision) => {
-      // Sent right after the next item has rendered: the save starts within a tick, and the
-      // reviewer's next item does not wait behind a re-render of the one just decided.
-      const run = new Promise((resolve) => setTimeout(resolve, 0)).then(() => sendDecision(id, d));
+      const run = sendDecision(id, d);
       inFlightDecisions.current.add(run);
       void run.finally(() => inFlightDecisions.current.delete(run));
       return run;
