@@ -95,8 +95,9 @@ const DECIDED = sql`('accept', 'edit', 'reject')`;
 /** The WHERE clause of a filter, for one reviewer (overlap mode makes "unreviewed" personal). */
 export function filterCondition(f: QueueFilter, actor: Actor | null, protocol: ReviewProtocol): SQL {
   const parts: SQL[] = [sql`i.level = ${f.level}`];
-  if (f.status === 'excluded') parts.push(sql`i.excluded = 1`);
-  else if (f.status !== undefined) parts.push(sql`i.excluded = 0`);
+  // Excluded passages are kept but never counted: they have their own view (status=excluded)
+  // and stay out of every other one, "any status" included, so boilerplate never heads a queue.
+  parts.push(f.status === 'excluded' ? sql`i.excluded = 1` : sql`i.excluded = 0`);
   if (f.status === 'unreviewed') {
     if (protocol.overlap > 1 && actor) {
       // Needs this reviewer: fewer independent decisions than wanted, none of them (standing) by this reviewer.

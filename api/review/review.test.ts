@@ -70,7 +70,10 @@ describe('review queue', () => {
     const second = (await call(app, 'GET', `/api/review/queue?order=random&limit=3&cursor=${first.nextCursor}`, { cookie })).body;
     const seen = [...first.entries, ...second.entries].map((e: { itemId: number }) => e.itemId);
     expect(second.nextCursor).toBeNull();
-    expect([...seen].sort((x, y) => x - y)).toEqual([...a, ...b].sort((x, y) => x - y));
+    // "Any status" covers every counted item; the excluded "Share this!" (a[3]) only shows under status=excluded.
+    expect([...seen].sort((x, y) => x - y)).toEqual([a[0], a[1], a[2], ...b].sort((x, y) => x! - y!));
+    const excluded = (await call(app, 'GET', '/api/review/queue?status=excluded', { cookie })).body;
+    expect(excluded.entries.map((e: { itemId: number }) => e.itemId)).toEqual([a[3]]);
     expect((await call(app, 'GET', '/api/review/queue?cursor=nonsense', { cookie })).body.error.code).toBe('invalid_cursor');
   });
 });
