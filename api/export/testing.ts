@@ -1,15 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetMetadata, parquetReadObjects, parquetSchema, type SchemaTree } from 'hyparquet';
+import Papa from 'papaparse';
 import type { Db } from '../../db/client.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { parseExportQuery } from './request.ts';
 import { prepareExport } from './service.ts';
 
 /**
- * Test helpers for exports: run an export to bytes, and read files back with DuckDB, an
- * independent reader (its own C++ CSV and Parquet parsers), never the writers' libraries.
+ * Test helpers for exports: run an export to bytes, and read files back with readers that are
+ * not the writers' libraries: Parquet with hyparquet (the writer is hyparquet-writer, a separate
+ * encoder), CSV with papaparse (the writer is our own RFC 4180 encoder; csv-parse, used by the
+ * importer, is not used here), JSONL with JSON.parse line by line.
  */
 
 /** Texts that break naive writers: quotes, separators, newlines, emoji, right-to-left script, formula starts. */
@@ -48,24 +48,114 @@ export function exportBytes(db: Db, query: Record<string, string>): { bytes: Buf
   return { bytes: Buffer.concat([...job.chunks()]), total: job.plan.total, emptyReason: job.plan.emptyReason, fileName: job.fileName };
 }
 
-/** Reads a file with DuckDB: `sql` refers to the file as `FILE`. Returns plain JS rows and column types. */
-export async function duckRead(bytes: Buffer, extension: string, sql: string): Promise<{ rows: Record<string, unknown>[]; types: Record<string, string> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'framescope-export-'));
-  const path = join(dir, `data.${extension}`);
-  writeFileSync(path, bytes);
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const query = sql.replaceAll('FILE', `'${path}'`);
-    const result = await connection.runAndReadAll(query);
-    const described = await connection.runAndReadAll(`DESCRIBE ${query}`);
-    const types = Object.fromEntries(described.getRowObjectsJS().map((r) => [String(r.column_name), String(r.column_type)]));
-    return { rows: result.getRowObjectsJS() as Record<string, unknown>[], types };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-    rmSync(dir, { recursive: true, force: true });
+/** A Parquet file read back: rows as plain objects (INT64 as bigint), its column types and its row count from the footer. */
+export interface ParquetRead {
+  rows: Record<string, unknown>[];
+  /** Top-level column name → type, in file order: `INT64`, `DOUBLE`, `BOOLEAN`, `STRING`, `LIST<STRING>` ... */
+  types: Record<string, string>;
+  numRows: number;
+}
+
+/**
+ * Names a column's Parquet type from its schema: a leaf is its physical type, `STRING` for a
+ * BYTE_ARRAY annotated UTF8/STRING (any other annotation is spelt out); a group is `LIST<...>`
+ * only in the standard three-level list layout (LIST-annotated optional group, one repeated
+ * group, one element), otherwise `GROUP(...)`.
+ */
+function parquetType(node: SchemaTree): string {
+  const e = node.element;
+  if (node.children.length === 0) {
+    const annotation = e.logical_type?.type ?? e.converted_type;
+    if (e.type === 'BYTE_ARRAY' && (annotation === 'UTF8' || annotation === 'STRING')) return 'STRING';
+    return annotation === undefined ? String(e.type) : `${String(e.type)} (${String(annotation)})`;
   }
+  const repeated = node.children[0];
+  const isList =
+    (e.converted_type === 'LIST' || e.logical_type?.type === 'LIST') &&
+    node.children.length === 1 &&
+    repeated !== undefined &&
+    repeated.element.repetition_type === 'REPEATED' &&
+    repeated.children.length === 1;
+  if (isList) return `LIST<${parquetType(repeated.children[0]!)}>`;
+  return `GROUP(${node.children.map((c) => `${c.element.name}: ${parquetType(c)}`).join(', ')})`;
+}
+
+/** Reads a Parquet file with hyparquet: every row, the column types from the schema, and the row count the footer declares. */
+export async function readParquet(bytes: Uint8Array): Promise<ParquetRead> {
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const metadata = parquetMetadata(file);
+  const types = Object.fromEntries(parquetSchema(metadata).children.map((c) => [c.element.name, parquetType(c)]));
+  const rows = await parquetReadObjects({ file, metadata });
+  return { rows: rows.map((r) => ({ ...r })), types, numRows: Number(metadata.num_rows) };
+}
+
+/** A CSV file read back: the header in order, and each record as strings by column name (an empty cell is ''). */
+export interface CsvRead {
+  header: string[];
+  rows: Record<string, string>[];
+}
+
+/**
+ * Reads an RFC 4180 CSV (comma, double quote doubled to escape, CRLF records) with papaparse,
+ * strictly: malformed UTF-8, a lone CR or LF outside quotes, any parse error, a duplicate header or
+ * a record whose field count differs from the header's throws. A UTF-8 byte order mark is skipped.
+ */
+export function readCsv(bytes: Uint8Array): CsvRead {
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  // papaparse takes a lone CR or LF outside quotes as data; RFC 4180 wants such a field quoted.
+  // Outside quotes means after an even number of '"' (an escaped quote is two).
+  let quotes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quotes += 1;
+    else if (quotes % 2 === 0 && ((ch === '\r' && text[i + 1] !== '\n') || (ch === '\n' && text[i - 1] !== '\r'))) {
+      throw new Error(`CSV has an unquoted line break that is not CRLF at offset ${i}`);
+    }
+  }
+  const parsed = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', escapeChar: '"', newline: '\r\n', header: false, dynamicTyping: false, skipEmptyLines: false });
+  if (parsed.errors.length > 0) throw new Error(`CSV does not parse: ${parsed.errors.map((e) => `row ${e.row}: ${e.message}`).join('; ')}`);
+  const records = parsed.data;
+  // A final CRLF ends the last record; papaparse reports the empty remainder as one more record of one empty field.
+  const last = records[records.length - 1];
+  if (text.endsWith('\r\n') && last?.length === 1 && last[0] === '') records.pop();
+  const header = records.shift();
+  if (header === undefined) throw new Error('CSV has no header');
+  if (new Set(header).size !== header.length) throw new Error(`CSV header repeats a column: ${header.join(',')}`);
+  const rows = records.map((record, i) => {
+    if (record.length !== header.length) throw new Error(`CSV record ${i + 1} has ${record.length} fields, the header ${header.length}`);
+    return Object.fromEntries(header.map((name, j) => [name, record[j]!]));
+  });
+  return { header, rows };
+}
+
+/** Reads JSONL: one JSON object per line, each line parsed on its own. */
+export function readJsonl(bytes: Uint8Array): Record<string, unknown>[] {
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  if (text === '') return [];
+  if (!text.endsWith('\n')) throw new Error('JSONL does not end with a newline');
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line, i) => {
+      const value: unknown = JSON.parse(line);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`JSONL line ${i + 1} is not an object`);
+      return value as Record<string, unknown>;
+    });
+}
+
+/** A CSV integer cell as a number; throws on anything else (the SQL CAST the tests used to do). */
+export function csvInt(cell: string | undefined): number {
+  if (cell === undefined || !/^-?\d+$/.test(cell)) throw new Error(`not an integer: ${JSON.stringify(cell)}`);
+  return Number(cell);
+}
+
+/** Sorts rows by a key (number, bigint or string compared by code units), like ORDER BY; a copy, the input is kept. */
+export function orderBy<T>(rows: readonly T[], key: (row: T) => number | bigint | string): T[] {
+  return [...rows].sort((x, y) => {
+    const a = key(x);
+    const b = key(y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
 }
 
 /** A small labelled corpus: model-only, reviewed, bulk-accepted, disputed and unlabelled items. */
