@@ -433,12 +433,28 @@ export function themesBySource(
   let cellCounts: Omit<ThemeCell, 'share'>[];
   let labelCellCounts: Omit<LabelThemeCell, 'share'>[];
   if (rollups) {
-    cellCounts = c
-      .prepare(`SELECT source_id AS sourceId, theme, sum(n) AS count FROM source_theme_rollups WHERE level = ? AND basis = ?${clause} GROUP BY source_id, theme`)
-      .all(f.level, f.basis, ...params) as typeof cellCounts;
-    labelCellCounts = c
-      .prepare(`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE level = ? AND basis = ?${clause} GROUP BY label, theme`)
-      .all(f.level, f.basis, ...params) as typeof labelCellCounts;
+    // One read of the (source, label, theme) rows, summed here into source × theme and label × theme.
+    const themeList = head.codebook.themes.map((t) => t.id);
+    const labelList = head.codebook.labels.map((l) => l.id);
+    const themeIndex = new Map(themeList.map((t, k) => [t, k]));
+    const labelIndex = new Map(labelList.map((l, k) => [l, k]));
+    const rows = c
+      .prepare(`SELECT source_id, label, theme, n FROM source_theme_rollups WHERE level = ? AND basis = ?${clause}`)
+      .raw()
+      .all(f.level, f.basis, ...params) as [number, string, string, number][];
+    const perSource = new Map<number, number[]>();
+    const perLabel = labelList.map(() => themeList.map(() => 0));
+    for (const [sourceId, label, theme, n] of rows) {
+      const t = themeIndex.get(theme);
+      if (t === undefined) continue;
+      let counts = perSource.get(sourceId);
+      if (!counts) perSource.set(sourceId, (counts = themeList.map(() => 0)));
+      counts[t]! += n;
+      const l = labelIndex.get(label);
+      if (l !== undefined) perLabel[l]![t]! += n;
+    }
+    cellCounts = [...perSource].flatMap(([sourceId, counts]) => themeList.flatMap((theme, k) => (counts[k]! > 0 ? [{ sourceId, theme, count: counts[k]! }] : [])));
+    labelCellCounts = labelList.flatMap((label, l) => themeList.flatMap((theme, k) => (perLabel[l]![k]! > 0 ? [{ label, theme, count: perLabel[l]![k]! }] : [])));
   } else {
     const raw = c
       .prepare(
@@ -496,30 +512,17 @@ export interface TimelineRow {
   meanStance: number | null;
 }
 
-/** The timeline scan's rows (per source and period, in period order) from timeline_rollups. */
+/** The timeline scan's rows (per source and period, in period order) from timeline_rollups, pivoted by label in SQL. */
 function timelineFromRollups(db: Db, f: DashboardFilters, labels: { id: string }[], granularity: Granularity): Record<string, number | string | null>[] {
   const { clause, params } = rollupSourceClause(f);
-  const cells = db.$client
+  const cols = labels.map((_, k) => `coalesce(sum(CASE WHEN label = ? THEN n END), 0) AS c${k}`).join(', ');
+  return db.$client
     .prepare(
-      `SELECT source_id AS sourceId, period, label, n, stance_n AS stanceN, stance_sum AS stanceSum FROM timeline_rollups
-       WHERE level = ? AND basis = ? AND granularity = ?${clause} ORDER BY period, source_id`,
+      `SELECT source_id AS sourceId, CASE WHEN period <> '' THEN period END AS period, ${cols}, sum(n) AS counted,
+              CASE WHEN sum(stance_n) > 0 THEN 1.0 * sum(stance_sum) / sum(stance_n) END AS meanStance
+       FROM timeline_rollups WHERE level = ? AND basis = ? AND granularity = ?${clause} GROUP BY period, source_id ORDER BY period, source_id`,
     )
-    .all(f.level, f.basis, granularity, ...params) as { sourceId: number; period: string; label: string; n: number; stanceN: number; stanceSum: number }[];
-  const rows: { row: Record<string, number | string | null>; stanceN: number; stanceSum: number }[] = [];
-  for (const cell of cells) {
-    let acc = rows.at(-1);
-    if (!acc || acc.row.sourceId !== cell.sourceId || acc.row.period !== (cell.period === '' ? null : cell.period)) {
-      const row: Record<string, number | string | null> = { sourceId: cell.sourceId, period: cell.period === '' ? null : cell.period, counted: 0 };
-      labels.forEach((_, k) => (row[`c${k}`] = 0));
-      rows.push((acc = { row, stanceN: 0, stanceSum: 0 }));
-    }
-    const k = labels.findIndex((l) => l.id === cell.label);
-    if (k >= 0) acc.row[`c${k}`] = cell.n;
-    acc.row.counted = (acc.row.counted as number) + cell.n;
-    acc.stanceN += cell.stanceN;
-    acc.stanceSum += cell.stanceSum;
-  }
-  return rows.map(({ row, stanceN, stanceSum }) => ({ ...row, meanStance: stanceN > 0 ? stanceSum / stanceN : null }));
+    .all(...labels.map((l) => l.id), f.level, f.basis, granularity, ...params) as Record<string, number | string | null>[];
 }
 
 /**
