@@ -263,6 +263,7 @@ async function main() {
       ],
     };
     bare.similarity = [...bare.framing!, ...bare.themes!];
+    bare['timeline (month)'] = [bare['timeline (year)']![0]!.replace('substr(d.published_start, 1, 4)', 'substr(d.published_start, 1, 7)')];
     bare['framing from=2020 (scan)'] = [
       `SELECT i.source_id, ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')} AS label, count(*)
        FROM items i JOIN documents d ON d.id = i.document_id WHERE i.level = 'passage' AND i.excluded = 0 AND d.published_start >= '2020-01-01' GROUP BY 1, 2`,
@@ -274,6 +275,7 @@ async function main() {
       ['stance', '/api/dashboard/stance'],
       ['themes', '/api/dashboard/themes'],
       ['timeline (year)', '/api/dashboard/timeline?granularity=year'],
+      ['timeline (month)', '/api/dashboard/timeline?granularity=month'],
       ['similarity', '/api/dashboard/similarity'],
       ['agreement', '/api/dashboard/agreement'],
       ['corrected', '/api/dashboard/corrected'],
