@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { reviewApi, type Decision, type HistoryEntry, type ItemView } from '../../lib/api/review.ts';
 import { BulkDialog } from './BulkDialog.tsx';
@@ -178,7 +178,9 @@ function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queue
     else return;
     e.preventDefault();
   };
-  useEffect(() => {
+  // A layout effect attaches the listener before the item is painted: with a plain effect, a key
+  // pressed the moment the next item appears could fall in the gap and be lost.
+  useLayoutEffect(() => {
     const listener = (e: KeyboardEvent) => handler.current(e);
     window.addEventListener('keydown', listener);
     return () => window.removeEventListener('keydown', listener);

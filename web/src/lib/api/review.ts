@@ -1,5 +1,12 @@
 import { qs, request } from '../http.ts';
 
+// Response shapes come from the services that produce them, so a renamed field breaks the build.
+import type { QueueEntry, QueuePage } from '../../../../api/review/queue.ts';
+import type { SuggestionView, ReviewView, ItemState, ContextPassage, ItemView, HistoryEntry } from '../../../../api/review/item.ts';
+import type { Estimate, AgreementBlock, AgreementReport } from '../../../../api/review/agreement.ts';
+import type { AdjudicationCase } from '../../../../api/review/adjudication.ts';
+export type { QueueEntry, QueuePage, SuggestionView, ReviewView, ItemState, ContextPassage, ItemView, HistoryEntry, Estimate, AgreementBlock, AgreementReport, AdjudicationCase };
+
 /** The person reviewing. */
 export interface Actor {
   id: number;
@@ -48,104 +55,12 @@ export interface QueueFilter {
 }
 export const FILTER_KEYS = ['level', 'status', 'source', 'document', 'label', 'theme', 'minConfidence', 'maxConfidence', 'provider', 'model', 'promptVersion', 'disagreement'] as const;
 
-export interface QueueEntry {
-  itemId: number;
-  level: 'passage' | 'document';
-  documentId: number;
-  documentTitle: string;
-  sourceName: string;
-  published: string | null;
-  seq: number;
-  snippet: string;
-  suggestedLabel: string | null;
-  suggestedConfidence: number | null;
-  suggestionAgreement: number | null;
-  reviewStatus: string | null;
-  reviewedLabel: string | null;
-  reviewCount: number | null;
-  excluded: boolean;
-  version: number;
-}
-export interface QueuePage {
-  entries: QueueEntry[];
-  nextCursor: string | null;
-  /** Only on the first page. */
-  total: number | null;
-}
 
 export interface EvidenceQuote {
   quote: string;
   verified: boolean;
   start: number | null;
   end: number | null;
-}
-export interface SuggestionView {
-  id: number;
-  label: string;
-  stance: number;
-  themes: string[];
-  confidence: number | null;
-  rationale: string | null;
-  evidence: EvidenceQuote[];
-  substantive: boolean;
-  provider: string;
-  model: string;
-  promptVersion: string;
-  codebookVersion: string;
-  runId: number | null;
-  sampleIndex: number;
-  createdAt: string;
-}
-export interface ReviewView {
-  id: number;
-  reviewer: string;
-  action: string;
-  kind: string;
-  label: string | null;
-  stance: number | null;
-  themes: string[];
-  note: string | null;
-  blind: boolean;
-  undone: boolean;
-  createdAt: string;
-}
-export interface ItemState {
-  id: number;
-  level: 'passage' | 'document';
-  version: number;
-  seq: number;
-  documentId: number;
-  excluded: boolean;
-  excludedReason: string | null;
-  excludedBy: 'auto' | 'reviewer' | null;
-  reviewStatus: string | null;
-  reviewCount: number | null;
-  reviewedLabel: string | null;
-  reviewedStance: number | null;
-  reviewedThemes: string[];
-  finalOrigin: string | null;
-}
-export interface ContextPassage {
-  itemId: number | null;
-  seq: number;
-  text: string;
-  excluded: boolean;
-}
-export interface ItemView {
-  item: ItemState;
-  document: { id: number; title: string; author: string | null; published: string | null; url: string | null; language: string | null };
-  source: { id: number; name: string; country: string | null };
-  text: string;
-  textStart: number;
-  documentText: string;
-  previous: ContextPassage | null;
-  next: ContextPassage | null;
-  suggestions: SuggestionView[];
-  suggestionAgreement: { total: number; labels: Record<string, number>; topLabel: string | null; topShare: number | null };
-  reviews: ReviewView[];
-  blind: boolean;
-  independent: boolean;
-  protocol: ReviewProtocol;
 }
 export interface Decision {
   action: 'accept' | 'edit' | 'reject' | 'skip' | 'exclude' | 'include' | 'adjudicate';
@@ -162,48 +77,10 @@ export interface DecisionResult {
   reviewId: number;
   item: ItemState;
 }
-export interface HistoryEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-}
 export interface BulkPreview {
   count: number;
   threshold: number;
   items: { itemId: number; label: string; confidence: number; snippet: string }[];
-}
-export interface Estimate {
-  estimate: number | null;
-  low: number | null;
-  high: number | null;
-}
-export interface AgreementBlock {
-  n: number;
-  percent: Estimate;
-  cohen: Estimate | null;
-  fleiss: Estimate | null;
-  alpha: Estimate;
-}
-export interface AgreementReport {
-  humanHuman: AgreementBlock & { reviewers: string[]; perLabel: (AgreementBlock & { label: string })[]; perPair: (AgreementBlock & { a: string; b: string })[] };
-  modelHuman: AgreementBlock & { perLabel: (AgreementBlock & { label: string })[]; perReviewer: (AgreementBlock & { reviewer: string })[] };
-  leftOut: { bulk: number; import: number };
-  bootstrap: { iterations: number; level: number };
-}
-export interface AdjudicationCase {
-  itemId: number;
-  level: 'passage' | 'document';
-  documentTitle: string;
-  sourceName: string;
-  snippet: string;
-  kind: 'reviewers' | 'model';
-  suggestedLabel: string | null;
-  reviewedLabel: string | null;
-  decisions: { reviewer: string; label: string | null; action: string }[];
 }
 export interface User {
   id: number;
