@@ -100,8 +100,9 @@ function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queue
   });
   const decide = (d: Omit<Decision, 'basedOnVersion'>, advance = true) => {
     const payload = { ...base(), ...d } as Decision;
-    void s.submit(id, payload);
-    if (advance) go(nextId);
+    if (!advance) return void s.submit(id, payload);
+    go(nextId);
+    void s.submit(id, payload, { afterPaint: true });
   };
 
   const accept = () => {

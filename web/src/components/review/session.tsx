@@ -60,8 +60,8 @@ interface Session {
   load: (id: number) => Promise<ItemView>;
   prefetch: (ids: number[]) => void;
   invalidate: (id: number) => void;
-  /** Sends a decision in the background; failures become a notice naming the item. */
-  submit: (id: number, d: Decision) => Promise<void>;
+  /** Saves a decision in the background (failures become a notice naming the item); with `afterPaint`, once the next item has been painted, still awaited by undo. */
+  submit: (id: number, d: Decision, opts?: { afterPaint?: boolean }) => Promise<void>;
   pending: number;
   undo: () => Promise<number | null>;
   notice: Notice | null;
@@ -172,8 +172,11 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
 
   const inFlightDecisions = useRef(new Set<Promise<void>>());
   const submit = useCallback(
-    (id: number, d: Decision) => {
-      const run = sendDecision(id, d);
+    (id: number, d: Decision, opts: { afterPaint?: boolean } = {}) => {
+      // afterPaint: send once the next item is on screen, so saving and rendering do not compete
+      // for the same frame. The decision counts as in flight at once, so an undo still waits for it.
+      const start = opts.afterPaint ? new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))) : Promise.resolve();
+      const run = start.then(() => sendDecision(id, d));
       inFlightDecisions.current.add(run);
       void run.finally(() => inFlightDecisions.current.delete(run));
       return run;
