@@ -264,6 +264,11 @@ async function main() {
     };
     bare.similarity = [...bare.framing!, ...bare.themes!];
     bare['timeline (month)'] = [bare['timeline (year)']![0]!.replace('substr(d.published_start, 1, 4)', 'substr(d.published_start, 1, 7)')];
+    // The page asks for the 8 sources with the most counted items; the bare query reads the same 8.
+    const drawn = (c.prepare(`SELECT source_id FROM items WHERE ${SCOPE} AND ${FINAL} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, source_id LIMIT 8`).all() as { source_id: number }[])
+      .map((r) => r.source_id)
+      .join(',');
+    bare['timeline (month, 8 sources)'] = [bare['timeline (month)']![0]!.replace('WHERE i.level', `WHERE i.source_id IN (${drawn}) AND i.level`)];
     bare['framing from=2020 (scan)'] = [
       `SELECT i.source_id, ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')} AS label, count(*)
        FROM items i JOIN documents d ON d.id = i.document_id WHERE i.level = 'passage' AND i.excluded = 0 AND d.published_start >= '2020-01-01' GROUP BY 1, 2`,
@@ -276,6 +281,7 @@ async function main() {
       ['themes', '/api/dashboard/themes'],
       ['timeline (year)', '/api/dashboard/timeline?granularity=year'],
       ['timeline (month)', '/api/dashboard/timeline?granularity=month'],
+      ['timeline (month, 8 sources)', '/api/dashboard/timeline?granularity=month&limit=8'],
       ['similarity', '/api/dashboard/similarity'],
       ['agreement', '/api/dashboard/agreement'],
       ['corrected', '/api/dashboard/corrected'],

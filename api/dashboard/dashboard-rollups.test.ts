@@ -178,6 +178,23 @@ describe('dashboard rollups', () => {
     }
   });
 
+  it('limit the timeline to the sources with the most counted items, choosing the same ones as a scan', () => {
+    for (const granularity of ['month', 'year'] as const) {
+      const all = timeline(db, filters({}), granularity);
+      const counted = new Map<string, number>();
+      // Sources with nothing counted (the never-tagged one) have no timeline to draw or omit.
+      for (const r of framingMix(db, filters({})).rows) if (r.counted > 0) counted.set(r.source, r.counted);
+      const largest = [...counted.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      const top = timeline(db, filters({}), granularity, 1);
+      expect(new Set(top.rows.map((r) => r.source)), granularity).toEqual(new Set([largest]));
+      expect(top.rows).toEqual(all.rows.filter((r) => r.source === largest));
+      expect(top.omitted).toBe(counted.size - 1);
+      const scanned = timeline(db, { ...filters({}), scan: true }, granularity, 1);
+      expect(JSON.parse(JSON.stringify(scanned))).toEqual(JSON.parse(JSON.stringify(top)));
+      expect(timeline(db, filters({}), granularity, 50).omitted).toBe(0);
+    }
+  });
+
   it('kept by delta equal a rebuild from items', () => {
     const incremental = rollupSnapshot(db);
     expect(incremental.source_rollups!.length).toBeGreaterThan(0);

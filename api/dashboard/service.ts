@@ -529,8 +529,16 @@ function timelineFromRollups(db: Db, f: DashboardFilters, labels: { id: string }
  * Framing mix and mean stance per source and month or year. A document dated only to the year
  * is never spread over months: at month granularity it is counted in `undated` instead.
  */
-export function timeline(db: Db, f: DashboardFilters, granularity: Granularity): ViewHeader & { granularity: Granularity; rows: TimelineRow[]; undated: number } {
-  const head = header(db, f);
+export function timeline(
+  db: Db,
+  filters: DashboardFilters,
+  granularity: Granularity,
+  limit: number | null = null,
+): ViewHeader & { granularity: Granularity; rows: TimelineRow[]; undated: number; omitted: number } {
+  const head = header(db, filters);
+  // A chart draws a handful of lines; 500 sources by 120 months would be 60,000 rows. With a
+  // limit and no chosen sources, only the `limit` sources with the most counted items are read.
+  const { f, omitted } = limitTimelineSources(db, filters, limit);
   const b = basisSql(f.basis);
   const scope = scopeSql(f);
   const from = scope.from.includes('JOIN documents d') ? scope.from : `${scope.from} JOIN documents d ON d.id = i.document_id`;
@@ -569,7 +577,31 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity):
       meanStance: (r.meanStance as number | null) ?? null,
     });
   }
-  return { ...head, granularity, rows, undated };
+  if (limit !== null && !readsRollups(filters) && filters.sourceIds.length === 0) return { ...head, granularity, ...keepLargest(raw, rows, limit) };
+  return { ...head, granularity, rows, undated, omitted };
+}
+
+/** On the rollup path, narrows the filters to the `limit` sources with the most counted items (dated or not). */
+function limitTimelineSources(db: Db, f: DashboardFilters, limit: number | null): { f: DashboardFilters; omitted: number } {
+  if (limit === null || f.sourceIds.length > 0 || !readsRollups(f)) return { f, omitted: 0 };
+  const ranked = db.$client
+    .prepare(
+      `SELECT source_id AS id FROM timeline_rollups WHERE level = ? AND basis = ? AND granularity = 'year'
+       GROUP BY source_id ORDER BY sum(n) DESC, source_id`,
+    )
+    .all(f.level, f.basis) as { id: number }[];
+  if (ranked.length <= limit) return { f, omitted: 0 };
+  return { f: { ...f, sourceIds: ranked.slice(0, limit).map((r) => r.id) }, omitted: ranked.length - limit };
+}
+
+/** On the scan path (filters set), the same choice made over the scanned rows, undated ones included. */
+function keepLargest(raw: Record<string, number | string | null>[], rows: TimelineRow[], limit: number): { rows: TimelineRow[]; undated: number; omitted: number } {
+  const totals = new Map<number, number>();
+  for (const r of raw) totals.set(r.sourceId as number, (totals.get(r.sourceId as number) ?? 0) + (r.counted as number));
+  const keep = new Set([...totals.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit).map(([id]) => id));
+  // `undated` speaks of the sources returned, as it does on the rollup path.
+  const undated = raw.filter((r) => r.period === null && keep.has(r.sourceId as number)).reduce((n, r) => n + (r.counted as number), 0);
+  return { rows: rows.filter((r) => keep.has(r.sourceId)), undated, omitted: Math.max(0, totals.size - limit) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ const ThemesSchema = z
   .looseObject({ ...Header, basis: Basis, codebook: Codebook, cells: z.array(z.looseObject({ sourceId: z.number().int(), theme: z.string(), count: z.number().int() })) })
   .openapi('DashboardThemes');
 const TimelineSchema = z
-  .looseObject({ ...Header, basis: Basis, granularity: z.enum(['month', 'year']), rows: z.array(z.looseObject({ period: z.string() })), undated: z.number().int() })
+  .looseObject({ ...Header, basis: Basis, granularity: z.enum(['month', 'year']), rows: z.array(z.looseObject({ period: z.string() })), undated: z.number().int(), omitted: z.number().int() })
   .openapi('DashboardTimeline');
 const SimilaritySchema = z
   .looseObject({ ...Header, basis: Basis, combined: z.array(z.array(z.number().nullable())), omitted: z.number().int() })
@@ -103,12 +103,21 @@ export function dashboardRoutes(deps: AppDeps) {
     .openapi(
       createRoute({
         ...get('timeline', 'Framing mix and mean stance per source by month or year'),
-        request: { query: DashboardQuerySchema.extend({ granularity: z.enum(['month', 'year']).default('month') }) },
+        request: {
+          query: DashboardQuerySchema.extend({
+            granularity: z.enum(['month', 'year']).default('month'),
+            limit: z
+              .string()
+              .regex(/^(\d+|all)$/, 'expected a number or "all"')
+              .default('all')
+              .openapi({ description: 'Only the N sources with the most dated items (when no sources are chosen), or all' }),
+          }),
+        },
         responses: json(TimelineSchema, 'Per-period rows'),
       }),
       (c) => {
         const q = c.req.valid('query');
-        return c.json(timeline(deps.db, parseFilters(q), q.granularity), 200);
+        return c.json(timeline(deps.db, parseFilters(q), q.granularity, q.limit === 'all' ? null : Number(q.limit)), 200);
       },
     )
     .openapi(

@@ -102,7 +102,11 @@ export const timelineRollups = sqliteTable(
     stanceN: integer('stance_n').notNull(),
     stanceSum: integer('stance_sum').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] })],
+  (t) => [
+    primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] }),
+    // The timeline of a few chosen (or the largest) sources reads their rows only.
+    index('timeline_rollups_source_idx').on(t.level, t.basis, t.granularity, t.sourceId),
+  ],
 );
 
 /** Settled items with both a suggested and a reviewed label: the confusion matrix per source. */

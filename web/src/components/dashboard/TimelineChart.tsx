@@ -5,13 +5,13 @@ import { ChartCard, labelColour } from './ChartCard.tsx';
 import type { ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
-const MAX_LINES = 8; // sources drawn at once; the rest are in the CSV and reachable through the source filter
+const MAX_LINES = 8; // sources drawn at once (the server sends only these); others are reachable through the source filter
 
 /** Mean stance or one label's share per source over months or years. */
 export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
   const [granularity, setGranularity] = useState<'month' | 'year'>('year');
   const [measure, setMeasure] = useState('stance');
-  const { data, error } = useView(() => dashboardApi.timeline(params, granularity), `${paramsKey}|${granularity}`);
+  const { data, error } = useView(() => dashboardApi.timeline(params, granularity, MAX_LINES), `${paramsKey}|${granularity}`);
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading the timeline…</p>;
   const labels = data.codebook.labels;
@@ -77,7 +77,11 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
               <Line key={id} dataKey={`s${id}`} name={s.source} stroke={labelColour(k)} connectNulls isAnimationActive={false} />
             ))}
           </LineChart>
-          {totals.size > MAX_LINES && <p className="muted">Showing the {MAX_LINES} largest of {totals.size} sources; narrow the source filter to compare others.</p>}
+          {data.omitted > 0 && (
+            <p className="muted">
+              Showing the {lines.length} sources with the most dated items; {data.omitted} more are not drawn. Choose sources in the filter to compare others.
+            </p>
+          )}
         </>
       )}
     </ChartCard>

@@ -55,7 +55,8 @@ export const dashboardApi = {
     get<ViewHeader & { sources: { sourceId: number; source: string; counted: number }[]; cells: ThemeCell[]; labelCells: LabelThemeCell[]; labelCounts: Record<string, number> }>('themes', {
       ...p,
     }),
-  timeline: (p: DashboardParams, granularity: 'month' | 'year') => get<ViewHeader & { granularity: 'month' | 'year'; rows: TimelineRow[]; undated: number }>('timeline', { ...p, granularity }),
+  timeline: (p: DashboardParams, granularity: 'month' | 'year', limit: number | 'all') =>
+    get<ViewHeader & { granularity: 'month' | 'year'; rows: TimelineRow[]; undated: number; omitted: number }>('timeline', { ...p, granularity, limit }),
   similarity: (p: DashboardParams, limit: number | 'all') =>
     get<Omit<SimilarityResult, 'framing' | 'themes' | 'combined'> & { framing: (number | null)[][]; themes: (number | null)[][]; combined: (number | null)[][] }>('similarity', { ...p, limit }),
   agreement: (p: DashboardParams) => get<AgreementResult>('agreement', { ...p }),

@@ -1,0 +1,1 @@
+CREATE INDEX `timeline_rollups_source_idx` ON `timeline_rollups` (`level`,`basis`,`granularity`,`source_id`);
