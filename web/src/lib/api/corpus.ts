@@ -1,5 +1,10 @@
 import { qs, request } from '../http.ts';
 
+// Response shapes come from the services that produce them, so a renamed field breaks the build.
+import type { DocumentSummary, DocumentPage, PassageView as Passage, DocumentView } from '../../../../api/ingest/corpus.ts';
+import type { FileReport, ImportReport } from '../../../../api/ingest/import.ts';
+export type { DocumentSummary, DocumentPage, Passage, DocumentView, FileReport, ImportReport };
+
 /** An outlet or author channel, with how much of the corpus it holds. */
 export interface Source {
   id: number;
@@ -20,62 +25,11 @@ export interface SourcePatch {
   notes?: string | null;
 }
 
-export interface DocumentSummary {
-  id: number;
-  title: string;
-  author: string | null;
-  published: string | null;
-  publishedPrecision: 'day' | 'month' | 'year' | null;
-  url: string | null;
-  language: string | null;
-  sourceId: number;
-  sourceName: string;
-  passageCount: number;
-  excludedCount: number;
-  createdAt: string;
-}
 
-export interface DocumentPage {
-  documents: DocumentSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
 
-export interface Passage {
-  id: number;
-  seq: number;
-  start: number;
-  end: number;
-  text: string;
-  excluded: boolean;
-  excludedReason: string | null;
-  excludedBy: 'auto' | 'reviewer' | null;
-  autoExcluded: boolean;
-  autoExcludedReason: string | null;
-  itemId: number;
-}
 
-export interface DocumentView {
-  document: DocumentSummary & { text: string; notes: string | null; origin: string | null; contentHash: string; publishedStart: string | null; importId: number | null };
-  itemId: number;
-  passages: Passage[];
-}
 
-export interface FileReport {
-  file: string;
-  status: 'imported' | 'unchanged' | 'failed';
-  documents: number;
-  unchanged: number;
-  passages: number;
-  labels: number;
-  error?: string;
-}
 
-export interface ImportReport {
-  files: FileReport[];
-  totals: { files: number; imported: number; unchanged: number; failed: number; documents: number; unchangedDocuments: number; passages: number; labels: number };
-}
 
 export const listSources = () => request<{ sources: Source[] }>('/api/sources').then((r) => r.sources);
 export const updateSource = (id: number, patch: SourcePatch) => request<Source>(`/api/sources/${id}`, { method: 'PATCH', json: patch });

@@ -1,5 +1,9 @@
 import { request } from '../http.ts';
 
+// Response shapes come from the services that produce them, so a renamed field breaks the build.
+import type { RunEstimate, RunProgress } from '../../../../api/tagging/runs.ts';
+export type { RunEstimate, RunProgress };
+
 /** What a tagging run is asked to do (same fields as the CLI's options). */
 export interface RunRequest {
   provider?: 'openai' | 'local';
@@ -12,19 +16,6 @@ export interface RunRequest {
   maskOutlet?: boolean;
 }
 
-export interface RunEstimate {
-  provider: string;
-  model: string;
-  displayName: string;
-  items: number;
-  passages: number;
-  documents: number;
-  cached: number;
-  requests: number;
-  estimatedTokensIn: number;
-  estimatedTokensOut: number;
-  estimatedCostUsd: number | null;
-}
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'budget_exceeded';
 
@@ -46,20 +37,6 @@ export interface TaggingRun {
   live: boolean;
 }
 
-export interface RunProgress {
-  runId: number;
-  status: RunStatus;
-  provider: string;
-  model: string;
-  itemsTotal: number;
-  itemsDone: number;
-  itemsFailed: number;
-  itemsCached: number;
-  costUsd: number;
-  ratePerSec: number;
-  etaSec: number | null;
-  error: string | null;
-}
 
 export interface RunFailure {
   itemId: number;
