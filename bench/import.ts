@@ -16,6 +16,7 @@ import { openDb } from '../db/client.ts';
 import { importFiles } from '../api/ingest/import.ts';
 import { sha256 } from '../api/ingest/normalize.ts';
 import { segment } from '../api/ingest/segment.ts';
+import { seededRandom } from '../api/metrics/rng.ts';
 
 const argDocs = process.argv.indexOf('--docs');
 const DOCS = argDocs > -1 ? Number(process.argv[argDocs + 1]) : 100_000;
@@ -24,15 +25,6 @@ const SOURCES = 400;
 const DOCS_PER_FILE = 1_000;
 const TARGET_CHARS = 2_000; // about 2 KB of text per document
 
-/** Deterministic PRNG (mulberry32) so every run imports the same corpus. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'government minister council treaty union market border energy pipeline trade customs policy election region capital ' +
@@ -51,7 +43,7 @@ interface GeneratedDocument {
 }
 
 function generate(n: number): GeneratedDocument[] {
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const pick = () => WORDS[Math.floor(rand() * WORDS.length)]!;
   const sentence = () => {
     const len = 8 + Math.floor(rand() * 14);

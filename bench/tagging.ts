@@ -25,6 +25,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createRun, executeRun } from '../api/tagging/runs.ts';
 import { suggestForText } from '../api/tagging/suggest.ts';
+import { seededRandom } from '../api/metrics/rng.ts';
 
 const argScale = process.argv.indexOf('--scale');
 const SCALE = argScale > -1 ? Number(process.argv[argScale + 1]) : 1;
@@ -35,15 +36,6 @@ const C1_PASSAGES = Math.max(10, Math.round(200 * SCALE));
 const LOCAL_PASSAGES = Math.round(100_000 * SCALE);
 const LOCAL_RUN_PASSAGES = Math.round(20_000 * SCALE);
 
-/** Deterministic PRNG (mulberry32): the same passages every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const WORDS = (
   'government minister council treaty union market border energy pipeline trade customs policy election region capital economy sanctions ' +
   'security alliance summit agreement partner neighbour history memory sovereignty integration institution parliament president official ' +
@@ -52,7 +44,7 @@ const WORDS = (
 
 /** n distinct passages of about 40 words (two or three sentences). */
 function passages(n: number, seed: number): string[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return Array.from({ length: n }, (_, i) => {
     const sentences = Array.from({ length: 2 + Math.floor(r() * 2) }, () => {
       const words = Array.from({ length: 12 + Math.floor(r() * 10) }, () => WORDS[Math.floor(r() * WORDS.length)]!);

@@ -12,14 +12,14 @@ import { humanBaseline } from './humans.ts';
 import { readRecording } from './replay.ts';
 import { renderMarkdown } from './report.ts';
 import { DEFAULT_RESULTS_DIR, writeResult } from './results.ts';
-import { runEval, type EvalResult } from './runner.ts';
+import { runEval, type EvalOptions, type EvalResult } from './runner.ts';
 
 /** The shared corpus the shipped gold set points into, relative to the working directory. */
 export const DEFAULT_CORPUS_DIR = join('..', 'shared', 'corpus');
 export const DEFAULT_GOLD_FILE = join('evals', 'gold', 'shared-corpus.v1.jsonl');
 
 /** Parameters of one eval, as the CLI takes them. */
-export interface EvaluateParams {
+export interface EvaluateParams extends Pick<EvalOptions, 'repeats' | 'outletBias' | 'folds' | 'seed' | 'bootstrapIterations' | 'concurrency'> {
   provider: ProviderName;
   model?: string;
   /** Prompt version for both levels (`v1`), or prompt ids (`passage-v1,document-v1`). */
@@ -29,12 +29,6 @@ export interface EvaluateParams {
   corpusDir?: string;
   /** A codebook JSON file; default: the database's active codebook with `db` gold, else the bundled default. */
   codebookFile?: string;
-  repeats?: number;
-  outletBias?: boolean;
-  folds?: number;
-  seed?: number;
-  bootstrapIterations?: number;
-  concurrency?: number;
   record?: string;
   replay?: string;
   resultsDir?: string;

@@ -1,10 +1,10 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { reviewApi, type Decision, type HistoryEntry, type ItemView } from '../../lib/api/review.ts';
 import { BulkDialog } from './BulkDialog.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { HighlightedText } from './ItemText.tsx';
-import { typingInField } from './keys.ts';
+import { typingInField, useWindowKeys } from './keys.ts';
 import { queueContext, useReviewSession } from './session.tsx';
 
 const PREFETCH = 3; // items ahead kept loaded, so the next one shows without a round trip
@@ -136,8 +136,7 @@ function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queue
     );
   };
 
-  const handler = useRef<(e: KeyboardEvent) => void>(() => undefined);
-  handler.current = (e: KeyboardEvent) => {
+  useWindowKeys((e: KeyboardEvent) => {
     if (bulk || e.ctrlKey || e.metaKey || e.altKey) return;
     if (help) {
       if (e.key === 'Escape' || e.key === '?') setHelp(false);
@@ -178,14 +177,7 @@ function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queue
     else if (e.key === '?') setHelp(true);
     else return;
     e.preventDefault();
-  };
-  // A layout effect attaches the listener before the item is painted: with a plain effect, a key
-  // pressed the moment the next item appears could fall in the gap and be lost.
-  useLayoutEffect(() => {
-    const listener = (e: KeyboardEvent) => handler.current(e);
-    window.addEventListener('keydown', listener);
-    return () => window.removeEventListener('keydown', listener);
-  }, []);
+  });
 
   function toggleTheme(theme: string) {
     setThemes((prev) => {

@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { QUEUE_ORDERS, type QueueFilter } from '../../lib/api/review.ts';
 import { BulkDialog } from './BulkDialog.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
-import { typingInField } from './keys.ts';
+import { typingInField, useWindowKeys } from './keys.ts';
 import { queueContext, useReviewSession } from './session.tsx';
 
 const ORDER_NAMES: Record<(typeof QUEUE_ORDERS)[number], string> = {
@@ -32,8 +32,7 @@ export function QueueView() {
     setParams(next);
   };
   const first = s.queue.entries[0]?.itemId;
-  const handler = useRef<(e: KeyboardEvent) => void>(() => undefined);
-  handler.current = (e) => {
+  useWindowKeys((e: KeyboardEvent) => {
     if (bulk || e.ctrlKey || e.metaKey || e.altKey) return;
     if (help) {
       if (e.key === 'Escape' || e.key === '?') setHelp(false);
@@ -45,12 +44,7 @@ export function QueueView() {
     else if (e.key === '?') setHelp(true);
     else return;
     e.preventDefault();
-  };
-  useEffect(() => {
-    const listener = (e: KeyboardEvent) => handler.current(e);
-    window.addEventListener('keydown', listener);
-    return () => window.removeEventListener('keydown', listener);
-  }, []);
+  });
 
   const text = (key: keyof QueueFilter, label: string, size = 8) => (
     <label>

@@ -1,3 +1,5 @@
+import { useLayoutEffect, useRef } from 'react';
+
 /** The review keyboard map: one list drives both the handlers and the `?` help overlay. */
 export const REVIEW_KEYS: { keys: string; what: string }[] = [
   { keys: '1 … 9', what: 'pick a label (codebook order); 0 clears it' },
@@ -25,4 +27,19 @@ export const REVIEW_KEYS: { keys: string; what: string }[] = [
 export function typingInField(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
   return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+}
+
+/**
+ * Sends window keydown events to `handler` (the latest one given on each render). The listener is
+ * attached in a layout effect, before the screen is painted: with a plain effect, a key pressed
+ * the moment a new item appears could fall in the gap and be lost.
+ */
+export function useWindowKeys(handler: (e: KeyboardEvent) => void): void {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useLayoutEffect(() => {
+    const listener = (e: KeyboardEvent) => latest.current(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
 }

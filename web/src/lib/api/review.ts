@@ -5,6 +5,7 @@ import type { QueueEntry, QueuePage } from '../../../../api/review/queue.ts';
 import type { SuggestionView, ReviewView, ItemState, ContextPassage, ItemView, HistoryEntry } from '../../../../api/review/item.ts';
 import type { Estimate, AgreementBlock, AgreementReport } from '../../../../api/review/agreement.ts';
 import type { AdjudicationCase } from '../../../../api/review/adjudication.ts';
+import type { PublicUser } from '../../../../api/auth/service.ts';
 export type { QueueEntry, QueuePage, SuggestionView, ReviewView, ItemState, ContextPassage, ItemView, HistoryEntry, Estimate, AgreementBlock, AgreementReport, AdjudicationCase };
 
 /** The person reviewing. */
@@ -82,14 +83,7 @@ export interface BulkPreview {
   threshold: number;
   items: { itemId: number; label: string; confidence: number; snippet: string }[];
 }
-export interface User {
-  id: number;
-  name: string;
-  role: 'admin' | 'reviewer' | 'import';
-  active: boolean;
-  hasPassword: boolean;
-  createdAt: string;
-}
+export type User = PublicUser;
 
 /** Queue filter → API filter body (numbers parsed). */
 export function filterBody(f: QueueFilter): Record<string, unknown> {
