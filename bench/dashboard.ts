@@ -264,11 +264,17 @@ async function main() {
     };
     bare.similarity = [...bare.framing!, ...bare.themes!];
     bare['timeline (month)'] = [bare['timeline (year)']![0]!.replace('substr(d.published_start, 1, 4)', 'substr(d.published_start, 1, 7)')];
-    // The page asks for the 8 sources with the most counted items; the bare query reads the same 8.
-    const drawn = (c.prepare(`SELECT source_id FROM items WHERE ${SCOPE} AND ${FINAL} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, source_id LIMIT 8`).all() as { source_id: number }[])
-      .map((r) => r.source_id)
-      .join(',');
-    bare['timeline (month, 8 sources)'] = [bare['timeline (month)']![0]!.replace('WHERE i.level', `WHERE i.source_id IN (${drawn}) AND i.level`)];
+    // The timeline answers for the N sources with the most counted items (20 by default, 8 as the
+    // page asks); the bare queries read the same sources.
+    const largest = (n: number) =>
+      (c.prepare(`SELECT source_id FROM items WHERE ${SCOPE} AND ${FINAL} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, source_id LIMIT ${n}`).all() as { source_id: number }[])
+        .map((r) => r.source_id)
+        .join(',');
+    const onSources = (q: string, ids: string) => q.replace('WHERE i.level', `WHERE i.source_id IN (${ids}) AND i.level`);
+    bare['timeline (month, all sources)'] = bare['timeline (month)']!;
+    bare['timeline (month)'] = [onSources(bare['timeline (month, all sources)']![0]!, largest(20))];
+    bare['timeline (year)'] = [onSources(bare['timeline (year)']![0]!, largest(20))];
+    bare['timeline (month, 8 sources)'] = [onSources(bare['timeline (month, all sources)']![0]!, largest(8))];
     bare['framing from=2020 (scan)'] = [
       `SELECT i.source_id, ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')} AS label, count(*)
        FROM items i JOIN documents d ON d.id = i.document_id WHERE i.level = 'passage' AND i.excluded = 0 AND d.published_start >= '2020-01-01' GROUP BY 1, 2`,
@@ -282,6 +288,7 @@ async function main() {
       ['timeline (year)', '/api/dashboard/timeline?granularity=year'],
       ['timeline (month)', '/api/dashboard/timeline?granularity=month'],
       ['timeline (month, 8 sources)', '/api/dashboard/timeline?granularity=month&limit=8'],
+      ['timeline (month, all sources)', '/api/dashboard/timeline?granularity=month&limit=all'],
       ['similarity', '/api/dashboard/similarity'],
       ['agreement', '/api/dashboard/agreement'],
       ['corrected', '/api/dashboard/corrected'],

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { createTestDb } from '../../db/testing.ts';
@@ -193,6 +195,33 @@ describe('dashboard rollups', () => {
       expect(JSON.parse(JSON.stringify(scanned))).toEqual(JSON.parse(JSON.stringify(top)));
       expect(timeline(db, filters({}), granularity, 50).omitted).toBe(0);
     }
+  });
+
+  it('are backfilled by their migrations exactly as a rebuild fills them', () => {
+    // A database that existed before a rollup table was added gets it filled by the migration's
+    // INSERT ... SELECT statements: they must be the rebuild's own statements.
+    const dir = join(import.meta.dirname, '../../db/migrations');
+    const statements = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('--> statement-breakpoint'))
+      .map((s) =>
+        s
+          .split('\n')
+          .filter((line) => !line.trimStart().startsWith('--'))
+          .join(' ')
+          .trim()
+          .replace(/;$/, '')
+          .replace(/\s+/g, ' '),
+      )
+      .filter((s) => s.startsWith('INSERT INTO'));
+    const backfilled = new Set(statements.map((s) => s.split(' ')[2]!));
+    expect([...backfilled].sort()).toEqual([...ROLLUP_TABLES].sort());
+    const rebuilt = rollupSnapshot(db);
+    db.$client.transaction(() => {
+      for (const t of ROLLUP_TABLES) db.$client.exec(`DELETE FROM ${t}`);
+      for (const s of statements) db.$client.exec(s);
+    })();
+    expect(rollupSnapshot(db)).toEqual(rebuilt);
   });
 
   it('kept by delta equal a rebuild from items', () => {

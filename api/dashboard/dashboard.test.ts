@@ -245,6 +245,9 @@ describe('dashboard aggregates on fixtures', () => {
         [ids.a2p0, 'a2 p0', 'integrationist', 'A two'],
       ],
     ]);
+    // Pages of one source's cell follow document order.
+    const second = await get<List>(app, `/api/dashboard/passages?basis=model&sourceId=${alphaId}&label=integrationist&offset=1&limit=1`);
+    expect([second.total, second.items.map((i) => i.itemId)]).toEqual([2, [ids.a2p0]]);
     const theme = await get<List>(app, '/api/dashboard/passages?basis=model&theme=sovereignty');
     expect(theme.items.map((i) => i.itemId)).toEqual([ids.a1p0, ids.a2p0, ids.b1p2]);
     const period = await get<List>(app, '/api/dashboard/passages?basis=model&period=2024-04&granularity=month');

@@ -58,6 +58,30 @@ const ROLLUPS: Rollup[] = [
       }),
   },
   {
+    table: 'source_theme_totals',
+    keys: ['source_id', 'level', 'basis', 'theme'],
+    values: ['n'],
+    selects: (where) =>
+      BASES.map((basis) => {
+        const b = basisSql(basis);
+        return `SELECT i.source_id, i.level, '${basis}', t.theme, count(*)
+                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 2, 4`;
+      }),
+  },
+  {
+    table: 'label_theme_rollups',
+    keys: ['level', 'basis', 'label', 'theme'],
+    values: ['n'],
+    selects: (where) =>
+      BASES.map((basis) => {
+        const b = basisSql(basis);
+        return `SELECT i.level, '${basis}', ${b.label}, t.theme, count(*)
+                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 3, 4`;
+      }),
+  },
+  {
     table: 'document_rollups',
     keys: ['document_id', 'level', 'basis', 'source_id'],
     values: ['n', 'stance_sum'],

@@ -433,28 +433,18 @@ export function themesBySource(
   let cellCounts: Omit<ThemeCell, 'share'>[];
   let labelCellCounts: Omit<LabelThemeCell, 'share'>[];
   if (rollups) {
-    // One read of the (source, label, theme) rows, summed here into source × theme and label × theme.
-    const themeList = head.codebook.themes.map((t) => t.id);
-    const labelList = head.codebook.labels.map((l) => l.id);
-    const themeIndex = new Map(themeList.map((t, k) => [t, k]));
-    const labelIndex = new Map(labelList.map((l, k) => [l, k]));
-    const rows = c
-      .prepare(`SELECT source_id, label, theme, n FROM source_theme_rollups WHERE level = ? AND basis = ?${clause}`)
+    // Read in key order and packed one row per source: 500 sources × 15 themes cross into
+    // JavaScript as 500 rows, and nothing is sorted.
+    const perSource = c
+      .prepare(`SELECT source_id, json_group_object(theme, n) FROM source_theme_totals WHERE level = ? AND basis = ?${clause} GROUP BY source_id`)
       .raw()
-      .all(f.level, f.basis, ...params) as [number, string, string, number][];
-    const perSource = new Map<number, number[]>();
-    const perLabel = labelList.map(() => themeList.map(() => 0));
-    for (const [sourceId, label, theme, n] of rows) {
-      const t = themeIndex.get(theme);
-      if (t === undefined) continue;
-      let counts = perSource.get(sourceId);
-      if (!counts) perSource.set(sourceId, (counts = themeList.map(() => 0)));
-      counts[t]! += n;
-      const l = labelIndex.get(label);
-      if (l !== undefined) perLabel[l]![t]! += n;
-    }
-    cellCounts = [...perSource].flatMap(([sourceId, counts]) => themeList.flatMap((theme, k) => (counts[k]! > 0 ? [{ sourceId, theme, count: counts[k]! }] : [])));
-    labelCellCounts = labelList.flatMap((label, l) => themeList.flatMap((theme, k) => (perLabel[l]![k]! > 0 ? [{ label, theme, count: perLabel[l]![k]! }] : [])));
+      .all(f.level, f.basis, ...params) as [number, string][];
+    cellCounts = perSource.flatMap(([sourceId, json]) => Object.entries(JSON.parse(json) as Record<string, number>).map(([theme, count]) => ({ sourceId, theme, count })));
+    labelCellCounts = (
+      f.sourceIds.length === 0
+        ? c.prepare(`SELECT label, theme, n AS count FROM label_theme_rollups WHERE level = ? AND basis = ?`).all(f.level, f.basis)
+        : c.prepare(`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE level = ? AND basis = ?${clause} GROUP BY label, theme`).all(f.level, f.basis, ...params)
+    ) as Omit<LabelThemeCell, 'share'>[];
   } else {
     const raw = c
       .prepare(
@@ -639,22 +629,29 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
   const themeVec = (r: FramingRow) => themeProfile.get(r.sourceId) ?? themeIds.map(() => 0);
   const all = ranked.map((r, index) => ({ r, index, fp: shares(framingVec(r)), tp: shares(themeVec(r)) }));
   const jsd = (p: number[] | null, q: number[] | null) => (p === null || q === null ? Number.NaN : jensenShannonDistanceOfShares(p, q));
-  // Every pair once (the distance is symmetric): 500 sources are 125,000 pairs, not 4 × 250,000.
-  const pairs = new Map<number, { df: number; dt: number; dc: number }>();
-  const distance = (a: (typeof all)[number], b: (typeof all)[number]) => {
-    const [x, y] = a.index < b.index ? [a, b] : [b, a];
-    const key = x.index * all.length + y.index;
-    let d = pairs.get(key);
-    if (!d) {
-      const df = jsd(x.fp, y.fp);
-      const dt = jsd(x.tp, y.tp);
-      pairs.set(key, (d = { df, dt, dc: Number.isNaN(dt) ? df : (df + dt) / 2 }));
-    }
-    return d;
+  type Profile = (typeof all)[number];
+  const distance = (x: Profile, y: Profile) => {
+    const df = jsd(x.fp, y.fp);
+    const dt = jsd(x.tp, y.tp);
+    return { df, dt, dc: Number.isNaN(dt) ? df : (df + dt) / 2 };
   };
   const shownAll = all.slice(0, shown.length);
-  const matrix = (pick: 'df' | 'dt' | 'dc') => shownAll.map((a) => shownAll.map((b) => distance(a, b)[pick]));
-  const nearestOf = (a: (typeof all)[number]) => {
+  // The shown matrix is symmetric: each pair is computed once.
+  const size = shownAll.length;
+  const square = () => Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  const [mf, mt, mc] = [square(), square(), square()];
+  for (let a = 0; a < size; a++) {
+    for (let b = a + 1; b < size; b++) {
+      const d = distance(shownAll[a]!, shownAll[b]!);
+      mf[a]![b] = mf[b]![a] = d.df;
+      mt[a]![b] = mt[b]![a] = d.dt;
+      mc[a]![b] = mc[b]![a] = d.dc;
+    }
+    // A source against itself: 0 where it has a profile, NaN where it has none (as jsd gives).
+    const self = distance(shownAll[a]!, shownAll[a]!);
+    [mf[a]![a], mt[a]![a], mc[a]![a]] = [self.df, self.dt, self.dc];
+  }
+  const nearestOf = (a: Profile) => {
     let best: { sourceId: number; distance: number } | null = null;
     for (const b of all) {
       if (b === a) continue;
@@ -669,9 +666,9 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
     level: framing.level,
     codebook: framing.codebook,
     sources: shownAll.map((a) => ({ sourceId: a.r.sourceId, source: a.r.source, counted: a.r.counted, nearest: nearestOf(a) })),
-    framing: matrix('df'),
-    themes: matrix('dt'),
-    combined: matrix('dc'),
+    framing: mf,
+    themes: mt,
+    combined: mc,
     omitted: ranked.length - shown.length,
   };
 }
@@ -905,8 +902,8 @@ export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): { total: n
   const where = [scope.where];
   const params = [...scope.params];
   let from = scope.from;
-  const needsDocuments = !from.includes('JOIN documents d');
-  if (needsDocuments) from += ' JOIN documents d ON d.id = i.document_id';
+  // The count reads documents only when a period narrows it; the page of rows joins them for titles.
+  const withDocuments = (sql: string) => (sql.includes('JOIN documents d') ? sql : `${sql} JOIN documents d ON d.id = i.document_id`);
   if (d.suggested !== undefined || d.reviewed !== undefined) {
     where.push(SETTLED, 'i.suggested_label IS NOT NULL', 'i.reviewed_label IS NOT NULL');
     if (d.suggested !== undefined) {
@@ -933,6 +930,7 @@ export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): { total: n
     params.push(d.theme);
   }
   if (d.period !== undefined) {
+    from = withDocuments(from);
     where.push(`${periodSql(d.granularity ?? 'month')} = ?`);
     params.push(d.period);
   }
@@ -941,15 +939,18 @@ export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): { total: n
     where.push(`(r.queue_order = 'random' OR r.blind = 1)`);
   }
   const c = db.$client;
+  // items_source_order_idx covers the state columns, so the count of one source's cell reads the
+  // index alone, and its rows come in document order without a sort.
   const total = (c.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  const order = d.sourceId !== undefined ? 'i.document_id, i.seq' : 'src.name, i.document_id, i.seq';
   const rows = c
     .prepare(
       `SELECT i.id AS itemId, i.document_id AS documentId, d.title AS documentTitle, i.source_id AS sourceId, src.name AS source,
               i.level AS level, i.seq AS seq,
               substr(CASE WHEN i.level = 'passage' THEN (SELECT p.text FROM passages p WHERE p.id = i.passage_id) ELSE d.text END, 1, 400) AS text,
               ${b.label} AS label, ${b.stance} AS stance, i.review_status AS reviewStatus
-       FROM ${from} JOIN sources src ON src.id = i.source_id
-       WHERE ${where.join(' AND ')} ORDER BY src.name, i.document_id, i.seq LIMIT ? OFFSET ?`,
+       FROM ${withDocuments(from)} JOIN sources src ON src.id = i.source_id
+       WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
     .all(...params, d.limit, d.offset) as DrillDownItem[];
   return { total, items: rows, statement: basisStatement(f.basis) };

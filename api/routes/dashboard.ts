@@ -109,8 +109,8 @@ export function dashboardRoutes(deps: AppDeps) {
             limit: z
               .string()
               .regex(/^(\d+|all)$/, 'expected a number or "all"')
-              .default('all')
-              .openapi({ description: 'Only the N sources with the most dated items (when no sources are chosen), or all' }),
+              .default('20')
+              .openapi({ description: 'Only the N sources with the most counted items when no sources are chosen (default 20; the response says how many were omitted), or all' }),
           }),
         },
         responses: json(TimelineSchema, 'Per-period rows'),

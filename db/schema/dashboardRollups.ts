@@ -54,6 +54,32 @@ export const sourceThemeRollups = sqliteTable(
   (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.label, t.theme] })],
 );
 
+/** Labelled items per source and theme, all labels together: the heatmap and the similarity profiles, read in key order. */
+export const sourceThemeTotals = sqliteTable(
+  'source_theme_totals',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    basis: basis(),
+    theme: text('theme').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.theme] })],
+);
+
+/** Labelled items per label and theme over all sources: the label × theme view. */
+export const labelThemeRollups = sqliteTable(
+  'label_theme_rollups',
+  {
+    level: level(),
+    basis: basis(),
+    label: text('label').notNull(),
+    theme: text('theme').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.label, t.theme] })],
+);
+
 /** Per document: items with a stance under the basis and their stance sum (the bootstrap's units). */
 export const documentRollups = sqliteTable(
   'document_rollups',

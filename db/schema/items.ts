@@ -54,7 +54,9 @@ export const items = sqliteTable(
   (t) => [
     uniqueIndex('items_passage_uq').on(t.passageId),
     index('items_document_idx').on(t.documentId, t.level, t.seq),
-    index('items_source_level_idx').on(t.sourceId, t.level, t.excluded),
+    // Per-source scans and the dashboard's drill-down: document order within a source, with the
+    // state columns a cell's count filters on, so counting a cell never reads the rows.
+    index('items_source_order_idx').on(t.sourceId, t.level, t.excluded, t.documentId, t.seq, t.reviewStatus, t.suggestedLabel, t.reviewedLabel),
     index('items_queue_conf_idx').on(t.level, t.reviewStatus, t.suggestedConfidence),
     index('items_queue_random_idx').on(t.level, t.reviewStatus, t.randomKey),
     index('items_suggested_label_idx').on(t.level, t.suggestedLabel),
