@@ -24,6 +24,29 @@ interface Rollup {
 
 const NOT_EXCLUDED = 'i.excluded = 0';
 
+type ThemeKey = 'source_id' | 'level' | 'basis' | 'label' | 'theme';
+
+/**
+ * Labelled items per theme (themes of the basis's kind), keyed by `keys` in that order: the
+ * heatmap, the label × theme view and their source-filtered form differ only in their keys.
+ */
+function themeRollup(table: string, keys: ThemeKey[]): Rollup {
+  return {
+    table,
+    keys,
+    values: ['n'],
+    selects: (where) =>
+      BASES.map((basis) => {
+        const b = basisSql(basis);
+        const column: Record<ThemeKey, string> = { source_id: 'i.source_id', level: 'i.level', basis: `'${basis}'`, label: b.label, theme: 't.theme' };
+        const groupBy = keys.flatMap((k, position) => (k === 'basis' ? [] : [position + 1]));
+        return `SELECT ${keys.map((k) => column[k]).join(', ')}, count(*)
+                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY ${groupBy.join(', ')}`;
+      }),
+  };
+}
+
 const ROLLUPS: Rollup[] = [
   {
     table: 'source_rollups',
@@ -45,42 +68,9 @@ const ROLLUPS: Rollup[] = [
        FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
     ],
   },
-  {
-    table: 'source_theme_rollups',
-    keys: ['source_id', 'level', 'basis', 'label', 'theme'],
-    values: ['n'],
-    selects: (where) =>
-      BASES.map((basis) => {
-        const b = basisSql(basis);
-        return `SELECT i.source_id, i.level, '${basis}', ${b.label}, t.theme, count(*)
-                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
-                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 2, 4, 5`;
-      }),
-  },
-  {
-    table: 'source_theme_totals',
-    keys: ['source_id', 'level', 'basis', 'theme'],
-    values: ['n'],
-    selects: (where) =>
-      BASES.map((basis) => {
-        const b = basisSql(basis);
-        return `SELECT i.source_id, i.level, '${basis}', t.theme, count(*)
-                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
-                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 2, 4`;
-      }),
-  },
-  {
-    table: 'label_theme_rollups',
-    keys: ['level', 'basis', 'label', 'theme'],
-    values: ['n'],
-    selects: (where) =>
-      BASES.map((basis) => {
-        const b = basisSql(basis);
-        return `SELECT i.level, '${basis}', ${b.label}, t.theme, count(*)
-                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
-                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 3, 4`;
-      }),
-  },
+  themeRollup('source_theme_rollups', ['source_id', 'level', 'basis', 'label', 'theme']),
+  themeRollup('source_theme_totals', ['source_id', 'level', 'basis', 'theme']),
+  themeRollup('label_theme_rollups', ['level', 'basis', 'label', 'theme']),
   {
     table: 'document_rollups',
     keys: ['document_id', 'level', 'basis', 'source_id'],

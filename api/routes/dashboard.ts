@@ -76,6 +76,15 @@ const DrillQuerySchema = DashboardQuerySchema.extend({
     .default(50),
 });
 
+/** `limit` of the views that draw only the largest sources: a number, or `all` (null). */
+const sourceLimit = (byDefault: string, description: string) =>
+  z
+    .string()
+    .regex(/^(\d+|all)$/, 'expected a number or "all"')
+    .default(byDefault)
+    .transform((v) => (v === 'all' ? null : Number(v)))
+    .openapi({ description });
+
 /** `GET /api/dashboard/*`: the comparative dashboard's aggregates and drill-down. */
 export function dashboardRoutes(deps: AppDeps) {
   const get = (path: string, summary: string) => ({ method: 'get' as const, path: `/dashboard/${path}`, summary, tags: ['dashboard'] });
@@ -106,18 +115,14 @@ export function dashboardRoutes(deps: AppDeps) {
         request: {
           query: DashboardQuerySchema.extend({
             granularity: z.enum(['month', 'year']).default('month'),
-            limit: z
-              .string()
-              .regex(/^(\d+|all)$/, 'expected a number or "all"')
-              .default('20')
-              .openapi({ description: 'Only the N sources with the most counted items when no sources are chosen (default 20; the response says how many were omitted), or all' }),
+            limit: sourceLimit('20', 'Only the N sources with the most counted items when no sources are chosen (default 20; the response says how many were omitted), or all'),
           }),
         },
         responses: json(TimelineSchema, 'Per-period rows'),
       }),
       (c) => {
         const q = c.req.valid('query');
-        return c.json(timeline(deps.db, parseFilters(q), q.granularity, q.limit === 'all' ? null : Number(q.limit)), 200);
+        return c.json(timeline(deps.db, parseFilters(q), q.granularity, q.limit), 200);
       },
     )
     .openapi(
@@ -125,18 +130,14 @@ export function dashboardRoutes(deps: AppDeps) {
         ...get('similarity', 'Jensen–Shannon distances between source profiles'),
         request: {
           query: DashboardQuerySchema.extend({
-            limit: z
-              .string()
-              .regex(/^(\d+|all)$/, 'expected a number or "all"')
-              .default('40')
-              .openapi({ description: 'Compare the N largest sources, or all' }),
+            limit: sourceLimit('40', 'Compare the N largest sources, or all'),
           }),
         },
         responses: json(SimilaritySchema, 'Distance matrices'),
       }),
       (c) => {
         const q = c.req.valid('query');
-        const result = sourceSimilarity(deps.db, parseFilters(q), q.limit === 'all' ? null : Number(q.limit));
+        const result = sourceSimilarity(deps.db, parseFilters(q), q.limit);
         // NaN (a source without themes) has no JSON form: send null.
         const clean = (m: number[][]) => m.map((row) => row.map((v) => (Number.isNaN(v) ? null : v)));
         return c.json({ ...result, framing: clean(result.framing), themes: clean(result.themes), combined: clean(result.combined) }, 200);
