@@ -105,6 +105,12 @@ describe('dashboard aggregates on fixtures', () => {
     expect(await res.json()).toEqual({ error: { code: 'invalid_input', message: 'from: month out of range in "2024-13"' } });
     const bad = await app.request('/api/dashboard/framing?status=done');
     expect(((await bad.json()) as { error: { message: string } }).error.message).toBe('status: "done" is not one of unreviewed, reviewed, disputed, adjudicated');
+    // A chart of no sources is a mistake, not an empty answer.
+    for (const view of ['timeline', 'similarity']) {
+      const none = await app.request(`/api/dashboard/${view}?limit=0`);
+      expect(none.status).toBe(400);
+      expect(await none.json()).toEqual({ error: { code: 'invalid_input', message: 'limit: expected a whole number from 1, or "all"' } });
+    }
   });
 
   it('gives mean stance with a bootstrap interval over documents', async () => {

@@ -80,7 +80,7 @@ const DrillQuerySchema = DashboardQuerySchema.extend({
 const sourceLimit = (byDefault: string, description: string) =>
   z
     .string()
-    .regex(/^(\d+|all)$/, 'expected a number or "all"')
+    .regex(/^([1-9]\d*|all)$/, 'expected a whole number from 1, or "all"')
     .default(byDefault)
     .transform((v) => (v === 'all' ? null : Number(v)))
     .openapi({ description });
