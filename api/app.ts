@@ -7,6 +7,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authMiddleware } from './auth/middleware.ts';
 import type { AppDeps } from './deps.ts';
 import { AppError } from './errors.ts';
+import { bodyGuard } from './guards/body.ts';
+import { databaseUnavailable } from './guards/database.ts';
+import { loopbackHostGuard } from './guards/host.ts';
 import { corpusRoutes } from './routes/corpus.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { evalsRoutes } from './routes/evals.ts';
@@ -23,8 +26,9 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
 
   app.onError((err, c) => {
-    if (err instanceof AppError) {
-      return c.json({ error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } }, err.status);
+    const known = err instanceof AppError ? err : databaseUnavailable(err, deps.readOnlyReason);
+    if (known) {
+      return c.json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } }, known.status, known.headers);
     }
     if (err instanceof HTTPException && err.status < 500) {
       return c.json({ error: { code: 'http_error', message: err.message } }, err.status);
@@ -34,6 +38,7 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
+  if (deps.config.loopbackOnly) app.use('*', loopbackHostGuard());
   // Documents are untrusted: even if markup slipped into a page, no inline or foreign script runs.
   app.use(
     '*',
@@ -50,6 +55,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api/*', authMiddleware(deps));
+  app.use('/api/*', bodyGuard());
 
   const api = app
     .route('/api', healthRoutes(deps))

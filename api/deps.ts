@@ -9,6 +9,8 @@ export interface AppDeps {
   now: () => Date;
   /** Where the built web UI lives; when set, the app serves it at `/`. */
   webRoot?: string;
+  /** Why the database cannot be written (found at start), or null/absent when it can; writes then answer 503 with it. */
+  readOnlyReason?: string | null;
   /** Where eval result files are read from (default evals/results). */
   evalResultsDir?: string;
 }

@@ -10,6 +10,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Extra response headers, e.g. `Retry-After` on a 429 or 503. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -21,3 +23,7 @@ export const notFound = (message: string, code = 'not_found') => new AppError(40
 export const conflict = (message: string, code = 'conflict', details?: unknown) => new AppError(409, code, message, details);
 export const unauthorized = (message = 'login required', code = 'unauthorized') => new AppError(401, code, message);
 export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message);
+export const tooManyRequests = (message: string, retryAfterS: number, code = 'rate_limited') =>
+  new AppError(429, code, message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterS))) });
+export const serviceUnavailable = (message: string, code = 'unavailable', retryAfterS?: number) =>
+  new AppError(503, code, message, undefined, retryAfterS === undefined ? undefined : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterS))) });

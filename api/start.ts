@@ -1,24 +1,73 @@
 import { parseArgs } from 'node:util';
 import { ensureWebBuild } from '../web/build.ts';
-import { openDb } from '../db/client.ts';
-import { loadConfig } from './config.ts';
+import { openDb, readOnlyReason, type Db } from '../db/client.ts';
+import { adminCanLogIn } from './auth/service.ts';
+import { holdServerLock } from './backup/lock.ts';
+import { loadConfig, type Config } from './config.ts';
 import { startServer } from './server.ts';
 
-/** `npm start`: build the web UI if stale, open and migrate the database, serve. */
-export async function main(argv: string[]): Promise<void> {
+/**
+ * What must hold before serving: beyond loopback somebody must be able to log in. Returns the
+ * reason the database cannot be written (served read-only), or null.
+ */
+export function preflight(db: Db, config: Config): { readOnlyReason: string | null } {
+  const readOnly = readOnlyReason(db);
+  if (!config.loopbackOnly && !config.adminPassword && !adminCanLogIn(db)) {
+    throw new Error(
+      `HOST=${config.host} serves beyond loopback, where every page needs a login, but no admin has a password yet: ` +
+        `set FRAMESCOPE_ADMIN_PASSWORD (at least 12 characters) to create the "admin" login, e.g. FRAMESCOPE_ADMIN_PASSWORD='a long secret' HOST=${config.host} npm start`,
+    );
+  }
+  return { readOnlyReason: readOnly };
+}
+
+/** `npm start`: open and migrate the database, check it can be served, build the web UI if stale, serve. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
     allowPositionals: false,
   });
-  const config = loadConfig(process.env, {
+  const config = loadConfig(env, {
     ...(values.db ? { dbPath: values.db } : {}),
     ...(values.port ? { port: Number(values.port) } : {}),
     ...(values.host ? { host: values.host } : {}),
   });
-  const webRoot = await ensureWebBuild();
   const db = openDb(config.dbPath);
-  const { url } = await startServer({ db, config, now: () => new Date(), webRoot });
+  let ready: { readOnlyReason: string | null };
+  try {
+    ready = preflight(db, config);
+  } catch (err) {
+    db.$client.close();
+    throw err;
+  }
+  if (ready.readOnlyReason) {
+    console.error(`framescope: the database ${config.dbPath} is read-only: ${ready.readOnlyReason}. Serving reads; every change answers 503 until it is writable.`);
+  }
+  const webRoot = await ensureWebBuild();
+  const { server, url } = await startServer({ db, config, now: () => new Date(), webRoot, readOnlyReason: ready.readOnlyReason });
+  let release: () => void;
+  try {
+    release = holdServerLock(config.dbPath, url, new Date());
+  } catch (err) {
+    server.close();
+    db.$client.close();
+    throw err;
+  }
+  // A clean stop (Ctrl-C, `restore --stop-server`, a service manager) finishes requests, checkpoints the WAL and drops the lock.
+  const stop = () => {
+    server.close(() => {
+      db.$client.close();
+      release();
+      process.exit(0);
+    });
+    setTimeout(() => {
+      release();
+      process.exit(0);
+    }, 5_000).unref(); // 5 s for open requests and event streams
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider})`);
 }
 

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { pendingMigrations, type MigrationInfo } from './migrate.ts';
 import * as schema from './schema/index.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -12,22 +13,79 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything queries can run on: the database or an open transaction. */
 export type DbOrTx = Db | Tx;
 
-const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface OpenOptions {
+  /** Open without write access (tests of the read-only path; verifying a backup). */
+  readonly?: boolean;
+  /** Apply pending migrations (default true); the `migrate` command applies them itself to report them. */
+  migrate?: boolean;
+}
 
 /**
  * Opens (creating if needed) the SQLite database at `path` (or `:memory:`), sets WAL mode,
- * foreign keys and a busy timeout, and applies every committed migration.
+ * foreign keys and a busy timeout, and applies every committed migration. A database this
+ * process cannot write is opened for reading when it needs no migration (the app then answers
+ * writes with 503 and the reason); one that would need a migration is refused with the reason.
  */
-export function openDb(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
+export function openDb(path: string, options: OpenOptions = {}): Db {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  if (!options.readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000'); // 5 s: another process (a CLI run beside the server) may hold the write lock
   sqlite.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last commits, never corrupts
   const db = drizzle(sqlite, { schema, casing: 'snake_case' }) as Db;
-  migrate(db, { migrationsFolder });
+  if (options.migrate === false) return db;
+  const readOnly = readOnlyReason(db);
+  if (readOnly) {
+    const pending = pendingMigrations(sqlite, MIGRATIONS_FOLDER);
+    if (pending.length > 0) {
+      sqlite.close();
+      throw new Error(`database ${path} is read-only (${readOnly}) and needs ${pending.length} migration(s) (${pending.map((m) => m.tag).join(', ')}) before it can be served`);
+    }
+    return db;
+  }
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
+}
+
+/** Applies the pending committed migrations and returns what was applied, oldest first. */
+export function applyMigrations(db: Db): MigrationInfo[] {
+  const pending = pendingMigrations(db.$client, MIGRATIONS_FOLDER);
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return pending;
+}
+
+/**
+ * Why this connection cannot write, or null when it can. Probes with a write that changes
+ * nothing (rewriting the schema cookie's neighbour, `user_version`, to its own value), then
+ * explains a refusal from what the file system says.
+ */
+export function readOnlyReason(db: Db): string | null {
+  const sqlite = db.$client;
+  if (sqlite.memory) return null;
+  try {
+    const version = sqlite.pragma('user_version', { simple: true }) as number;
+    sqlite.pragma(`user_version = ${Number(version)}`);
+    return null;
+  } catch (err) {
+    if (!(err instanceof Database.SqliteError) || !err.code.startsWith('SQLITE_READONLY')) throw err;
+  }
+  if (sqlite.readonly) return 'opened read-only';
+  const path = sqlite.name;
+  if (!canWrite(path)) return `the file ${path} is not writable by this user`;
+  if (!canWrite(dirname(path))) return `its folder ${dirname(path)} is not writable (SQLite needs to create the -wal and -shm files beside it)`;
+  return `SQLite cannot write ${path} (a read-only file system or mount)`;
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export { schema };

@@ -84,6 +84,16 @@ export async function bootstrapAdmin(db: Db, password: string | undefined): Prom
   });
 }
 
+/** Whether some active admin has a password, i.e. somebody can log in beyond loopback. */
+export function adminCanLogIn(db: Db): boolean {
+  return db
+    .select({ passwordHash: users.passwordHash, active: users.active })
+    .from(users)
+    .where(eq(users.role, 'admin'))
+    .all()
+    .some((u) => u.active && u.passwordHash !== null);
+}
+
 export interface LoginResult {
   actor: Actor;
   sessionToken: string;

@@ -1,0 +1,91 @@
+/**
+ * Who may call which route: the one table the auth middleware consults for every request.
+ * A route that is not in the table is refused (a test fails first), so a new route cannot
+ * slip through without a decision.
+ *
+ * - `public`: no session needed, in any mode (liveness, the API description, the way in).
+ * - `read`: any signed-in person (beyond loopback a session; on loopback anyone).
+ * - `review`: a named person of either role, acting on their own work (their decisions, notes,
+ *   undo of their own reviews, their own password); the service checks ownership.
+ * - `admin`: the admin role. On loopback, where names are not authenticated, a request with no
+ *   reviewer name chosen is the machine's operator and may do the admin work the CLI also does
+ *   without a name (rows with `operator`: corpus, codebooks, tagging); work recorded against a
+ *   person (people, protocol, adjudication) needs the admin's name. A named reviewer may not.
+ */
+export type Access = 'public' | 'read' | 'review' | 'admin';
+
+/** One row: who may call the route, and what the service checks beyond the role. */
+export interface RouteRule {
+  access: Access;
+  /** admin rows only: on loopback, the unnamed operator may call it too. */
+  operator?: true;
+  /** Conditions the service adds, for the documentation. */
+  note?: string;
+}
+
+/** `METHOD /api/path/:param` (the Hono route pattern) → rule. */
+export const ROUTE_ACCESS: Readonly<Record<string, RouteRule>> = {
+  'GET /api/health': { access: 'public' },
+  'GET /api/openapi.json': { access: 'public' },
+  'GET /api/auth/me': { access: 'public', note: 'says who is signed in, or nobody' },
+  'POST /api/auth/login': { access: 'public', note: 'rate-limited per name and per address' },
+  'POST /api/auth/logout': { access: 'public' },
+
+  'POST /api/auth/me': { access: 'read', note: 'loopback only: choose a reviewer name; beyond loopback refused (log in instead)' },
+  'GET /api/stats': { access: 'read' },
+  'GET /api/sources': { access: 'read' },
+  'GET /api/sources/:id': { access: 'read' },
+  'GET /api/documents': { access: 'read' },
+  'GET /api/documents/:id': { access: 'read' },
+  'GET /api/codebooks': { access: 'read' },
+  'GET /api/prompts': { access: 'read' },
+  'GET /api/tagging/runs': { access: 'read' },
+  'GET /api/tagging/runs/:id': { access: 'read' },
+  'GET /api/tagging/runs/:id/events': { access: 'read' },
+  'GET /api/items/:id/suggestions': { access: 'read' },
+  'GET /api/review/setup': { access: 'read' },
+  'GET /api/review/queue': { access: 'read' },
+  'GET /api/review/settings': { access: 'read' },
+  'GET /api/review/agreement': { access: 'read' },
+  'GET /api/items/:id': { access: 'read', note: "the protocol may hide others' decisions from a reviewer" },
+  'GET /api/items/:id/history': { access: 'read', note: "the protocol may hide others' decisions from a reviewer" },
+  'GET /api/dashboard/meta': { access: 'read' },
+  'GET /api/dashboard/framing': { access: 'read' },
+  'GET /api/dashboard/stance': { access: 'read' },
+  'GET /api/dashboard/themes': { access: 'read' },
+  'GET /api/dashboard/timeline': { access: 'read' },
+  'GET /api/dashboard/similarity': { access: 'read' },
+  'GET /api/dashboard/agreement': { access: 'read' },
+  'GET /api/dashboard/corrected': { access: 'read' },
+  'GET /api/dashboard/passages': { access: 'read' },
+  'GET /api/export/preview': { access: 'read' },
+  'GET /api/export': { access: 'read' },
+  'GET /api/evals': { access: 'read' },
+  'GET /api/evals/:name': { access: 'read' },
+
+  'POST /api/items/:id/reviews': { access: 'review', note: 'the decision is recorded as the caller; adjudicate: admins only' },
+  'POST /api/items/:id/notes': { access: 'review' },
+  'POST /api/review/undo': { access: 'review', note: "one's own reviews; an admin may undo anyone's" },
+  'POST /api/review/bulk/preview': { access: 'review' },
+  'POST /api/review/bulk/accept': { access: 'review', note: 'bulk reviews by the caller' },
+  'GET /api/users': { access: 'review', note: 'a reviewer sees only their own account' },
+  'PUT /api/users/:id/password': { access: 'review', note: "one's own password; an admin may set anyone's" },
+
+  'PATCH /api/sources/:id': { access: 'admin', operator: true },
+  'POST /api/imports': { access: 'admin', operator: true },
+  'POST /api/imports/demo': { access: 'admin', operator: true },
+  'POST /api/codebooks': { access: 'admin', operator: true },
+  'POST /api/codebooks/:id/activate': { access: 'admin', operator: true },
+  'POST /api/tagging/estimate': { access: 'admin', operator: true },
+  'POST /api/tagging/runs': { access: 'admin', operator: true },
+  'POST /api/tagging/runs/:id/cancel': { access: 'admin', operator: true },
+  'POST /api/tagging/runs/:id/resume': { access: 'admin', operator: true },
+  'POST /api/users': { access: 'admin' },
+  'PUT /api/review/settings': { access: 'admin' },
+  'GET /api/review/adjudication': { access: 'admin' },
+};
+
+/** The rule of a matched route, or null when the table has no row for it. */
+export function ruleFor(method: string, routePath: string): RouteRule | null {
+  return ROUTE_ACCESS[`${method} ${routePath}`] ?? null;
+}

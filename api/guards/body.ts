@@ -1,0 +1,57 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError, badRequest } from '../errors.ts';
+import { matchedRoute } from './route.ts';
+
+/** Largest JSON (or other non-upload) request body: 1 MiB, far above any real request. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/** Deepest nesting of arrays and objects a JSON body may have; real requests use fewer than 6 levels. */
+export const MAX_JSON_DEPTH = 32;
+/** Routes whose bodies are file uploads, with their own, larger limit (they check it themselves). */
+const UPLOAD_ROUTES = new Set(['POST /api/imports']);
+
+/**
+ * The deepest nesting of `[` and `{` in a JSON text, counted in one linear pass that skips
+ * strings, so a 50,000-deep body is refused before any recursive parser or validator sees it.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+const limit = bodyLimit({
+  maxSize: MAX_JSON_BODY_BYTES,
+  onError: () => {
+    throw new AppError(413, 'payload_too_large', `request body is over the ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB limit`);
+  },
+});
+
+/**
+ * Bounds every API request body: at most 1 MiB (uploads have their own limit), and a JSON body
+ * at most 32 levels deep. Runs before routing validators, so no handler sees an unbounded body.
+ */
+export function bodyGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    if (!c.req.raw.body) return next();
+    const route = matchedRoute(c);
+    if (route && UPLOAD_ROUTES.has(route.key)) return next();
+    return limit(c, async () => {
+      if (/^application\/(.+\+)?json/i.test(c.req.header('content-type') ?? '')) {
+        const depth = jsonDepth(await c.req.text());
+        if (depth > MAX_JSON_DEPTH) throw badRequest(`request body is nested ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`, 'too_deep');
+      }
+      await next();
+    });
+  };
+}

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/client.ts';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { seedCorpus } from '../fixtures.ts';
+import { main, preflight } from '../start.ts';
+import { testApp } from '../testing.ts';
+import { jsonDepth, MAX_JSON_BODY_BYTES } from './body.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'framescope-guards-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+
+describe('Host header on loopback', () => {
+  it('refuses a DNS-rebinding page: another host name with a matching Origin gets 421 on reads, writes and exports, and nothing changes', async () => {
+    const { app, deps } = testApp();
+    seedCorpus(deps.db, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'Body.' }] }] }]);
+    const evil = { host: 'evil.example', origin: 'http://evil.example' };
+    const choose = await app.request('/api/auth/me', { method: 'POST', headers: { ...evil, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Mallory' }) });
+    expect(choose.status).toBe(421);
+    expect(await errorOf(choose)).toEqual({ code: 'bad_host', message: 'this server answers only to localhost, 127.0.0.1 and [::1], not to "evil.example" (it listens on loopback)' });
+    const patch = await app.request('/api/sources/1', { method: 'PATCH', headers: { ...evil, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Owned' }) });
+    expect(patch.status).toBe(421);
+    expect((await app.request('/api/export?format=csv', { headers: evil })).status).toBe(421);
+    expect((await app.request('/api/health', { headers: { host: 'evil.example:3000' } })).status).toBe(421);
+    expect(deps.db.$client.prepare('SELECT name FROM sources').all()).toEqual([{ name: 'Outlet' }]);
+    expect(deps.db.$client.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+  });
+
+  it('answers to localhost, its subdomains and loopback addresses, with or without a port', async () => {
+    const { app } = testApp();
+    for (const host of ['localhost', 'localhost:3000', '127.0.0.1:3000', '127.1.2.3', '[::1]:3000', 'app.localhost:8080', 'LOCALHOST.']) {
+      expect((await app.request('/api/health', { headers: { host } })).status, host).toBe(200);
+    }
+    for (const host of ['localhost.evil.example', '127.0.0.1.nip.io', '10.0.0.1', 'evil.example']) {
+      expect((await app.request('/api/health', { headers: { host } })).status, host).toBe(421);
+    }
+  });
+
+  it('leaves the Host alone beyond loopback, where every route needs a login', async () => {
+    const { app } = testApp({ env: { HOST: '0.0.0.0', FRAMESCOPE_ADMIN_PASSWORD: 'correct horse battery' } });
+    expect((await app.request('/api/health', { headers: { host: 'framescope.example.org' } })).status).toBe(200);
+  });
+});
+
+describe('starting beyond loopback', () => {
+  it('refuses HOST=0.0.0.0 when no admin has a password, saying how to set one', async () => {
+    const dir = tempDir();
+    const db = openDb(join(dir, 'f.db'));
+    const config = loadConfig({ HOST: '0.0.0.0' }, { dbPath: join(dir, 'f.db') });
+    expect(() => preflight(db, config)).toThrow(
+      `HOST=0.0.0.0 serves beyond loopback, where every page needs a login, but no admin has a password yet: set FRAMESCOPE_ADMIN_PASSWORD (at least 12 characters) to create the "admin" login, e.g. FRAMESCOPE_ADMIN_PASSWORD='a long secret' HOST=0.0.0.0 npm start`,
+    );
+    expect(preflight(db, loadConfig({ HOST: '0.0.0.0', FRAMESCOPE_ADMIN_PASSWORD: 'correct horse battery' }))).toEqual({ readOnlyReason: null });
+    db.$client.prepare(`INSERT INTO users (name, role, password_hash) VALUES ('boss', 'admin', 'scrypt$1$1$1$x$y')`).run();
+    expect(preflight(db, config)).toEqual({ readOnlyReason: null });
+    db.$client.close();
+    await expect(main(['--db', join(dir, 'g.db'), '--host', '0.0.0.0', '--port', '0'], {})).rejects.toThrow(/no admin has a password yet: set FRAMESCOPE_ADMIN_PASSWORD/);
+  });
+});
+
+describe('request bodies', () => {
+  it('measures JSON nesting in one pass, ignoring brackets inside strings', () => {
+    expect(jsonDepth('{"a":[1,{"b":"[[[{{{"}],"c":"\\"["}')).toBe(3);
+    expect(jsonDepth('[]')).toBe(1);
+    expect(jsonDepth('"x"')).toBe(0);
+  });
+
+  it('refuses a 50,000-deep JSON body with 400 on any route instead of overflowing the stack', async () => {
+    const { app } = testApp();
+    await app.request('/api/auth/me', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x' }) });
+    // Inside an object, so a schema that accepts any value under a key (the codebook file) would pass it on.
+    const deep = `{"labels":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    for (const [method, path] of [['POST', '/api/tagging/estimate'], ['POST', '/api/items/1/reviews'], ['POST', '/api/codebooks'], ['PUT', '/api/review/settings']] as const) {
+      const res = await app.request(path, { method, headers: { 'content-type': 'application/json', cookie: 'fs_reviewer=x' }, body: deep });
+      expect(res.status, path).toBe(400);
+      expect(await errorOf(res)).toEqual({ code: 'too_deep', message: 'request body is nested 50001 levels deep; at most 32 are accepted' });
+    }
+  });
+
+  it('refuses a JSON body over 1 MiB with 413, whether or not it declares its length', async () => {
+    const { app } = testApp();
+    const big = JSON.stringify({ note: 'x'.repeat(MAX_JSON_BODY_BYTES) });
+    const declared = await app.request('/api/tagging/estimate', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(big.length) }, body: big });
+    expect(declared.status).toBe(413);
+    expect(await errorOf(declared)).toEqual({ code: 'payload_too_large', message: 'request body is over the 1 MiB limit' });
+    const streamed = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big));
+        c.close();
+      },
+    });
+    const chunked = await app.request('/api/tagging/estimate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+});
+
+describe('a read-only database', () => {
+  it('serves reads and answers writes with 503 and the reason, writing nothing', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'ro.db');
+    const writable = openDb(path);
+    seedCorpus(writable, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'Body.' }] }] }]);
+    writable.$client.close();
+    const db = openDb(path, { readonly: true });
+    const app = createApp({ db, config: loadConfig({}, { dbPath: path }), now: () => new Date(), readOnlyReason: 'the file is not writable by this user' });
+    expect((await app.request('/api/sources')).status).toBe(200);
+    const patch = await app.request('/api/sources/1', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'New' }) });
+    expect(patch.status).toBe(503);
+    expect(await errorOf(patch)).toEqual({ code: 'read_only', message: 'the database is read-only (the file is not writable by this user): reading works, nothing can be saved' });
+    const name = await app.request('/api/auth/me', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ann' }) });
+    expect(name.status).toBe(503);
+    expect(db.$client.prepare('SELECT name FROM sources').all()).toEqual([{ name: 'Outlet' }]);
+    db.$client.close();
+  });
+});
