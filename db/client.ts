@@ -30,11 +30,27 @@ export interface OpenOptions {
  */
 export function openDb(path: string, options: OpenOptions = {}): Db {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
-  if (!options.readonly) sqlite.pragma('journal_mode = WAL');
+  let sqlite = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  if (!options.readonly) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+    } catch (err) {
+      // A WAL file in a folder this process cannot write opens only as a read-only connection.
+      if (!isReadOnlyError(err)) throw err;
+      sqlite.close();
+      sqlite = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+      } catch (inner) {
+        sqlite.close();
+        if (!isReadOnlyError(inner)) throw inner;
+        throw new Error(`database ${path} cannot be opened: its folder ${dirname(path)} is not writable, and SQLite must create ${path}-shm beside a WAL database even to read it; make the folder writable or copy the database somewhere writable`);
+      }
+    }
+  }
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000'); // 5 s: another process (a CLI run beside the server) may hold the write lock
-  sqlite.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last commits, never corrupts
+  if (!sqlite.readonly) sqlite.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last commits, never corrupts
   const db = drizzle(sqlite, { schema, casing: 'snake_case' }) as Db;
   if (options.migrate === false) return db;
   const readOnly = readOnlyReason(db);
@@ -70,14 +86,16 @@ export function readOnlyReason(db: Db): string | null {
     sqlite.pragma(`user_version = ${Number(version)}`);
     return null;
   } catch (err) {
-    if (!(err instanceof Database.SqliteError) || !err.code.startsWith('SQLITE_READONLY')) throw err;
+    if (!isReadOnlyError(err)) throw err;
   }
-  if (sqlite.readonly) return 'opened read-only';
   const path = sqlite.name;
   if (!canWrite(path)) return `the file ${path} is not writable by this user`;
   if (!canWrite(dirname(path))) return `its folder ${dirname(path)} is not writable (SQLite needs to create the -wal and -shm files beside it)`;
+  if (sqlite.readonly) return 'opened read-only';
   return `SQLite cannot write ${path} (a read-only file system or mount)`;
 }
+
+const isReadOnlyError = (err: unknown) => err instanceof Database.SqliteError && err.code.startsWith('SQLITE_READONLY');
 
 function canWrite(path: string): boolean {
   try {
