@@ -102,8 +102,20 @@ export function registerExport(program: Command): void {
         return;
       }
       // Written beside the target and renamed at the end, so a failed export leaves no half file.
+      // One left by a killed run (kill -9 cannot be caught) is removed first; it never reads as whole anyway (no end marker).
       const partial = `${out}.partial`;
+      if (existsSync(partial)) {
+        rmSync(partial, { force: true });
+        process.stderr.write(`framescope: removed ${partial}, left by an export that did not finish\n`);
+      }
       const stream = createWriteStream(partial);
+      const interrupted = () => {
+        stream.destroy();
+        rmSync(partial, { force: true });
+        process.exit(130);
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
       const bar = new SingleBar({ stream: process.stderr, format: 'export {bar} {value}/{total} rows | {eta_formatted} left', hideCursor: true });
       bar.start(total, 0);
       try {
@@ -115,6 +127,8 @@ export function registerExport(program: Command): void {
         rmSync(partial, { force: true });
         throw err;
       } finally {
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
         bar.stop();
       }
       process.stderr.write(`exported ${total} ${request.level}${total === 1 ? '' : 's'} to ${out}\n`);

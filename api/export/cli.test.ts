@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client.ts';
-import { seedLabelled } from './testing.ts';
+import { readCsvRecords } from './csvRecords.ts';
+import { readCsv, readJsonl, seedLabelled } from './testing.ts';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'api/cli.ts', 'export', ...args], { encoding: 'utf8' });
 
@@ -29,13 +30,30 @@ describe('the export command', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`exported 2 passages to ${out}`);
-    expect(readFileSync(out, 'utf8').split('\r\n').filter((l) => l.startsWith('1,'))).toHaveLength(2);
+    expect(readCsv(readFileSync(out)).rows.map((r) => r.final_label)).toEqual(['integrationist', 'analytical']);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  }, SLOW);
+
+  it('removes a .partial left by a killed export before writing, and that half file never reads as complete', () => {
+    const out = join(dir, 'final.csv');
+    const whole = cli('--db', dbPath, '--format', 'csv', '--status', 'all', '--out', out);
+    expect(whole.status).toBe(0);
+    const bytes = readFileSync(out);
+    // What kill -9 halfway through leaves: the first part of the file, under the .partial name.
+    writeFileSync(`${out}.partial`, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    expect(() => readCsvRecords(readFileSync(`${out}.partial`, 'utf8'))).toThrow(/incomplete|could not be parsed/);
+    rmSync(out);
+    const again = cli('--db', dbPath, '--format', 'csv', '--status', 'all', '--out', out);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(`framescope: removed ${out}.partial, left by an export that did not finish`);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(readFileSync(out)).toEqual(bytes);
   }, SLOW);
 
   it('writes to stdout without --out, and refuses a bad filter with one line, writing nothing', () => {
     const run = cli('--db', dbPath, '--format', 'jsonl', '--level', 'document', '--status', 'reviewed');
     expect(run.status).toBe(0);
-    expect(run.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { final_label: string }).final_label)).toEqual(['critical']);
+    expect(readJsonl(Buffer.from(run.stdout)).map((r) => r.final_label)).toEqual(['critical']);
 
     const out = join(dir, 'bad.csv');
     const bad = cli('--db', dbPath, '--labels', 'nope', '--out', out);

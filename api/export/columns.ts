@@ -4,8 +4,12 @@
  * what was written.
  */
 
-/** Version of the export layout, written in every row's `framescope_export` column. */
-export const EXPORT_FORMAT_VERSION = '1';
+/**
+ * Version of the export layout, written in every row's `framescope_export` column. Version 2
+ * ends CSV and JSONL files with an end marker (api/export/trailer.ts) and neutralises formula
+ * starts after whitespace and in full-width forms (api/export/spreadsheet.ts).
+ */
+export const EXPORT_FORMAT_VERSION = '2';
 
 export type ExportLevel = 'passage' | 'document';
 export type ExportFormat = 'csv' | 'jsonl' | 'parquet';
@@ -31,7 +35,7 @@ export const CSV_LIST_SEPARATOR = '|';
 const col = (name: string, type: ColumnType, description: string): ExportColumn => ({ name, type, description });
 
 const HEAD: ExportColumn[] = [
-  col('framescope_export', 'string', `Export layout version ("${EXPORT_FORMAT_VERSION}"); lets Framescope recognise its own files on re-import.`),
+  col('framescope_export', 'string', `Export layout version ("${EXPORT_FORMAT_VERSION}"); lets Framescope recognise its own files on re-import. In CSV and JSONL the last row is an end marker: "end", with the row count in item_id (CSV) or rows (JSONL); a file without it was cut short.`),
   col('item_id', 'int', 'Framescope item id (the labelled unit).'),
   col('document_id', 'int', 'Framescope document id.'),
 ];

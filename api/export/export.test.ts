@@ -1,12 +1,13 @@
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../db/testing.ts';
-import { addReview } from '../fixtures.ts';
+import { addReview, seedCorpus } from '../fixtures.ts';
 import { testApp } from '../testing.ts';
 import { PASSAGE_COLUMNS, DOCUMENT_COLUMNS } from './columns.ts';
-import { csvInt, exportBytes, orderBy, readCsv, readParquet, seedLabelled, seedTricky, TRICKY_TEXTS } from './testing.ts';
+import { csvInt, exportBytes, orderBy, readCsv, readJsonl, readParquet, seedLabelled, seedTricky, HIDDEN_FORMULA_TEXTS, TRICKY_TEXTS } from './testing.ts';
 
-const NEUTRALISED = new Set(['=', '+', '-', '@', '\t', '\r']);
+/** The tricky texts a spreadsheet could not run: written to CSV as they are. */
+const SAFE_IN_CSV = new Set<string>([TRICKY_TEXTS[0], TRICKY_TEXTS[1], TRICKY_TEXTS[2], 'A plain passage.']);
 
 describe('export formats read back by independent readers (hyparquet for Parquet, papaparse for CSV)', () => {
   it('writes every passage text exactly in JSONL and Parquet, and neutralised but otherwise exact in CSV', async () => {
@@ -15,21 +16,22 @@ describe('export formats read back by independent readers (hyparquet for Parquet
     const query = { level: 'passage', status: 'all' };
 
     const jsonl = exportBytes(db, { ...query, format: 'jsonl' });
-    const jsonRows = jsonl.bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const jsonRows = readJsonl(jsonl.bytes);
     expect(jsonRows.map((r) => r.text)).toEqual([...TRICKY_TEXTS, 'A plain passage.']);
 
     const parquet = await readParquet(exportBytes(db, { ...query, format: 'parquet' }).bytes);
     expect(orderBy(parquet.rows, (r) => r.passage_id as bigint).map((r) => r.text)).toEqual([...TRICKY_TEXTS, 'A plain passage.']);
 
     const csv = orderBy(readCsv(exportBytes(db, { ...query, format: 'csv' }).bytes).rows, (r) => csvInt(r.passage_id));
-    const expected = [...TRICKY_TEXTS, 'A plain passage.'].map((t) => (NEUTRALISED.has(t[0]!) ? `'${t}` : t));
+    const expected = [...TRICKY_TEXTS, 'A plain passage.'].map((t) => (SAFE_IN_CSV.has(t) ? t : `'${t}`));
     expect(csv.map((r) => r.text)).toEqual(expected);
     expect(csv[0]).toMatchObject({ title: 'Tricky, "quoted" title', source: 'Outlet "A", Ltd' });
   });
 
-  it('neutralises cells starting with = + - @ tab and carriage return in CSV only', async () => {
+  it('neutralises cells starting with = + - @ (also after whitespace or a line break, and full-width), tab and carriage return in CSV only', async () => {
     const db = createTestDb();
     seedTricky(db);
+    seedCorpus(db, [{ name: 'Outlet C', documents: [{ title: 'Hidden', passages: HIDDEN_FORMULA_TEXTS.map((text) => ({ text })) }] }]);
     const csv = exportBytes(db, { format: 'csv', level: 'passage', status: 'all' }).bytes.toString('utf8');
     expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example"",""click"")",`);
     expect(csv).toContain(",'+7 495 123 45 67 is a phone number,");
@@ -37,9 +39,15 @@ describe('export formats read back by independent readers (hyparquet for Parquet
     expect(csv).toContain(",'@mention at the start,");
     expect(csv).toContain(",'\tstarts with a tab,");
     expect(csv).toContain(`,"'\rstarts with a carriage return",`);
+    expect(csv).toContain(",' =1+1 after a space,");
+    expect(csv).toContain(`,"'\n=cmd after a line break",`);
+    expect(csv).toContain(`,"'＝HYPERLINK(""http://evil.example"") in full width",`);
+    expect(csv).toContain(",''=already starts with an apostrophe,");
+    expect(csv).toContain(",'plain apostrophe stays,");
     const jsonl = exportBytes(db, { format: 'jsonl', level: 'passage', status: 'all' }).bytes.toString('utf8');
     expect(jsonl).toContain('"text":"=HYPERLINK(\\"http://evil.example\\",\\"click\\")"');
-    expect(jsonl).not.toContain("'=");
+    expect(jsonl).toContain('"text":"\'=already starts with an apostrophe"');
+    expect(jsonl).not.toContain("''=");
   });
 
   it('gives Parquet typed columns, with themes as lists', async () => {
@@ -87,7 +95,7 @@ describe('export formats read back by independent readers (hyparquet for Parquet
     expect(header).toEqual(PASSAGE_COLUMNS.map((c) => c.name));
     // CSV has no null: no themes is an empty cell.
     expect(rows.map((r) => r.final_themes)).toEqual(['sanctions|sovereignty', 'sovereignty|union-state', '', 'economic-integration']);
-    expect(rows.every((r) => r.framescope_export === '1')).toBe(true);
+    expect(rows.every((r) => r.framescope_export === '2')).toBe(true);
   });
 
   it('writes a UTF-8 byte order mark only when asked', () => {
@@ -112,11 +120,7 @@ describe('export rows and provenance', () => {
   it('says where each final label comes from, who decided, whether in bulk, and how reviewers agreed', () => {
     const db = createTestDb();
     const { a } = seedLabelled(db);
-    const rows = exportBytes(db, { format: 'jsonl', level: 'passage', status: 'all' })
-      .bytes.toString('utf8')
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = readJsonl(exportBytes(db, { format: 'jsonl', level: 'passage', status: 'all' }).bytes);
     const byItem = new Map(rows.map((r) => [r.item_id, r]));
     const modelOnly = byItem.get(a.passageItemIds[0]!)!;
     expect(modelOnly).toMatchObject({
@@ -149,11 +153,7 @@ describe('export rows and provenance', () => {
     const item = a.passageItemIds[3]!;
     const bobs = addReview(db, item, { reviewer: 'carol', action: 'accept', label: 'critical' });
     addReview(db, item, { reviewer: 'carol', action: 'undo', undoesReviewId: bobs });
-    const row = exportBytes(db, { format: 'jsonl', level: 'passage', status: 'all' })
-      .bytes.toString('utf8')
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    const row = readJsonl(exportBytes(db, { format: 'jsonl', level: 'passage', status: 'all' }).bytes)
       .find((r) => r.item_id === item)!;
     expect(row).toMatchObject({ reviewers: ['ann', 'bob'], review_count: 2 });
   });
@@ -162,11 +162,7 @@ describe('export rows and provenance', () => {
     const db = createTestDb();
     seedLabelled(db);
     const rows = (q: Record<string, string>) =>
-      exportBytes(db, { format: 'jsonl', level: 'passage', status: 'all', ...q })
-        .bytes.toString('utf8')
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      readJsonl(exportBytes(db, { format: 'jsonl', level: 'passage', status: 'all', ...q }).bytes);
     expect(rows({}).some((r) => r.excluded === true)).toBe(false);
     const excluded = rows({ includeExcluded: '1' }).filter((r) => r.excluded === true);
     expect(excluded.map((r) => [r.text, r.excluded_reason, r.excluded_by])).toEqual([['Please donate today.', 'donation', 'auto']]);
@@ -175,11 +171,7 @@ describe('export rows and provenance', () => {
   it('exports documents with the full text and the document columns', () => {
     const db = createTestDb();
     const { a } = seedLabelled(db);
-    const rows = exportBytes(db, { format: 'jsonl', level: 'document', status: 'reviewed' })
-      .bytes.toString('utf8')
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = readJsonl(exportBytes(db, { format: 'jsonl', level: 'document', status: 'reviewed' }).bytes);
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0]!)).toEqual(DOCUMENT_COLUMNS.map((c) => c.name));
     expect(rows[0]).toMatchObject({ document_id: a.id, text: TRICKY_TEXTS.join('\n\n'), final_label: 'critical', final_themes: ['ukraine-war'], published: '2024-10-15', published_precision: 'day' });
@@ -206,7 +198,7 @@ describe('empty exports', () => {
     seedTricky(db);
     const csv = exportBytes(db, { format: 'csv', level: 'passage', status: 'reviewed' });
     expect(csv.emptyReason).toBe('no passage has a human decision yet (status=reviewed): review some, or export status=final or all');
-    expect(csv.bytes.toString('utf8')).toBe(`${PASSAGE_COLUMNS.map((c) => c.name).join(',')}\r\n`);
+    expect(csv.bytes.toString('utf8')).toBe(`${PASSAGE_COLUMNS.map((c) => c.name).join(',')}\r\nend,0${','.repeat(PASSAGE_COLUMNS.length - 2)}\r\n`);
     const parquet = exportBytes(db, { format: 'parquet', level: 'document', status: 'reviewed' });
     const read = await readParquet(parquet.bytes);
     expect(read.rows).toEqual([]);
@@ -258,8 +250,8 @@ describe('GET /api/export', () => {
     expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="framescope-passage-reviewed.jsonl"');
     expect(res.headers.get('x-framescope-export-rows')).toBe('2');
-    const lines = (await res.text()).trimEnd().split('\n');
-    expect(lines.map((l) => (JSON.parse(l) as { final_label: string }).final_label)).toEqual(['integrationist', 'analytical']);
+    const rows = readJsonl(new Uint8Array(await res.arrayBuffer()));
+    expect(rows.map((r) => r.final_label)).toEqual(['integrationist', 'analytical']);
   });
 
   it('says in a header why an export is empty', async () => {
@@ -267,7 +259,7 @@ describe('GET /api/export', () => {
     const res = await app.request('/api/export?format=csv&level=document&status=all');
     expect(res.status).toBe(200);
     expect(res.headers.get('x-framescope-export-empty')).toBe('no documents in the database yet: import documents first');
-    expect(await res.text()).toBe(`${DOCUMENT_COLUMNS.map((c) => c.name).join(',')}\r\n`);
+    expect(await res.text()).toBe(`${DOCUMENT_COLUMNS.map((c) => c.name).join(',')}\r\nend,0${','.repeat(DOCUMENT_COLUMNS.length - 2)}\r\n`);
   });
 
   it('previews the row count, file name and filters without streaming', async () => {

@@ -1,6 +1,8 @@
 import type { SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { CSV_LIST_SEPARATOR, type ExportColumn, type ExportFormat, type ExportRow, type ExportValue } from './columns.ts';
+import { neutraliseFormula } from './spreadsheet.ts';
+import { csvTrailer, jsonlTrailer } from './trailer.ts';
 
 /**
  * Encoders from rows to file bytes. Each is a generator that pulls rows one at a time and
@@ -13,26 +15,14 @@ const CHUNK_CHARS = 64 * 1024; // 64 KiB of text per chunk: big enough to amorti
 const ROW_GROUP_ROWS = 2_500;
 const ROW_GROUP_CHARS = 4 * 1024 * 1024; // 4 M UTF-16 units of text
 
-/** Cells a spreadsheet would run as a formula (or that some apps strip before doing so). */
-const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
-
-/**
- * Neutralises a CSV text cell that a spreadsheet would evaluate: a leading `=`, `+`, `-`, `@`,
- * tab or carriage return gets a single quote in front (OWASP's advice). Framescope's CSV import
- * strips exactly one leading quote before those characters from files whose
- * `framescope_export` column is set, so the round trip is exact. Numbers are never touched
- * (a stance of -2 stays a number).
- */
-export function neutraliseFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
 
 /** RFC 4180 field: quoted (quotes doubled) when it holds a comma, quote, CR or LF. */
 function csvField(cell: string): string {
   return NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
+/** A CSV cell: text neutralised against spreadsheet formulas (api/export/spreadsheet.ts); numbers never touched (a stance of -2 stays a number). */
 function csvCell(column: ExportColumn, value: ExportValue | undefined): string {
   if (value === null || value === undefined) return '';
   switch (column.type) {
@@ -50,10 +40,12 @@ function csvCell(column: ExportColumn, value: ExportValue | undefined): string {
   }
 }
 
-/** CSV: RFC 4180 (CRLF records, quoted fields may hold newlines), UTF-8, optional BOM, header always written. */
+/** CSV: RFC 4180 (CRLF records, quoted fields may hold newlines), UTF-8, optional BOM, header always written, end marker last. */
 export function* csvChunks(columns: readonly ExportColumn[], rows: Iterable<ExportRow>, bom: boolean): Generator<Uint8Array> {
   let buffer = (bom ? '\uFEFF' : '') + columns.map((c) => csvField(c.name)).join(',') + '\r\n';
+  let count = 0;
   for (const row of rows) {
+    count += 1;
     let line = '';
     for (let i = 0; i < columns.length; i++) {
       line += (i === 0 ? '' : ',') + csvCell(columns[i]!, row[i]);
@@ -64,18 +56,20 @@ export function* csvChunks(columns: readonly ExportColumn[], rows: Iterable<Expo
       buffer = '';
     }
   }
-  if (buffer.length > 0) yield Buffer.from(buffer, 'utf8');
+  yield Buffer.from(buffer + csvTrailer(count, columns.length), 'utf8');
 }
 
 /**
- * JSONL: one JSON object per line, text exact, lists as arrays, `json` columns nested. Lines
+ * JSONL: one JSON object per line, text exact, lists as arrays, `json` columns nested, end marker last. Lines
  * are assembled from precomputed keys so the JSON text SQLite built for `json` columns is
  * embedded as is rather than parsed and serialised again.
  */
 export function* jsonlChunks(columns: readonly ExportColumn[], rows: Iterable<ExportRow>): Generator<Uint8Array> {
   const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`);
   let buffer = '';
+  let count = 0;
   for (const row of rows) {
+    count += 1;
     let line = '';
     for (let i = 0; i < columns.length; i++) {
       const value = row[i] ?? null;
@@ -87,7 +81,7 @@ export function* jsonlChunks(columns: readonly ExportColumn[], rows: Iterable<Ex
       buffer = '';
     }
   }
-  if (buffer.length > 0) yield Buffer.from(buffer, 'utf8');
+  yield Buffer.from(buffer + jsonlTrailer(count), 'utf8');
 }
 
 /** Columns whose values are (nearly) all different: a dictionary or min/max statistics would cost memory and time for nothing. */

@@ -24,6 +24,7 @@ function seedForRoundTrip(db: Db): void {
           passages: [{ text: '=SUM(A1) opens this article' }, { text: 'Quotes " and commas, emoji 🕊️, Hebrew שלום and Arabic مرحبا\nwith a line break.' }],
         },
         { title: 'Second', published: '2022-07', passages: [{ text: '-a dash first' }, { text: '@handle and +plus' }] },
+        { title: "'=an apostrophe the title really has", published: '2021', passages: [{ text: "'+this text really begins with an apostrophe" }, { text: '＝ and a full-width equals' }] },
       ],
     },
     { name: 'Outlet B', documents: [{ title: 'Unlabelled', published: '2016', passages: [{ text: 'Nothing decided here.' }] }] },
@@ -36,14 +37,8 @@ function seedForRoundTrip(db: Db): void {
 }
 
 function dataOf(jsonl: Buffer): Record<string, unknown>[] {
-  return jsonl
-    .toString('utf8')
-    .trimEnd()
-    .split('\n')
-    .map((line) => {
-      const row = JSON.parse(line) as Record<string, unknown>;
-      return Object.fromEntries(DATA_COLUMNS.map((c) => [c, row[c]]));
-    })
+  return readJsonl(jsonl)
+    .map((row) => Object.fromEntries(DATA_COLUMNS.map((c) => [c, row[c]])))
     .sort((a, b) => String(a.content_hash).localeCompare(String(b.content_hash)));
 }
 
@@ -53,21 +48,17 @@ describe('export → import → export round trip', () => {
       const origin = createTestDb();
       seedForRoundTrip(origin);
       const first = exportBytes(origin, { format, level: 'document', status: 'all' });
-      expect(first.total).toBe(3);
+      expect(first.total).toBe(4);
 
       const copy = createTestDb();
       const report = importFiles(copy, [{ file: `dataset.${format}`, read: () => first.bytes }], { origin: 'cli', importName: 'origin' });
-      expect(report.totals).toMatchObject({ documents: 3, labels: 2, failed: 0 });
+      expect(report.totals).toMatchObject({ documents: 4, labels: 2, failed: 0 });
 
       const before = dataOf(exportBytes(origin, { format: 'jsonl', level: 'document', status: 'all' }).bytes);
       const again = exportBytes(copy, { format: 'jsonl', level: 'document', status: 'all' }).bytes;
       expect(dataOf(again)).toEqual(before);
 
-      const provenance = again
-        .toString('utf8')
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
+      const provenance = readJsonl(again)
         .filter((r) => r.final_label !== null)
         .map((r) => [r.final_origin, r.review_status, r.decided_by, r.import_name]);
       expect(provenance).toEqual([
@@ -80,9 +71,35 @@ describe('export → import → export round trip', () => {
       const read = (bytes: Buffer): Record<string, unknown>[] =>
         orderBy(format === 'csv' ? readCsv(bytes).rows : readJsonl(bytes), (r) => String(r.content_hash)).map((r) => Object.fromEntries(DATA_COLUMNS.map((c) => [c, r[c]])));
       const [a, b] = [read(first.bytes), read(second)];
-      expect(a).toHaveLength(3);
+      expect(a).toHaveLength(4);
+      expect(copy.$client.prepare(`SELECT title, text FROM documents WHERE title LIKE '''%'`).get()).toEqual({
+        title: "'=an apostrophe the title really has",
+        text: "'+this text really begins with an apostrophe\n\n＝ and a full-width equals",
+      });
       expect(a.every((r) => DATA_COLUMNS.every((c) => c in r && r[c] !== undefined))).toBe(true);
       expect(b).toEqual(a);
+    });
+  }
+});
+
+describe('an export cut short', () => {
+  for (const format of ['csv', 'jsonl'] as const) {
+    it(`is refused whole on re-import when a ${format.toUpperCase()} export lost its last rows or was cut mid-row`, () => {
+      const origin = createTestDb();
+      seedForRoundTrip(origin);
+      const whole = exportBytes(origin, { format, level: 'document', status: 'all' }).bytes;
+      const lastRow = whole.subarray(0, whole.length - 1).lastIndexOf(format === 'csv' ? '\r\n' : '\n') + (format === 'csv' ? 2 : 1);
+      const beforeMarker = whole.subarray(0, lastRow);
+      const midRow = whole.subarray(0, Math.floor(lastRow * 0.7));
+      const copy = createTestDb();
+      for (const [name, bytes] of [['marker-lost', beforeMarker], ['mid-row', midRow]] as const) {
+        const report = importFiles(copy, [{ file: `${name}.${format}`, read: () => bytes }], { origin: 'cli' });
+        expect(report.totals, name).toMatchObject({ failed: 1, documents: 0 });
+      }
+      const [lost] = importFiles(copy, [{ file: `cut.${format}`, read: () => beforeMarker }], { origin: 'cli' }).files;
+      expect(lost!.error).toBe(`cut.${format}: this Framescope export is incomplete: its last row is not the end marker (framescope_export "end"), so the file was cut short; export it again`);
+      expect(copy.$client.prepare('SELECT count(*) AS n FROM documents').get()).toEqual({ n: 0 });
+      expect(importFiles(copy, [{ file: `whole.${format}`, read: () => whole }], { origin: 'cli' }).totals).toMatchObject({ failed: 0, documents: 4 });
     });
   }
 });

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { parseExportQuery } from './request.ts';
 import { prepareExport } from './service.ts';
+import { END_MARKER, splitEndMarker } from './trailer.ts';
 
 /**
  * Test helpers for exports: run an export to bytes, and read files back with readers that are
@@ -24,6 +25,9 @@ export const TRICKY_TEXTS = [
   '\tstarts with a tab',
   '\rstarts with a carriage return',
 ] as const;
+
+/** Formula starts that hide behind whitespace, full-width forms or an apostrophe the text really has. */
+export const HIDDEN_FORMULA_TEXTS = [' =1+1 after a space', '\n=cmd after a line break', '＝HYPERLINK("http://evil.example") in full width', "'=already starts with an apostrophe", "'plain apostrophe stays"] as const;
 
 /** One source with one document whose passages are TRICKY_TEXTS, plus a second, plainer source. */
 export function seedTricky(db: Db) {
@@ -99,6 +103,7 @@ export interface CsvRead {
  * Reads an RFC 4180 CSV (comma, double quote doubled to escape, CRLF records) with papaparse,
  * strictly: malformed UTF-8, a lone CR or LF outside quotes, any parse error, a duplicate header or
  * a record whose field count differs from the header's throws. A UTF-8 byte order mark is skipped.
+ * The export's end marker must be the last record and count the rows; it is not returned.
  */
 export function readCsv(bytes: Uint8Array): CsvRead {
   const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -125,15 +130,19 @@ export function readCsv(bytes: Uint8Array): CsvRead {
     if (record.length !== header.length) throw new Error(`CSV record ${i + 1} has ${record.length} fields, the header ${header.length}`);
     return Object.fromEntries(header.map((name, j) => [name, record[j]!]));
   });
-  return { header, rows };
+  const { data, problem } = splitEndMarker(rows, (r) => r.framescope_export, (r) => r.item_id);
+  if (problem) throw new Error(problem);
+  if (rows.at(-1)!.framescope_export === END_MARKER && Object.entries(rows.at(-1)!).some(([k, v]) => k !== 'framescope_export' && k !== 'item_id' && v !== '')) {
+    throw new Error('the CSV end marker has cells other than framescope_export and item_id');
+  }
+  return { header, rows: data };
 }
 
-/** Reads JSONL: one JSON object per line, each line parsed on its own. */
+/** Reads a JSONL export: one JSON object per line, each line parsed on its own; the end marker must come last and count the rows, and is not returned. */
 export function readJsonl(bytes: Uint8Array): Record<string, unknown>[] {
   const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  if (text === '') return [];
   if (!text.endsWith('\n')) throw new Error('JSONL does not end with a newline');
-  return text
+  const lines = text
     .slice(0, -1)
     .split('\n')
     .map((line, i) => {
@@ -141,6 +150,9 @@ export function readJsonl(bytes: Uint8Array): Record<string, unknown>[] {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`JSONL line ${i + 1} is not an object`);
       return value as Record<string, unknown>;
     });
+  const { data, problem } = splitEndMarker(lines, (r) => r.framescope_export, (r) => r.rows);
+  if (problem) throw new Error(problem);
+  return data;
 }
 
 /** A CSV integer cell as a number; throws on anything else (the SQL CAST the tests used to do). */

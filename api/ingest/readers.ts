@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
 import { Readability } from '@mozilla/readability';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { JSDOM } from 'jsdom';
+import { CsvReadError, readCsvRecords, type CsvRecords } from '../export/csvRecords.ts';
+import { END_MARKER, endMarkerProblem, hasEndMarker } from '../export/trailer.ts';
 import { IngestError, normalizeLineEndings } from './normalize.ts';
 
 /** The file formats the import reads (the `imports.format` values, less `demo`). */
@@ -260,37 +261,32 @@ function rowDocument(fileName: string, where: string, row: number, get: (f: Mapp
   };
 }
 
-/** Our CSV export prefixes a quote to cells starting with these, so spreadsheets never run them as formulas. */
-const NEUTRALISED_START = /^'[=+\-@\t\r]/;
-
 /**
  * A CSV file, one document per row. The header names the columns (see COLUMN_ALIASES, or
  * `map`). Every row must have as many fields as the header. A file from Framescope's own
- * export (a `framescope_export` column) gets its formula-neutralising quotes removed.
+ * export (a `framescope_export` column) gets its formula-neutralising quotes removed, and must
+ * end with its end marker: a file cut short is refused whole.
  */
 export function readCsvFile(fileName: string, text: string, map: ColumnMap): ParsedDocument[] {
-  let records: string[][];
+  let csv: CsvRecords;
   try {
-    records = parseCsv(text, { relax_column_count: true, bom: true, skip_empty_lines: true }) as string[][];
+    csv = readCsvRecords(text);
   } catch (e) {
-    throw new IngestError(`CSV could not be parsed: ${(e as Error).message.split('\n')[0]}`);
+    throw e instanceof CsvReadError ? new IngestError(e.message) : e;
   }
-  if (records.length === 0) throw new IngestError('no text (the CSV has no header row)');
-  const header = records[0]!;
+  const { header, rows } = csv;
   const cols = resolveColumns(header, map, 'CSV header');
   const index = new Map(header.map((h, i) => [h, i]));
-  const fromExport = header.some((h) => h.trim().toLowerCase() === 'framescope_export');
-  if (records.length === 1) throw new IngestError('no documents (the CSV has a header but no rows)');
+  if (rows.length === 0) throw new IngestError('no documents (the CSV has a header but no rows)');
   const docs: ParsedDocument[] = [];
-  for (let r = 1; r < records.length; r++) {
-    const rec = records[r]!;
+  for (let r = 1; r <= rows.length; r++) {
+    const rec = rows[r - 1]!;
     const where = `row ${r}`;
     if (rec.length !== header.length) throw new IngestError(`${where} has ${rec.length} fields but the header has ${header.length}`);
     const get = (f: MappableField): unknown => {
       const col = cols[f];
       if (col === undefined) return undefined;
-      const v = rec[index.get(col)!]!;
-      return fromExport && NEUTRALISED_START.test(v) ? v.slice(1) : v;
+      return rec[index.get(col)!]!;
     };
     docs.push(rowDocument(fileName, where, r, get, true));
   }
@@ -301,6 +297,9 @@ export function readCsvFile(fileName: string, text: string, map: ColumnMap): Par
 export function readJsonlFile(fileName: string, text: string, map: ColumnMap): ParsedDocument[] {
   const docs: ParsedDocument[] = [];
   let cols: Partial<Record<MappableField, string>> | null = null;
+  // A Framescope export (layout 2 on) ends with an end marker line; a file without one was cut short.
+  let exportVersion: unknown;
+  let marker: { rows: unknown; line: number } | null = null;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -314,9 +313,19 @@ export function readJsonlFile(fileName: string, text: string, map: ColumnMap): P
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IngestError(`${where} is not a JSON object`);
     const obj = value as Record<string, unknown>;
+    exportVersion ??= obj.framescope_export ?? null;
+    if (marker) throw new IngestError(`${where} comes after the export's end marker (line ${marker.line})`);
+    if (typeof exportVersion === 'string' && obj.framescope_export === END_MARKER) {
+      marker = { rows: obj.rows, line: i + 1 };
+      continue;
+    }
     cols ??= resolveColumns(Object.keys(obj), map, 'first JSONL object');
     const resolved = cols;
     docs.push(rowDocument(fileName, where, i + 1, (f) => (resolved[f] === undefined ? undefined : obj[resolved[f]!]), false));
+  }
+  if (typeof exportVersion === 'string' && hasEndMarker(exportVersion)) {
+    const problem = endMarkerProblem(marker !== null, marker?.rows, docs.length);
+    if (problem) throw new IngestError(problem);
   }
   if (docs.length === 0) throw new IngestError('no documents (the file holds only blank lines)');
   return docs;

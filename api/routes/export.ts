@@ -63,7 +63,8 @@ export function exportRoutes(deps: AppDeps) {
         summary: 'Export labelled items with provenance (CSV, JSONL, Parquet, or a zip bundle), streamed',
         description:
           'Headers: `X-Framescope-Export-Rows` (row count), `X-Framescope-Export-Empty` (why the file has no rows, when it has none). ' +
-          'CSV text cells starting with = + - @ TAB CR are prefixed with a single quote; themes are |-joined.',
+          'CSV text cells a spreadsheet could run (= + - @, also full-width or after whitespace, TAB, CR) are prefixed with a single quote; themes are |-joined. ' +
+          'CSV and JSONL end with an end-marker row (framescope_export = end, with the row count): a download without it was cut short.',
         request: { query: ExportQuerySchema },
         responses: {
           200: {

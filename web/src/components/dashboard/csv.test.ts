@@ -8,6 +8,9 @@ describe('dashboard CSV', () => {
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell(-0.5)).toBe('-0.5');
     expect(csvCell(Number.NaN)).toBe('');
+    expect(csvCell(' =1+1')).toBe("' =1+1");
+    expect(csvCell('\n=cmd')).toBe(`"'\n=cmd"`);
+    expect(csvCell('＝SUM(A1)')).toBe("'＝SUM(A1)");
   });
 
   it('writes a header and rows with CRLF line ends', () => {
