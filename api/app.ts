@@ -6,17 +6,25 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { authMiddleware } from './auth/middleware.ts';
 import type { AppDeps } from './deps.ts';
-import { AppError } from './errors.ts';
+import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { bodyGuard } from './guards/body.ts';
 import { databaseUnavailable } from './guards/database.ts';
 import { loopbackHostGuard } from './guards/host.ts';
-import { corpusRoutes } from './routes/corpus.ts';
+import { authRoutes } from './routes/auth.ts';
+import { codebooksRoutes } from './routes/codebooks.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { documentsRoutes } from './routes/documents.ts';
 import { evalsRoutes } from './routes/evals.ts';
 import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importsRoutes } from './routes/imports.ts';
+import { itemsRoutes } from './routes/items.ts';
+import { promptsRoutes } from './routes/prompts.ts';
 import { reviewRoutes } from './routes/review.ts';
+import { sourcesRoutes } from './routes/sources.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { taggingRoutes } from './routes/tagging.ts';
+import { usersRoutes } from './routes/users.ts';
 
 /**
  * Builds the Hono app from its dependencies; never listens (server.ts does). Tests call
@@ -30,13 +38,12 @@ export function createApp(deps: AppDeps) {
     if (known) {
       return c.json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } }, known.status, known.headers);
     }
-    if (err instanceof HTTPException && err.status < 500) {
-      return c.json({ error: { code: 'http_error', message: err.message } }, err.status);
-    }
+    // The framework's own refusals (malformed JSON, an unsupported media type) keep their status.
+    if (err instanceof HTTPException && err.status < 500) return c.json({ error: { code: 'http_error' satisfies ErrorCode, message: err.message } }, err.status);
     console.error(err);
-    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+    return c.json({ error: { code: 'internal' satisfies ErrorCode, message: 'internal error' } }, ERROR_STATUS.internal);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json({ error: { code: 'not_found' satisfies ErrorCode, message: `no route for ${c.req.method} ${c.req.path}` } }, ERROR_STATUS.not_found));
 
   if (deps.config.loopbackOnly) app.use('*', loopbackHostGuard());
   // Documents are untrusted: even if markup slipped into a page, no inline or foreign script runs.
@@ -57,14 +64,23 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', authMiddleware(deps));
   app.use('/api/*', bodyGuard());
 
+  // One router per resource, at its prefix; the chain's type is AppType, the web client's contract.
   const api = app
-    .route('/api', healthRoutes(deps))
-    .route('/api', corpusRoutes(deps))
-    .route('/api', taggingRoutes(deps))
-    .route('/api', reviewRoutes(deps))
-    .route('/api', dashboardRoutes(deps))
-    .route('/api', exportRoutes(deps))
-    .route('/api', evalsRoutes(deps));
+    .route('/api/health', healthRoutes(deps))
+    .route('/api/stats', statsRoutes(deps))
+    .route('/api/auth', authRoutes(deps))
+    .route('/api/users', usersRoutes(deps))
+    .route('/api/sources', sourcesRoutes(deps))
+    .route('/api/documents', documentsRoutes(deps))
+    .route('/api/imports', importsRoutes(deps))
+    .route('/api/codebooks', codebooksRoutes(deps))
+    .route('/api/prompts', promptsRoutes())
+    .route('/api/tagging', taggingRoutes(deps))
+    .route('/api/review', reviewRoutes(deps))
+    .route('/api/items', itemsRoutes(deps))
+    .route('/api/dashboard', dashboardRoutes(deps))
+    .route('/api/export', exportRoutes(deps))
+    .route('/api/evals', evalsRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { zodIssueText } from './errors.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -32,8 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid environment variable ${zodIssueText(parsed.error)}`);
   }
   const e = parsed.data;
   const host = overrides.host ?? e.HOST;

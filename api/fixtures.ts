@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { documents, items, passages, reviews, reviewThemes, sources, suggestions, suggestionThemes, users } from '../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
-import { getActiveCodebook } from './codebook/codebook.ts';
+import { getActiveCodebook } from './codebooks/service.ts';
 import { applySuggestion, recomputeReviewState } from './items/state.ts';
 import { addDocumentToRollups } from './dashboard/rollups.ts';
 

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { ensureWebBuild } from '../web/build.ts';
-import { openDb, readOnlyReason, type Db } from '../db/client.ts';
+import { readOnlyReason, type Db } from '../db/client.ts';
 import { adminCanLogIn } from './auth/service.ts';
 import { holdServerLock } from './backup/lock.ts';
 import { loadConfig, type Config } from './config.ts';
+import { openAppDb } from './db.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -33,7 +34,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     ...(values.port ? { port: Number(values.port) } : {}),
     ...(values.host ? { host: values.host } : {}),
   });
-  const db = openDb(config.dbPath);
+  const db = openAppDb(config.dbPath);
   let ready: { readOnlyReason: string | null };
   try {
     ready = preflight(db, config);

@@ -19,12 +19,13 @@ import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { createApp } from '../api/app.ts';
-import { getActiveCodebook } from '../api/codebook/codebook.ts';
+import { getActiveCodebook } from '../api/codebooks/service.ts';
 import { rebuildRollups } from '../api/dashboard/rollups.ts';
 import { addReview } from '../api/fixtures.ts';
 import { loadConfig } from '../api/config.ts';
 import { seededRandom } from '../api/metrics/rng.ts';
-import { openDb, type Db } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
+import { openAppDb } from '../api/db.ts';
 
 const program = new Command()
   .option('--scale <n>', 'fraction of the full size (1 = 100,000 documents, 1,000,000 passages)', '1')
@@ -206,7 +207,7 @@ async function main() {
   const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'framescope-bench-dashboard-'));
   const dbPath = opts.db ?? join(dir!, 'bench.db');
   if (opts.reuse && !existsSync(dbPath)) throw new Error(`--reuse: no database at ${dbPath}`);
-  const db = openDb(dbPath);
+  const db = openAppDb(dbPath);
   try {
     if (!opts.reuse) {
       const genMs = time(() => generate(db));

@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
-import { openDb } from '../db/client.ts';
-import { getActiveCodebook } from '../api/codebook/codebook.ts';
+import { openAppDb } from '../api/db.ts';
+import { getActiveCodebook } from '../api/codebooks/service.ts';
 import { seededRandom } from '../api/metrics/rng.ts';
 import { parseExportQuery } from '../api/export/request.ts';
 import { prepareExport } from '../api/export/service.ts';
@@ -43,7 +43,7 @@ function argValue(name: string): string | undefined {
 
 /** Builds the benchmark corpus by direct SQL: sources, documents, passages, items, one suggestion each, some reviews. */
 function generate(path: string, passages: number): void {
-  const db = openDb(path);
+  const db = openAppDb(path);
   const codebook = getActiveCodebook(db);
   const labels = codebook.definition.labels.map((l) => l.id);
   const themes = codebook.definition.themes.map((t) => t.id);
@@ -142,7 +142,7 @@ function end(stream: Writable): Promise<void> {
 
 /** One measured run in this (child) process; prints one JSON line. */
 async function child(mode: string, dbPath: string, out: string): Promise<void> {
-  const db = openDb(dbPath);
+  const db = openAppDb(dbPath);
   const started = performance.now();
   let rows = 0;
   const stream = createWriteStream(out);

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDb } from '../db/client.ts';
+import { openAppDb } from '../api/db.ts';
 import { importFiles } from '../api/ingest/import.ts';
 import { sha256 } from '../api/ingest/normalize.ts';
 import { segment } from '../api/ingest/segment.ts';
@@ -92,7 +92,7 @@ try {
   const bytes = docs.reduce((s, d) => s + Buffer.byteLength(d.text), 0);
 
   // Full import, as `import <folder>` does it: read, parse, segment, hash, insert.
-  const importDb = openDb(join(dir, 'import.db'));
+  const importDb = openAppDb(join(dir, 'import.db'));
   process.stderr.write(`importing ${files.length} files…\n`);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -112,7 +112,7 @@ try {
 
   // Baseline: the same rows, prepared in advance (untimed), inserted in one transaction.
   const rows = docs.map((d) => ({ d, hash: sha256(d.text), passages: segment(d.text).map((p) => ({ ...p, hash: sha256(p.text) })) }));
-  const baseDb = openDb(join(dir, 'baseline.db'));
+  const baseDb = openAppDb(join(dir, 'baseline.db'));
   const c = baseDb.$client;
   const insSource = c.prepare('INSERT INTO sources (name) VALUES (?)');
   const insDoc = c.prepare(

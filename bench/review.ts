@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { chromium } from 'playwright-core';
-import { getActiveCodebook } from '../api/codebook/codebook.ts';
+import { getActiveCodebook } from '../api/codebooks/service.ts';
 import { loadConfig } from '../api/config.ts';
 import { seededRandom } from '../api/metrics/rng.ts';
 import { startServer } from '../api/server.ts';
-import { openDb } from '../db/client.ts';
+import { openAppDb } from '../api/db.ts';
 import { CHROMIUM } from '../web/e2e/browser.ts';
 import { ensureWebBuild } from '../web/build.ts';
 
@@ -36,7 +36,7 @@ function argValue(name: string): string | undefined {
 
 /** Sources, documents, passages, passage items and one suggestion per item, by direct SQL. */
 export function seed(path: string, count: number): void {
-  const db = openDb(path);
+  const db = openAppDb(path);
   const codebook = getActiveCodebook(db);
   const labels = codebook.definition.labels.map((l) => l.id);
   const sqlite = db.$client;
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const dbPath = join(dir, 'bench.db');
   seed(dbPath, count);
   const webRoot = await ensureWebBuild((m) => console.log(m));
-  const db = openDb(dbPath);
+  const db = openAppDb(dbPath);
   const { server, url } = await startServer({ db, config: loadConfig({}, { dbPath, port: 0, host: '127.0.0.1' }), now: () => new Date(), webRoot });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   try {

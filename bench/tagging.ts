@@ -16,8 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDb, type Db } from '../db/client.ts';
-import { getActiveCodebook } from '../api/codebook/codebook.ts';
+import type { Db } from '../db/client.ts';
+import { openAppDb } from '../api/db.ts';
+import { getActiveCodebook } from '../api/codebooks/service.ts';
 import { loadConfig } from '../api/config.ts';
 import { seedCorpus } from '../api/fixtures.ts';
 import { trainLocalBaseline } from '../api/providers/local.ts';
@@ -55,7 +56,7 @@ function passages(n: number, seed: number): string[] {
 }
 
 function freshDb(dir: string, name: string, texts: string[]): Db {
-  const db = openDb(join(dir, `${name}.db`));
+  const db = openAppDb(join(dir, `${name}.db`));
   const perDoc = 50;
   const docs = [];
   for (let i = 0; i < texts.length; i += perDoc) docs.push({ title: `Doc ${i / perDoc}`, passages: texts.slice(i, i + perDoc).map((text) => ({ text })) });
@@ -105,7 +106,7 @@ try {
 
   // The local baseline alone: train once, classify every passage through suggestForText (prompt, evidence check, provenance).
   {
-    const db = openDb(':memory:');
+    const db = openAppDb(':memory:');
     const cb = getActiveCodebook(db);
     const ref = { definition: cb.definition, version: cb.version, hash: cb.hash };
     const provider = trainLocalBaseline(cb.definition, []);

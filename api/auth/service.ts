@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, gt, ne } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { sessions, users, type User } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
@@ -7,11 +8,11 @@ import { badRequest, conflict, forbidden, notFound, unauthorized } from '../erro
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 /** The person making a request. */
-export interface Actor {
-  id: number;
-  name: string;
-  role: 'admin' | 'reviewer';
-}
+export const ActorSchema = z.object({ id: z.number().int(), name: z.string(), role: z.enum(['admin', 'reviewer']) }).meta({ id: 'Reviewer' });
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** Who is reviewing, and whether this server needs a login. */
+export const MeSchema = z.object({ actor: ActorSchema.nullable(), loginRequired: z.boolean() }).meta({ id: 'Me' });
 
 export const SESSION_COOKIE = 'fs_session';
 export const CSRF_COOKIE = 'fs_csrf';
@@ -135,14 +136,10 @@ export function logout(db: Db, token: string | undefined): void {
 }
 
 /** A person as the API shows them (never the password hash). */
-export interface PublicUser {
-  id: number;
-  name: string;
-  role: 'admin' | 'reviewer' | 'import';
-  active: boolean;
-  hasPassword: boolean;
-  createdAt: string;
-}
+export const PublicUserSchema = z
+  .object({ id: z.number().int(), name: z.string(), role: z.enum(['admin', 'reviewer', 'import']), active: z.boolean(), hasPassword: z.boolean(), createdAt: z.string() })
+  .meta({ id: 'User' });
+export type PublicUser = z.infer<typeof PublicUserSchema>;
 
 /** Every account, oldest first. */
 export function listUsers(db: Db): PublicUser[] {

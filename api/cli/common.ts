@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { openDb, type Db } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { loadConfig, type Config } from '../config.ts';
+import { openAppDb } from '../db.ts';
 
 export interface DbOptions {
   db?: string;
@@ -11,10 +12,10 @@ export function withDbOption(cmd: Command): Command {
   return cmd.option('--db <path>', 'database file (default: $FRAMESCOPE_DB or ./data/framescope.db)');
 }
 
-/** Config and an open, migrated database for a command. */
+/** Config and an open, migrated, seeded database for a command. */
 export function openForCommand(opts: DbOptions): { config: Config; db: Db } {
   const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
-  return { config, db: openDb(config.dbPath) };
+  return { config, db: openAppDb(config.dbPath) };
 }
 
 /** Prints exactly one JSON object on stdout. */

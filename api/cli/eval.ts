@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { openDb, type Db } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
+import { openAppDb } from '../db.ts';
 import { compareResults, renderComparisonMarkdown } from '../evals/report.ts';
 import { readResultFile, resultJson } from '../evals/results.ts';
 import { DEFAULT_GOLD_FILE, evaluate } from '../evals/service.ts';
@@ -72,7 +73,7 @@ export function registerEval(program: Command): void {
     if (provider !== 'local' && provider !== 'openai') throw new CliError(`--provider must be local or openai, got "${provider}"`);
     // The database is only needed for db gold and the human baseline; do not create one as a side effect.
     let db: Db | undefined;
-    if (opts.gold === 'db' || existsSync(config.dbPath)) db = openDb(config.dbPath);
+    if (opts.gold === 'db' || existsSync(config.dbPath)) db = openAppDb(config.dbPath);
     const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'eval [{bar}] {value}/{total} requests | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
     try {
       const { result, paths } = await evaluate(
@@ -106,7 +107,7 @@ export function registerEval(program: Command): void {
         process.stdout.write(resultJson({ ...result, files: paths }));
       } else {
         const l = result.label;
-        const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+        const f = (x: number | null) => (x !== null && Number.isFinite(x) ? x.toFixed(3) : 'n/a');
         process.stdout.write(
           `${result.provenance.displayName} on ${l.n} gold items (${result.provenance.protocol.kind === 'cross-validation' ? result.provenance.protocol.note : 'no training on the gold set'})\n` +
             `accuracy ${f(l.accuracy.estimate)} [${f(l.accuracy.low)}, ${f(l.accuracy.high)}]  macro-F1 ${f(l.macroF1.estimate)} [${f(l.macroF1.low)}, ${f(l.macroF1.high)}]  kappa ${f(l.kappa.estimate)} [${f(l.kappa.low)}, ${f(l.kappa.high)}]\n` +

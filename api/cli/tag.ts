@@ -3,9 +3,11 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { eq, inArray } from 'drizzle-orm';
 import { sources } from '../../db/schema/index.ts';
-import { getActiveCodebook, loadCodebookFile, saveCodebook } from '../codebook/codebook.ts';
+import { loadCodebookFile } from '../codebooks/definition.ts';
+import { saveCodebook } from '../codebooks/service.ts';
 import { AppError } from '../errors.ts';
-import { createRun, estimateRun, getRun, progressOf, resumeRun, executeRun, runFailures, type RunProgress, type RunRequest } from '../tagging/runs.ts';
+import { createRun, estimateRun, getRun, progressOf, resumeRun, executeRun, runFailures, type RunRequest } from '../tagging/runs.ts';
+import type { RunProgress } from '../tagging/schemas.ts';
 import { CliError, openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
 
 interface TagCliOptions extends DbOptions {
@@ -171,7 +173,6 @@ function buildRequest(db: ReturnType<typeof openForCommand>['db'], opts: TagCliO
   let codebookId: number | undefined;
   if (opts.codebook) {
     const def = loadCodebookFile(opts.codebook);
-    getActiveCodebook(db); // the bundled default stays stored, so it can be switched back to
     const row = saveCodebook(db, def, { activate: true });
     process.stderr.write(`codebook ${row.name} v${row.version} stored and active\n`);
     codebookId = row.id;

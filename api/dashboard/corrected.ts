@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Interval } from '../metrics/bootstrap.ts';
 
 /**
@@ -27,16 +28,21 @@ export interface CorrectionSums {
   sumModelDiff: number;
 }
 
+const NormalIntervalSchema = z.object({ estimate: z.number(), low: z.number(), high: z.number(), level: z.number() });
+
 /** Model-only and corrected estimates for one source and outcome. */
-export interface CorrectedEstimate {
-  /** Mean of the model values with a normal interval that ignores model error. */
-  model: Interval | null;
-  /** Model mean plus the sample's mean correction; null when the sample has fewer than 2 items. */
-  corrected: Interval | null;
-  /** Mean of Y − Ŷ on the sample. */
-  correction: number | null;
-  nSample: number;
-}
+export const CorrectedEstimateSchema = z
+  .object({
+    /** Mean of the model values with a normal interval that ignores model error. */
+    model: NormalIntervalSchema.nullable(),
+    /** Model mean plus the sample's mean correction; null when the sample has fewer than 2 items. */
+    corrected: NormalIntervalSchema.nullable(),
+    /** Mean of Y − Ŷ on the sample. */
+    correction: z.number().nullable(),
+    nSample: z.number().int(),
+  })
+  .meta({ id: 'CorrectedEstimate' });
+export type CorrectedEstimate = z.infer<typeof CorrectedEstimateSchema>;
 
 /** Two-sided standard-normal quantile for the usual levels (0.90, 0.95, 0.99). */
 export function normalQuantile(level: number): number {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
-import { createTestDb } from '../../db/testing.ts';
+import { createTestDb } from '../testing.ts';
 import { reviews, users } from '../../db/schema/index.ts';
 import { addReview, addSuggestion, seedCorpus, type FixtureDocument } from '../fixtures.ts';
 import { recomputeReviewState } from '../items/state.ts';

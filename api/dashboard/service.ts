@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { getActiveCodebook, getCodebook, type CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import { getActiveCodebook, getCodebook } from '../codebooks/service.ts';
 import { bootstrapInterval, type Interval } from '../metrics/bootstrap.ts';
 import { cohenKappa } from '../metrics/agreement.ts';
-import { correctedEstimate, normalQuantile, type CorrectedEstimate, type CorrectionSums } from './corrected.ts';
+import { correctedEstimate, CorrectedEstimateSchema, normalQuantile, type CorrectionSums } from './corrected.ts';
 import {
   basisSql,
   basisStatement,
@@ -12,7 +14,6 @@ import {
   rollupSourceClause,
   scopeSql,
   SETTLED,
-  type Basis,
   type DashboardFilters,
   type Granularity,
 } from './filters.ts';
@@ -37,22 +38,27 @@ export const BOOTSTRAP_MAX_DOCUMENTS = 30;
 export const BOOTSTRAP_ITERATIONS = 1000;
 export const BOOTSTRAP_SEED = 20_230_501;
 
-interface CodebookView {
-  id: number;
-  name: string;
-  version: string;
-  labels: { id: string; name: string }[];
-  themes: { id: string; name: string }[];
-  stance: { min: number; max: number; target: string };
-}
+/** The codebook a view's labels and themes come from. */
+const CodebookViewSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    version: z.string(),
+    labels: z.array(z.object({ id: z.string(), name: z.string() })),
+    themes: z.array(z.object({ id: z.string(), name: z.string() })),
+    stance: z.object({ min: z.number().int(), max: z.number().int(), target: z.string() }),
+  })
+  .meta({ id: 'DashboardCodebook' });
+type CodebookView = z.infer<typeof CodebookViewSchema>;
+
+const Level = z.enum(['passage', 'document']);
+const Statement = z.string().meta({ description: 'Where the numbers come from (model, people, or final)' });
 
 /** What every view states about its numbers. */
-export interface ViewHeader {
-  basis: Basis;
-  statement: string;
-  level: 'passage' | 'document';
-  codebook: CodebookView;
-}
+const ViewHeaderSchema = z.object({ basis: z.enum(['model', 'reviewed', 'final']), statement: Statement, level: Level, codebook: CodebookViewSchema });
+export type ViewHeader = z.infer<typeof ViewHeaderSchema>;
+const CountsSchema = z.record(z.string(), z.number().int());
+const SharesSchema = z.record(z.string(), z.number());
 
 function codebookFor(db: Db, f: DashboardFilters): CodebookView {
   const cb = f.codebookId === null ? getActiveCodebook(db) : getCodebook(db, f.codebookId);
@@ -79,14 +85,18 @@ function sourceNames(db: Db): Map<number, string> {
 // ---------------------------------------------------------------------------------------------
 // Meta: what the filter bar offers
 
-export interface DashboardMeta {
-  codebook: CodebookView;
-  codebooks: { id: number; name: string; version: string; active: boolean }[];
-  sources: { id: number; name: string; items: number }[];
-  provenance: { provider: string; model: string; promptVersion: string }[];
-  totals: { items: number; suggested: number; reviewed: number; randomSample: number };
-  dates: { earliest: string | null; latest: string | null };
-}
+/** What the filter bar offers. */
+export const DashboardMetaSchema = z
+  .object({
+    codebook: CodebookViewSchema,
+    codebooks: z.array(z.object({ id: z.number().int(), name: z.string(), version: z.string(), active: z.boolean() })),
+    sources: z.array(z.object({ id: z.number().int(), name: z.string(), items: z.number().int() })),
+    provenance: z.array(z.object({ provider: z.string(), model: z.string(), promptVersion: z.string() })),
+    totals: z.object({ items: z.number().int(), suggested: z.number().int(), reviewed: z.number().int(), randomSample: z.number().int() }),
+    dates: z.object({ earliest: z.string().nullable(), latest: z.string().nullable() }),
+  })
+  .meta({ id: 'DashboardMeta' });
+export type DashboardMeta = z.infer<typeof DashboardMetaSchema>;
 
 /** Codebook, sources, provenance values and totals for the filter bar and the empty state. */
 export function dashboardMeta(db: Db, f: DashboardFilters): DashboardMeta {
@@ -132,21 +142,25 @@ export function dashboardMeta(db: Db, f: DashboardFilters): DashboardMeta {
 // ---------------------------------------------------------------------------------------------
 // Framing mix
 
-export interface FramingRow {
-  sourceId: number;
-  source: string;
+const FramingRowSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
   /** Items with a label under the basis (the denominator of the shares). */
-  counted: number;
+  counted: z.number().int(),
   /** label id → count; labels outside the codebook are summed in `other`. */
-  counts: Record<string, number>;
-  shares: Record<string, number>;
-  other: number;
-  meanStance: number | null;
+  counts: CountsSchema,
+  shares: SharesSchema,
+  other: z.number().int(),
+  meanStance: z.number().nullable(),
   /** Items in scope left out: disputed, or without a label under the basis (unsuggested, open reject). */
-  disputed: number;
-  unlabelled: number;
-  small: boolean;
-}
+  disputed: z.number().int(),
+  unlabelled: z.number().int(),
+  small: z.boolean(),
+});
+export type FramingRow = z.infer<typeof FramingRowSchema>;
+
+/** The framing-label mix per source. */
+export const FramingSchema = ViewHeaderSchema.extend({ rows: z.array(FramingRowSchema) }).meta({ id: 'DashboardFraming' });
 
 function labelColumns(labels: { id: string }[], expr: string, params: (string | number)[]): string {
   return labels
@@ -190,7 +204,7 @@ function framingFromRollups(db: Db, f: DashboardFilters, labels: { id: string }[
 }
 
 /** Share of each framing label per source (100% stacked bars), with the mean stance for sorting. */
-export function framingMix(db: Db, f: DashboardFilters): ViewHeader & { rows: FramingRow[] } {
+export function framingMix(db: Db, f: DashboardFilters): z.infer<typeof FramingSchema> {
   const head = header(db, f);
   const b = basisSql(f.basis);
   const scope = scopeSql(f);
@@ -239,22 +253,26 @@ export function framingMix(db: Db, f: DashboardFilters): ViewHeader & { rows: Fr
 // ---------------------------------------------------------------------------------------------
 // Stance with intervals
 
-export interface StanceRow {
-  sourceId: number;
-  source: string;
-  items: number;
-  documents: number;
-  mean: number;
-  low: number;
-  high: number;
+const StanceRowSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
+  items: z.number().int(),
+  documents: z.number().int(),
+  mean: z.number(),
+  low: z.number(),
+  high: z.number(),
   /**
    * bootstrap: percentile bootstrap over documents; cluster-normal: ratio estimator with
    * document-clustered variance; bootstrap-passages: a single document, so its passages are
    * resampled as if independent (the interval is too narrow, and the source is flagged small).
    */
-  method: 'bootstrap' | 'cluster-normal' | 'bootstrap-passages';
-  small: boolean;
-}
+  method: z.enum(['bootstrap', 'cluster-normal', 'bootstrap-passages']),
+  small: z.boolean(),
+});
+export type StanceRow = z.infer<typeof StanceRowSchema>;
+
+/** Mean stance per source with its 95% interval. */
+export const StanceSchema = ViewHeaderSchema.extend({ rows: z.array(StanceRowSchema), level95: z.number() }).meta({ id: 'DashboardStance' });
 
 /** Per source: documents with a stance, Σn, Σs, Σs², Σs·n, Σn² over them, and (where a bootstrap needs them) each document's (s, n). */
 interface StanceSums {
@@ -320,7 +338,7 @@ function stanceSumsFromRollups(db: Db, f: DashboardFilters): StanceSums[] {
  * interval of the same ratio estimator with the document-clustered (linearised) variance the
  * bootstrap converges to, so a 500-source corpus answers at once.
  */
-export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows: StanceRow[]; level95: number } {
+export function stanceBySource(db: Db, f: DashboardFilters): z.infer<typeof StanceSchema> {
   const head = header(db, f);
   const b = basisSql(f.basis);
   const scope = scopeSql(f);
@@ -388,26 +406,33 @@ export function stanceBySource(db: Db, f: DashboardFilters): ViewHeader & { rows
 // ---------------------------------------------------------------------------------------------
 // Themes
 
-export interface ThemeCell {
-  sourceId: number;
-  theme: string;
-  count: number;
+const ThemeCellSchema = z.object({
+  sourceId: z.number().int(),
+  theme: z.string(),
+  count: z.number().int(),
   /** Share of the source's counted items that touch the theme. */
-  share: number;
-}
-export interface LabelThemeCell {
-  label: string;
-  theme: string;
-  count: number;
+  share: z.number(),
+});
+export type ThemeCell = z.infer<typeof ThemeCellSchema>;
+const LabelThemeCellSchema = z.object({
+  label: z.string(),
+  theme: z.string(),
+  count: z.number().int(),
   /** Share of the items with this label that touch the theme. */
-  share: number;
-}
+  share: z.number(),
+});
+export type LabelThemeCell = z.infer<typeof LabelThemeCellSchema>;
+
+/** Theme heatmap by source and the label × theme view. */
+export const ThemesSchema = ViewHeaderSchema.extend({
+  sources: z.array(z.object({ sourceId: z.number().int(), source: z.string(), counted: z.number().int() })),
+  cells: z.array(ThemeCellSchema),
+  labelCells: z.array(LabelThemeCellSchema),
+  labelCounts: CountsSchema,
+}).meta({ id: 'DashboardThemes' });
 
 /** Theme heatmap by source and the label × theme view; themes outside the codebook are dropped. */
-export function themesBySource(
-  db: Db,
-  f: DashboardFilters,
-): ViewHeader & { sources: { sourceId: number; source: string; counted: number }[]; cells: ThemeCell[]; labelCells: LabelThemeCell[]; labelCounts: Record<string, number> } {
+export function themesBySource(db: Db, f: DashboardFilters): z.infer<typeof ThemesSchema> {
   const head = header(db, f);
   const b = basisSql(f.basis);
   const scope = scopeSql(f);
@@ -492,15 +517,26 @@ export function themesBySource(
 // ---------------------------------------------------------------------------------------------
 // Over time
 
-export interface TimelineRow {
-  sourceId: number;
-  source: string;
-  period: string;
-  counted: number;
-  counts: Record<string, number>;
-  shares: Record<string, number>;
-  meanStance: number | null;
-}
+const TimelineRowSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
+  period: z.string(),
+  counted: z.number().int(),
+  counts: CountsSchema,
+  shares: SharesSchema,
+  meanStance: z.number().nullable(),
+});
+export type TimelineRow = z.infer<typeof TimelineRowSchema>;
+
+/** Framing mix and mean stance per source and period. */
+export const TimelineSchema = ViewHeaderSchema.extend({
+  granularity: z.enum(['month', 'year']),
+  rows: z.array(TimelineRowSchema),
+  /** Counted items whose date is too coarse for the granularity. */
+  undated: z.number().int(),
+  /** Sources left out (only the `limit` largest are drawn). */
+  omitted: z.number().int(),
+}).meta({ id: 'DashboardTimeline' });
 
 /** The timeline scan's rows (per source and period, in period order) from timeline_rollups, pivoted by label in SQL. */
 function timelineFromRollups(db: Db, f: DashboardFilters, labels: { id: string }[], granularity: Granularity): Record<string, number | string | null>[] {
@@ -524,7 +560,7 @@ export function timeline(
   filters: DashboardFilters,
   granularity: Granularity,
   limit: number | null = null,
-): ViewHeader & { granularity: Granularity; rows: TimelineRow[]; undated: number; omitted: number } {
+): z.infer<typeof TimelineSchema> {
   const head = header(db, filters);
   // A chart draws a handful of lines; 500 sources by 120 months would be 60,000 rows. With a
   // limit and no chosen sources, only the `limit` sources with the most counted items are read.
@@ -597,15 +633,21 @@ function keepLargest(raw: Record<string, number | string | null>[], rows: Timeli
 // ---------------------------------------------------------------------------------------------
 // Source similarity
 
-export interface SimilarityResult extends ViewHeader {
-  sources: { sourceId: number; source: string; counted: number; nearest: { sourceId: number; distance: number } | null }[];
-  /** Jensen–Shannon distances (base 2, 0..1) between the listed sources, row-major. */
-  framing: number[][];
-  themes: number[][];
-  combined: number[][];
+/** Jensen–Shannon distances (base 2, 0..1) between the listed sources, row-major; null where a source has no profile. */
+const DistanceMatrix = z.array(z.array(z.number().nullable()));
+
+/** How alike sources are. */
+export const SimilaritySchema = ViewHeaderSchema.extend({
+  sources: z.array(z.object({ sourceId: z.number().int(), source: z.string(), counted: z.number().int(), nearest: z.object({ sourceId: z.number().int(), distance: z.number() }).nullable() })),
+  framing: DistanceMatrix,
+  themes: DistanceMatrix,
+  combined: DistanceMatrix,
   /** Sources left out of the matrix (only the `limit` largest are compared). */
-  omitted: number;
-}
+  omitted: z.number().int(),
+}).meta({ id: 'DashboardSimilarity' });
+
+/** The similarity view as computed: a source without themes has NaN distances. */
+export type SimilarityResult = Omit<z.infer<typeof SimilaritySchema>, 'framing' | 'themes' | 'combined'> & { framing: number[][]; themes: number[][]; combined: number[][] };
 
 /**
  * How alike sources are: Jensen–Shannon distance between their framing-label distributions,
@@ -676,19 +718,35 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
 // ---------------------------------------------------------------------------------------------
 // Model and people
 
-export interface AgreementResult {
-  level: 'passage' | 'document';
-  statement: string;
-  codebook: CodebookView;
-  /** suggested label → reviewed label → count, over settled items with both. */
-  confusion: { suggested: string; reviewed: string; count: number }[];
-  pairs: number;
-  percentAgreement: number | null;
-  cohenKappa: number | null;
-  /** Mean |reviewed − suggested| stance over the same items. */
-  meanAbsStanceDifference: number | null;
-  progress: { sourceId: number; source: string; items: number; suggested: number; unreviewed: number; reviewed: number; disputed: number; adjudicated: number; randomSample: number }[];
-}
+/** Suggested against reviewed labels, and review progress per source. */
+export const AgreementSchema = z
+  .object({
+    level: Level,
+    statement: Statement,
+    codebook: CodebookViewSchema,
+    /** suggested label → reviewed label → count, over settled items with both. */
+    confusion: z.array(z.object({ suggested: z.string(), reviewed: z.string(), count: z.number().int() })),
+    pairs: z.number().int(),
+    percentAgreement: z.number().nullable(),
+    cohenKappa: z.number().nullable(),
+    /** Mean |reviewed − suggested| stance over the same items. */
+    meanAbsStanceDifference: z.number().nullable(),
+    progress: z.array(
+      z.object({
+        sourceId: z.number().int(),
+        source: z.string(),
+        items: z.number().int(),
+        suggested: z.number().int(),
+        unreviewed: z.number().int(),
+        reviewed: z.number().int(),
+        disputed: z.number().int(),
+        adjudicated: z.number().int(),
+        randomSample: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'DashboardAgreement' });
+export type AgreementResult = z.infer<typeof AgreementSchema>;
 
 /** Confusion matrix of suggested vs reviewed labels, agreement, and review progress per source. */
 export function modelAndPeople(db: Db, f: DashboardFilters): AgreementResult {
@@ -767,23 +825,27 @@ export function modelAndPeople(db: Db, f: DashboardFilters): AgreementResult {
 // ---------------------------------------------------------------------------------------------
 // Corrected estimates
 
-export interface CorrectedRow {
-  sourceId: number;
-  source: string;
+const CorrectedRowSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
   /** Items with a model suggestion. */
-  n: number;
+  n: z.number().int(),
   /** Items of the random reviewed sample. */
-  nSample: number;
-  labels: Record<string, CorrectedEstimate>;
-  stance: CorrectedEstimate;
-}
+  nSample: z.number().int(),
+  labels: z.record(z.string(), CorrectedEstimateSchema),
+  stance: CorrectedEstimateSchema,
+});
+export type CorrectedRow = z.infer<typeof CorrectedRowSchema>;
+
+/** Model estimates corrected by the random reviewed sample. */
+export const CorrectedSchema = z.object({ level: Level, statement: Statement, codebook: CodebookViewSchema, rows: z.array(CorrectedRowSchema) }).meta({ id: 'DashboardCorrected' });
 
 /**
  * Per source: the model's label shares and mean stance over every suggested item, corrected by
  * the mean human − model difference on the random reviewed sample (reviews made in the queue's
  * random order or blind), with intervals that carry both sources of uncertainty.
  */
-export function correctedEstimates(db: Db, f: DashboardFilters): { level: 'passage' | 'document'; statement: string; codebook: CodebookView; rows: CorrectedRow[] } {
+export function correctedEstimates(db: Db, f: DashboardFilters): z.infer<typeof CorrectedSchema> {
   const codebook = codebookFor(db, f);
   const scope = scopeSql(f);
   const inSample = IN_RANDOM_SAMPLE;
@@ -880,23 +942,27 @@ export interface DrillDown {
   limit: number;
 }
 
-export interface DrillDownItem {
-  itemId: number;
-  documentId: number;
-  documentTitle: string;
-  sourceId: number;
-  source: string;
-  level: 'passage' | 'document';
-  seq: number;
+const DrillDownItemSchema = z.object({
+  itemId: z.number().int(),
+  documentId: z.number().int(),
+  documentTitle: z.string(),
+  sourceId: z.number().int(),
+  source: z.string(),
+  level: Level,
+  seq: z.number().int(),
   /** Passage text, or the document's opening, cut at 400 characters. */
-  text: string;
-  label: string | null;
-  stance: number | null;
-  reviewStatus: string;
-}
+  text: z.string(),
+  label: z.string().nullable(),
+  stance: z.number().int().nullable(),
+  reviewStatus: z.enum(['unreviewed', 'reviewed', 'disputed', 'adjudicated']),
+});
+export type DrillDownItem = z.infer<typeof DrillDownItemSchema>;
+
+/** A page of the items behind one number. */
+export const PassagesSchema = z.object({ total: z.number().int(), items: z.array(DrillDownItemSchema), statement: Statement }).meta({ id: 'DashboardPassages' });
 
 /** The items behind one number on the dashboard, in document order, paginated. */
-export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): { total: number; items: DrillDownItem[]; statement: string } {
+export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): z.infer<typeof PassagesSchema> {
   const b = basisSql(f.basis);
   const scope = scopeSql(f);
   const where = [scope.where];

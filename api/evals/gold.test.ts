@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../db/testing.ts';
+import { createTestDb } from '../testing.ts';
 import { reviews } from '../../db/schema/index.ts';
 import { addReview, seedCorpus } from '../fixtures.ts';
 import { loadConfig } from '../config.ts';

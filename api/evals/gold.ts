@@ -5,8 +5,8 @@ import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { documents, items, itemThemes, passages, reviews, sources } from '../../db/schema/index.ts';
-import type { CodebookDefinition } from '../codebook/codebook.ts';
-import { badRequest } from '../errors.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import { badRequest, zodIssueText } from '../errors.ts';
 import { segment } from '../ingest/segment.ts';
 
 /** One gold item with the text it refers to, ready to be asked about and scored. */
@@ -114,8 +114,7 @@ export function loadGoldFile(path: string, corpusDir: string, codebook: Codebook
     }
     const parsed = GoldRecordSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw badRequest(`${path}:${line}: ${issue.path.join('.') || 'record'}: ${issue.message}`, 'invalid_gold');
+      throw badRequest(`${path}:${line}: ${zodIssueText(parsed.error, { root: 'record' })}`, 'invalid_gold');
     }
     const r = parsed.data;
     if (seen.has(r.id)) throw badRequest(`${path}:${line}: duplicate id ${r.id}`, 'invalid_gold');

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { reviews } from '../../db/schema/index.ts';
 import { krippendorffAlpha, percentAgreement } from '../metrics/agreement.ts';
-import type { HumanBaseline } from './runner.ts';
+import type { HumanBaseline } from './result.ts';
 
 /**
  * Human-human agreement next to model-human agreement, on items that several people decided

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
-import { DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebook/codebook.ts';
+import { DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebooks/definition.ts';
 import { loadGoldFile } from './gold.ts';
 import { evaluate } from './service.ts';
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { badRequest } from '../errors.ts';
+import { badRequest, zodIssueText } from '../errors.ts';
+import { JsonValueSchema } from '../json.ts';
 import type { ClassifyRequest, ClassifyResult, Provider } from '../providers/types.ts';
 
 /**
@@ -13,7 +14,7 @@ import type { ClassifyRequest, ClassifyResult, Provider } from '../providers/typ
 export interface Recording {
   format: 'framescope-eval-recording';
   version: 1;
-  provider: { name: Provider['name']; model: string; displayName: string; params: Record<string, unknown>; price: Provider['price'] };
+  provider: { name: Provider['name']; model: string; displayName: string; params: Provider['params']; price: Provider['price'] };
   answers: { key: string; result: ClassifyResult }[];
 }
 
@@ -24,7 +25,7 @@ const RecordingSchema = z.object({
     name: z.enum(['openai', 'local']),
     model: z.string(),
     displayName: z.string(),
-    params: z.record(z.string(), z.unknown()),
+    params: z.record(z.string(), JsonValueSchema),
     price: z.object({ inputPerMTok: z.number(), outputPerMTok: z.number() }).nullable(),
   }),
   answers: z.array(z.object({ key: z.string(), result: z.custom<ClassifyResult>((v) => typeof v === 'object' && v !== null && 'ok' in v) })),
@@ -66,8 +67,7 @@ export function readRecording(path: string): Recording {
   }
   const parsed = RecordingSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw badRequest(`recording ${path}: ${issue.path.join('.') || 'file'}: ${issue.message}`, 'invalid_recording');
+    throw badRequest(`recording ${path}: ${zodIssueText(parsed.error, { root: 'file' })}`, 'invalid_recording');
   }
   return parsed.data as Recording;
 }

@@ -1,8 +1,7 @@
-import type { Interval } from '../metrics/bootstrap.ts';
-import type { EvalResult } from './runner.ts';
+import type { EvalResult, StatInterval } from './result.ts';
 
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
-const ci = (i: Interval): string => `${fmt(i.estimate)} [${fmt(i.low)}, ${fmt(i.high)}]`;
+const ci = (i: StatInterval): string => `${fmt(i.estimate)} [${fmt(i.low)}, ${fmt(i.high)}]`;
 /** Markdown table cells carry text from gold ids and source names: keep pipes and newlines from breaking the table. */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 
@@ -121,17 +120,18 @@ const num = (x: number | null | undefined): number | null => (x === null || x ==
 export function compareResults(results: readonly EvalResult[]): Comparison {
   if (results.length < 2) throw new RangeError('compare needs at least two results');
   const base = results[0]!;
-  const withCi = (metric: string, pick: (r: EvalResult) => Interval): ComparisonRow => {
+  const withCi = (metric: string, pick: (r: EvalResult) => StatInterval): ComparisonRow => {
     const b = pick(base);
     return {
       metric,
       higherIsBetter: true,
       values: results.map((r) => {
         const i = pick(r);
-        const estimate = num(i.estimate);
-        const difference = estimate === null || num(b.estimate) === null ? null : estimate - b.estimate;
-        const exceeds = r === base || [i.low, i.high, b.low, b.high].some((x) => num(x) === null) ? null : i.low > b.high || i.high < b.low;
-        return { name: r.name, estimate, low: num(i.low), high: num(i.high), difference, exceedsIntervals: exceeds };
+        const [estimate, low, high] = [num(i.estimate), num(i.low), num(i.high)];
+        const [baseEstimate, baseLow, baseHigh] = [num(b.estimate), num(b.low), num(b.high)];
+        const difference = estimate === null || baseEstimate === null ? null : estimate - baseEstimate;
+        const exceeds = r === base || low === null || high === null || baseLow === null || baseHigh === null ? null : low > baseHigh || high < baseLow;
+        return { name: r.name, estimate, low, high, difference, exceedsIntervals: exceeds };
       }),
     };
   };

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badRequest, notFound } from '../errors.ts';
-import type { Interval } from '../metrics/bootstrap.ts';
-import type { EvalResult } from './runner.ts';
+import { z } from 'zod';
+import { badRequest, notFound, zodIssueText } from '../errors.ts';
+import { EvalResultSchema, IntervalSchema, type EvalResult } from './result.ts';
 
 /** Where eval results live by default, relative to the working directory. */
 export const DEFAULT_RESULTS_DIR = join('evals', 'results');
@@ -26,20 +26,26 @@ export function writeResult(dir: string, result: EvalResult, markdown: string): 
 }
 
 /** One line of the results list. */
-export interface EvalResultSummary {
-  name: string;
-  createdAt: string;
-  provider: string;
-  model: string;
-  promptVersion: string;
-  codebook: string;
-  gold: string;
-  protocol: string;
-  n: number;
-  accuracy: Interval;
-  macroF1: Interval;
-  kappa: Interval;
-}
+export const EvalResultSummarySchema = z
+  .object({
+    name: z.string(),
+    createdAt: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    promptVersion: z.string(),
+    codebook: z.string(),
+    gold: z.string(),
+    protocol: z.string(),
+    n: z.number().int(),
+    accuracy: IntervalSchema,
+    macroF1: IntervalSchema,
+    kappa: IntervalSchema,
+  })
+  .meta({ id: 'EvalSummary' });
+export type EvalResultSummary = z.infer<typeof EvalResultSummarySchema>;
+
+/** The stored results, newest first. */
+export const EvalResultListSchema = z.object({ results: z.array(EvalResultSummarySchema) }).meta({ id: 'EvalResultList' });
 
 /** A stored result file, checked to be an eval result. */
 export function readResultFile(path: string): EvalResult {
@@ -52,7 +58,9 @@ export function readResultFile(path: string): EvalResult {
   if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== 'framescope-eval-result') {
     throw badRequest(`eval result ${path}: not a framescope eval result`, 'invalid_result');
   }
-  return json as EvalResult;
+  const parsed = EvalResultSchema.safeParse(json);
+  if (!parsed.success) throw badRequest(`eval result ${path}: ${zodIssueText(parsed.error, { root: 'file' })}`, 'invalid_result');
+  return parsed.data;
 }
 
 /** The result called `name` in `dir`. */

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.ts';
-import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebook/codebook.ts';
+import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebooks/definition.ts';
 import { loadConfig } from '../config.ts';
 import { loadGoldFile } from './gold.ts';
 import { readRecording } from './replay.ts';
-import { foldsByDocument, runEval, type EvalResult } from './runner.ts';
+import type { EvalResult } from './result.ts';
+import { foldsByDocument, runEval } from './runner.ts';
 import { evaluate } from './service.ts';
 import { compareResults } from './report.ts';
 import { readResultFile, resultJson } from './results.ts';
@@ -67,7 +68,7 @@ describe('eval runner on the shipped gold set', () => {
     expect(result.label.confusion.labels).toEqual(['integrationist', 'critical', 'analytical']);
     expect(result.label.confusion.matrix.flat().reduce((s, x) => s + x, 0) + result.label.confusion.unanswered.reduce((s, x) => s + x, 0)).toBe(103);
     expect(result.label.perLabel.map((s) => [s.label, s.support])).toEqual([['integrationist', 28], ['critical', 25], ['analytical', 50]]);
-    for (const i of [result.label.accuracy, result.label.macroF1, result.label.kappa]) expect(i.low <= i.estimate && i.estimate <= i.high, JSON.stringify(i)).toBe(true);
+    for (const i of [result.label.accuracy, result.label.macroF1, result.label.kappa]) expect(i.low! <= i.estimate! && i.estimate! <= i.high!, JSON.stringify(i)).toBe(true);
     expect(result.themes.perLabel).toHaveLength(15);
     expect(result.stance.n).toBe(103);
     // The segmenter's verdicts against the hand-marked exclusions: 29 flagged, 26 of them right, 37 in gold.
@@ -109,7 +110,7 @@ describe('eval runner on the shipped gold set', () => {
     const comparison = JSON.parse(stdout) as ReturnType<typeof compareResults>;
     expect(comparison.baseline).toBe('gate');
     const accuracyRow = comparison.rows.find((r) => r.metric === 'accuracy')!;
-    expect(accuracyRow.values[1]!.difference).toBeCloseTo(0.9 - result.label.accuracy.estimate, 12);
+    expect(accuracyRow.values[1]!.difference).toBeCloseTo(0.9 - result.label.accuracy.estimate!, 12);
     expect(accuracyRow.values[1]!.exceedsIntervals).toBe(true);
     expect(comparison.rows.find((r) => r.metric === 'macro-F1')!.values[1]).toMatchObject({ difference: 0, exceedsIntervals: false });
     expect(comparison.warnings).toEqual([`better was scored on a different gold set (file:${GOLD}) than gate`]);

@@ -1,6 +1,6 @@
-import type { CodebookDefinition } from '../codebook/codebook.ts';
-import { bootstrapInterval, quantile, type Interval } from '../metrics/bootstrap.ts';
-import { accuracy, binaryScores, calibration, confusionMatrix, macroF1, meanAbsoluteError, multilabelScores, perLabelScores, spearman, type ConfusionMatrix, type LabelScores, type ReliabilityBin } from '../metrics/classification.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import { bootstrapInterval, quantile } from '../metrics/bootstrap.ts';
+import { accuracy, binaryScores, calibration, confusionMatrix, macroF1, meanAbsoluteError, multilabelScores, perLabelScores, spearman } from '../metrics/classification.ts';
 import { cohenKappa, krippendorffAlpha } from '../metrics/agreement.ts';
 import { seededRandom } from '../metrics/rng.ts';
 import type { Provider, ProviderErrorKind } from '../providers/types.ts';
@@ -8,11 +8,7 @@ import { trainLocalBaseline, type TrainingExample } from '../providers/local.ts'
 import { promptFor, suggestForText, type CodebookRef, type SuggestionDraft } from '../tagging/suggest.ts';
 import type { GoldItem, GoldSet } from './gold.ts';
 import { newRecording, recordingProvider, replayProvider, type Recording } from './replay.ts';
-
-/** How the provider is kept from being scored on what it learned from. */
-export type EvalProtocol =
-  | { kind: 'none'; note: string }
-  | { kind: 'cross-validation'; folds: number; groupedBy: 'document'; seed: number; note: string };
+import type { EvalItemResult, EvalProtocol, EvalResult, HumanBaseline } from './result.ts';
 
 /** What to evaluate and how. */
 export interface EvalOptions {
@@ -43,90 +39,6 @@ export interface EvalOptions {
   now?: () => Date;
   /** Result name; default provider-model-date. */
   name?: string;
-}
-
-/** Human-human agreement next to model-human agreement on the same items. */
-export interface HumanBaseline {
-  items: number;
-  humanHuman: { percentAgreement: number; alpha: number };
-  modelHuman: { percentAgreement: number };
-}
-
-/** The per-item record kept in the result, so every number can be traced to the items behind it. */
-export interface EvalItemResult {
-  id: string;
-  level: 'passage' | 'document';
-  documentKey: string;
-  gold: { excluded: boolean; label: string | null; stance: number | null; themes: string[] };
-  /** First answer (sample 0), null when the provider gave no usable answer. */
-  predicted: { label: string; stance: number; themes: string[]; confidence: number | null; substantive: boolean; evidenceVerified: number; evidenceTotal: number } | null;
-  error: ProviderErrorKind | null;
-  /** Labels and stances of every repeat, null for failed ones. */
-  repeatLabels: (string | null)[];
-  repeatStances: (number | null)[];
-  /** Label when the outlet was named (with --outlet-bias). */
-  unmaskedLabel?: string | null;
-  unmaskedStance?: number | null;
-  fold: number | null;
-}
-
-/** Everything one eval run measured, with the provenance to reproduce it. Numbers undefined for the data are null in JSON. */
-export interface EvalResult {
-  format: 'framescope-eval-result';
-  version: 1;
-  name: string;
-  createdAt: string;
-  provenance: {
-    provider: Provider['name'];
-    model: string;
-    displayName: string;
-    providerParams: Record<string, unknown>;
-    prompts: { passage: { version: string; hash: string }; document: { version: string; hash: string } };
-    codebook: { name: string; version: string; hash: string };
-    gold: { origin: string; hash: string; items: number; scoredItems: number; excludedItems: number };
-    protocol: EvalProtocol;
-    parameters: { repeats: number; outletMasked: true; outletBias: boolean; seed: number; bootstrapIterations: number; bootstrapUnit: 'document' | 'item'; concurrency: number };
-    replayedFrom: string | null;
-  };
-  label: {
-    n: number;
-    accuracy: Interval;
-    macroF1: Interval;
-    kappa: Interval;
-    perLabel: LabelScores[];
-    confusion: ConfusionMatrix;
-    byLevel: Record<'passage' | 'document', { n: number; accuracy: number; macroF1: number }>;
-  };
-  themes: { microF1: number; microPrecision: number; microRecall: number; macroF1: number; perLabel: LabelScores[] };
-  stance: { n: number; mae: number; spearman: number };
-  exclusion: {
-    model: { precision: number; recall: number; f1: number; support: number; predicted: number };
-    segmenter: { precision: number; recall: number; f1: number; support: number; predicted: number } | null;
-  };
-  evidence: { quotes: number; verified: number; verifiedShare: number };
-  reliability: {
-    asked: number;
-    schemaValid: number;
-    schemaValidShare: number;
-    failuresByKind: Partial<Record<ProviderErrorKind, number>>;
-    repeats: number;
-    labelAlpha: number | null;
-    stanceAlpha: number | null;
-    /** Accuracy of the majority label on items whose repeats were unanimous versus split. */
-    agreementVsCorrectness: { unanimous: { n: number; accuracy: number }; split: { n: number; accuracy: number } } | null;
-  };
-  calibration: { n: number; ece: number; bins: ReliabilityBin[] };
-  cost: { usd: number | null; tokensIn: number; tokensOut: number; latencyMs: { mean: number; p50: number; p95: number } };
-  outletBias: {
-    n: number;
-    labelChangedShare: number;
-    meanStanceShift: number;
-    maskedAccuracy: number;
-    unmaskedAccuracy: number;
-    bySource: { source: string; n: number; labelChanged: number; meanStanceShift: number }[];
-  } | null;
-  humanBaseline: HumanBaseline | null;
-  items: EvalItemResult[];
 }
 
 interface Ask {

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
-import { codebookHash, DEFAULT_CODEBOOK_FILE, getActiveCodebook, loadCodebookFile } from '../codebook/codebook.ts';
+import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebooks/definition.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import { badRequest } from '../errors.ts';
 import { createProvider } from '../providers/index.ts';
 import type { ProviderName } from '../providers/types.ts';
@@ -12,7 +13,8 @@ import { humanBaseline } from './humans.ts';
 import { readRecording } from './replay.ts';
 import { renderMarkdown } from './report.ts';
 import { DEFAULT_RESULTS_DIR, writeResult } from './results.ts';
-import { runEval, type EvalOptions, type EvalResult } from './runner.ts';
+import type { EvalResult } from './result.ts';
+import { runEval, type EvalOptions } from './runner.ts';
 
 /** The shared corpus the shipped gold set points into, relative to the working directory. */
 export const DEFAULT_CORPUS_DIR = join('..', 'shared', 'corpus');

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client.ts';
+import { openAppDb } from '../db.ts';
 import { readCsvRecords } from './csvRecords.ts';
 import { readCsv, readJsonl, seedLabelled } from './testing.ts';
 
@@ -18,7 +18,7 @@ describe('the export command', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-export-cli-'));
     dbPath = join(dir, 'framescope.db');
-    const db = openDb(dbPath);
+    const db = openAppDb(dbPath);
     seedLabelled(db);
     db.$client.close();
   });

@@ -1,8 +1,7 @@
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../db/testing.ts';
 import { addReview, seedCorpus } from '../fixtures.ts';
-import { testApp } from '../testing.ts';
+import { createTestDb, testApp } from '../testing.ts';
 import { PASSAGE_COLUMNS, DOCUMENT_COLUMNS } from './columns.ts';
 import { csvInt, exportBytes, orderBy, readCsv, readJsonl, readParquet, seedLabelled, seedTricky, HIDDEN_FORMULA_TEXTS, TRICKY_TEXTS } from './testing.ts';
 

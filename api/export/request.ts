@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { badRequest } from '../errors.ts';
+import { badRequest, zodIssueText } from '../errors.ts';
 import type { ExportFormat, ExportLevel, ExportStatus } from './columns.ts';
 
 /** What to export: format, level, which items, and how to package it. */
@@ -76,9 +76,7 @@ export const ExportQuerySchema = z
 export function parseExportQuery(raw: Record<string, string | undefined>): ExportRequest {
   const parsed = ExportQuerySchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    throw badRequest(`${where}${issue?.message ?? 'invalid export options'}`, 'invalid_input');
+    throw badRequest(zodIssueText(parsed.error), 'invalid_input');
   }
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
-import { createTestDb } from '../../db/testing.ts';
+import { createTestDb } from '../testing.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { importFiles } from '../ingest/import.ts';
 import { exportBytes, orderBy, readCsv, readJsonl } from './testing.ts';

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { renderDatasetCard, DatasetTally } from './card.ts';
 import { EXPORT_FORMAT_VERSION, type ExportRow } from './columns.ts';
@@ -82,6 +83,24 @@ export function prepareExport(db: Db, request: ExportRequest, now: () => Date = 
       }
     },
   };
+}
+
+/** What an export with some parameters would hold, before any byte is produced. */
+export const ExportPreviewSchema = z
+  .object({
+    rows: z.number().int().meta({ description: 'Rows the export would hold' }),
+    emptyReason: z.string().nullable().meta({ description: 'Why it would be empty' }),
+    fileName: z.string(),
+    filters: z.array(z.string()).meta({ description: 'The resolved filters, in words' }),
+  })
+  .meta({ id: 'ExportPreview' });
+export type ExportPreview = z.infer<typeof ExportPreviewSchema>;
+
+/** Plans an export and releases it at once: its row count, empty-file reason and file name. */
+export function previewExport(db: Db, request: ExportRequest, now: () => Date = () => new Date()): ExportPreview {
+  const job = prepareExport(db, request, now);
+  job.close();
+  return { rows: job.plan.total, emptyReason: job.plan.emptyReason, fileName: job.fileName, filters: job.plan.filterSummary };
 }
 
 const PROGRESS_EVERY = 1_000; // rows between progress reports

@@ -33,7 +33,7 @@ export function jsonDepth(text: string): number {
 const limit = bodyLimit({
   maxSize: MAX_JSON_BODY_BYTES,
   onError: () => {
-    throw new AppError(413, 'payload_too_large', `request body is over the ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB limit`);
+    throw new AppError('payload_too_large', `request body is over the ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB limit`);
   },
 });
 

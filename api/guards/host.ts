@@ -24,7 +24,7 @@ export function loopbackHostGuard(): MiddlewareHandler {
       hostname = null;
     }
     if (hostname === null || !isLoopbackHostName(hostname)) {
-      throw new AppError(421, 'bad_host', `this server answers only to localhost, 127.0.0.1 and [::1], not to "${header.slice(0, 100)}" (it listens on loopback)`);
+      throw new AppError('bad_host', `this server answers only to localhost, 127.0.0.1 and [::1], not to "${header.slice(0, 100)}" (it listens on loopback)`);
     }
     return next();
   };

@@ -1,14 +1,28 @@
 import { and, asc, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { documents, items, passages, sources, type Source } from '../../db/schema/index.ts';
+import { documents, items, passages, sources } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';
 
 /** A source with how much of the corpus it holds. */
-export interface SourceSummary extends Source {
-  documentCount: number;
-  passageCount: number;
-}
+export const SourceSummarySchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    country: z.string().nullable(),
+    url: z.string().nullable(),
+    notes: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    documentCount: z.number().int(),
+    passageCount: z.number().int(),
+  })
+  .meta({ id: 'Source' });
+export type SourceSummary = z.infer<typeof SourceSummarySchema>;
+
+/** Every source. */
+export const SourceListSchema = z.object({ sources: z.array(SourceSummarySchema) }).meta({ id: 'SourceList' });
 
 const sourceCounts = {
   documentCount: sql<number>`(SELECT count(*) FROM documents d WHERE d.source_id = "sources"."id")`.mapWith(Number),
@@ -40,12 +54,15 @@ export function getSource(db: Db, id: number): SourceSummary {
 }
 
 /** Editable source fields; null clears a field. */
-export interface SourcePatch {
-  name?: string;
-  country?: string | null;
-  url?: string | null;
-  notes?: string | null;
-}
+export const SourcePatchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    country: z.string().trim().max(100).nullable().optional(),
+    url: z.string().trim().max(2000).nullable().optional(),
+    notes: z.string().max(10_000).nullable().optional(),
+  })
+  .meta({ id: 'SourcePatch' });
+export type SourcePatch = z.infer<typeof SourcePatchSchema>;
 
 /** Updates a source (audited); 409 when the new name belongs to another source. */
 export function updateSource(db: Db, id: number, patch: SourcePatch, actor: string, now: Date): SourceSummary {
@@ -67,35 +84,38 @@ export function updateSource(db: Db, id: number, patch: SourcePatch, actor: stri
 }
 
 /** A document row in a list: metadata and passage counts, no text. */
-export interface DocumentSummary {
-  id: number;
-  title: string;
-  author: string | null;
-  published: string | null;
-  publishedPrecision: 'day' | 'month' | 'year' | null;
-  url: string | null;
-  language: string | null;
-  sourceId: number;
-  sourceName: string;
-  passageCount: number;
-  excludedCount: number;
-  createdAt: string;
-}
+export const DocumentSummarySchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    author: z.string().nullable(),
+    published: z.string().nullable(),
+    publishedPrecision: z.enum(documents.publishedPrecision.enumValues).nullable(),
+    url: z.string().nullable(),
+    language: z.string().nullable(),
+    sourceId: z.number().int(),
+    sourceName: z.string(),
+    passageCount: z.number().int(),
+    excludedCount: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'DocumentSummary' });
+export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
 
-export interface DocumentQuery {
-  q?: string;
-  sourceId?: number;
-  /** 1-based. */
-  page: number;
-  pageSize: number;
-}
+/** Which documents to list: a search, a source, and a page (1-based). */
+export const DocumentQuerySchema = z.object({
+  q: z.string().max(500).optional(),
+  sourceId: z.coerce.number().int().positive().optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+});
+export type DocumentQuery = z.infer<typeof DocumentQuerySchema>;
 
-export interface DocumentPage {
-  documents: DocumentSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** One page of documents. */
+export const DocumentPageSchema = z
+  .object({ documents: z.array(DocumentSummarySchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
+  .meta({ id: 'DocumentPage' });
+export type DocumentPage = z.infer<typeof DocumentPageSchema>;
 
 /** Documents matching a search (title, author or text contain `q`, case-insensitive for ASCII), newest first, paged. */
 export function listDocuments(db: Db, query: DocumentQuery): DocumentPage {
@@ -135,26 +155,40 @@ export function listDocuments(db: Db, query: DocumentQuery): DocumentPage {
 }
 
 /** A passage as the document page shows it, with the item that labels it. */
-export interface PassageView {
-  id: number;
-  seq: number;
-  start: number;
-  end: number;
-  text: string;
-  excluded: boolean;
-  excludedReason: string | null;
-  excludedBy: 'auto' | 'reviewer' | null;
-  autoExcluded: boolean;
-  autoExcludedReason: string | null;
-  itemId: number;
-}
+export const PassageViewSchema = z
+  .object({
+    id: z.number().int(),
+    seq: z.number().int(),
+    start: z.number().int(),
+    end: z.number().int(),
+    text: z.string(),
+    excluded: z.boolean(),
+    excludedReason: z.string().nullable(),
+    excludedBy: z.enum(passages.excludedBy.enumValues).nullable(),
+    autoExcluded: z.boolean(),
+    autoExcludedReason: z.string().nullable(),
+    itemId: z.number().int(),
+  })
+  .meta({ id: 'Passage' });
+export type PassageView = z.infer<typeof PassageViewSchema>;
 
-export interface DocumentView {
-  document: DocumentSummary & { text: string; notes: string | null; origin: string | null; contentHash: string; publishedStart: string | null; importId: number | null };
-  /** The document-level item. */
-  itemId: number;
-  passages: PassageView[];
-}
+/** A document with its text and passages. */
+export const DocumentViewSchema = z
+  .object({
+    document: DocumentSummarySchema.extend({
+      text: z.string(),
+      notes: z.string().nullable(),
+      origin: z.string().nullable(),
+      contentHash: z.string(),
+      publishedStart: z.string().nullable(),
+      importId: z.number().int().nullable(),
+    }),
+    /** The document-level item. */
+    itemId: z.number().int(),
+    passages: z.array(PassageViewSchema),
+  })
+  .meta({ id: 'DocumentView' });
+export type DocumentView = z.infer<typeof DocumentViewSchema>;
 
 /** One document with its text, its passages (with exclusion state) and their item ids; 404 when missing. */
 export function getDocument(db: Db, id: number): DocumentView {

@@ -6,7 +6,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { documents, items, passages, reviews, reviewThemes, sources, users } from '../../db/schema/index.ts';
-import { createTestDb } from '../../db/testing.ts';
+import { createTestDb } from '../testing.ts';
 import { importFile, importFiles, type ImportInput } from './import.ts';
 import { collectFiles } from './manifest.ts';
 import { MAX_FILE_BYTES } from './normalize.ts';

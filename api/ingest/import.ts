@@ -1,10 +1,11 @@
 import { basename, extname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import { imports, reviews, reviewThemes, users } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { getActiveCodebook } from '../codebook/codebook.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import { recomputeReviewState } from '../items/state.ts';
 import { addDocumentToRollups } from '../dashboard/rollups.ts';
 import { decodeText, IngestError, MAX_FILE_BYTES, parsePublished, sha256, tooLargeMessage } from './normalize.ts';
@@ -40,35 +41,39 @@ export interface ImportOptions {
 }
 
 /** The per-file line of an import report (the shape of `import --json` and `POST /api/imports`). */
-export interface FileReport {
-  file: string;
-  status: 'imported' | 'unchanged' | 'failed';
-  /** Documents newly stored. */
-  documents: number;
-  /** Documents already stored (same source and content hash), skipped. */
-  unchanged: number;
-  /** Passages created. */
-  passages: number;
-  /** Labels stored as import reviews. */
-  labels: number;
-  error?: string;
-}
+export const FileReportSchema = z
+  .object({
+    file: z.string(),
+    status: z.enum(['imported', 'unchanged', 'failed']),
+    /** Documents newly stored. */
+    documents: z.number().int(),
+    /** Documents already stored (same source and content hash), skipped. */
+    unchanged: z.number().int(),
+    /** Passages created. */
+    passages: z.number().int(),
+    /** Labels stored as import reviews. */
+    labels: z.number().int(),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'FileReport' });
+export type FileReport = z.infer<typeof FileReportSchema>;
 
-export interface ImportTotals {
-  files: number;
-  imported: number;
-  unchanged: number;
-  failed: number;
-  documents: number;
-  unchangedDocuments: number;
-  passages: number;
-  labels: number;
-}
+/** Sums over every file of an import. */
+export const ImportTotalsSchema = z.object({
+  files: z.number().int(),
+  imported: z.number().int(),
+  unchanged: z.number().int(),
+  failed: z.number().int(),
+  documents: z.number().int(),
+  unchangedDocuments: z.number().int(),
+  passages: z.number().int(),
+  labels: z.number().int(),
+});
+export type ImportTotals = z.infer<typeof ImportTotalsSchema>;
 
-export interface ImportReport {
-  files: FileReport[];
-  totals: ImportTotals;
-}
+/** What an import did, file by file. */
+export const ImportReportSchema = z.object({ files: z.array(FileReportSchema), totals: ImportTotalsSchema }).meta({ id: 'ImportReport' });
+export type ImportReport = z.infer<typeof ImportReportSchema>;
 
 interface PreparedDocument {
   parsed: ParsedDocument;

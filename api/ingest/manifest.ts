@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
+import { zodIssueText } from '../errors.ts';
 import { decodeText, IngestError } from './normalize.ts';
 import { formatOf, type DocumentMeta } from './readers.ts';
 
@@ -32,8 +33,8 @@ export function parseManifest(text: string): ManifestEntry[] {
   }
   const parsed = z.array(ManifestEntrySchema).safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new IngestError(`${MANIFEST_FILE}: ${issue.path.length ? `entry ${Number(issue.path[0]) + 1}${issue.path.length > 1 ? ` field ${issue.path.slice(1).join('.')}` : ''}: ` : ''}${issue.message}`);
+    const entry = (path: readonly PropertyKey[]) => `entry ${Number(path[0]) + 1}${path.length > 1 ? ` field ${path.slice(1).map(String).join('.')}` : ''}`;
+    throw new IngestError(`${MANIFEST_FILE}: ${zodIssueText(parsed.error, { path: entry })}`);
   }
   const seen = new Set<string>();
   for (const e of parsed.data) {

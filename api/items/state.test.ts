@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../db/testing.ts';
+import { createTestDb } from '../testing.ts';
 import { items, itemThemes, passages } from '../../db/schema/index.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 

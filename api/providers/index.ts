@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { badRequest } from '../errors.ts';
 import { trainLocalBaseline, type TrainingExample } from './local.ts';
 import { createOpenAIProvider, type OpenAIProviderOptions } from './openai.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCodebook } from '../codebook/codebook.ts';
+import { parseCodebook } from '../codebooks/definition.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { localProviderFor } from '../tagging/runs.ts';
-import { getActiveCodebook } from '../codebook/codebook.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import { testDeps } from '../testing.ts';
 import { trainLocalBaseline } from './local.ts';
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import { providerLabel } from './label.ts';
 import type { ClassifyRequest, ClassifyResult, Provider, RawEvidence } from './types.ts';
 
 /**
@@ -302,7 +303,7 @@ export function localProviderFromModel(model: LocalBaselineModel): Provider {
   return {
     name: 'local',
     model: LOCAL_MODEL,
-    displayName: `local baseline (${LOCAL_MODEL})`,
+    displayName: providerLabel('local', LOCAL_MODEL),
     params: { trainingHash: model.trainingHash.slice(0, 16), trainingSize: model.trainingSize },
     price: { inputPerMTok: 0, outputPerMTok: 0 },
     async classify(request: ClassifyRequest): Promise<ClassifyResult> {

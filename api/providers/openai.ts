@@ -15,7 +15,9 @@ import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import type { CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import { zodIssueText } from '../errors.ts';
+import { providerLabel } from './label.ts';
 import { priceFor, type ModelPrice } from './prices.ts';
 import type { ClassifyOptions, ClassifyOutput, ClassifyRequest, ClassifyResult, Provider, ProviderErrorKind } from './types.ts';
 
@@ -64,8 +66,7 @@ function parseAnswer(schema: ReturnType<typeof suggestionSchema>, content: strin
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, error: `answer breaks the schema at ${issue.path.join('.') || 'root'}: ${issue.message}` };
+  return { ok: false, error: `answer breaks the schema at ${zodIssueText(parsed.error, { root: 'root' })}` };
 }
 
 /**
@@ -164,7 +165,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
   return {
     name: 'openai',
     model: opts.model,
-    displayName: `${opts.model} via ${opts.baseURL ?? 'api.openai.com'}`,
+    displayName: `${providerLabel('openai', opts.model)} via ${opts.baseURL ?? 'api.openai.com'}`,
     params: { temperature, maxTokens, responseFormat: opts.responseFormat ?? 'auto' },
     price: priceFor(opts.model, opts.prices),
     async classify(request: ClassifyRequest, options: ClassifyOptions = {}): Promise<ClassifyResult> {

@@ -1,22 +1,25 @@
-import type { CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import type { JsonValue } from '../json.ts';
 
 /** Which kind of provider proposed a suggestion: an OpenAI-compatible model server, or the embedded local baseline. */
 export type ProviderName = 'openai' | 'local';
 
 /** Why a request failed; the same words are stored in tagging_run_items.error_kind. */
-export type ProviderErrorKind =
-  | 'refusal'
-  | 'length'
-  | 'content_filter'
-  | 'invalid_output'
-  | 'rate_limited'
-  | 'server_error'
-  | 'timeout'
-  | 'network'
-  | 'bad_request'
-  | 'auth'
-  | 'cancelled'
-  | 'budget';
+export const PROVIDER_ERROR_KINDS = [
+  'refusal',
+  'length',
+  'content_filter',
+  'invalid_output',
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'network',
+  'bad_request',
+  'auth',
+  'cancelled',
+  'budget',
+] as const;
+export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
 
 /** Error kinds worth asking again (with backoff); the others are final for the item. */
 export const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'server_error', 'timeout', 'network']);
@@ -64,7 +67,7 @@ export type ClassifyResult =
       requestId: string | null;
       rawResponse: string;
       /** Parameters as actually used (response format mode, repair attempt ...). */
-      params: Record<string, unknown>;
+      params: Record<string, JsonValue>;
     }
   | {
       ok: false;
@@ -88,10 +91,10 @@ export interface ClassifyOptions {
 export interface Provider {
   readonly name: ProviderName;
   readonly model: string;
-  /** How the UI and CLI name it, e.g. "local baseline (local-baseline-v1)" or "openai gpt-4o-mini". */
+  /** How the UI and CLI name it (label.ts), e.g. "local baseline (local-baseline-v1)" or "gpt-4o-mini (OpenAI-compatible) via api.openai.com". */
   readonly displayName: string;
   /** Parameters that change answers (temperature, max tokens ...): part of the cache key and the provenance. */
-  readonly params: Record<string, unknown>;
+  readonly params: Record<string, JsonValue>;
   /** USD per 1M input and output tokens, or null when unknown (then costs are not counted). */
   readonly price: { inputPerMTok: number; outputPerMTok: number } | null;
   classify(request: ClassifyRequest, options?: ClassifyOptions): Promise<ClassifyResult>;

@@ -1,20 +1,27 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { requireAdmin, type Actor } from '../auth/service.ts';
 
 /** A disagreement waiting for an admin. */
-export interface AdjudicationCase {
-  itemId: number;
-  level: 'passage' | 'document';
-  documentTitle: string;
-  sourceName: string;
-  snippet: string;
-  /** reviewers: people disagree; model: people agree with each other but not with the model's suggestion. */
-  kind: 'reviewers' | 'model';
-  suggestedLabel: string | null;
-  reviewedLabel: string | null;
-  decisions: { reviewer: string; label: string | null; action: string }[];
-}
+export const AdjudicationCaseSchema = z
+  .object({
+    itemId: z.number().int(),
+    level: z.enum(['passage', 'document']),
+    documentTitle: z.string(),
+    sourceName: z.string(),
+    snippet: z.string(),
+    /** reviewers: people disagree; model: people agree with each other but not with the model's suggestion. */
+    kind: z.enum(['reviewers', 'model']),
+    suggestedLabel: z.string().nullable(),
+    reviewedLabel: z.string().nullable(),
+    decisions: z.array(z.object({ reviewer: z.string(), label: z.string().nullable(), action: z.enum(['accept', 'edit', 'reject']) })),
+  })
+  .meta({ id: 'AdjudicationCase' });
+export type AdjudicationCase = z.infer<typeof AdjudicationCaseSchema>;
+
+/** The cases an admin is asked to settle. */
+export const AdjudicationCasesSchema = z.object({ cases: z.array(AdjudicationCaseSchema) }).meta({ id: 'AdjudicationCases' });
 
 /**
  * Items where reviewers disagree (disputed) or a reviewer's decision differs from the model,
@@ -41,7 +48,7 @@ export function adjudicationCases(db: Db, actor: Actor, opts: { kind?: 'reviewer
     kind: r.status === 'disputed' ? 'reviewers' : 'model',
     suggestedLabel: r.suggestedLabel,
     reviewedLabel: r.reviewedLabel,
-    decisions: db.all<{ reviewer: string; label: string | null; action: string }>(sql`
+    decisions: db.all<AdjudicationCase['decisions'][number]>(sql`
       SELECT u.name AS reviewer, r.label, r.action FROM reviews r JOIN users u ON u.id = r.reviewer_id
       WHERE r.item_id = ${r.itemId} AND r.action IN ('accept', 'edit', 'reject')
         AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = r.id)

@@ -1,41 +1,42 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { getActiveCodebook } from '../codebook/codebook.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import { cohenKappa, fleissKappa, krippendorffAlpha, percentAgreement } from '../metrics/agreement.ts';
 import { bootstrapInterval } from '../metrics/bootstrap.ts';
 
 /** A statistic with its bootstrap 95% interval; null where the statistic is undefined for the data. */
-export interface Estimate {
-  estimate: number | null;
-  low: number | null;
-  high: number | null;
-}
+export const EstimateSchema = z.object({ estimate: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable() }).meta({ id: 'AgreementEstimate' });
+export type Estimate = z.infer<typeof EstimateSchema>;
 
-export interface AgreementBlock {
-  /** Items (units) the figures rest on. */
-  n: number;
-  percent: Estimate;
-  cohen: Estimate | null;
-  fleiss: Estimate | null;
-  alpha: Estimate;
-}
+/** Agreement figures over one set of items. */
+export const AgreementBlockSchema = z
+  .object({
+    /** Items (units) the figures rest on. */
+    n: z.number().int(),
+    percent: EstimateSchema,
+    cohen: EstimateSchema.nullable(),
+    fleiss: EstimateSchema.nullable(),
+    alpha: EstimateSchema,
+  })
+  .meta({ id: 'AgreementBlock' });
+export type AgreementBlock = z.infer<typeof AgreementBlockSchema>;
 
-export interface AgreementReport {
-  /** Reviewers compared with each other: items decided by at least two people. */
-  humanHuman: AgreementBlock & {
-    reviewers: string[];
-    perLabel: (AgreementBlock & { label: string })[];
-    perPair: (AgreementBlock & { a: string; b: string })[];
-  };
-  /** The model's latest suggestion compared with each person's decision. */
-  modelHuman: AgreementBlock & {
-    perLabel: (AgreementBlock & { label: string })[];
-    perReviewer: (AgreementBlock & { reviewer: string })[];
-  };
-  /** Bulk and imported decisions are left out: they are not independent judgements. */
-  leftOut: { bulk: number; import: number };
-  bootstrap: { iterations: number; level: number };
-}
+const perLabel = z.array(AgreementBlockSchema.extend({ label: z.string() }));
+
+/** Human-human and model-human agreement, apart. */
+export const AgreementReportSchema = z
+  .object({
+    /** Reviewers compared with each other: items decided by at least two people. */
+    humanHuman: AgreementBlockSchema.extend({ reviewers: z.array(z.string()), perLabel, perPair: z.array(AgreementBlockSchema.extend({ a: z.string(), b: z.string() })) }),
+    /** The model's latest suggestion compared with each person's decision. */
+    modelHuman: AgreementBlockSchema.extend({ perLabel, perReviewer: z.array(AgreementBlockSchema.extend({ reviewer: z.string() })) }),
+    /** Bulk and imported decisions are left out: they are not independent judgements. */
+    leftOut: z.object({ bulk: z.number().int(), import: z.number().int() }),
+    bootstrap: z.object({ iterations: z.number().int(), level: z.number() }),
+  })
+  .meta({ id: 'AgreementReport' });
+export type AgreementReport = z.infer<typeof AgreementReportSchema>;
 
 const ITERATIONS = 1000;
 const LEVEL = 0.95;

@@ -5,12 +5,14 @@ import type { Db, Tx } from '../../db/client.ts';
 import { items, reviews, reviewThemes, suggestions, type Item, type Review } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { requireAdmin, type Actor } from '../auth/service.ts';
-import { getActiveCodebook, type CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { recomputeReviewState } from '../items/state.ts';
-import { hidesOthers, itemState, type ItemState } from './item.ts';
+import { hidesOthers, itemState, ItemStateSchema, type ItemState } from './item.ts';
 import { getProtocol, isIndependent } from './protocol.ts';
-import { filterCondition, QUEUE_ORDERS, type QueueFilter } from './queue.ts';
+import { filterCondition, type QueueFilter } from './queue.ts';
+import { QUEUE_ORDERS } from './queue-params.ts';
 
 /** A reviewer's decision on one item, as the item view sends it. */
 export const DecisionSchema = z.object({
@@ -30,10 +32,13 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
-export interface DecisionResult {
-  reviewId: number;
-  item: ItemState;
-}
+/** A saved decision and the item's state after it. */
+export const DecisionResultSchema = z.object({ reviewId: z.number().int(), item: ItemStateSchema }).meta({ id: 'DecisionResult' });
+export type DecisionResult = z.infer<typeof DecisionResultSchema>;
+
+/** An undo, the review it withdrew, and the item's state after it. */
+export const UndoResultSchema = DecisionResultSchema.extend({ undoneReviewId: z.number().int() }).meta({ id: 'UndoResult' });
+export type UndoResult = z.infer<typeof UndoResultSchema>;
 
 const DECISION_ACTIONS = new Set<Review['action']>(['accept', 'edit', 'reject', 'adjudicate']);
 
@@ -192,7 +197,7 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
  * Withdraws a review by recording an `undo` review (history stays append-only). Without an id,
  * undoes the reviewer's own latest standing review. Only the author or an admin may undo.
  */
-export function undoReview(db: Db, actor: Actor, reviewId: number | undefined, now: Date): DecisionResult & { undoneReviewId: number } {
+export function undoReview(db: Db, actor: Actor, reviewId: number | undefined, now: Date): UndoResult {
   return db.transaction((tx) => {
     const undoes = alias(reviews, 'undoes');
     const target =
@@ -244,19 +249,22 @@ export function addNote(db: Db, actor: Actor, itemId: number, note: string, now:
 }
 
 /** An item a bulk accept would accept. */
-export interface BulkCandidate {
-  itemId: number;
-  label: string;
-  confidence: number;
-  snippet: string;
-}
+const BulkCandidateSchema = z.object({ itemId: z.number().int(), label: z.string(), confidence: z.number(), snippet: z.string() });
+type BulkCandidate = z.infer<typeof BulkCandidateSchema>;
 
-export interface BulkPreview {
-  count: number;
-  threshold: number;
-  /** The first candidates, highest confidence first (at most `shown`). */
-  items: BulkCandidate[];
-}
+/** What a bulk accept would accept. */
+export const BulkPreviewSchema = z
+  .object({
+    count: z.number().int(),
+    threshold: z.number(),
+    /** The first candidates, highest confidence first (at most 200). */
+    items: z.array(BulkCandidateSchema),
+  })
+  .meta({ id: 'BulkPreview' });
+export type BulkPreview = z.infer<typeof BulkPreviewSchema>;
+
+/** How many items a bulk accept accepted. */
+export const BulkAcceptedSchema = z.object({ accepted: z.number().int() }).meta({ id: 'BulkAccepted' });
 
 const BULK_PREVIEW_ROWS = 200;
 
@@ -292,7 +300,7 @@ export function bulkAccept(
   expectedCount: number,
   now: Date,
   queueOrder: Review['queueOrder'] = null,
-): { accepted: number } {
+): z.infer<typeof BulkAcceptedSchema> {
   const codebook: Codebook = getActiveCodebook(db);
   return db.transaction((tx) => {
     const where = bulkWhere(tx, actor, filter, threshold);

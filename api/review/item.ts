@@ -1,95 +1,115 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { auditLog, documents, items, itemThemes, passages, reviews, sources, suggestions, users, type EvidenceQuote, type Item } from '../../db/schema/index.ts';
+import { auditLog, documents, items, itemThemes, passages, reviews, sources, suggestions, users } from '../../db/schema/index.ts';
 import type { Actor } from '../auth/service.ts';
 import { notFound } from '../errors.ts';
-import { getProtocol, isIndependent, type ReviewProtocol } from './protocol.ts';
+import { JsonValueSchema } from '../json.ts';
+import { getProtocol, isIndependent, ReviewProtocolSchema, type ReviewProtocol } from './protocol.ts';
 
 /** An item's current state as a reviewer may see it. Decision fields are null when the protocol hides them. */
-export interface ItemState {
-  id: number;
-  level: 'passage' | 'document';
-  version: number;
-  seq: number;
-  documentId: number;
-  passageId: number | null;
-  excluded: boolean;
-  excludedReason: string | null;
-  excludedBy: 'auto' | 'reviewer' | null;
-  reviewStatus: Item['reviewStatus'] | null;
-  reviewCount: number | null;
-  reviewedLabel: string | null;
-  reviewedStance: number | null;
-  reviewedThemes: string[];
-  finalOrigin: Item['finalOrigin'];
-}
+export const ItemStateSchema = z
+  .object({
+    id: z.number().int(),
+    level: z.enum(items.level.enumValues),
+    version: z.number().int(),
+    seq: z.number().int(),
+    documentId: z.number().int(),
+    passageId: z.number().int().nullable(),
+    excluded: z.boolean(),
+    excludedReason: z.string().nullable(),
+    excludedBy: z.enum(passages.excludedBy.enumValues).nullable(),
+    reviewStatus: z.enum(items.reviewStatus.enumValues).nullable(),
+    reviewCount: z.number().int().nullable(),
+    reviewedLabel: z.string().nullable(),
+    reviewedStance: z.number().int().nullable(),
+    reviewedThemes: z.array(z.string()),
+    finalOrigin: z.enum(items.finalOrigin.enumValues).nullable(),
+  })
+  .meta({ id: 'ItemState' });
+export type ItemState = z.infer<typeof ItemStateSchema>;
 
-export interface SuggestionView {
-  id: number;
-  label: string;
-  stance: number;
-  themes: string[];
-  confidence: number | null;
-  rationale: string | null;
-  evidence: EvidenceQuote[];
-  substantive: boolean;
-  provider: string;
-  model: string;
-  promptVersion: string;
-  codebookVersion: string;
-  runId: number | null;
-  sampleIndex: number;
-  createdAt: string;
-}
+/** A verified or unverified evidence quote; offsets index the item's text. */
+export const EvidenceQuoteSchema = z
+  .object({ quote: z.string(), verified: z.boolean(), start: z.number().int().nullable(), end: z.number().int().nullable() })
+  .meta({ id: 'EvidenceQuote' });
 
-export interface ReviewView {
-  id: number;
-  reviewer: string;
-  reviewerId: number;
-  action: string;
-  kind: string;
-  label: string | null;
-  stance: number | null;
-  themes: string[];
-  note: string | null;
-  blind: boolean;
-  queueOrder: string | null;
-  undoesReviewId: number | null;
-  /** Withdrawn by a later undo. */
-  undone: boolean;
-  createdAt: string;
-}
+/** A suggestion as a reviewer sees it beside the text. */
+export const SuggestionViewSchema = z
+  .object({
+    id: z.number().int(),
+    label: z.string(),
+    stance: z.number().int(),
+    themes: z.array(z.string()),
+    confidence: z.number().nullable(),
+    rationale: z.string().nullable(),
+    evidence: z.array(EvidenceQuoteSchema),
+    substantive: z.boolean(),
+    provider: z.string(),
+    model: z.string(),
+    promptVersion: z.string(),
+    codebookVersion: z.string(),
+    runId: z.number().int().nullable(),
+    sampleIndex: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'SuggestionView' });
+export type SuggestionView = z.infer<typeof SuggestionViewSchema>;
 
-export interface ContextPassage {
-  itemId: number | null;
-  seq: number;
-  text: string;
-  excluded: boolean;
-}
+/** One review in an item's history. */
+export const ReviewViewSchema = z
+  .object({
+    id: z.number().int(),
+    reviewer: z.string(),
+    reviewerId: z.number().int(),
+    action: z.enum(reviews.action.enumValues),
+    kind: z.enum(reviews.kind.enumValues),
+    label: z.string().nullable(),
+    stance: z.number().int().nullable(),
+    themes: z.array(z.string()),
+    note: z.string().nullable(),
+    blind: z.boolean(),
+    queueOrder: z.enum(reviews.queueOrder.enumValues).nullable(),
+    undoesReviewId: z.number().int().nullable(),
+    /** Withdrawn by a later undo. */
+    undone: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'ReviewView' });
+export type ReviewView = z.infer<typeof ReviewViewSchema>;
+
+/** The passage before or after the item, for context. */
+export const ContextPassageSchema = z
+  .object({ itemId: z.number().int().nullable(), seq: z.number().int(), text: z.string(), excluded: z.boolean() })
+  .meta({ id: 'ContextPassage' });
+export type ContextPassage = z.infer<typeof ContextPassageSchema>;
 
 /** Everything the item view shows. */
-export interface ItemView {
-  item: ItemState;
-  document: { id: number; title: string; author: string | null; published: string | null; url: string | null; language: string | null };
-  source: { id: number; name: string; country: string | null };
-  /** The item's text (passage or whole document); evidence offsets index it. */
-  text: string;
-  /** Where `text` starts in `documentText` (UTF-16 code units). */
-  textStart: number;
-  documentText: string;
-  previous: ContextPassage | null;
-  next: ContextPassage | null;
-  /** Every suggestion, newest first; empty in blind mode. */
-  suggestions: SuggestionView[];
-  /** How the suggestions agree: count per label and the share holding the most common one. */
-  suggestionAgreement: { total: number; labels: Record<string, number>; topLabel: string | null; topShare: number | null };
-  /** The review history this reviewer may see, oldest first. */
-  reviews: ReviewView[];
-  blind: boolean;
-  /** Reviewers of this item work independently (others' decisions hidden from non-admins). */
-  independent: boolean;
-  protocol: ReviewProtocol;
-}
+export const ItemViewSchema = z
+  .object({
+    item: ItemStateSchema,
+    document: z.object({ id: z.number().int(), title: z.string(), author: z.string().nullable(), published: z.string().nullable(), url: z.string().nullable(), language: z.string().nullable() }),
+    source: z.object({ id: z.number().int(), name: z.string(), country: z.string().nullable() }),
+    /** The item's text (passage or whole document); evidence offsets index it. */
+    text: z.string(),
+    /** Where `text` starts in `documentText` (UTF-16 code units). */
+    textStart: z.number().int(),
+    documentText: z.string(),
+    previous: ContextPassageSchema.nullable(),
+    next: ContextPassageSchema.nullable(),
+    /** Every suggestion, newest first; empty in blind mode. */
+    suggestions: z.array(SuggestionViewSchema),
+    /** How the suggestions agree: count per label and the share holding the most common one. */
+    suggestionAgreement: z.object({ total: z.number().int(), labels: z.record(z.string(), z.number().int()), topLabel: z.string().nullable(), topShare: z.number().nullable() }),
+    /** The review history this reviewer may see, oldest first. */
+    reviews: z.array(ReviewViewSchema),
+    blind: z.boolean(),
+    /** Reviewers of this item work independently (others' decisions hidden from non-admins). */
+    independent: z.boolean(),
+    protocol: ReviewProtocolSchema,
+  })
+  .meta({ id: 'ItemView' });
+export type ItemView = z.infer<typeof ItemViewSchema>;
 
 /** An item's state, with decision fields hidden when `hideOthers`. */
 export function itemState(db: DbOrTx, itemId: number, hideOthers = false): ItemState {
@@ -241,16 +261,17 @@ export function reviewHistory(db: DbOrTx, itemId: number, onlyBy: Actor | null):
   }));
 }
 
-/** One audit entry about an item. */
-export interface HistoryEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-}
+/** One audit entry about an item; what it records before, after and beside the change differs per action. */
+export const HistoryEntrySchema = z
+  .object({ id: z.number().int(), at: z.string(), actor: z.string(), action: z.string(), before: JsonValueSchema, after: JsonValueSchema, details: JsonValueSchema })
+  .meta({ id: 'HistoryEntry' });
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+/** An item's audit history. */
+export const ItemHistorySchema = z.object({ entries: z.array(HistoryEntrySchema) }).meta({ id: 'ItemHistory' });
+
+/** The audit columns hold JSON written by audit(); parsing proves it to the type. */
+const JsonEntry = HistoryEntrySchema.pick({ before: true, after: true, details: true });
 
 /**
  * An item's audit history, oldest first: every decision, undo, exclusion change, adjudication
@@ -267,5 +288,5 @@ export function itemHistory(db: Db, itemId: number, actor: Actor | null): Histor
     .where(onlyOwn ? and(eq(auditLog.itemId, itemId), eq(auditLog.actor, actor!.name)) : eq(auditLog.itemId, itemId))
     .orderBy(asc(auditLog.id))
     .all()
-    .map((e) => ({ id: e.id, at: e.at, actor: e.actor, action: e.action, before: e.before, after: e.after, details: e.details }));
+    .map((e) => ({ id: e.id, at: e.at, actor: e.actor, action: e.action, ...JsonEntry.parse({ before: e.before, after: e.after, details: e.details }) }));
 }

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { settings } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { requireAdmin, type Actor } from '../auth/service.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, zodIssueText } from '../errors.ts';
 
 /**
  * The review protocol an admin sets: how many independent reviews an item needs (for all
@@ -17,7 +17,7 @@ export const ReviewProtocolSchema = z.object({
   overlapShare: z.number().gt(0).max(1),
   /** Blind mode: reviewers see no model suggestion (reviews recorded as blind). */
   blind: z.boolean(),
-});
+}).meta({ id: 'ReviewProtocol' });
 export type ReviewProtocol = z.infer<typeof ReviewProtocolSchema>;
 
 const KEY = 'review.protocol';
@@ -40,8 +40,7 @@ export function setProtocol(db: DbOrTx, by: Actor, input: unknown): ReviewProtoc
   requireAdmin(by);
   const parsed = ReviewProtocolSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw badRequest(`review protocol ${issue.path.join('.')}: ${issue.message}`, 'invalid_protocol');
+    throw badRequest(`review protocol ${zodIssueText(parsed.error)}`, 'invalid_protocol');
   }
   const before = getProtocol(db);
   db.insert(settings).values({ key: KEY, value: parsed.data }).onConflictDoUpdate({ target: settings.key, set: { value: parsed.data } }).run();

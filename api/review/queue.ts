@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../auth/service.ts';
 import { badRequest } from '../errors.ts';
 import { getProtocol, type ReviewProtocol } from './protocol.ts';
+import { QUEUE_ORDERS, type QueueFilterKey, type QueueOrder } from './queue-params.ts';
 
 const ids = z.preprocess(
   (v) => (v === undefined || v === '' ? undefined : Array.isArray(v) ? v : String(v).split(',')),
@@ -28,40 +29,61 @@ export const QueueFilterSchema = z.object({
   promptVersion: z.string().min(1).optional(),
   /** models: suggestions disagree; reviewers: reviewers disagree; model-reviewer: the decision differs from the suggestion. */
   disagreement: z.enum(['models', 'reviewers', 'model-reviewer', 'any']).optional(),
-});
+} satisfies Record<QueueFilterKey, z.ZodType>);
 export type QueueFilter = z.infer<typeof QueueFilterSchema>;
 
-export const QUEUE_ORDERS = ['confidence', 'document', 'random', 'disputed'] as const;
-export type QueueOrder = (typeof QUEUE_ORDERS)[number];
+/** The queue page's query: the filter, an ordering, a page size and the cursor of the page before. */
+export const QueueQuerySchema = QueueFilterSchema.extend({
+  order: z.enum(QUEUE_ORDERS).default('confidence'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+});
+
+const REVIEW_STATUSES = ['unreviewed', 'reviewed', 'disputed', 'adjudicated'] as const;
 
 /** One row of the queue list. */
-export interface QueueEntry {
-  itemId: number;
-  level: 'passage' | 'document';
-  documentId: number;
-  documentTitle: string;
-  sourceName: string;
-  published: string | null;
-  seq: number;
-  snippet: string;
-  suggestedLabel: string | null;
-  suggestedConfidence: number | null;
-  suggestionAgreement: number | null;
-  /** null (with reviewedLabel and reviewCount) when the protocol hides others' decisions from this reviewer. */
-  reviewStatus: 'unreviewed' | 'reviewed' | 'disputed' | 'adjudicated' | null;
-  reviewedLabel: string | null;
-  reviewCount: number | null;
-  excluded: boolean;
-  version: number;
-}
+export const QueueEntrySchema = z
+  .object({
+    itemId: z.number().int(),
+    level: z.enum(['passage', 'document']),
+    documentId: z.number().int(),
+    documentTitle: z.string(),
+    sourceName: z.string(),
+    published: z.string().nullable(),
+    seq: z.number().int(),
+    snippet: z.string(),
+    suggestedLabel: z.string().nullable(),
+    suggestedConfidence: z.number().nullable(),
+    suggestionAgreement: z.number().nullable(),
+    /** null (with reviewedLabel and reviewCount) when the protocol hides others' decisions from this reviewer. */
+    reviewStatus: z.enum(REVIEW_STATUSES).nullable(),
+    reviewedLabel: z.string().nullable(),
+    reviewCount: z.number().int().nullable(),
+    excluded: z.boolean(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'QueueEntry' });
+export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 
-export interface QueuePage {
-  entries: QueueEntry[];
-  /** Pass back as `cursor` for the next page; null at the end. */
-  nextCursor: string | null;
-  /** Items matching the filter (all pages); null on pages after the first. */
-  total: number | null;
-}
+/** One page of the queue. */
+export const QueuePageSchema = z
+  .object({
+    entries: z.array(QueueEntrySchema),
+    /** Pass back as `cursor` for the next page; null at the end. */
+    nextCursor: z.string().nullable(),
+    /** Items matching the filter (all pages); null on pages after the first. */
+    total: z.number().int().nullable(),
+  })
+  .meta({ id: 'QueuePage' });
+export type QueuePage = z.infer<typeof QueuePageSchema>;
+
+/** A queue row as SQLite returns it (booleans are 0/1), with the page's sort keys k0, k1, .... */
+type QueueRow = Omit<QueueEntry, 'excluded' | 'reviewStatus' | 'reviewCount'> & {
+  excluded: number;
+  reviewStatus: (typeof REVIEW_STATUSES)[number];
+  reviewCount: number;
+  [key: `k${number}`]: number | string | null;
+};
 
 /**
  * Sort keys per ordering, all ascending so a keyset cursor is one row-value comparison that an
@@ -159,7 +181,7 @@ export function queuePage(
   const after = opts.cursor ? sql` AND ${afterCursor(keys, decodeCursor(opts.cursor, keys.length))}` : sql``;
   const keyNames = keys.map((_, n) => sql.raw(`k${n}`));
   // Order and limit over items alone, then join the page's few rows for display.
-  const rows = db.all<Record<string, unknown>>(sql`
+  const rows = db.all<QueueRow>(sql`
     WITH page AS (
       SELECT i.id, ${sql.join(keys.map((k, n) => sql`${k} AS ${keyNames[n]}`), sql`, `)}
       FROM items i WHERE ${where}${after}
@@ -182,24 +204,26 @@ export function queuePage(
   const page = rows.slice(0, opts.limit);
   const hideSuggestion = protocol.blind && actor?.role !== 'admin';
   const hideOthers = (protocol.blind || protocol.overlap > 1) && actor?.role !== 'admin';
-  const entries = page.map((r): QueueEntry => ({
-    itemId: r.itemId as number,
-    level: r.level as QueueEntry['level'],
-    documentId: r.documentId as number,
-    documentTitle: r.documentTitle as string,
-    sourceName: r.sourceName as string,
-    published: (r.published as string | null) ?? null,
-    seq: r.seq as number,
-    snippet: r.snippet as string,
-    suggestedLabel: hideSuggestion ? null : ((r.suggestedLabel as string | null) ?? null),
-    suggestedConfidence: hideSuggestion ? null : ((r.suggestedConfidence as number | null) ?? null),
-    suggestionAgreement: hideSuggestion ? null : ((r.suggestionAgreement as number | null) ?? null),
-    reviewStatus: hideOthers ? null : (r.reviewStatus as QueueEntry['reviewStatus']),
-    reviewedLabel: hideOthers ? null : ((r.reviewedLabel as string | null) ?? null),
-    reviewCount: hideOthers ? null : (r.reviewCount as number),
-    excluded: r.excluded === 1,
-    version: r.version as number,
-  }));
+  const entries = page.map(
+    (r): QueueEntry => ({
+      itemId: r.itemId,
+      level: r.level,
+      documentId: r.documentId,
+      documentTitle: r.documentTitle,
+      sourceName: r.sourceName,
+      published: r.published,
+      seq: r.seq,
+      snippet: r.snippet,
+      suggestedLabel: hideSuggestion ? null : r.suggestedLabel,
+      suggestedConfidence: hideSuggestion ? null : r.suggestedConfidence,
+      suggestionAgreement: hideSuggestion ? null : r.suggestionAgreement,
+      reviewStatus: hideOthers ? null : r.reviewStatus,
+      reviewedLabel: hideOthers ? null : r.reviewedLabel,
+      reviewCount: hideOthers ? null : r.reviewCount,
+      excluded: r.excluded === 1,
+      version: r.version,
+    }),
+  );
   const last = page.at(-1);
   const nextCursor = more && last ? Buffer.from(JSON.stringify(keys.map((_, n) => last[`k${n}`]))).toString('base64url') : null;
   // Counted for the first page only: later pages keep the count the reviewer started with.

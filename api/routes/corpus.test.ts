@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
-import { createTestDb } from '../../db/testing.ts';
+import { createTestDb } from '../testing.ts';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { MAX_UPLOAD_BYTES } from './corpus.ts';
+import { MAX_UPLOAD_BYTES } from './imports.ts';
 
 function setup() {
   const db = createTestDb();

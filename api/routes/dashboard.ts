@@ -1,61 +1,27 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DashboardQuerySchema, parseFilters } from '../dashboard/filters.ts';
 import {
+  AgreementSchema,
   correctedEstimates,
+  CorrectedSchema,
   dashboardMeta,
+  DashboardMetaSchema,
   drillDown,
   framingMix,
+  FramingSchema,
   modelAndPeople,
+  PassagesSchema,
+  SimilaritySchema,
   sourceSimilarity,
   stanceBySource,
+  StanceSchema,
   themesBySource,
+  ThemesSchema,
   timeline,
+  TimelineSchema,
 } from '../dashboard/service.ts';
 import type { AppDeps } from '../deps.ts';
-import { errorResponses, newRouter } from './router.ts';
-
-const Header = {
-  statement: z.string().openapi({ description: 'Where the numbers come from (model, people, or final)' }),
-  level: z.enum(['passage', 'document']),
-};
-const Codebook = z.looseObject({ id: z.number().int(), name: z.string(), version: z.string() });
-const Basis = z.enum(['model', 'reviewed', 'final']);
-
-const MetaSchema = z
-  .looseObject({ codebook: Codebook, sources: z.array(z.looseObject({ id: z.number().int(), name: z.string(), items: z.number().int() })) })
-  .openapi('DashboardMeta');
-const FramingSchema = z
-  .looseObject({ ...Header, basis: Basis, codebook: Codebook, rows: z.array(z.looseObject({ sourceId: z.number().int(), counted: z.number().int() })) })
-  .openapi('DashboardFraming');
-const StanceSchema = z
-  .looseObject({
-    ...Header,
-    basis: Basis,
-    codebook: Codebook,
-    rows: z.array(z.looseObject({ sourceId: z.number().int(), mean: z.number(), low: z.number(), high: z.number(), small: z.boolean() })),
-  })
-  .openapi('DashboardStance');
-const ThemesSchema = z
-  .looseObject({ ...Header, basis: Basis, codebook: Codebook, cells: z.array(z.looseObject({ sourceId: z.number().int(), theme: z.string(), count: z.number().int() })) })
-  .openapi('DashboardThemes');
-const TimelineSchema = z
-  .looseObject({ ...Header, basis: Basis, granularity: z.enum(['month', 'year']), rows: z.array(z.looseObject({ period: z.string() })), undated: z.number().int(), omitted: z.number().int() })
-  .openapi('DashboardTimeline');
-const SimilaritySchema = z
-  .looseObject({ ...Header, basis: Basis, combined: z.array(z.array(z.number().nullable())), omitted: z.number().int() })
-  .openapi('DashboardSimilarity');
-const AgreementSchema = z
-  .looseObject({ ...Header, confusion: z.array(z.looseObject({ suggested: z.string(), reviewed: z.string(), count: z.number().int() })), pairs: z.number().int() })
-  .openapi('DashboardAgreement');
-const CorrectedSchema = z.looseObject({ ...Header, rows: z.array(z.looseObject({ sourceId: z.number().int(), nSample: z.number().int() })) }).openapi('DashboardCorrected');
-const PassagesSchema = z
-  .looseObject({
-    total: z.number().int(),
-    items: z.array(z.looseObject({ itemId: z.number().int(), documentId: z.number().int(), text: z.string(), label: z.string().nullable() })),
-  })
-  .openapi('DashboardPassages');
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ 200: { description, content: { 'application/json': { schema } } }, ...errorResponses });
+import { errorResponses, json, newRouter } from './router.ts';
 
 const id = z.string().regex(/^\d+$/, 'expected an id').transform(Number);
 const DrillQuerySchema = DashboardQuerySchema.extend({
@@ -85,40 +51,39 @@ const sourceLimit = (byDefault: string, description: string) =>
     .transform((v) => (v === 'all' ? null : Number(v)))
     .openapi({ description });
 
-/** `GET /api/dashboard/*`: the comparative dashboard's aggregates and drill-down. */
+/** `/api/dashboard`: the comparative dashboard's aggregates and drill-down. */
 export function dashboardRoutes(deps: AppDeps) {
-  const get = (path: string, summary: string) => ({ method: 'get' as const, path: `/dashboard/${path}`, summary, tags: ['dashboard'] });
   return newRouter()
     .openapi(
-      createRoute({ ...get('meta', 'Codebook, sources, provenance values and totals for the filters'), request: { query: DashboardQuerySchema }, responses: json(MetaSchema, 'Filter options') }),
+      createRoute({ method: 'get', path: '/meta', summary: 'Codebook, sources, provenance values and totals for the filters', tags: ['dashboard'], request: { query: DashboardQuerySchema }, responses: { 200: json(DashboardMetaSchema, 'Filter options'), ...errorResponses } }),
       (c) => c.json(dashboardMeta(deps.db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
-      createRoute({ ...get('framing', 'Framing-label mix per source'), request: { query: DashboardQuerySchema }, responses: json(FramingSchema, 'Label counts and shares per source') }),
+      createRoute({ method: 'get', path: '/framing', summary: 'Framing-label mix per source', tags: ['dashboard'], request: { query: DashboardQuerySchema }, responses: { 200: json(FramingSchema, 'Label counts and shares per source'), ...errorResponses } }),
       (c) => c.json(framingMix(deps.db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
-        ...get('stance', 'Mean stance per source with a 95% interval over documents'),
+        method: 'get', path: '/stance', summary: 'Mean stance per source with a 95% interval over documents', tags: ['dashboard'],
         request: { query: DashboardQuerySchema },
-        responses: json(StanceSchema, 'Mean stance and interval per source'),
+        responses: { 200: json(StanceSchema, 'Mean stance and interval per source'), ...errorResponses },
       }),
       (c) => c.json(stanceBySource(deps.db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
-      createRoute({ ...get('themes', 'Theme shares per source and per framing label'), request: { query: DashboardQuerySchema }, responses: json(ThemesSchema, 'Theme heatmap cells') }),
+      createRoute({ method: 'get', path: '/themes', summary: 'Theme shares per source and per framing label', tags: ['dashboard'], request: { query: DashboardQuerySchema }, responses: { 200: json(ThemesSchema, 'Theme heatmap cells'), ...errorResponses } }),
       (c) => c.json(themesBySource(deps.db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
-        ...get('timeline', 'Framing mix and mean stance per source by month or year'),
+        method: 'get', path: '/timeline', summary: 'Framing mix and mean stance per source by month or year', tags: ['dashboard'],
         request: {
           query: DashboardQuerySchema.extend({
             granularity: z.enum(['month', 'year']).default('month'),
             limit: sourceLimit('20', 'Only the N sources with the most counted items when no sources are chosen (default 20; the response says how many were omitted), or all'),
           }),
         },
-        responses: json(TimelineSchema, 'Per-period rows'),
+        responses: { 200: json(TimelineSchema, 'Per-period rows'), ...errorResponses },
       }),
       (c) => {
         const q = c.req.valid('query');
@@ -127,13 +92,13 @@ export function dashboardRoutes(deps: AppDeps) {
     )
     .openapi(
       createRoute({
-        ...get('similarity', 'Jensen–Shannon distances between source profiles'),
+        method: 'get', path: '/similarity', summary: 'Jensen–Shannon distances between source profiles', tags: ['dashboard'],
         request: {
           query: DashboardQuerySchema.extend({
             limit: sourceLimit('40', 'Compare the N largest sources, or all'),
           }),
         },
-        responses: json(SimilaritySchema, 'Distance matrices'),
+        responses: { 200: json(SimilaritySchema, 'Distance matrices'), ...errorResponses },
       }),
       (c) => {
         const q = c.req.valid('query');
@@ -145,22 +110,22 @@ export function dashboardRoutes(deps: AppDeps) {
     )
     .openapi(
       createRoute({
-        ...get('agreement', 'Suggested vs reviewed labels, agreement, and review progress per source'),
+        method: 'get', path: '/agreement', summary: 'Suggested vs reviewed labels, agreement, and review progress per source', tags: ['dashboard'],
         request: { query: DashboardQuerySchema },
-        responses: json(AgreementSchema, 'Confusion matrix and progress'),
+        responses: { 200: json(AgreementSchema, 'Confusion matrix and progress'), ...errorResponses },
       }),
       (c) => c.json(modelAndPeople(deps.db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
-        ...get('corrected', 'Model estimates corrected by the random reviewed sample'),
+        method: 'get', path: '/corrected', summary: 'Model estimates corrected by the random reviewed sample', tags: ['dashboard'],
         request: { query: DashboardQuerySchema },
-        responses: json(CorrectedSchema, 'Model-only and corrected estimates per source'),
+        responses: { 200: json(CorrectedSchema, 'Model-only and corrected estimates per source'), ...errorResponses },
       }),
       (c) => c.json(correctedEstimates(deps.db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
-      createRoute({ ...get('passages', 'The items behind a bar, cell or point'), request: { query: DrillQuerySchema }, responses: json(PassagesSchema, 'A page of items') }),
+      createRoute({ method: 'get', path: '/passages', summary: 'The items behind a bar, cell or point', tags: ['dashboard'], request: { query: DrillQuerySchema }, responses: { 200: json(PassagesSchema, 'A page of items'), ...errorResponses } }),
       (c) => {
         const q = c.req.valid('query');
         return c.json(

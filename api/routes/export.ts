@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { ExportQuerySchema } from '../export/request.ts';
-import { prepareExport } from '../export/service.ts';
-import { errorResponses, newRouter } from './router.ts';
+import { ExportPreviewSchema, prepareExport, previewExport } from '../export/service.ts';
+import { errorResponses, json, newRouter } from './router.ts';
 
 /**
  * A pull-driven body: the next chunk is produced only when the client has taken the previous
@@ -30,36 +30,23 @@ function bodyStream(chunks: Generator<Uint8Array>): ReadableStream<Uint8Array> {
 
 const file = (description: string) => ({ schema: z.string().openapi({ format: 'binary', description }) });
 
-const PreviewSchema = z
-  .object({
-    rows: z.number().int().openapi({ description: 'Rows the export would hold' }),
-    emptyReason: z.string().nullable().openapi({ description: 'Why it would be empty' }),
-    fileName: z.string(),
-    filters: z.array(z.string()).openapi({ description: 'The resolved filters, in words' }),
-  })
-  .openapi('ExportPreview');
-
-/** `GET /api/export`: the dataset as a streamed download; `GET /api/export/preview`: what it would hold. */
+/** `/api/export`: the dataset as a streamed download, and a preview of what it would hold. */
 export function exportRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(
       createRoute({
         method: 'get',
-        path: '/export/preview',
+        path: '/preview',
         summary: 'How many rows an export with these parameters would hold, and why it would be empty',
         request: { query: ExportQuerySchema },
-        responses: { 200: { description: 'Preview', content: { 'application/json': { schema: PreviewSchema } } }, ...errorResponses },
+        responses: { 200: json(ExportPreviewSchema, 'Preview'), ...errorResponses },
       }),
-      (c) => {
-        const job = prepareExport(deps.db, c.req.valid('query'), deps.now);
-        job.close();
-        return c.json({ rows: job.plan.total, emptyReason: job.plan.emptyReason, fileName: job.fileName, filters: job.plan.filterSummary }, 200);
-      },
+      (c) => c.json(previewExport(deps.db, c.req.valid('query'), deps.now), 200),
     )
     .openapi(
       createRoute({
         method: 'get',
-        path: '/export',
+        path: '/',
         summary: 'Export labelled items with provenance (CSV, JSONL, Parquet, or a zip bundle), streamed',
         description:
           'Headers: `X-Framescope-Export-Rows` (row count), `X-Framescope-Export-Empty` (why the file has no rows, when it has none). ' +

@@ -1,16 +1,52 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { badRequest, ERROR_CODES, zodIssueText } from '../errors.ts';
+import { ItemStateSchema } from '../review/item.ts';
 
-/** Body of every error response. */
+/** Body of every error response: a code from the closed ErrorCode union, a sentence, and sometimes what the client needs to recover. */
 export const ErrorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z
+        .object({
+          /** stale_view, stale_suggestion: the item as it is now. */
+          current: ItemStateSchema.optional(),
+          conflictingReviewIds: z.array(z.number().int()).optional(),
+          /** bulk_changed: how many items match now. */
+          count: z.number().int().optional(),
+        })
+        .optional(),
+    }),
+  })
   .openapi('Error');
 
-/** Standard error responses to spread into a route's `responses`. */
+/** The answer of an action that has nothing else to report. */
+export const OkSchema = z.object({ ok: z.boolean() }).openapi('Ok');
+
+/** A JSON response with its schema. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+
+/** `{id}` in a path: a positive integer. */
+export const IdParams = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** The error responses any API route can give: bad input, no login (beyond loopback), not allowed, not found. */
 export const errorResponses = {
-  400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
+  400: json(ErrorSchema, 'Invalid input'),
+  401: json(ErrorSchema, 'Login (or, on loopback, a reviewer name) required'),
+  403: json(ErrorSchema, 'Not allowed (role, CSRF token or cross-site request)'),
+  404: json(ErrorSchema, 'Not found'),
 } as const;
+
+/** A 409 response, described for the route. */
+export const conflictResponse = (description: string) => ({ 409: json(ErrorSchema, description) }) as const;
+
+/** Who to name in the audit log for a request: the reviewer, or `fallback` before one is known. */
+export const actorName = (c: Context, fallback: string): string => c.get('actor')?.name ?? fallback;
 
 /**
  * A sub-app for one resource. Validation failures answer 400 in the common error shape,
@@ -18,12 +54,8 @@ export const errorResponses = {
  */
 export function newRouter() {
   return new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-        return c.json({ error: { code: 'invalid_input', message: `${where}${issue?.message ?? 'invalid input'}` } }, 400);
-      }
+    defaultHook: (result) => {
+      if (!result.success) throw badRequest(zodIssueText(result.error), 'invalid_input');
     },
   });
 }

@@ -1,19 +1,24 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 
 /** Corpus and work counts; the same object for `stats --json` and `GET /api/stats`. */
-export interface Stats {
-  sources: number;
-  documents: number;
-  passages: number;
-  excludedPassages: number;
-  suggestions: number;
-  reviews: number;
-  /** Items (passages and documents, excluded passages not counted) with at least one human decision. */
-  reviewedItems: number;
-  taggingRuns: number;
-}
+export const StatsSchema = z
+  .object({
+    sources: z.number().int(),
+    documents: z.number().int(),
+    passages: z.number().int(),
+    excludedPassages: z.number().int(),
+    suggestions: z.number().int(),
+    reviews: z.number().int(),
+    /** Items (passages and documents, excluded passages not counted) with at least one human decision. */
+    reviewedItems: z.number().int(),
+    taggingRuns: z.number().int(),
+  })
+  .meta({ id: 'Stats' });
+export type Stats = z.infer<typeof StatsSchema>;
 
+/** Counts every table the CLI and the API report on, in one statement. */
 export function getStats(db: Db): Stats {
   const row = db.get<Stats>(sql`
     SELECT

@@ -3,9 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import { promptVersions } from '../../db/schema/index.ts';
-import type { CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { badRequest, conflict } from '../errors.ts';
 import type { PromptMessages } from '../providers/types.ts';
 
@@ -21,15 +22,18 @@ export const PROMPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 export type Level = 'passage' | 'document';
 
 /** A prompt template version as found on disk. */
-export interface PromptTemplate {
-  /** e.g. `passage-v1`: stored on every suggestion as its prompt version. */
-  id: string;
-  level: Level;
-  version: string;
-  template: string;
-  /** sha256 of the template text, hex. */
-  hash: string;
-}
+export const PromptTemplateSchema = z
+  .object({
+    /** e.g. `passage-v1`: stored on every suggestion as its prompt version. */
+    id: z.string(),
+    level: z.enum(['passage', 'document']),
+    version: z.string(),
+    template: z.string(),
+    /** sha256 of the template text, hex. */
+    hash: z.string(),
+  })
+  .meta({ id: 'PromptVersion' });
+export type PromptTemplate = z.infer<typeof PromptTemplateSchema>;
 
 /** The prompt version each level uses unless told otherwise. */
 export const DEFAULT_PROMPT_VERSIONS: Readonly<Record<Level, string>> = { passage: 'passage-v1', document: 'document-v1' };

@@ -15,15 +15,17 @@ import {
   type TaggingRun,
 } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { getActiveCodebook, getCodebook, type CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
+import { getActiveCodebook, getCodebook } from '../codebooks/service.ts';
 import type { Config } from '../config.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound, zodIssueText } from '../errors.ts';
 import { applySuggestion } from '../items/state.ts';
 import { createProvider, type TrainingExample } from '../providers/index.ts';
 import { LOCAL_MODEL } from '../providers/local.ts';
 import { costUsd, type ModelPrice } from '../providers/prices.ts';
 import type { Provider } from '../providers/types.ts';
 import { AdaptiveGate } from './gate.ts';
+import type { RunEstimate, RunProgress } from './schemas.ts';
 import { DEFAULT_PROMPT_VERSIONS, getPromptTemplate, registerPromptVersion, renderPrompt, type Level } from './prompts.ts';
 import { cacheKeyFor, suggestForText, type CodebookRef, type SuggestInput, type SuggestionDraft } from './suggest.ts';
 
@@ -69,24 +71,6 @@ export interface TaggingDeps {
   db: Db;
   config: Config;
   now: () => Date;
-}
-
-/** Live progress of a run, as the progress bar and the SSE stream show it. */
-export interface RunProgress {
-  runId: number;
-  status: TaggingRun['status'];
-  provider: string;
-  model: string;
-  itemsTotal: number;
-  itemsDone: number;
-  itemsFailed: number;
-  itemsCached: number;
-  costUsd: number;
-  /** items per second since this process started working on the run */
-  ratePerSec: number;
-  /** s; null until a rate is known */
-  etaSec: number | null;
-  error: string | null;
 }
 
 interface SelectedItem {
@@ -218,28 +202,10 @@ function inputFor(item: SelectedItem, cb: CodebookRef, o: RunOptions): SuggestIn
   };
 }
 
-/** The estimate shown before a run starts. */
-export interface RunEstimate {
-  provider: string;
-  model: string;
-  displayName: string;
-  items: number;
-  passages: number;
-  documents: number;
-  /** Items whose every requested answer is already stored (not asked again). */
-  cached: number;
-  requests: number;
-  estimatedTokensIn: number;
-  estimatedTokensOut: number;
-  /** USD; null when the model's price is unknown. */
-  estimatedCostUsd: number | null;
-}
-
 function resolve(deps: TaggingDeps, request: RunRequest) {
   const parsed = RunRequestSchema.safeParse(request);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw badRequest(`${issue.path.join('.') || 'request'}: ${issue.message}`, 'invalid_run_request');
+    throw badRequest(zodIssueText(parsed.error, { root: 'request' }), 'invalid_run_request');
   }
   const o = parsed.data;
   const cbRow = o.codebookId ? getCodebook(deps.db, o.codebookId) : getActiveCodebook(deps.db);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getActiveCodebook } from '../codebook/codebook.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import type { ClassifyRequest, Provider } from '../providers/types.ts';
 import { testDeps } from '../testing.ts';
 import { getPromptTemplate, registerPromptVersion, renderPrompt } from './prompts.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CodebookDefinition } from '../codebook/codebook.ts';
+import type { CodebookDefinition } from '../codebooks/definition.ts';
 import type { EvidenceQuote } from '../../db/schema/suggestions.ts';
 import { costUsd } from '../providers/prices.ts';
 import { RETRYABLE_KINDS, type ClassifyOutput, type Provider, type ProviderErrorKind, type RawEvidence } from '../providers/types.ts';

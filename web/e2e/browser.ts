@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { openDb, type Db } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
+import { openAppDb } from '../../api/db.ts';
 import { loadConfig } from '../../api/config.ts';
 import { startServer } from '../../api/server.ts';
 import { webDist } from '../build.ts';
@@ -29,7 +30,7 @@ export async function openAppInBrowser(): Promise<BrowserFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'framescope-e2e-'));
   const dbPath = join(dir, 'framescope.db');
   const config = loadConfig({}, { dbPath, port: 0, host: '127.0.0.1' });
-  const db = openDb(dbPath);
+  const db = openAppDb(dbPath);
   const { server, url } = await startServer({ db, config, now: () => new Date(), webRoot: webDist });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -1,4 +1,4 @@
-import type { Interval } from '../../../../api/metrics/bootstrap.ts';
+import type { StatInterval } from '../../../../api/evals/result.ts';
 
 /** A metric with 3 decimals; result files carry null where the data leaves a number undefined. */
 export function fmt(x: number | null | undefined, digits = 3): string {
@@ -6,6 +6,6 @@ export function fmt(x: number | null | undefined, digits = 3): string {
 }
 
 /** `estimate [low, high]` for a bootstrap interval. */
-export function fmtInterval(i: Interval): string {
+export function fmtInterval(i: StatInterval): string {
   return `${fmt(i.estimate)} [${fmt(i.low)}, ${fmt(i.high)}]`;
 }

@@ -1,7 +1,7 @@
 import { request } from '../http.ts';
 
 // Response shapes come from the services that produce them, so a renamed field breaks the build.
-import type { RunEstimate, RunProgress } from '../../../../api/tagging/runs.ts';
+import type { RunEstimate, RunProgress } from '../../../../api/tagging/schemas.ts';
 export type { RunEstimate, RunProgress };
 
 /** What a tagging run is asked to do (same fields as the CLI's options). */

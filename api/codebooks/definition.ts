@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
-import { codebooks, type Codebook } from '../../db/schema/index.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, zodIssueText } from '../errors.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lowercase letters, digits and hyphens');
 
@@ -45,6 +42,7 @@ export const CodebookDefinitionSchema = z
 
 export type CodebookDefinition = z.infer<typeof CodebookDefinitionSchema>;
 
+/** The bundled default codebook, seeded into every new database. */
 export const DEFAULT_CODEBOOK_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prompts', 'codebooks', 'post-soviet-integration.v1.json');
 
 /** Canonical JSON (sorted keys) so the hash does not depend on formatting. */
@@ -59,6 +57,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** sha256 of the canonical JSON: the same definition always has the same hash. */
 export function codebookHash(def: CodebookDefinition): string {
   return createHash('sha256').update(canonical(def)).digest('hex');
 }
@@ -72,46 +71,11 @@ export function parseCodebook(text: string, origin = 'codebook'): CodebookDefini
     throw badRequest(`${origin}: not valid JSON (${(err as Error).message})`, 'invalid_codebook');
   }
   const parsed = CodebookDefinitionSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw badRequest(`${origin}: ${issue.path.join('.') || 'codebook'}: ${issue.message}`, 'invalid_codebook');
-  }
+  if (!parsed.success) throw badRequest(`${origin}: ${zodIssueText(parsed.error, { root: 'codebook' })}`, 'invalid_codebook');
   return parsed.data;
 }
 
+/** Reads and validates a codebook file. */
 export function loadCodebookFile(path: string): CodebookDefinition {
   return parseCodebook(readFileSync(path, 'utf8'), path);
-}
-
-/**
- * Stores a codebook version, or returns the stored one. A version is immutable: the same
- * name and version with different content is refused (a change must be a new version).
- */
-export function saveCodebook(db: Db, def: CodebookDefinition, opts: { activate?: boolean } = {}): Codebook {
-  const hash = codebookHash(def);
-  return db.transaction((tx) => {
-    const existing = tx.select().from(codebooks).where(and(eq(codebooks.name, def.name), eq(codebooks.version, def.version))).get();
-    if (existing && existing.hash !== hash) {
-      throw badRequest(`codebook ${def.name} v${def.version} already exists with different content; give the change a new version`, 'codebook_version_exists');
-    }
-    let row = existing ?? tx.insert(codebooks).values({ name: def.name, version: def.version, hash, definition: def }).returning().get();
-    if (opts.activate) {
-      tx.update(codebooks).set({ active: false }).run();
-      row = tx.update(codebooks).set({ active: true }).where(eq(codebooks.id, row.id)).returning().get();
-    }
-    return row;
-  });
-}
-
-/** The active codebook; the bundled default is stored and activated on first use. */
-export function getActiveCodebook(db: Db): Codebook & { definition: CodebookDefinition } {
-  const active = db.select().from(codebooks).where(eq(codebooks.active, true)).get();
-  const row = active ?? saveCodebook(db, loadCodebookFile(DEFAULT_CODEBOOK_FILE), { activate: true });
-  return row as Codebook & { definition: CodebookDefinition };
-}
-
-export function getCodebook(db: Db, id: number): Codebook & { definition: CodebookDefinition } {
-  const row = db.select().from(codebooks).where(eq(codebooks.id, id)).get();
-  if (!row) throw notFound(`codebook ${id} not found`);
-  return row as Codebook & { definition: CodebookDefinition };
 }

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { taggingRuns, type Suggestion, type TaggingRun } from '../../db/schema/index.ts';
+import { JsonValueSchema } from '../json.ts';
+import { providerLabel } from '../providers/label.ts';
+import { EvidenceQuoteSchema } from '../review/item.ts';
+import { RunRequestSchema } from './runs.ts';
+
+/** The estimate shown before a run starts. */
+export const RunEstimateSchema = z
+  .object({
+    provider: z.string(),
+    model: z.string(),
+    displayName: z.string(),
+    items: z.number().int(),
+    passages: z.number().int(),
+    documents: z.number().int(),
+    /** Items whose every requested answer is already stored (not asked again). */
+    cached: z.number().int(),
+    requests: z.number().int(),
+    estimatedTokensIn: z.number().int(),
+    estimatedTokensOut: z.number().int(),
+    /** USD; null when the model's price is unknown. */
+    estimatedCostUsd: z.number().nullable(),
+  })
+  .meta({ id: 'TaggingEstimate' });
+export type RunEstimate = z.infer<typeof RunEstimateSchema>;
+
+const RunStatusSchema = z.enum(taggingRuns.status.enumValues);
+
+/** Live progress of a run, as the progress bar and the SSE stream show it. */
+export const RunProgressSchema = z
+  .object({
+    runId: z.number().int(),
+    status: RunStatusSchema,
+    provider: z.string(),
+    model: z.string(),
+    itemsTotal: z.number().int(),
+    itemsDone: z.number().int(),
+    itemsFailed: z.number().int(),
+    itemsCached: z.number().int(),
+    costUsd: z.number(),
+    /** items per second since this process started working on the run */
+    ratePerSec: z.number(),
+    /** s; null until a rate is known */
+    etaSec: z.number().nullable(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'TaggingRunProgress' });
+export type RunProgress = z.infer<typeof RunProgressSchema>;
+
+/** A run's stored options: the request as run (defaults filled in) and the provider's parameters. */
+const RunOptionsSchema = RunRequestSchema.extend({ providerParams: z.record(z.string(), JsonValueSchema) });
+
+/** A tagging run; `live` says whether this server process is working on it now. */
+export const TaggingRunSchema = z
+  .object({
+    id: z.number().int(),
+    status: RunStatusSchema,
+    provider: z.string(),
+    model: z.string(),
+    codebookId: z.number().int(),
+    /** Prompt version per level, e.g. `{ "passage": "passage-v1" }`. */
+    promptVersions: z.object({ passage: z.string().optional(), document: z.string().optional() }),
+    selection: RunRequestSchema.shape.selection,
+    options: RunOptionsSchema,
+    itemsTotal: z.number().int(),
+    itemsDone: z.number().int(),
+    itemsFailed: z.number().int(),
+    itemsCached: z.number().int(),
+    tokensIn: z.number().int(),
+    tokensOut: z.number().int(),
+    costUsd: z.number(),
+    estimatedCostUsd: z.number().nullable(),
+    budgetUsd: z.number().nullable(),
+    error: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    heartbeatAt: z.string().nullable(),
+    live: z.boolean(),
+  })
+  .meta({ id: 'TaggingRun' });
+export type TaggingRunView = z.infer<typeof TaggingRunSchema>;
+
+/** Every listed run. */
+export const TaggingRunListSchema = z.object({ runs: z.array(TaggingRunSchema) }).meta({ id: 'TaggingRunList' });
+
+/** An item the run could not tag, and why. */
+export const RunFailureSchema = z
+  .object({ itemId: z.number().int(), errorKind: z.string().nullable(), error: z.string().nullable(), attempts: z.number().int() })
+  .meta({ id: 'TaggingRunFailure' });
+
+/** One run with its failures. */
+export const TaggingRunDetailSchema = z.object({ run: TaggingRunSchema, failures: z.array(RunFailureSchema) }).meta({ id: 'TaggingRunDetail' });
+
+const RunJsonColumns = TaggingRunSchema.pick({ promptVersions: true, selection: true, options: true });
+
+/** A run row as the API shows it: its JSON columns (written by createRun) parsed to their types. */
+export function runView(run: TaggingRun, live: boolean): TaggingRunView {
+  return { ...run, ...RunJsonColumns.parse({ promptVersions: run.promptVersions, selection: run.selection, options: run.options }), live };
+}
+
+/** One suggestion with its full provenance. */
+export const SuggestionSchema = z
+  .object({
+    id: z.number().int(),
+    itemId: z.number().int(),
+    runId: z.number().int().nullable(),
+    codebookId: z.number().int(),
+    label: z.string(),
+    stance: z.number().int(),
+    themes: z.array(z.string()),
+    confidence: z.number().nullable(),
+    rationale: z.string().nullable(),
+    evidence: z.array(EvidenceQuoteSchema),
+    substantive: z.boolean(),
+    provider: z.string(),
+    /** How the UI names the provider (providers/label.ts): "local baseline" is never an LLM. */
+    providerLabel: z.string(),
+    model: z.string(),
+    promptVersion: z.string(),
+    promptHash: z.string(),
+    codebookVersion: z.string(),
+    codebookHash: z.string(),
+    /** Parameters that changed the answer (temperature, response format, outlet masking ...). */
+    params: z.record(z.string(), JsonValueSchema),
+    outletMasked: z.boolean(),
+    sampleIndex: z.number().int(),
+    tokensIn: z.number().int().nullable(),
+    tokensOut: z.number().int().nullable(),
+    costUsd: z.number().nullable(),
+    latencyMs: z.number().int().nullable(),
+    requestId: z.string().nullable(),
+    rawResponse: z.string().nullable(),
+    cacheKey: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Suggestion' });
+export type SuggestionWithProvenance = z.infer<typeof SuggestionSchema>;
+
+/** An item's suggestions, newest first. */
+export const SuggestionListSchema = z.object({ suggestions: z.array(SuggestionSchema) }).meta({ id: 'SuggestionList' });
+
+const SuggestionParams = SuggestionSchema.shape.params;
+
+/** A stored suggestion as the API shows it: its provider label, and its parameters parsed from their JSON column. */
+export function suggestionView(s: Suggestion): SuggestionWithProvenance {
+  return { ...s, providerLabel: providerLabel(s.provider, s.model), params: SuggestionParams.parse(s.params) };
+}
