@@ -1,4 +1,5 @@
 import { request } from '../http.ts';
+export { providerLabel } from '../../../../api/providers/label.ts';
 
 // Response shapes come from the services that produce them, so a renamed field breaks the build.
 import type { RunEstimate, RunProgress } from '../../../../api/tagging/schemas.ts';
@@ -45,10 +46,6 @@ export interface RunFailure {
   attempts: number;
 }
 
-/** How the UI names who proposed something: the local baseline is never presented as an LLM. */
-export function providerLabel(provider: string, model: string): string {
-  return provider === 'local' ? `local baseline (${model})` : `${model} (OpenAI-compatible)`;
-}
 
 export const getHealth = () => request<{ ok: boolean; provider: 'openai' | 'local' }>('/api/health');
 export const estimateRun = (r: RunRequest) => request<RunEstimate>('/api/tagging/estimate', { method: 'POST', json: r });
