@@ -14,6 +14,7 @@ export function buildProgram(): Command {
   const program = new Command('framescope')
     .description('Framescope: comparative framing dashboard with model-assisted tagging')
     .showHelpAfterError(false)
+    .addHelpText('after', '\nEvery command takes --db FILE, and import, tag, eval and stats take --json; both may come before or after the command name.\nFor scripts use `npx framescope ...` or `npm run -s cli -- ...` (plain `npm run` prints its banner on stdout).')
     .exitOverride();
   registerImport(program);
   registerTag(program);
@@ -25,9 +26,33 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Options every command takes that may come before the command name. */
+const GLOBAL_FLAGS = new Set(['--json']);
+const GLOBAL_VALUES = new Set(['--db']);
+
+/**
+ * Moves global options written before the command name (`framescope --db x.db import f`) to
+ * just after it, where the command's own parser reads them, so they work in either place.
+ */
+export function hoistGlobalOptions(argv: string[]): string[] {
+  const moved: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    const name = a.split('=', 1)[0]!;
+    if (GLOBAL_FLAGS.has(a)) moved.push(a), i++;
+    else if (GLOBAL_VALUES.has(name) && a.includes('=')) moved.push(a), i++;
+    else if (GLOBAL_VALUES.has(a) && i + 1 < argv.length) moved.push(a, argv[i + 1]!), (i += 2);
+    else break;
+  }
+  if (moved.length === 0 || i >= argv.length) return argv;
+  return [argv[i]!, ...moved, ...argv.slice(i + 1)];
+}
+
 /** Runs the CLI; failures print one line on stderr and exit non-zero. */
 export async function runCli(argv: string[]): Promise<void> {
   const program = buildProgram();
+  argv = hoistGlobalOptions(argv);
   program.configureOutput({ writeErr: (str) => process.stderr.write(str.split('\n')[0] + '\n') });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -5,18 +5,29 @@
  *
  *   npm run bench:import                 # 100,000 documents of about 2 KB, 400 sources
  *   npm run bench:import -- --docs 5000  # a quick run
+ *   npm run bench:import -- --single     # one JSONL of 1,000,000 rows (see bench/importSingle.ts)
  *
  * Targets: the import within 4x of the baseline's time and under 2 minutes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openAppDb } from '../api/db.ts';
-import { importFiles } from '../api/ingest/import.ts';
+import { runImport } from '../api/ingest/import.ts';
+import { diskSource } from '../api/ingest/sources.ts';
 import { sha256 } from '../api/ingest/normalize.ts';
 import { segment } from '../api/ingest/segment.ts';
 import { seededRandom } from '../api/metrics/rng.ts';
+import { benchSingleFile } from './importSingle.ts';
+
+if (process.argv.includes('--single')) {
+  const at = process.argv.indexOf('--rows');
+  const rows = at > -1 ? Number(process.argv[at + 1]) : 1_000_000;
+  if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer');
+  await benchSingleFile(rows);
+  process.exit(0);
+}
 
 const argDocs = process.argv.indexOf('--docs');
 const DOCS = argDocs > -1 ? Number(process.argv[argDocs + 1]) : 100_000;
@@ -96,14 +107,9 @@ try {
   process.stderr.write(`importing ${files.length} files…\n`);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const report = importFiles(
-    importDb,
-    files.map((path) => ({ file: path, read: () => readFileSync(path) })),
-    { origin: 'cli' },
-    (_r, done) => {
-      if (done % 10 === 0) process.stderr.write(`  ${done}/${files.length} files\r`);
-    },
-  );
+  const report = await runImport(importDb, files.map((path) => diskSource({ file: path, path, manifest: null })), { origin: 'cli' }, {
+    onProgress: (p) => process.stderr.write(`  ${p.fileIndex + 1}/${files.length} files\r`),
+  });
   const importSeconds = (performance.now() - t0) / 1000;
   const importCpu = cpuSeconds(c0);
   process.stderr.write('\n');

@@ -1,10 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { importFiles, totalsOf, type FileReport, type ImportInput, type ImportReport } from '../ingest/import.ts';
+import { parseColumnMap } from '../ingest/columns.ts';
+import { DATE_ORDERS, type DateOrder } from '../ingest/dates.ts';
+import { failedReport, runImport, totalsOf, type FileReport, type ImportProgress, type ImportReport } from '../ingest/import.ts';
 import { collectFiles } from '../ingest/manifest.ts';
-import { IngestError } from '../ingest/normalize.ts';
-import { parseColumnMap, type DocumentMeta } from '../ingest/readers.ts';
+import { formatBytes, IngestError } from '../ingest/normalize.ts';
+import { SUPPORTED_EXTENSIONS, type DocumentMeta } from '../ingest/readers.ts';
+import { diskSource } from '../ingest/sources.ts';
 import { CliError, openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
 
 interface ImportCliOptions extends DbOptions {
@@ -17,82 +19,129 @@ interface ImportCliOptions extends DbOptions {
   country?: string;
   map?: string;
   importName?: string;
+  strict?: boolean;
+  rejects?: string;
+  dateOrder?: string;
+  restart?: boolean;
   json?: boolean;
 }
 
-/** Progress is drawn only for runs with more files than this. */
-const PROGRESS_MIN_FILES = 3;
+/** The terminal bar: rows, bytes, rate and ETA of the file being read. */
+function progressBar(enabled: boolean) {
+  if (!enabled) return { update: (_p: ImportProgress) => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'import {name} [{bar}] {percentage}% | {rows} rows | {done}/{size} | {rate} rows/s | ETA {etaText}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let file: string | null = null;
+  return {
+    update(p: ImportProgress) {
+      const payload = {
+        name: `${p.files > 1 ? `${p.fileIndex + 1}/${p.files} ` : ''}${p.file}`,
+        rows: p.rows.toLocaleString('en-US'),
+        done: formatBytes(p.bytes),
+        size: p.totalBytes === null ? '?' : formatBytes(p.totalBytes),
+        rate: Math.round(p.rowsPerSecond).toLocaleString('en-US'),
+        etaText: p.etaSeconds === null ? '-' : `${Math.round(p.etaSeconds)}s`,
+      };
+      const total = p.totalBytes ?? Math.max(p.bytes, 1);
+      if (file !== p.file) {
+        if (file !== null) bar.stop();
+        bar.start(total, p.bytes, payload);
+        file = p.file;
+      } else bar.update(Math.min(p.bytes, total), payload);
+    },
+    stop: () => bar.stop(),
+  };
+}
 
-/** `import <paths...>`: text, Markdown, HTML, CSV and JSONL files or folders (with manifest.json). */
+function printText(report: ImportReport): void {
+  for (const f of report.files) {
+    if (f.status === 'failed') {
+      process.stdout.write(`failed      ${f.error}\n`);
+      continue;
+    }
+    const extra = [f.attachedLabels ? `${f.attachedLabels} labels on stored documents` : '', f.duplicates ? `${f.duplicates} linked as copies` : '', f.rejected ? `${f.rejected} rows rejected` : '', f.warningCount ? `${f.warningCount} warnings` : '']
+      .filter(Boolean)
+      .join(', ');
+    process.stdout.write(`${f.status.padEnd(11)} ${f.file}: ${f.documents} new, ${f.unchanged} unchanged, ${f.passages} passages, ${f.labels} labels${extra ? `, ${extra}` : ''}\n`);
+    for (const r of f.rejects.slice(0, 20)) process.stdout.write(`  rejected  line ${r.line}${r.column ? ` (${r.column})` : ''}: ${r.reason}\n`);
+    if (f.rejected > 20) process.stdout.write(`  ... and ${f.rejected - 20} more rejected rows${f.rejectsFile ? ` (all in ${f.rejectsFile})` : ' (--rejects FILE writes them out)'}\n`);
+    for (const w of f.warnings.slice(0, 20)) process.stdout.write(`  warning   ${w.line === null ? '' : `line ${w.line}${w.column ? ` (${w.column})` : ''}: `}${w.reason}\n`);
+    if (f.warningCount > 20) process.stdout.write(`  ... and ${f.warningCount - 20} more warnings\n`);
+  }
+  const t = report.totals;
+  process.stdout.write(
+    `${t.files} files: ${t.documents} documents imported, ${t.unchangedDocuments} unchanged, ${t.passages} passages, ${t.labels} labels, ${t.attachedLabels} labels on stored documents, ${t.rejected} rows rejected, ${t.failed} failed\n`,
+  );
+}
+
+/** `import <paths...>`: single-document files, row files (streamed, any size) or folders (with manifest.json). */
 export function registerImport(program: Command): void {
   withDbOption(
     program
       .command('import')
-      .description('import documents from .txt/.md/.html/.csv/.jsonl files or folders (a folder manifest.json lists its documents)')
+      .description(`import documents from files or folders: ${SUPPORTED_EXTENSIONS}; a folder manifest.json lists its documents`)
       .argument('<paths...>', 'files or folders')
       .option('--source <name>', 'source (outlet) of every document')
       .option('--title <title>', 'document title')
       .option('--author <name>', 'document author')
-      .option('--published <date>', 'publication date: YYYY, YYYY-MM or YYYY-MM-DD')
+      .option('--published <date>', 'publication date (2024-10-15, 2024-10, 2024, 15 October 2024, 10/15/2024 ...)')
       .option('--url <url>', 'document URL')
       .option('--language <code>', 'language code, e.g. en')
       .option('--country <country>', 'country of a newly created source')
-      .option('--map <field=column,...>', 'CSV/JSONL columns, e.g. text=content,title=headline,source=outlet,published=date,url=link')
+      .option('--map <field=column,...>', 'row-file columns, e.g. text=content,title=headline,source=outlet,published=date,url=link,id=article_id')
       .option('--import-name <name>', 'name labels in the files are recorded under (reviewer import:<name>; default: the file name)')
+      .option('--strict', 'all or nothing per row file: one bad row and none of the file is imported')
+      .option('--rejects <file>', 'write rejected rows to FILE in the input\'s format (one row file per run; .gz compresses)')
+      .option('--date-order <order>', 'how to read numeric dates that read both ways: mdy, dmy or ymd (default: decided by the file)')
+      .option('--restart', 'roll back an interrupted import of the same file instead of resuming it')
       .option('--json', 'print one JSON report object on stdout'),
-  ).action((paths: string[], opts: ImportCliOptions) => {
+  ).action(async (paths: string[], opts: ImportCliOptions) => {
     let map;
     try {
       map = parseColumnMap(opts.map);
     } catch (e) {
       throw new CliError(e instanceof IngestError ? e.message : String(e));
     }
-    const meta: DocumentMeta = {
-      title: opts.title,
-      author: opts.author,
-      source: opts.source,
-      published: opts.published,
-      url: opts.url,
-      language: opts.language,
-      country: opts.country,
-    };
+    if (opts.dateOrder !== undefined && !DATE_ORDERS.includes(opts.dateOrder as DateOrder)) throw new CliError(`--date-order must be ${DATE_ORDERS.join(', ')} (got "${opts.dateOrder}")`);
+    const meta: DocumentMeta = { title: opts.title, author: opts.author, source: opts.source, published: opts.published, url: opts.url, language: opts.language, country: opts.country };
     const { db } = openForCommand(opts);
     const { files, failures } = collectFiles(paths);
-    const inputs: ImportInput[] = files.map((f) => ({ file: f.file, size: statSync(f.path).size, read: () => readFileSync(f.path), manifest: f.manifest }));
-
-    const bar =
-      inputs.length > PROGRESS_MIN_FILES
-        ? new cliProgress.SingleBar({ stream: process.stderr, format: 'import [{bar}] {value}/{total} files | {documents} documents', hideCursor: true }, cliProgress.Presets.shades_classic)
-        : null;
-    let documents = 0;
-    bar?.start(inputs.length, 0, { documents });
+    const bar = progressBar(process.stderr.isTTY === true && !opts.json);
+    const controller = new AbortController();
+    const onSigint = () => {
+      process.stderr.write('\nstopping at the next batch: what was read stays committed, and running the same command again resumes\n');
+      controller.abort();
+    };
+    process.once('SIGINT', onSigint);
     let fileReport: ImportReport;
     try {
-      fileReport = importFiles(db, inputs, { origin: 'cli', meta, map, importName: opts.importName, actor: 'cli' }, (r) => {
-        documents += r.documents;
-        bar?.increment(1, { documents });
-      });
+      fileReport = await runImport(
+        db,
+        files.map(diskSource),
+        { origin: 'cli', meta, map, importName: opts.importName, actor: 'cli', strict: opts.strict, rejects: opts.rejects, dateOrder: opts.dateOrder as DateOrder | undefined },
+        { onProgress: bar.update, signal: controller.signal, resume: !opts.restart },
+      );
+    } catch (e) {
+      throw new CliError(e instanceof IngestError ? e.message : String(e));
     } finally {
-      bar?.stop();
+      process.removeListener('SIGINT', onSigint);
+      bar.stop();
       db.$client.close();
     }
-    const failed: FileReport[] = failures.map((f) => ({ file: f.file, status: 'failed', documents: 0, unchanged: 0, passages: 0, labels: 0, error: `${f.file}: ${f.error}` }));
+    const failed: FileReport[] = failures.map((f) => failedReport(f.file, `${f.file}: ${f.error}`));
     const all = [...failed, ...fileReport.files];
     const report: ImportReport = { files: all, totals: totalsOf(all) };
     if (opts.json) printJson(report);
-    else {
-      for (const f of all) {
-        process.stdout.write(
-          f.status === 'failed' ? `failed     ${f.error}\n` : `${f.status.padEnd(10)} ${f.file}: ${f.documents} new, ${f.unchanged} unchanged, ${f.passages} passages, ${f.labels} labels\n`,
-        );
-      }
-      const t = report.totals;
-      process.stdout.write(`${t.files} files: ${t.documents} documents imported, ${t.unchangedDocuments} unchanged, ${t.passages} passages, ${t.labels} labels, ${t.failed} failed\n`);
-    }
-    if (report.totals.failed > 0) {
+    else printText(report);
+    const t = report.totals;
+    if (t.failed > 0) {
       const first = all.find((f) => f.status === 'failed')!;
-      throw new CliError(report.totals.failed === 1 ? `import failed: ${first.error}` : `import: ${report.totals.failed} files failed; first: ${first.error}`);
+      throw new CliError(t.failed === 1 ? `import failed: ${first.error}` : `import: ${t.failed} files failed; first: ${first.error}`);
     }
-    if (report.totals.files === 0) throw new CliError('import: no importable files found (.txt, .md, .html, .csv, .jsonl)');
+    if (t.interrupted > 0) throw new CliError('import interrupted: run the same command again to resume', 130);
+    if (t.files === 0) throw new CliError(`import: no importable files found (${SUPPORTED_EXTENSIONS})`);
+    if (t.rejected > 0 && opts.json) process.stderr.write(`framescope: ${t.rejected} rows rejected (listed in the report)\n`);
   });
 }

@@ -179,12 +179,12 @@ const pruneSql = (table: string, keys: string[], count: string) => `DELETE FROM 
 const STANCE_KEYS = ['source_id', 'level', 'basis'];
 const STANCE_VALUES = ['documents', 'n', 's', 'ss', 'sn', 'nn'];
 
-function statementsFor(c: Database.Database, scope: 'item' | 'document'): Statements {
+function statementsFor(c: Database.Database, scope: 'item' | 'document' | 'documents'): Statements {
   let perClient = cache.get(c);
   if (!perClient) cache.set(c, (perClient = new Map()));
   let s = perClient.get(scope);
   if (s) return s;
-  const where = scope === 'item' ? 'i.id = ?' : 'i.document_id = ?';
+  const where = scope === 'item' ? 'i.id = ?' : scope === 'document' ? 'i.document_id = ?' : 'i.document_id BETWEEN ? AND ?';
   s = {
     contributions: ROLLUPS.map((rollup) => ({ rollup, statements: rollup.selects(where).map((q) => c.prepare(q).raw()) })),
     upsert: new Map([...ROLLUPS.map((r) => [r.table, c.prepare(upsertSql(r.table, r.keys, r.values))] as const), ['source_stance_rollups', c.prepare(upsertSql('source_stance_rollups', STANCE_KEYS, STANCE_VALUES))]]),
@@ -198,10 +198,11 @@ function statementsFor(c: Database.Database, scope: 'item' | 'document'): Statem
 
 type Delta = Map<string, { rollup: Rollup; keys: unknown[]; values: number[] }>;
 
-function accumulate(s: Statements, id: number, sign: 1 | -1, into: Delta): void {
+function accumulate(s: Statements, id: number | [number, number], sign: 1 | -1, into: Delta): void {
+  const params = typeof id === 'number' ? [id] : id;
   for (const { rollup, statements } of s.contributions) {
     for (const st of statements) {
-      for (const row of st.all(id) as unknown[][]) {
+      for (const row of st.all(...params) as unknown[][]) {
         const keys = row.slice(0, rollup.keys.length);
         const key = `${rollup.table}\u0000${JSON.stringify(keys)}`;
         let entry = into.get(key);
@@ -248,6 +249,25 @@ export function addDocumentToRollups(tx: DbOrTx, documentId: number): void {
   const s = statementsFor(clientOf(tx), 'document');
   const delta: Delta = new Map();
   accumulate(s, documentId, 1, delta);
+  applyDelta(s, delta);
+}
+
+/**
+ * Adds the newly stored documents with ids `firstId..lastId` (all of them new, none yet in
+ * the rollups) in one pass per rollup: an import's batch, at the cost of one document.
+ */
+export function addDocumentsToRollups(tx: DbOrTx, firstId: number, lastId: number): void {
+  const s = statementsFor(clientOf(tx), 'documents');
+  const delta: Delta = new Map();
+  accumulate(s, [firstId, lastId], 1, delta);
+  applyDelta(s, delta);
+}
+
+/** Takes a document's items out of the rollups; call before deleting the document, in the same transaction. */
+export function removeDocumentFromRollups(tx: DbOrTx, documentId: number): void {
+  const s = statementsFor(clientOf(tx), 'document');
+  const delta: Delta = new Map();
+  accumulate(s, documentId, -1, delta);
   applyDelta(s, delta);
 }
 

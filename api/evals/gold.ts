@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import { documents, items, itemThemes, passages, reviews, sources } from '../../db/schema/index.ts';
 import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { badRequest, zodIssueText } from '../errors.ts';
-import { segment } from '../ingest/segment.ts';
+import { segment, type SegmentedPassage } from '../ingest/segment.ts';
 
 /** One gold item with the text it refers to, ready to be asked about and scored. */
 export interface GoldItem {
@@ -69,6 +69,25 @@ interface ManifestEntry {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
+ * Whether the segmenter excludes a gold span: more than half of its non-space characters lie in
+ * excluded passages. Judged by characters, not by matching spans, so a segmenter that cuts the
+ * text differently from when the gold was labelled is still scored on every gold passage.
+ */
+export function mostlyExcluded(text: string, start: number, end: number, passages: readonly SegmentedPassage[]): boolean {
+  let excluded = 0;
+  let all = 0;
+  let k = 0;
+  for (let i = start; i < end; i++) {
+    if (/\s/u.test(text[i]!)) continue;
+    all++;
+    while (k < passages.length && passages[k]!.end <= i) k++;
+    const p = passages[k];
+    if (p && p.start <= i && p.excluded) excluded++;
+  }
+  return all > 0 && excluded * 2 > all;
+}
+
+/**
  * Reads a gold JSONL file and resolves each record's text from `corpusDir` (document file +
  * offsets), checking it against the record's sha256 and the codebook's label, stance and theme
  * ids. Any problem is reported with its line number and nothing is scored.
@@ -89,7 +108,7 @@ export function loadGoldFile(path: string, corpusDir: string, codebook: Codebook
   const labels = new Set(codebook.labels.map((l) => l.id));
   const themes = new Set(codebook.themes.map((t) => t.id));
   const texts = new Map<string, string>();
-  const segmented = new Map<string, Map<string, boolean>>();
+  const segmented = new Map<string, SegmentedPassage[]>();
   const textOf = (file: string, line: number) => {
     const cached = texts.get(file);
     if (cached !== undefined) return cached;
@@ -126,13 +145,14 @@ export function loadGoldFile(path: string, corpusDir: string, codebook: Codebook
     const docText = textOf(r.document, line);
     const text = docText.slice(r.start, r.end);
     if (r.end > docText.length || sha256(text) !== r.textSha256) throw badRequest(`${path}:${line}: the text at ${r.document} ${r.start}-${r.end} does not match textSha256 (corpus file changed?)`, 'gold_text_mismatch');
+    const meta = manifest.find((m) => m.file === r.document);
     let segmenterExcluded: boolean | null = null;
     if (r.level === 'passage') {
       let verdicts = segmented.get(r.document);
-      if (!verdicts) segmented.set(r.document, (verdicts = new Map(segment(docText).map((p) => [`${p.start}-${p.end}`, p.excluded]))));
-      segmenterExcluded = verdicts.get(`${r.start}-${r.end}`) ?? null;
+      // As the import segments it: with the outlet's name, so a masthead line counts.
+      if (!verdicts) segmented.set(r.document, (verdicts = segment(docText, { sourceName: meta?.source ?? null })));
+      segmenterExcluded = mostlyExcluded(docText, r.start, r.end, verdicts);
     }
-    const meta = manifest.find((m) => m.file === r.document);
     out.push({
       id: r.id,
       level: r.level,

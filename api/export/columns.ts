@@ -98,6 +98,15 @@ const EXCLUSION: ExportColumn[] = [
   col('excluded_by', 'string', 'Who decided the exclusion: auto (segmenter) or reviewer.'),
 ];
 
+/** What the import kept about a document beyond its fields: the team's own id and columns, the date as written, syndication. */
+const IMPORTED: ExportColumn[] = [
+  col('external_id', 'string', "The document's id in the imported file (its id column), to join results back to the team's own data."),
+  col('metadata', 'json', 'Columns of the imported row that map to no document field, as a JSON object of column to value.'),
+  col('published_raw', 'string', 'The publication date exactly as the imported file wrote it (kept also when it could not be read).'),
+  col('duplicate_of', 'int', 'Document id of the earlier document of another source this one copies (identical or near-identical text: a syndicated story); empty for originals.'),
+  col('duplicate_similarity', 'float', 'Jaccard similarity of word 5-shingles with that document (0..1; 1 for identical text).'),
+];
+
 /** Document-level columns: metadata, the document text and its hash, labels and provenance. */
 export const DOCUMENT_COLUMNS: readonly ExportColumn[] = [
   ...HEAD,
@@ -105,6 +114,7 @@ export const DOCUMENT_COLUMNS: readonly ExportColumn[] = [
   col('text', 'string', 'The document text, exactly as stored.'),
   col('content_hash', 'string', 'sha256 of the document text (hex).'),
   ...LABELS,
+  ...IMPORTED,
 ];
 
 /** Passage-level columns: passage identity and offsets, document metadata, the passage text, labels, provenance and exclusion. */
@@ -116,6 +126,7 @@ export const PASSAGE_COLUMNS: readonly ExportColumn[] = [
   col('text', 'string', 'The passage text, exactly as stored.'),
   ...LABELS,
   ...EXCLUSION,
+  ...IMPORTED,
 ];
 
 /** The columns of an export at a level. */

@@ -91,6 +91,11 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
         'stance', r.stance, 'themes', json(r.themes), 'created_at', r.created_at, 'undoes', r.undoes_review_id))
       FROM reviews r JOIN users u ON u.id = r.reviewer_id
       WHERE r.item_id = i.id AND r.action IN ('accept','edit','reject','adjudicate','undo')) END`,
+    external_id: 'd.external_id',
+    metadata: 'd.metadata',
+    published_raw: 'd.published_raw',
+    duplicate_of: 'd.duplicate_of',
+    duplicate_similarity: 'd.duplicate_similarity',
     excluded: 'p.excluded',
     excluded_reason: 'p.excluded_reason',
     excluded_by: 'p.excluded_by',
@@ -156,6 +161,11 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
   if (request.status === 'final') where.push(`(i.review_status IN ${HUMAN} OR (i.review_status = 'unreviewed' AND i.latest_suggestion_id IS NOT NULL))`);
   if (!request.includeExcluded) where.push('i.excluded = 0');
   summary.push(request.level === 'passage' ? `excluded passages: ${request.includeExcluded ? 'included' : 'left out'}` : 'excluded passages: not applicable');
+
+  if (request.syndicated === 'exclude') {
+    where.push('d.duplicate_of IS NULL');
+    summary.push('syndicated copies: left out (documents linked as copies of another source\'s document)');
+  }
 
   if (request.sources.length > 0) {
     const ids: number[] = [];

@@ -24,6 +24,8 @@ export interface ExportRequest {
   model: string | null;
   promptVersion: string | null;
   includeExcluded: boolean;
+  /** include (default): every document; exclude: leave out documents linked as copies of another source's document. */
+  syndicated: 'include' | 'exclude';
   /** Zip bundle: data file, codebook(s) and a dataset card. */
   bundle: boolean;
   /** Start CSV with a UTF-8 byte order mark (for spreadsheets that guess the encoding). */
@@ -67,6 +69,10 @@ export const ExportQuerySchema = z
     model: optionalText.openapi({ type: 'string', description: 'Items with a suggestion from this model' }),
     promptVersion: optionalText.openapi({ type: 'string', description: 'Items with a suggestion made with this prompt version' }),
     includeExcluded: flag.openapi({ type: 'string', enum: ['1', '0', 'true', 'false'], description: 'Include excluded passages (with their reason)' }),
+    syndicated: z
+      .enum(['include', 'exclude'])
+      .default('include')
+      .openapi({ description: "exclude: leave out syndicated copies (documents linked as copies of another source's document)" }),
     bundle: flag.openapi({ type: 'string', enum: ['1', '0', 'true', 'false'], description: 'Zip bundle: data, codebook, dataset card' }),
     bom: flag.openapi({ type: 'string', enum: ['1', '0', 'true', 'false'], description: 'CSV: start with a UTF-8 byte order mark' }),
   })

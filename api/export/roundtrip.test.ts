@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { createTestDb } from '../testing.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
-import { importFiles } from '../ingest/import.ts';
+import { runImport } from '../ingest/import.ts';
+import { bytesSource } from '../ingest/sources.ts';
 import { exportBytes, orderBy, readCsv, readJsonl } from './testing.ts';
 
 /**
@@ -51,7 +52,7 @@ describe('export → import → export round trip', () => {
       expect(first.total).toBe(4);
 
       const copy = createTestDb();
-      const report = importFiles(copy, [{ file: `dataset.${format}`, read: () => first.bytes }], { origin: 'cli', importName: 'origin' });
+      const report = await runImport(copy, [bytesSource(`dataset.${format}`, first.bytes)], { origin: 'cli', importName: 'origin' });
       expect(report.totals).toMatchObject({ documents: 4, labels: 2, failed: 0 });
 
       const before = dataOf(exportBytes(origin, { format: 'jsonl', level: 'document', status: 'all' }).bytes);
@@ -84,7 +85,7 @@ describe('export → import → export round trip', () => {
 
 describe('an export cut short', () => {
   for (const format of ['csv', 'jsonl'] as const) {
-    it(`is refused whole on re-import when a ${format.toUpperCase()} export lost its last rows or was cut mid-row`, () => {
+    it(`is refused whole on re-import when a ${format.toUpperCase()} export lost its last rows or was cut mid-row`, async () => {
       const origin = createTestDb();
       seedForRoundTrip(origin);
       const whole = exportBytes(origin, { format, level: 'document', status: 'all' }).bytes;
@@ -93,13 +94,13 @@ describe('an export cut short', () => {
       const midRow = whole.subarray(0, Math.floor(lastRow * 0.7));
       const copy = createTestDb();
       for (const [name, bytes] of [['marker-lost', beforeMarker], ['mid-row', midRow]] as const) {
-        const report = importFiles(copy, [{ file: `${name}.${format}`, read: () => bytes }], { origin: 'cli' });
+        const report = await runImport(copy, [bytesSource(`${name}.${format}`, bytes)], { origin: 'cli' });
         expect(report.totals, name).toMatchObject({ failed: 1, documents: 0 });
       }
-      const [lost] = importFiles(copy, [{ file: `cut.${format}`, read: () => beforeMarker }], { origin: 'cli' }).files;
+      const [lost] = (await runImport(copy, [bytesSource(`cut.${format}`, beforeMarker)], { origin: 'cli' })).files;
       expect(lost!.error).toBe(`cut.${format}: this Framescope export is incomplete: its last row is not the end marker (framescope_export "end"), so the file was cut short; export it again`);
       expect(copy.$client.prepare('SELECT count(*) AS n FROM documents').get()).toEqual({ n: 0 });
-      expect(importFiles(copy, [{ file: `whole.${format}`, read: () => whole }], { origin: 'cli' }).totals).toMatchObject({ failed: 0, documents: 4 });
+      expect((await runImport(copy, [bytesSource(`whole.${format}`, whole)], { origin: 'cli' })).totals).toMatchObject({ failed: 0, documents: 4 });
     });
   }
 });

@@ -95,6 +95,10 @@ export const DocumentSummarySchema = z
     language: z.string().nullable(),
     sourceId: z.number().int(),
     sourceName: z.string(),
+    /** The row's own id in the imported file, if it had one. */
+    externalId: z.string().nullable(),
+    /** The earlier document of another source this one copies (a syndicated story), else null. */
+    duplicateOf: z.number().int().nullable(),
     passageCount: z.number().int(),
     excludedCount: z.number().int(),
     createdAt: z.string(),
@@ -117,15 +121,15 @@ export const DocumentPageSchema = z
   .meta({ id: 'DocumentPage' });
 export type DocumentPage = z.infer<typeof DocumentPageSchema>;
 
-/** Documents matching a search (title, author or text contain `q`, case-insensitive for ASCII), newest first, paged. */
+/** Documents matching a search (title, author, text or external id contain `q`, case-insensitive for ASCII), newest first, paged. */
 export function listDocuments(db: Db, query: DocumentQuery): DocumentPage {
   const conds: SQL[] = [];
   if (query.sourceId !== undefined) conds.push(eq(documents.sourceId, query.sourceId));
   const q = query.q?.trim();
   if (q) {
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const m = (col: typeof documents.title | typeof documents.author | typeof documents.text) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
-    conds.push(or(m(documents.title), m(documents.author), m(documents.text))!);
+    const m = (col: typeof documents.title | typeof documents.author | typeof documents.text | typeof documents.externalId) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
+    conds.push(or(eq(documents.externalId, q), m(documents.title), m(documents.author), m(documents.externalId), m(documents.text))!);
   }
   const where = conds.length ? and(...conds) : undefined;
   const total = db.select({ n: sql<number>`count(*)` }).from(documents).where(where).get()!.n;
@@ -140,6 +144,8 @@ export function listDocuments(db: Db, query: DocumentQuery): DocumentPage {
       language: documents.language,
       sourceId: documents.sourceId,
       sourceName: sources.name,
+      externalId: documents.externalId,
+      duplicateOf: documents.duplicateOf,
       passageCount: sql<number>`(SELECT count(*) FROM passages p WHERE p.document_id = "documents"."id")`.mapWith(Number),
       excludedCount: sql<number>`(SELECT count(*) FROM passages p WHERE p.document_id = "documents"."id" AND p.excluded = 1)`.mapWith(Number),
       createdAt: documents.createdAt,
@@ -181,6 +187,12 @@ export const DocumentViewSchema = z
       origin: z.string().nullable(),
       contentHash: z.string(),
       publishedStart: z.string().nullable(),
+      /** The date as the imported file wrote it. */
+      publishedRaw: z.string().nullable(),
+      /** Columns of the imported row kept as metadata. */
+      metadata: z.record(z.string(), z.string()).nullable(),
+      /** Jaccard similarity with `duplicateOf`. */
+      duplicateSimilarity: z.number().nullable(),
       importId: z.number().int().nullable(),
     }),
     /** The document-level item. */
@@ -236,6 +248,8 @@ export function getDocument(db: Db, id: number): DocumentView {
       language: d.language,
       sourceId: d.sourceId,
       sourceName: doc.sourceName,
+      externalId: d.externalId,
+      duplicateOf: d.duplicateOf,
       passageCount: ps.length,
       excludedCount: ps.filter((p) => p.excluded).length,
       createdAt: d.createdAt,
@@ -243,6 +257,9 @@ export function getDocument(db: Db, id: number): DocumentView {
       notes: d.notes,
       origin: d.origin,
       contentHash: d.contentHash,
+      publishedRaw: d.publishedRaw,
+      metadata: d.metadata ?? null,
+      duplicateSimilarity: d.duplicateSimilarity,
       importId: d.importId,
     },
     itemId: docItem.id,

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { zodIssueText } from '../errors.ts';
 import { decodeText, IngestError } from './normalize.ts';
@@ -65,10 +65,56 @@ export interface FoundFailure {
 }
 
 /**
+ * Why a manifest entry cannot name a file of its folder, judged from the text alone (nothing on
+ * disk is touched): absolute paths, `..`, NUL and backslashes are refused.
+ */
+export function entryPathProblem(file: string): string | null {
+  const outside = `"${file}" is not a path inside the folder (entries name files relative to the manifest's folder, without ..)`;
+  if (file.includes('\0') || file.includes('\\') || isAbsolute(file) || /^[a-zA-Z]:/.test(file)) return outside;
+  if (file.split('/').includes('..') || normalize(file).split(sep).includes('..')) return outside;
+  return null;
+}
+
+/** True when `p` is `root` or inside it. */
+function inside(root: string, p: string): boolean {
+  const r = relative(root, p);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+/**
+ * The file a manifest entry names, or why it cannot be imported. The entry's text is checked
+ * first (nothing outside is ever touched); then the file must be a regular file, not a link,
+ * in a directory that really lies inside the folder. Every refusal of a path that leaves the
+ * folder reads the same whether or not something exists there.
+ */
+function resolveEntry(dir: string, shown: string, file: string): { path: string } | { error: string } {
+  const problem = entryPathProblem(file);
+  if (problem) return { error: `${MANIFEST_FILE}: ${problem}` };
+  const path = join(dir, file);
+  const escapes = { error: `${MANIFEST_FILE}: "${file}" does not resolve to a file inside ${shown} (links out of the folder are not followed)` };
+  let realParent: string;
+  try {
+    realParent = realpathSync(dirname(path));
+  } catch {
+    return escapes;
+  }
+  if (!inside(realpathSync(dir), realParent)) return escapes;
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return { error: `${MANIFEST_FILE} names ${file}, which does not exist in ${shown}` };
+  }
+  if (st.isSymbolicLink()) return escapes;
+  if (!st.isFile()) return { error: `${MANIFEST_FILE} names ${file}, which is not a file in ${shown}` };
+  return { path };
+}
+
+/**
  * Expands CLI paths into files: a file is taken as is; a folder is walked recursively, and a
- * folder holding manifest.json contributes exactly the files its manifest lists (a listed
- * file that is missing fails the whole folder, which then imports nothing); without a
- * manifest, every file of a readable format is taken. Hidden files are skipped.
+ * folder holding manifest.json contributes exactly the files its manifest lists (an entry that
+ * cannot be imported, missing or outside the folder, fails alone; the others import); without
+ * a manifest, every file of a readable format is taken. Hidden files are skipped.
  */
 export function collectFiles(paths: string[]): { files: FoundFile[]; failures: FoundFailure[] } {
   const files: FoundFile[] = [];
@@ -76,18 +122,17 @@ export function collectFiles(paths: string[]): { files: FoundFile[]; failures: F
   const walk = (dir: string, shown: string) => {
     const manifestPath = join(dir, MANIFEST_FILE);
     if (existsSync(manifestPath)) {
-      const where = join(shown, MANIFEST_FILE);
+      let entries: ManifestEntry[];
       try {
-        const entries = parseManifest(decodeText(readFileSync(manifestPath)));
-        const found: FoundFile[] = [];
-        for (const e of entries) {
-          const p = join(dir, e.file);
-          if (!existsSync(p) || !statSync(p).isFile()) throw new IngestError(`${MANIFEST_FILE} names ${e.file}, which does not exist in ${shown}`);
-          found.push({ file: join(shown, e.file), path: p, manifest: manifestMeta(e) });
-        }
-        files.push(...found);
+        entries = parseManifest(decodeText(readFileSync(manifestPath)));
       } catch (err) {
-        failures.push({ file: where, error: err instanceof IngestError ? err.message : String(err) });
+        failures.push({ file: join(shown, MANIFEST_FILE), error: err instanceof IngestError ? err.message : String(err) });
+        return;
+      }
+      for (const e of entries) {
+        const found = resolveEntry(dir, shown, e.file);
+        if ('error' in found) failures.push({ file: join(shown, MANIFEST_FILE), error: found.error });
+        else files.push({ file: join(shown, e.file), path: found.path, manifest: manifestMeta(e) });
       }
       return;
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Largest file the import accepts: 32 MiB. Larger corpora are split into several files. */
+/** Largest single-document file (text, Markdown, HTML) the import accepts: 32 MiB. Row files have no size limit: they are streamed. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 /** A problem with one input file; the message is one line and the file writes nothing. */
@@ -13,7 +13,7 @@ export class IngestError extends Error {
 
 /** The one-line reason a file over MAX_FILE_BYTES is refused. */
 export function tooLargeMessage(size: number): string {
-  return `file is ${formatBytes(size)}, over the ${formatBytes(MAX_FILE_BYTES)} limit (split it into smaller files)`;
+  return `file is ${formatBytes(size)}, over the ${formatBytes(MAX_FILE_BYTES)} limit for one document (row files such as .csv and .jsonl have no limit)`;
 }
 
 /** sha256 of a string's UTF-8 bytes, hex. */
@@ -87,24 +87,17 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** A published date as given, its precision, and the first day it can mean. */
-export interface PublishedDate {
-  published: string;
-  precision: 'day' | 'month' | 'year';
-  start: string;
+/** Text with NUL characters (U+0000) removed, and how many there were: SQLite, spreadsheets and most tools mishandle them. */
+export function stripNul(text: string): { text: string; removed: number } {
+  if (!text.includes('\u0000')) return { text, removed: 0 };
+  const out = text.replaceAll('\u0000', '');
+  return { text: out, removed: text.length - out.length };
 }
 
-/** Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` (or a full ISO timestamp, kept to the day); throws on anything else. */
-export function parsePublished(value: string): PublishedDate {
-  const v = value.trim();
-  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(v);
-  if (m) {
-    const day = `${m[1]}-${m[2]}-${m[3]}`;
-    const d = new Date(`${day}T00:00:00Z`);
-    if (!Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day) return { published: day, precision: 'day', start: day };
-  }
-  m = /^(\d{4})-(\d{2})$/.exec(v);
-  if (m && +m[2]! >= 1 && +m[2]! <= 12) return { published: v, precision: 'month', start: `${v}-01` };
-  if (/^\d{4}$/.test(v)) return { published: v, precision: 'year', start: `${v}-01-01` };
-  throw new IngestError(`published "${value}" is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)`);
+/**
+ * A single-line field (title, author, source, url, id ...): every control character (NUL,
+ * newlines, tabs, escape sequences) becomes a space, runs of white space collapse, ends trimmed.
+ */
+export function singleLine(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
 }

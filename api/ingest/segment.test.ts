@@ -65,12 +65,18 @@ describe('segment', () => {
     }
   });
 
-  it('keeps every argument paragraph of the Dugin and Xusheng articles', () => {
+  it('keeps every argument paragraph of the Dugin and Xusheng articles, excluding only notes, the byline and section headings', () => {
     const dugin = segment(read('dugin-eurasian-macro-state.txt'));
     expect(dugin.filter((p) => !p.excluded)).toHaveLength(8);
     expect(dugin.filter((p) => p.excluded).map((p) => p.reason)).toEqual(['translator-note', 'translator-note', 'translator-note']);
     const xusheng = segment(read('xusheng-post-soviet-union.txt'));
-    expect(xusheng.filter((p) => p.excluded).map((p) => p.reason)).toEqual(['byline']);
+    expect(xusheng.filter((p) => p.excluded).map((p) => [p.reason, p.text])).toEqual([
+      ['byline', xusheng[1]!.text],
+      ['heading', 'Impact 1, Ukraine'],
+      ['heading', 'Influence 2, Belarus'],
+      ['heading', 'Impact 3, Eastern European direction'],
+      ['heading', 'Impact 4. Kazakhstan'],
+    ]);
   });
 
   it('splits the RegTrends article, which has no paragraph breaks, at sentence ends into bounded passages', () => {

@@ -1,4 +1,5 @@
-import { boilerplateReason, isBareLine } from './boilerplate.ts';
+import { boilerplateReason } from './boilerplate.ts';
+import { markLayout } from './layout.ts';
 
 /** One passage found by {@link segment}. Offsets are JS string indices: `text === doc.slice(start, end)`. */
 export interface SegmentedPassage {
@@ -122,8 +123,9 @@ function normaliseName(s: string): string {
  * them, sentence-bounded chunks of about {@link TARGET_PASSAGE_CHARS} characters inside
  * paragraphs longer than {@link MAX_PARAGRAPH_CHARS}. Passages are trimmed of surrounding
  * whitespace and their offsets slice `text` exactly. Boilerplate (notices, appeals, captions,
- * datelines, bylines, repeated lines, short site furniture between such passages) is marked
- * excluded with a reason; it is kept, never dropped. With `context.sourceName`, a line that is
+ * datelines, bylines; and by their place on the page, repeated lines, section headings,
+ * pull-quote attributions, site furniture: see layout.ts) is marked excluded with a reason; it
+ * is kept, never dropped. With `context.sourceName`, a line that is
  * just the outlet's name (a masthead) is excluded too.
  */
 export function segment(text: string, context: SegmentContext = {}): SegmentedPassage[] {
@@ -135,33 +137,12 @@ export function segment(text: string, context: SegmentContext = {}): SegmentedPa
   const masthead = context.sourceName ? normaliseName(context.sourceName) : null;
   const passages: SegmentedPassage[] = spans.map((sp, seq) => {
     const t = text.slice(sp.start, sp.end);
-    const reason = masthead !== null && normaliseName(t) === masthead ? 'masthead' : boilerplateReason(t);
+    // Only a line about as short as the name can be the name (normalising every passage would cost more than segmenting it).
+    const isMasthead = masthead !== null && t.length <= 2 * masthead.length + 8 && normaliseName(t) === masthead;
+    const reason = isMasthead ? 'masthead' : boilerplateReason(t);
     return { seq, start: sp.start, end: sp.end, text: t, excluded: reason !== null, reason };
   });
 
-  // A line repeated verbatim (a headline printed twice, a caption block repeated) counts once.
-  const seen = new Set<string>();
-  for (const p of passages) {
-    if (p.excluded) continue;
-    if (seen.has(p.text)) {
-      p.excluded = true;
-      p.reason = 'duplicate';
-    } else {
-      seen.add(p.text);
-    }
-  }
-
-  // Short bare lines wedged between excluded passages (a site name above a notice, a menu
-  // entry in the footer) are furniture too; a bare line beside article text is a heading, and
-  // so is one opening the document (a short headline above a byline).
-  for (let i = 1; i < passages.length; i++) {
-    const p = passages[i]!;
-    if (p.excluded || !isBareLine(p.text)) continue;
-    const after = passages[i + 1];
-    if (passages[i - 1]!.excluded && (after === undefined || after.excluded)) {
-      p.excluded = true;
-      p.reason = 'navigation';
-    }
-  }
+  markLayout(passages);
   return passages;
 }

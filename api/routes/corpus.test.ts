@@ -14,6 +14,10 @@ function setup() {
 
 const documentCount = (db: Db) => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM documents`).n;
 
+/** A report line with the counts a file that stored nothing has; spread and override. */
+const line = { rows: 0, documents: 0, unchanged: 0, passages: 0, labels: 0, attachedLabels: 0, duplicates: 0, rejected: 0, rejects: [], warningCount: 0, warnings: [], importId: null };
+const zeroTotals = { files: 0, imported: 0, unchanged: 0, failed: 0, interrupted: 0, documents: 0, unchangedDocuments: 0, passages: 0, labels: 0, attachedLabels: 0, duplicates: 0, rejected: 0, warnings: 0 };
+
 function upload(files: [string, string][], fields: Record<string, string> = {}) {
   const fd = new FormData();
   for (const [name, content] of files) fd.append('files', new File([content], name));
@@ -44,11 +48,11 @@ describe('corpus API', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       files: [
-        { file: 'a.txt', status: 'imported', documents: 1, unchanged: 0, passages: 2, labels: 0 },
-        { file: 'rows.csv', status: 'imported', documents: 1, unchanged: 0, passages: 1, labels: 0 },
-        { file: 'x.pdf', status: 'failed', documents: 0, unchanged: 0, passages: 0, labels: 0, error: 'x.pdf: unsupported file type ".pdf" (use .txt, .md, .html, .csv or .jsonl)' },
+        { ...line, file: 'a.txt', status: 'imported', rows: 1, documents: 1, passages: 2, importId: 1 },
+        { ...line, file: 'rows.csv', status: 'imported', rows: 1, documents: 1, passages: 1, importId: 2 },
+        { ...line, file: 'x.pdf', status: 'failed', error: 'x.pdf: unsupported file type ".pdf" (use .txt, .md, .html, .csv, .tsv, .jsonl, .json, .xlsx (row files also as .gz))' },
       ],
-      totals: { files: 3, imported: 2, unchanged: 0, failed: 1, documents: 2, unchangedDocuments: 0, passages: 3, labels: 0 },
+      totals: { ...zeroTotals, files: 3, imported: 2, failed: 1, documents: 2, passages: 3 },
     });
     const page = await (await app.request('/api/documents')).json();
     expect(page.documents.map((d: { title: string; sourceName: string; published: string }) => [d.title, d.sourceName, d.published])).toEqual([
@@ -61,12 +65,23 @@ describe('corpus API', () => {
     const { db, app } = setup();
     const manifest = JSON.stringify([{ file: 'a.md', title: 'Manifest title', source: 'Manifest Source', published: '2020' }]);
     const ok = await (await app.request('/api/imports', upload([['manifest.json', manifest], ['a.md', 'Text.']]))).json();
-    expect(ok.files).toEqual([{ file: 'a.md', status: 'imported', documents: 1, unchanged: 0, passages: 1, labels: 0 }]);
+    expect(ok.files).toEqual([{ ...line, file: 'a.md', status: 'imported', rows: 1, documents: 1, passages: 1, importId: 1 }]);
     expect((await (await app.request('/api/documents')).json()).documents[0]).toMatchObject({ title: 'Manifest title', sourceName: 'Manifest Source', publishedPrecision: 'year' });
     const bad = await app.request('/api/imports', upload([['manifest.json', JSON.stringify([{ file: 'missing.md' }])], ['b.md', 'Other.']]));
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: { code: 'bad_manifest', message: 'manifest.json names missing.md, which was not uploaded' } });
     expect(documentCount(db)).toBe(1);
+  });
+
+  it('reports rejected rows of an uploaded row file with line, column and reason, and imports the rest; a row nested 5,000 deep fails alone', async () => {
+    const { db, app } = setup();
+    const deep = `{"text":"x","n":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const res = await app.request('/api/imports', upload([['rows.csv', 'text,date\nGood.,2024-01-02\n,2024-01-03\nAlso good.,someday\n'], ['deep.jsonl', `{"text":"Fine."}\n${deep}\n`]]));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.files[0]).toMatchObject({ status: 'imported', documents: 2, rejected: 1, rejects: [{ line: 3, column: 'text', reason: 'no text' }], warningCount: 1 });
+    expect(body.files[1]).toMatchObject({ status: 'imported', documents: 1, rejected: 1, rejects: [{ line: 2, column: null, reason: 'line 2 nests arrays or objects 5001 levels deep (at most 64)' }] });
+    expect(documentCount(db)).toBe(3);
   });
 
   it('refuses an upload over the request limit with 413 and a message naming the limits', async () => {
@@ -77,7 +92,7 @@ describe('corpus API', () => {
       headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MAX_UPLOAD_BYTES + 1) },
     });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: 'upload is over the 64 MiB limit per request (files may be at most 32 MiB each)' } });
+    expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: 'upload is over the 64 MiB limit per request (import larger row files with the CLI: framescope import FILE)' } });
     expect(documentCount(db)).toBe(0);
   });
 

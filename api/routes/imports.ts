@@ -3,13 +3,16 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { importDemoCorpus } from '../ingest/demo.ts';
-import { importFiles, ImportReportSchema, type ImportInput } from '../ingest/import.ts';
+import { parseColumnMap } from '../ingest/columns.ts';
+import { DATE_ORDERS } from '../ingest/dates.ts';
+import { ImportReportSchema, runImport, type ImportSource } from '../ingest/import.ts';
 import { MANIFEST_FILE, manifestMeta, parseManifest, type ManifestEntry } from '../ingest/manifest.ts';
 import { decodeText, formatBytes, IngestError, MAX_FILE_BYTES } from '../ingest/normalize.ts';
-import { parseColumnMap, type DocumentMeta } from '../ingest/readers.ts';
+import type { DocumentMeta } from '../ingest/readers.ts';
+import { bytesSource } from '../ingest/sources.ts';
 import { actorName, ErrorSchema, errorResponses, json, newRouter } from './router.ts';
 
-/** Largest upload request: 64 MiB in all (each file also stays under the 32 MiB per-file limit). */
+/** Largest upload request: 64 MiB in all (a single-document file also stays under the 32 MiB per-file limit; larger row files import from the CLI). */
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 /** A form field sent once (the first value counts if repeated), trimmed; blank is absent. */
@@ -24,7 +27,7 @@ const UploadSchema = z
     files: z
       .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.union([z.instanceof(File), z.string()])))
       .transform((values) => values.filter((v): v is File => v instanceof File))
-      .openapi({ type: 'array', items: { type: 'string', format: 'binary' }, description: 'one or more files (.txt .md .html .csv .jsonl, and optionally a manifest.json for them)' }),
+      .openapi({ type: 'array', items: { type: 'string', format: 'binary' }, description: 'one or more files (.txt .md .html, row files .csv .tsv .jsonl .json .xlsx and their .gz, and optionally a manifest.json for them)' }),
     source: field(),
     title: field(),
     author: field(),
@@ -32,13 +35,17 @@ const UploadSchema = z
     url: field(),
     language: field(),
     country: field(),
-    map: field('CSV/JSONL column map, e.g. text=content,title=headline'),
+    map: field('row-file column map, e.g. text=content,title=headline,id=article_id'),
     importName: field(),
+    strict: field('"true": all or nothing per row file (one rejected row and none of the file is stored)'),
+    dateOrder: z
+      .preprocess((v) => (Array.isArray(v) ? v[0] : v === '' ? undefined : v), z.enum(DATE_ORDERS as ['mdy', 'dmy', 'ymd']).optional())
+      .openapi({ type: 'string', enum: [...DATE_ORDERS], description: 'how numeric dates that read both ways are read (default: decided by the file)' }),
   })
   .openapi('Upload');
 
-/** Uploaded files as import inputs; an uploaded manifest.json supplies metadata for the files it names. */
-async function uploadInputs(files: File[]): Promise<ImportInput[]> {
+/** Uploaded files as import sources; an uploaded manifest.json supplies metadata for the files it names. */
+async function uploadInputs(files: File[]): Promise<ImportSource[]> {
   const manifestFile = files.find((f) => f.name === MANIFEST_FILE);
   let manifest = new Map<string, ManifestEntry>();
   if (manifestFile) {
@@ -51,12 +58,11 @@ async function uploadInputs(files: File[]): Promise<ImportInput[]> {
     const missing = [...manifest.keys()].find((name) => !uploaded.has(name));
     if (missing !== undefined) throw badRequest(`${MANIFEST_FILE} names ${missing}, which was not uploaded`, 'bad_manifest');
   }
-  const inputs: ImportInput[] = [];
+  const inputs: ImportSource[] = [];
   for (const f of files) {
     if (f === manifestFile) continue;
-    const bytes = f.size > MAX_FILE_BYTES ? new Uint8Array() : new Uint8Array(await f.arrayBuffer());
     const entry = manifest.get(f.name);
-    inputs.push({ file: f.name, size: f.size, read: () => bytes, manifest: entry ? manifestMeta(entry) : null });
+    inputs.push(bytesSource(f.name, new Uint8Array(await f.arrayBuffer()), entry ? manifestMeta(entry) : null));
   }
   return inputs;
 }
@@ -69,18 +75,18 @@ export function importsRoutes(deps: AppDeps) {
       createRoute({
         method: 'post',
         path: '/',
-        summary: `Upload files to import (multipart, field "files"; at most ${formatBytes(MAX_UPLOAD_BYTES)} per request and ${formatBytes(MAX_FILE_BYTES)} per file). Returns the per-file report of \`import --json\`.`,
+        summary: `Upload files to import (multipart, field "files"; at most ${formatBytes(MAX_UPLOAD_BYTES)} per request, and ${formatBytes(MAX_FILE_BYTES)} per single-document file). Returns the per-file report of \`import --json\` (rejected rows with line, column and reason).`,
         middleware: [
           bodyLimit({
             maxSize: MAX_UPLOAD_BYTES,
-            onError: (c) => c.json({ error: { code: 'payload_too_large', message: `upload is over the ${formatBytes(MAX_UPLOAD_BYTES)} limit per request (files may be at most ${formatBytes(MAX_FILE_BYTES)} each)` } }, 413),
+            onError: (c) => c.json({ error: { code: 'payload_too_large', message: `upload is over the ${formatBytes(MAX_UPLOAD_BYTES)} limit per request (import larger row files with the CLI: framescope import FILE)` } }, 413),
           }),
         ] as const,
         request: { body: { required: true, content: { 'multipart/form-data': { schema: UploadSchema } } } },
         responses: { 200: json(ImportReportSchema, 'Per-file report'), ...errorResponses, 413: json(ErrorSchema, 'Upload too large') },
       }),
       async (c) => {
-        const { files, map: rawMap, importName, ...fields } = c.req.valid('form');
+        const { files, map: rawMap, importName, strict, dateOrder, ...fields } = c.req.valid('form');
         if (files.length === 0) throw badRequest('no files uploaded (send them in the multipart field "files")', 'no_files');
         let map;
         try {
@@ -90,7 +96,8 @@ export function importsRoutes(deps: AppDeps) {
         }
         const meta: DocumentMeta = fields;
         const inputs = await uploadInputs(files);
-        return c.json(importFiles(db, inputs, { origin: 'upload', meta, map, importName, actor: actorName(c, 'local') }), 200);
+        const report = await runImport(db, inputs, { origin: 'upload', meta, map, importName, actor: actorName(c, 'local'), strict: strict === 'true', dateOrder });
+        return c.json(report, 200);
       },
     )
     .openapi(
@@ -100,6 +107,6 @@ export function importsRoutes(deps: AppDeps) {
         summary: 'Load the bundled demo corpus (fictional articles); idempotent',
         responses: { 200: json(ImportReportSchema, 'Per-file report'), ...errorResponses },
       }),
-      (c) => c.json(importDemoCorpus(db, actorName(c, 'local')), 200),
+      async (c) => c.json(await importDemoCorpus(db, actorName(c, 'local')), 200),
     );
 }

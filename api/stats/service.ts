@@ -14,6 +14,10 @@ export const StatsSchema = z
     /** Items (passages and documents, excluded passages not counted) with at least one human decision. */
     reviewedItems: z.number().int(),
     taggingRuns: z.number().int(),
+    /** Documents linked as copies of another source's document (syndicated stories). */
+    syndicatedDocuments: z.number().int(),
+    /** Imports that did not complete (interrupted, or running when the process stopped): rerun to resume. */
+    unfinishedImports: z.number().int(),
   })
   .meta({ id: 'Stats' });
 export type Stats = z.infer<typeof StatsSchema>;
@@ -29,7 +33,9 @@ export function getStats(db: Db): Stats {
       (SELECT count(*) FROM suggestions) AS suggestions,
       (SELECT count(*) FROM reviews) AS reviews,
       (SELECT count(*) FROM items WHERE excluded = 0 AND review_status <> 'unreviewed') AS reviewedItems,
-      (SELECT count(*) FROM tagging_runs) AS taggingRuns
+      (SELECT count(*) FROM tagging_runs) AS taggingRuns,
+      (SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL) AS syndicatedDocuments,
+      (SELECT count(*) FROM imports WHERE state <> 'complete') AS unfinishedImports
   `);
   return row;
 }
