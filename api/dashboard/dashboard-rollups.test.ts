@@ -8,7 +8,14 @@ import { addReview, addSuggestion, seedCorpus, type FixtureDocument } from '../f
 import { recomputeReviewState } from '../items/state.ts';
 import { parseFilters, readsRollups, type DashboardFilters } from './filters.ts';
 import { rebuildRollups, ROLLUP_TABLES } from './rollups.ts';
-import { correctedEstimates, dashboardMeta, framingMix, modelAndPeople, sourceSimilarity, stanceBySource, themesBySource, timeline } from './service.ts';
+import { modelAndPeople } from './views/agreement.ts';
+import { correctedEstimates } from './views/corrected.ts';
+import { framingMix } from './views/framing.ts';
+import { dashboardMeta } from './views/meta.ts';
+import { sourceSimilarity } from './views/similarity.ts';
+import { stanceBySource } from './views/stance.ts';
+import { themesBySource } from './views/themes.ts';
+import { timeline } from './views/timeline.ts';
 
 const LABELS = ['integrationist', 'critical', 'analytical'];
 const THEMES = ['sovereignty', 'sanctions', 'union-state', 'ukraine-war'];

@@ -4,7 +4,7 @@ import { bootstrapInterval } from '../metrics/bootstrap.ts';
 import { testApp } from '../testing.ts';
 import { correctedEstimate } from './corrected.ts';
 import { rebuildRollups } from './rollups.ts';
-import { BOOTSTRAP_ITERATIONS, BOOTSTRAP_SEED } from './service.ts';
+import { BOOTSTRAP_ITERATIONS, BOOTSTRAP_SEED } from './views/stance.ts';
 import type { Db } from '../../db/client.ts';
 
 /**

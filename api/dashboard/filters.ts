@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { sql, type SQL } from 'drizzle-orm';
 import { badRequest } from '../errors.ts';
 
 /**
@@ -71,14 +72,13 @@ function ids(value: string | undefined, name: string): number[] {
   });
 }
 
+const isStatus = (s: string): s is ReviewStatus => (REVIEW_STATUSES as readonly string[]).includes(s);
+
 /** Parses the URL filters; a malformed value is a 400 naming it. */
 export function parseFilters(q: DashboardQuery): DashboardFilters {
   const statuses = list(q.status);
-  for (const s of statuses) {
-    if (!(REVIEW_STATUSES as readonly string[]).includes(s)) {
-      throw badRequest(`status: "${s}" is not one of ${REVIEW_STATUSES.join(', ')}`, 'invalid_input');
-    }
-  }
+  const unknown = statuses.find((s) => !isStatus(s));
+  if (unknown !== undefined) throw badRequest(`status: "${unknown}" is not one of ${REVIEW_STATUSES.join(', ')}`, 'invalid_input');
   const from = dateBound(q.from, 'from');
   const to = dateBound(q.to, 'to');
   if (from && to && from > to) throw badRequest(`from (${q.from}) is after to (${q.to})`, 'invalid_input');
@@ -94,15 +94,19 @@ export function parseFilters(q: DashboardQuery): DashboardFilters {
     model: q.model || null,
     promptVersion: q.promptVersion || null,
     codebookId: codebook[0] ?? null,
-    statuses: statuses as ReviewStatus[],
+    statuses: statuses.filter(isStatus),
   };
 }
 
-/** A FROM/WHERE fragment over `items i` with its bound parameters. */
+/** `(a, b, c)` for an IN list. */
+export const inList = (values: readonly (string | number)[]): SQL => sql`(${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+
+/** The FROM and WHERE of the rows a view may count, over `items i`. */
 export interface Scope {
-  from: string;
-  where: string;
-  params: (string | number)[];
+  from: SQL;
+  where: SQL;
+  /** Whether `from` already joins `documents d` (a date filter needs it). */
+  documents: boolean;
 }
 
 /**
@@ -110,48 +114,42 @@ export interface Scope {
  * filters. Joins documents only for a date range and the latest suggestion only for
  * provenance filters, so the common case scans `items` alone.
  */
-export function scopeSql(f: DashboardFilters): Scope {
-  const joins: string[] = [];
-  const where = ['i.level = ?', 'i.excluded = 0'];
-  const params: (string | number)[] = [f.level];
-  if (f.sourceIds.length > 0) {
-    where.push(`i.source_id IN (${f.sourceIds.map(() => '?').join(',')})`);
-    params.push(...f.sourceIds);
+export function scope(f: DashboardFilters): Scope {
+  const joins: SQL[] = [];
+  const where: SQL[] = [sql`i.level = ${f.level}`, sql`i.excluded = 0`];
+  if (f.sourceIds.length > 0) where.push(sql`i.source_id IN ${inList(f.sourceIds)}`);
+  if (f.statuses.length > 0) where.push(sql`i.review_status IN ${inList(f.statuses)}`);
+  const documents = f.from !== null || f.to !== null;
+  if (documents) {
+    joins.push(sql`JOIN documents d ON d.id = i.document_id`);
+    if (f.from) where.push(sql`d.published_start >= ${f.from}`);
+    if (f.to) where.push(sql`d.published_start <= ${f.to}`);
   }
-  if (f.statuses.length > 0) {
-    where.push(`i.review_status IN (${f.statuses.map(() => '?').join(',')})`);
-    params.push(...f.statuses);
-  }
-  if (f.from || f.to) {
-    joins.push('JOIN documents d ON d.id = i.document_id');
-    if (f.from) {
-      where.push('d.published_start >= ?');
-      params.push(f.from);
-    }
-    if (f.to) {
-      where.push('d.published_start <= ?');
-      params.push(f.to);
-    }
-  }
-  const provenance: [string, string | number | null][] = [
-    ['s.provider', f.provider],
-    ['s.model', f.model],
-    ['s.prompt_version', f.promptVersion],
-    ['s.codebook_id', f.codebookId],
+  const provenance: [SQL, string | number | null][] = [
+    [sql`s.provider`, f.provider],
+    [sql`s.model`, f.model],
+    [sql`s.prompt_version`, f.promptVersion],
+    [sql`s.codebook_id`, f.codebookId],
   ];
   if (provenance.some(([, v]) => v !== null)) {
-    joins.push('JOIN suggestions s ON s.id = i.latest_suggestion_id');
-    for (const [col, v] of provenance) {
-      if (v === null) continue;
-      where.push(`${col} = ?`);
-      params.push(v);
-    }
+    joins.push(sql`JOIN suggestions s ON s.id = i.latest_suggestion_id`);
+    for (const [column, v] of provenance) if (v !== null) where.push(sql`${column} = ${v}`);
   }
-  return { from: `items i ${joins.join(' ')}`, where: where.join(' AND '), params };
+  return { from: sql.join([sql`items i`, ...joins], sql` `), where: sql.join(where, sql` AND `), documents };
 }
 
+/** The scope's FROM with `documents d` joined, for views that need a document's date or title. */
+export const withDocuments = (s: Scope): SQL => (s.documents ? s.from : sql`${s.from} JOIN documents d ON d.id = i.document_id`);
+
 /** Statuses whose reviewed label is a settled human decision. */
-export const SETTLED = `i.review_status IN ('reviewed','adjudicated')`;
+export const SETTLED = sql`i.review_status IN ('reviewed','adjudicated')`;
+
+/** SQL for the label, the stance and the kind of themes a basis counts. */
+export interface BasisSql {
+  label: SQL;
+  stance: SQL;
+  themeKind: SQL;
+}
 
 /**
  * SQL for the label and stance a basis counts. Disputed items (reviewers disagree) and
@@ -159,19 +157,19 @@ export const SETTLED = `i.review_status IN ('reviewed','adjudicated')`;
  * are counted by neither `reviewed` nor `final` (the model's label was overruled or is in
  * doubt), and each response reports how many were left out.
  */
-export function basisSql(basis: Basis): { label: string; stance: string; themeKind: string } {
-  if (basis === 'model') return { label: 'i.suggested_label', stance: 'i.suggested_stance', themeKind: `'suggested'` };
+export function basisSql(basis: Basis): BasisSql {
+  if (basis === 'model') return { label: sql`i.suggested_label`, stance: sql`i.suggested_stance`, themeKind: sql`'suggested'` };
   if (basis === 'reviewed') {
     return {
-      label: `CASE WHEN ${SETTLED} THEN i.reviewed_label END`,
-      stance: `CASE WHEN ${SETTLED} AND i.reviewed_label IS NOT NULL THEN i.reviewed_stance END`,
-      themeKind: `'reviewed'`,
+      label: sql`CASE WHEN ${SETTLED} THEN i.reviewed_label END`,
+      stance: sql`CASE WHEN ${SETTLED} AND i.reviewed_label IS NOT NULL THEN i.reviewed_stance END`,
+      themeKind: sql`'reviewed'`,
     };
   }
   return {
-    label: `CASE WHEN ${SETTLED} THEN i.reviewed_label WHEN i.review_status = 'unreviewed' THEN i.suggested_label END`,
-    stance: `CASE WHEN ${SETTLED} THEN (CASE WHEN i.reviewed_label IS NOT NULL THEN i.reviewed_stance END) WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END`,
-    themeKind: `CASE WHEN ${SETTLED} THEN 'reviewed' ELSE 'suggested' END`,
+    label: sql`CASE WHEN ${SETTLED} THEN i.reviewed_label WHEN i.review_status = 'unreviewed' THEN i.suggested_label END`,
+    stance: sql`CASE WHEN ${SETTLED} THEN (CASE WHEN i.reviewed_label IS NOT NULL THEN i.reviewed_stance END) WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END`,
+    themeKind: sql`CASE WHEN ${SETTLED} THEN 'reviewed' ELSE 'suggested' END`,
   };
 }
 
@@ -185,30 +183,29 @@ export function basisStatement(basis: Basis): string {
 export type Granularity = 'month' | 'year';
 
 /** SQL for a document's period at a granularity; null when its date is too coarse (a year-only date has no month). */
-export function periodSql(granularity: Granularity): string {
+export function periodSql(granularity: Granularity): SQL {
   return granularity === 'year'
-    ? `CASE WHEN d.published_start IS NOT NULL THEN substr(d.published_start, 1, 4) END`
-    : `CASE WHEN d.published_precision IN ('day','month') THEN substr(d.published_start, 1, 7) END`;
+    ? sql`CASE WHEN d.published_start IS NOT NULL THEN substr(d.published_start, 1, 4) END`
+    : sql`CASE WHEN d.published_precision IN ('day','month') THEN substr(d.published_start, 1, 7) END`;
 }
 
-/**
- * A settled human label given in the queue's random order or blind: the corrected estimate's
- * sample. Needs `reviews r` joined on the item's deciding review.
- */
-export const IN_RANDOM_SAMPLE = `(${SETTLED} AND i.reviewed_label IS NOT NULL AND (r.queue_order = 'random' OR r.blind = 1))`;
+/** Made in the queue's random order or blind: needs `reviews r` joined on the item's deciding review. */
+export const RANDOM_ORDER_REVIEW = sql`(r.queue_order = 'random' OR r.blind = 1)`;
+
+/** A settled human label given in the queue's random order or blind: the corrected estimate's sample. */
+export const IN_RANDOM_SAMPLE = sql`(${SETTLED} AND i.reviewed_label IS NOT NULL AND ${RANDOM_ORDER_REVIEW})`;
 
 /**
  * Whether a view can read the maintained rollups (api/dashboard/rollups.ts) instead of scanning
  * items: any basis, either level and a source filter are kept in the rollups; a date range,
  * provenance (provider, model, prompt version, codebook) or review-status filter is not, so
- * those fall back to the scans.
+ * those fall back to the scans (views/read.ts).
  */
 export function readsRollups(f: DashboardFilters): boolean {
   return !f.scan && f.from === null && f.to === null && f.provider === null && f.model === null && f.promptVersion === null && f.codebookId === null && f.statuses.length === 0;
 }
 
 /** ` AND source_id IN (...)` for the rollup tables when the view is narrowed to some sources. */
-export function rollupSourceClause(f: DashboardFilters): { clause: string; params: number[] } {
-  if (f.sourceIds.length === 0) return { clause: '', params: [] };
-  return { clause: ` AND source_id IN (${f.sourceIds.map(() => '?').join(',')})`, params: f.sourceIds };
+export function rollupSources(f: DashboardFilters): SQL {
+  return f.sourceIds.length === 0 ? sql`` : sql` AND source_id IN ${inList(f.sourceIds)}`;
 }

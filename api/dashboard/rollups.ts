@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '../../db/client.ts';
-import { basisSql, IN_RANDOM_SAMPLE, periodSql, SETTLED, type Basis, type Granularity } from './filters.ts';
+import { basisSql, IN_RANDOM_SAMPLE, periodSql, RANDOM_ORDER_REVIEW, SETTLED, type Basis, type Granularity } from './filters.ts';
 
 /**
  * Dashboard rollups (db/schema/dashboardRollups.ts): the unfiltered dashboard's aggregates,
@@ -10,6 +12,23 @@ import { basisSql, IN_RANDOM_SAMPLE, periodSql, SETTLED, type Basis, type Granul
  * subtracts its contribution before and adds the one after, in the same transaction, so the
  * rollups always equal a rebuild.
  */
+
+const dialect = new SQLiteSyncDialect();
+
+/**
+ * A parameterless fragment of the views' SQL (filters.ts) as text: the rollups count with the
+ * same expressions the scans use, in statements prepared once per connection below.
+ */
+function text(fragment: SQL): string {
+  const query = dialect.sqlToQuery(fragment);
+  if (query.params.length > 0) throw new Error(`a rollup expression cannot carry parameters: ${query.sql}`);
+  return query.sql;
+}
+/** A basis's label, stance and theme kind as text. */
+function basisText(basis: Basis): { label: string; stance: string; themeKind: string } {
+  const b = basisSql(basis);
+  return { label: text(b.label), stance: text(b.stance), themeKind: text(b.themeKind) };
+}
 
 const BASES: Basis[] = ['model', 'reviewed', 'final'];
 const GRANULARITIES: Granularity[] = ['month', 'year'];
@@ -37,7 +56,7 @@ function themeRollup(table: string, keys: ThemeKey[]): Rollup {
     values: ['n'],
     selects: (where) =>
       BASES.map((basis) => {
-        const b = basisSql(basis);
+        const b = basisText(basis);
         const column: Record<ThemeKey, string> = { source_id: 'i.source_id', level: 'i.level', basis: `'${basis}'`, label: b.label, theme: 't.theme' };
         const groupBy = keys.flatMap((k, position) => (k === 'basis' ? [] : [position + 1]));
         return `SELECT ${keys.map((k) => column[k]).join(', ')}, count(*)
@@ -54,7 +73,7 @@ const ROLLUPS: Rollup[] = [
     values: ['n', 'stance_n', 'stance_sum'],
     selects: (where) =>
       BASES.map((basis) => {
-        const b = basisSql(basis);
+        const b = basisText(basis);
         return `SELECT i.source_id, i.level, '${basis}', coalesce(${b.label}, ''), count(*), count(${b.stance}), coalesce(sum(${b.stance}), 0)
                 FROM items i WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 4`;
       }),
@@ -64,7 +83,7 @@ const ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'review_status'],
     values: ['n', 'suggested', 'random_sample'],
     selects: (where) => [
-      `SELECT i.source_id, i.level, i.review_status, count(*), count(i.suggested_label), coalesce(sum(r.queue_order = 'random' OR r.blind = 1), 0)
+      `SELECT i.source_id, i.level, i.review_status, count(*), count(i.suggested_label), coalesce(sum(${text(RANDOM_ORDER_REVIEW)}), 0)
        FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
     ],
   },
@@ -77,7 +96,7 @@ const ROLLUPS: Rollup[] = [
     values: ['n', 'stance_sum'],
     selects: (where) =>
       BASES.map((basis) => {
-        const b = basisSql(basis);
+        const b = basisText(basis);
         return `SELECT i.document_id, i.level, '${basis}', i.source_id, count(*), sum(${b.stance})
                 FROM items i WHERE ${NOT_EXCLUDED} AND ${b.stance} IS NOT NULL AND (${where}) GROUP BY 1, 2, 4`;
       }),
@@ -89,8 +108,8 @@ const ROLLUPS: Rollup[] = [
     selects: (where) =>
       BASES.flatMap((basis) =>
         GRANULARITIES.map((g) => {
-          const b = basisSql(basis);
-          return `SELECT i.source_id, i.level, '${basis}', '${g}', coalesce(${periodSql(g)}, ''), ${b.label}, count(*), count(${b.stance}), coalesce(sum(${b.stance}), 0)
+          const b = basisText(basis);
+          return `SELECT i.source_id, i.level, '${basis}', '${g}', coalesce(${text(periodSql(g))}, ''), ${b.label}, count(*), count(${b.stance}), coalesce(sum(${b.stance}), 0)
                   FROM items i JOIN documents d ON d.id = i.document_id
                   WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 2, 5, 6`;
         }),
@@ -103,7 +122,7 @@ const ROLLUPS: Rollup[] = [
     selects: (where) => [
       `SELECT i.source_id, i.level, i.suggested_label, i.reviewed_label, count(*),
               coalesce(sum(abs(i.reviewed_stance - i.suggested_stance)), 0), count(i.reviewed_stance - i.suggested_stance)
-       FROM items i WHERE ${NOT_EXCLUDED} AND ${SETTLED} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL AND (${where})
+       FROM items i WHERE ${NOT_EXCLUDED} AND ${text(SETTLED)} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL AND (${where})
        GROUP BY 1, 2, 3, 4`,
     ],
   },
@@ -113,9 +132,9 @@ const ROLLUPS: Rollup[] = [
     values: ['n', 'sm', 'smm', 'sns', 'sd', 'sdd', 'smd'],
     selects: (where) => {
       const diff = `(i.reviewed_stance - i.suggested_stance)`;
-      const stanceSample = `${IN_RANDOM_SAMPLE} AND i.reviewed_stance IS NOT NULL`;
+      const stanceSample = `${text(IN_RANDOM_SAMPLE)} AND i.reviewed_stance IS NOT NULL`;
       return [
-        `SELECT i.source_id, i.level, i.suggested_label, coalesce(CASE WHEN ${IN_RANDOM_SAMPLE} THEN i.reviewed_label END, ''), count(*),
+        `SELECT i.source_id, i.level, i.suggested_label, coalesce(CASE WHEN ${text(IN_RANDOM_SAMPLE)} THEN i.reviewed_label END, ''), count(*),
                 coalesce(sum(i.suggested_stance), 0), coalesce(sum(i.suggested_stance * i.suggested_stance), 0),
                 coalesce(sum(${stanceSample}), 0),
                 coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0),

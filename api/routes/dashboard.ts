@@ -1,25 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DashboardQuerySchema, parseFilters } from '../dashboard/filters.ts';
-import {
-  AgreementSchema,
-  correctedEstimates,
-  CorrectedSchema,
-  dashboardMeta,
-  DashboardMetaSchema,
-  drillDown,
-  framingMix,
-  FramingSchema,
-  modelAndPeople,
-  PassagesSchema,
-  SimilaritySchema,
-  sourceSimilarity,
-  stanceBySource,
-  StanceSchema,
-  themesBySource,
-  ThemesSchema,
-  timeline,
-  TimelineSchema,
-} from '../dashboard/service.ts';
+import { AgreementSchema, modelAndPeople } from '../dashboard/views/agreement.ts';
+import { correctedEstimates, CorrectedSchema } from '../dashboard/views/corrected.ts';
+import { framingMix, FramingSchema } from '../dashboard/views/framing.ts';
+import { dashboardMeta, DashboardMetaSchema } from '../dashboard/views/meta.ts';
+import { drillDown, PassagesSchema } from '../dashboard/views/passages.ts';
+import { SimilaritySchema, sourceSimilarity } from '../dashboard/views/similarity.ts';
+import { stanceBySource, StanceSchema } from '../dashboard/views/stance.ts';
+import { themesBySource, ThemesSchema } from '../dashboard/views/themes.ts';
+import { timeline, TimelineSchema } from '../dashboard/views/timeline.ts';
 import type { AppDeps } from '../deps.ts';
 import { errorResponses, json, newRouter } from './router.ts';
 
@@ -51,98 +40,125 @@ const sourceLimit = (byDefault: string, description: string) =>
     .transform((v) => (v === 'all' ? null : Number(v)))
     .openapi({ description });
 
+const TimelineQuerySchema = DashboardQuerySchema.extend({
+  granularity: z.enum(['month', 'year']).default('month'),
+  limit: sourceLimit('20', 'Only the N sources with the most counted items when no sources are chosen (default 20; the response says how many were omitted), or all'),
+});
+const SimilarityQuerySchema = DashboardQuerySchema.extend({ limit: sourceLimit('40', 'Compare the N largest sources, or all') });
+
+const tags = ['dashboard'];
+
 /** `/api/dashboard`: the comparative dashboard's aggregates and drill-down. */
 export function dashboardRoutes(deps: AppDeps) {
+  const { db } = deps;
   return newRouter()
     .openapi(
-      createRoute({ method: 'get', path: '/meta', summary: 'Codebook, sources, provenance values and totals for the filters', tags: ['dashboard'], request: { query: DashboardQuerySchema }, responses: { 200: json(DashboardMetaSchema, 'Filter options'), ...errorResponses } }),
-      (c) => c.json(dashboardMeta(deps.db, parseFilters(c.req.valid('query'))), 200),
-    )
-    .openapi(
-      createRoute({ method: 'get', path: '/framing', summary: 'Framing-label mix per source', tags: ['dashboard'], request: { query: DashboardQuerySchema }, responses: { 200: json(FramingSchema, 'Label counts and shares per source'), ...errorResponses } }),
-      (c) => c.json(framingMix(deps.db, parseFilters(c.req.valid('query'))), 200),
+      createRoute({
+        method: 'get',
+        path: '/meta',
+        summary: 'Codebook, sources, provenance values and totals for the filters',
+        tags,
+        request: { query: DashboardQuerySchema },
+        responses: { 200: json(DashboardMetaSchema, 'Filter options'), ...errorResponses },
+      }),
+      (c) => c.json(dashboardMeta(db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/stance', summary: 'Mean stance per source with a 95% interval over documents', tags: ['dashboard'],
+        method: 'get',
+        path: '/framing',
+        summary: 'Framing-label mix per source',
+        tags,
+        request: { query: DashboardQuerySchema },
+        responses: { 200: json(FramingSchema, 'Label counts and shares per source'), ...errorResponses },
+      }),
+      (c) => c.json(framingMix(db, parseFilters(c.req.valid('query'))), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/stance',
+        summary: 'Mean stance per source with a 95% interval over documents',
+        tags,
         request: { query: DashboardQuerySchema },
         responses: { 200: json(StanceSchema, 'Mean stance and interval per source'), ...errorResponses },
       }),
-      (c) => c.json(stanceBySource(deps.db, parseFilters(c.req.valid('query'))), 200),
-    )
-    .openapi(
-      createRoute({ method: 'get', path: '/themes', summary: 'Theme shares per source and per framing label', tags: ['dashboard'], request: { query: DashboardQuerySchema }, responses: { 200: json(ThemesSchema, 'Theme heatmap cells'), ...errorResponses } }),
-      (c) => c.json(themesBySource(deps.db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(stanceBySource(db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/timeline', summary: 'Framing mix and mean stance per source by month or year', tags: ['dashboard'],
-        request: {
-          query: DashboardQuerySchema.extend({
-            granularity: z.enum(['month', 'year']).default('month'),
-            limit: sourceLimit('20', 'Only the N sources with the most counted items when no sources are chosen (default 20; the response says how many were omitted), or all'),
-          }),
-        },
+        method: 'get',
+        path: '/themes',
+        summary: 'Theme shares per source and per framing label',
+        tags,
+        request: { query: DashboardQuerySchema },
+        responses: { 200: json(ThemesSchema, 'Theme heatmap cells'), ...errorResponses },
+      }),
+      (c) => c.json(themesBySource(db, parseFilters(c.req.valid('query'))), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/timeline',
+        summary: 'Framing mix and mean stance per source by month or year',
+        tags,
+        request: { query: TimelineQuerySchema },
         responses: { 200: json(TimelineSchema, 'Per-period rows'), ...errorResponses },
       }),
       (c) => {
         const q = c.req.valid('query');
-        return c.json(timeline(deps.db, parseFilters(q), q.granularity, q.limit), 200);
+        return c.json(timeline(db, parseFilters(q), q.granularity, q.limit), 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/similarity', summary: 'Jensen–Shannon distances between source profiles', tags: ['dashboard'],
-        request: {
-          query: DashboardQuerySchema.extend({
-            limit: sourceLimit('40', 'Compare the N largest sources, or all'),
-          }),
-        },
+        method: 'get',
+        path: '/similarity',
+        summary: 'Jensen–Shannon distances between source profiles',
+        tags,
+        request: { query: SimilarityQuerySchema },
         responses: { 200: json(SimilaritySchema, 'Distance matrices'), ...errorResponses },
       }),
       (c) => {
         const q = c.req.valid('query');
-        const result = sourceSimilarity(deps.db, parseFilters(q), q.limit);
-        // NaN (a source without themes) has no JSON form: send null.
-        const clean = (m: number[][]) => m.map((row) => row.map((v) => (Number.isNaN(v) ? null : v)));
-        return c.json({ ...result, framing: clean(result.framing), themes: clean(result.themes), combined: clean(result.combined) }, 200);
+        return c.json(sourceSimilarity(db, parseFilters(q), q.limit), 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/agreement', summary: 'Suggested vs reviewed labels, agreement, and review progress per source', tags: ['dashboard'],
+        method: 'get',
+        path: '/agreement',
+        summary: 'Suggested vs reviewed labels, agreement, and review progress per source',
+        tags,
         request: { query: DashboardQuerySchema },
         responses: { 200: json(AgreementSchema, 'Confusion matrix and progress'), ...errorResponses },
       }),
-      (c) => c.json(modelAndPeople(deps.db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(modelAndPeople(db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/corrected', summary: 'Model estimates corrected by the random reviewed sample', tags: ['dashboard'],
+        method: 'get',
+        path: '/corrected',
+        summary: 'Model estimates corrected by the random reviewed sample',
+        tags,
         request: { query: DashboardQuerySchema },
         responses: { 200: json(CorrectedSchema, 'Model-only and corrected estimates per source'), ...errorResponses },
       }),
-      (c) => c.json(correctedEstimates(deps.db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(correctedEstimates(db, parseFilters(c.req.valid('query'))), 200),
     )
     .openapi(
-      createRoute({ method: 'get', path: '/passages', summary: 'The items behind a bar, cell or point', tags: ['dashboard'], request: { query: DrillQuerySchema }, responses: { 200: json(PassagesSchema, 'A page of items'), ...errorResponses } }),
+      createRoute({
+        method: 'get',
+        path: '/passages',
+        summary: 'The items behind a bar, cell or point',
+        tags,
+        request: { query: DrillQuerySchema },
+        responses: { 200: json(PassagesSchema, 'A page of items'), ...errorResponses },
+      }),
       (c) => {
-        const q = c.req.valid('query');
-        return c.json(
-          drillDown(deps.db, parseFilters(q), {
-            sourceId: q.sourceId,
-            label: q.label,
-            theme: q.theme,
-            period: q.period,
-            granularity: q.granularity,
-            suggested: q.suggested,
-            reviewed: q.reviewed,
-            randomSample: q.randomSample !== undefined,
-            offset: q.offset,
-            limit: q.limit,
-          }),
-          200,
-        );
+        const { sourceId, label, theme, period, granularity, suggested, reviewed, randomSample, offset, limit, ...filters } = c.req.valid('query');
+        const drill = { sourceId, label, theme, period, granularity, suggested, reviewed, randomSample: randomSample !== undefined, offset, limit };
+        return c.json(drillDown(db, parseFilters(filters), drill), 200);
       },
     );
 }

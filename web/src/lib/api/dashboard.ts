@@ -1,16 +1,13 @@
-import type {
-  AgreementResult,
-  CorrectedRow,
-  DashboardMeta,
-  DrillDownItem,
-  FramingRow,
-  LabelThemeCell,
-  SimilarityResult,
-  StanceRow,
-  ThemeCell,
-  TimelineRow,
-  ViewHeader,
-} from '../../../../api/dashboard/service.ts';
+import type { Agreement as AgreementResult } from '../../../../api/dashboard/views/agreement.ts';
+import type { CorrectedRow } from '../../../../api/dashboard/views/corrected.ts';
+import type { FramingRow } from '../../../../api/dashboard/views/framing.ts';
+import type { DashboardMeta } from '../../../../api/dashboard/views/meta.ts';
+import type { DrillDownItem } from '../../../../api/dashboard/views/passages.ts';
+import type { Similarity } from '../../../../api/dashboard/views/similarity.ts';
+import type { StanceRow } from '../../../../api/dashboard/views/stance.ts';
+import type { LabelThemeCell, ThemeCell } from '../../../../api/dashboard/views/themes.ts';
+import type { TimelineRow } from '../../../../api/dashboard/views/timeline.ts';
+import type { ViewHeader } from '../../../../api/dashboard/views/common.ts';
 import { qs, request } from '../http.ts';
 
 export type { AgreementResult, CorrectedRow, DashboardMeta, DrillDownItem, FramingRow, LabelThemeCell, StanceRow, ThemeCell, TimelineRow, ViewHeader };
@@ -58,7 +55,7 @@ export const dashboardApi = {
   timeline: (p: DashboardParams, granularity: 'month' | 'year', limit: number | 'all') =>
     get<ViewHeader & { granularity: 'month' | 'year'; rows: TimelineRow[]; undated: number; omitted: number }>('timeline', { ...p, granularity, limit }),
   similarity: (p: DashboardParams, limit: number | 'all') =>
-    get<Omit<SimilarityResult, 'framing' | 'themes' | 'combined'> & { framing: (number | null)[][]; themes: (number | null)[][]; combined: (number | null)[][] }>('similarity', { ...p, limit }),
+    get<Similarity>('similarity', { ...p, limit }),
   agreement: (p: DashboardParams) => get<AgreementResult>('agreement', { ...p }),
   corrected: (p: DashboardParams) => get<{ level: string; statement: string; codebook: DashboardMeta['codebook']; rows: CorrectedRow[] }>('corrected', { ...p }),
   passages: (p: DashboardParams, d: DrillDownQuery) => get<{ total: number; items: DrillDownItem[]; statement: string }>('passages', { ...p, ...d }),

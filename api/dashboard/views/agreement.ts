@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import { cohenKappa } from '../../metrics/agreement.ts';
+import { RANDOM_ORDER_REVIEW, rollupSources, scope, SETTLED, type DashboardFilters } from '../filters.ts';
+import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { readView } from './read.ts';
+
+const ProgressSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
+  items: z.number().int(),
+  suggested: z.number().int(),
+  unreviewed: z.number().int(),
+  reviewed: z.number().int(),
+  disputed: z.number().int(),
+  adjudicated: z.number().int(),
+  randomSample: z.number().int(),
+});
+
+/** Suggested against reviewed labels, and review progress per source. */
+export const AgreementSchema = z
+  .object({
+    level: LevelSchema,
+    statement: StatementSchema,
+    codebook: CodebookViewSchema,
+    /** suggested label → reviewed label → count, over settled items with both. */
+    confusion: z.array(z.object({ suggested: z.string(), reviewed: z.string(), count: z.number().int() })),
+    pairs: z.number().int(),
+    percentAgreement: z.number().nullable(),
+    cohenKappa: z.number().nullable(),
+    /** Mean |reviewed − suggested| stance over the same items. */
+    meanAbsStanceDifference: z.number().nullable(),
+    progress: z.array(ProgressSchema),
+  })
+  .meta({ id: 'DashboardAgreement' });
+export type Agreement = z.infer<typeof AgreementSchema>;
+
+/** A confusion cell with the stance differences behind it. */
+interface Cell {
+  suggested: string;
+  reviewed: string;
+  count: number;
+  absDiff: number | null;
+  stancePairs: number;
+}
+type Progress = Omit<z.infer<typeof ProgressSchema>, 'source'>;
+
+function fromRollups(db: Db, f: DashboardFilters): { confusion: Cell[]; progress: Progress[] } {
+  const sources = rollupSources(f);
+  return {
+    confusion: db.all(sql`
+      SELECT suggested, reviewed, sum(n) AS count, sum(abs_diff) AS absDiff, sum(stance_pairs) AS stancePairs
+      FROM agreement_rollups WHERE level = ${f.level}${sources} GROUP BY 1, 2 ORDER BY 1, 2`),
+    progress: db.all(sql`
+      SELECT source_id AS sourceId, sum(n) AS items, sum(suggested) AS suggested,
+             sum(CASE WHEN review_status = 'unreviewed' THEN n ELSE 0 END) AS unreviewed, sum(CASE WHEN review_status = 'reviewed' THEN n ELSE 0 END) AS reviewed,
+             sum(CASE WHEN review_status = 'disputed' THEN n ELSE 0 END) AS disputed, sum(CASE WHEN review_status = 'adjudicated' THEN n ELSE 0 END) AS adjudicated,
+             sum(random_sample) AS randomSample
+      FROM source_status_rollups WHERE level = ${f.level}${sources} GROUP BY source_id`),
+  };
+}
+
+function fromItems(db: Db, f: DashboardFilters): { confusion: Cell[]; progress: Progress[] } {
+  const s = scope(f);
+  return {
+    confusion: db.all(sql`
+      SELECT i.suggested_label AS suggested, i.reviewed_label AS reviewed, count(*) AS count,
+             sum(abs(i.reviewed_stance - i.suggested_stance)) AS absDiff, count(i.reviewed_stance - i.suggested_stance) AS stancePairs
+      FROM ${s.from} WHERE ${s.where} AND ${SETTLED} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2`),
+    progress: db.all(sql`
+      SELECT i.source_id AS sourceId, count(*) AS items, count(i.suggested_label) AS suggested,
+             coalesce(sum(i.review_status = 'unreviewed'), 0) AS unreviewed, coalesce(sum(i.review_status = 'reviewed'), 0) AS reviewed,
+             coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, coalesce(sum(i.review_status = 'adjudicated'), 0) AS adjudicated,
+             coalesce(sum(${RANDOM_ORDER_REVIEW}), 0) AS randomSample
+      FROM ${s.from} LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${s.where} GROUP BY i.source_id`),
+  };
+}
+
+/** Confusion matrix of suggested vs reviewed labels, agreement, and review progress per source. */
+export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
+  const { confusion, progress } = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
+  const pairs = confusion.reduce((a, r) => a + r.count, 0);
+  const agree = confusion.filter((r) => r.suggested === r.reviewed).reduce((a, r) => a + r.count, 0);
+  const model: string[] = [];
+  const people: string[] = [];
+  for (const r of confusion) {
+    for (let k = 0; k < r.count; k++) {
+      model.push(r.suggested);
+      people.push(r.reviewed);
+    }
+  }
+  const kappa = pairs > 0 ? cohenKappa(model, people) : Number.NaN;
+  const stancePairs = confusion.reduce((a, r) => a + r.stancePairs, 0);
+  const absDiff = confusion.reduce((a, r) => a + (r.absDiff ?? 0), 0);
+  const name = sourceNames(db);
+  return {
+    level: f.level,
+    statement: 'Model suggestions against human decisions on the same items (reviewed and adjudicated; disputed items have no human label yet).',
+    codebook: codebookFor(db, f),
+    confusion: confusion.map(({ suggested, reviewed, count }) => ({ suggested, reviewed, count })),
+    pairs,
+    percentAgreement: pairs > 0 ? agree / pairs : null,
+    cohenKappa: Number.isNaN(kappa) ? null : kappa,
+    meanAbsStanceDifference: stancePairs > 0 ? absDiff / stancePairs : null,
+    progress: progress.map((r) => ({ ...r, source: name(r.sourceId) })).sort(bySource),
+  };
+}

@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import { correctedEstimate, CorrectedEstimateSchema, type CorrectionSums } from '../corrected.ts';
+import { IN_RANDOM_SAMPLE, rollupSources, scope, type DashboardFilters } from '../filters.ts';
+import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { readView } from './read.ts';
+
+const CorrectedRowSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
+  /** Items with a model suggestion. */
+  n: z.number().int(),
+  /** Items of the random reviewed sample. */
+  nSample: z.number().int(),
+  labels: z.record(z.string(), CorrectedEstimateSchema),
+  stance: CorrectedEstimateSchema,
+});
+export type CorrectedRow = z.infer<typeof CorrectedRowSchema>;
+
+/** Model estimates corrected by the random reviewed sample. */
+export const CorrectedSchema = z
+  .object({ level: LevelSchema, statement: StatementSchema, codebook: CodebookViewSchema, rows: z.array(CorrectedRowSchema) })
+  .meta({ id: 'DashboardCorrected' });
+export type Corrected = z.infer<typeof CorrectedSchema>;
+
+/** Per group of (source, model label, human label on the sample): items, and the stance sums the correction needs. */
+interface Group {
+  sourceId: number;
+  suggested: string;
+  reviewed: string | null;
+  n: number;
+  sm: number;
+  smm: number;
+  sns: number;
+  sd: number;
+  sdd: number;
+  smd: number;
+}
+
+function fromRollups(db: Db, f: DashboardFilters): Group[] {
+  return db.all<Group>(sql`
+    SELECT source_id AS sourceId, suggested, CASE WHEN reviewed <> '' THEN reviewed END AS reviewed, n, sm, smm, sns, sd, sdd, smd
+    FROM corrected_rollups WHERE level = ${f.level}${rollupSources(f)} ORDER BY source_id, suggested, reviewed`);
+}
+
+function fromItems(db: Db, f: DashboardFilters): Group[] {
+  const s = scope(f);
+  const diff = sql`(i.reviewed_stance - i.suggested_stance)`;
+  const stanceSample = sql`${IN_RANDOM_SAMPLE} AND i.reviewed_stance IS NOT NULL`;
+  return db.all<Group>(sql`
+    SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${IN_RANDOM_SAMPLE} THEN i.reviewed_label END AS reviewed, count(*) AS n,
+           sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
+           coalesce(sum(${stanceSample}), 0) AS sns,
+           coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0) AS sd,
+           coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0) AS sdd,
+           coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0) AS smd
+    FROM ${s.from} LEFT JOIN reviews r ON r.id = i.decision_review_id
+    WHERE ${s.where} AND i.suggested_label IS NOT NULL GROUP BY 1, 2, 3`);
+}
+
+/**
+ * Per source: the model's label shares and mean stance over every suggested item, corrected by
+ * the mean human − model difference on the random reviewed sample (reviews made in the queue's
+ * random order or blind), with intervals that carry both sources of uncertainty.
+ */
+export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
+  const codebook = codebookFor(db, f);
+  // Grouped by (source, model label, human label on the sample): few groups, from which every
+  // label's sums follow; the stance sums are carried per group.
+  const groups = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
+  const empty = (): CorrectionSums => ({ n: 0, sumModel: 0, sumModelSq: 0, nSample: 0, sumDiff: 0, sumDiffSq: 0, sumModelDiff: 0 });
+  const perSource = new Map<number, { labels: Map<string, CorrectionSums>; stance: CorrectionSums; nSample: number }>();
+  for (const g of groups) {
+    let acc = perSource.get(g.sourceId);
+    if (!acc) perSource.set(g.sourceId, (acc = { labels: new Map(codebook.labels.map((l) => [l.id, empty()])), stance: empty(), nSample: 0 }));
+    const inSampleGroup = g.reviewed !== null;
+    if (inSampleGroup) acc.nSample += g.n;
+    for (const [label, sums] of acc.labels) {
+      const yhat = g.suggested === label ? 1 : 0;
+      sums.n += g.n;
+      sums.sumModel += g.n * yhat;
+      sums.sumModelSq += g.n * yhat;
+      if (inSampleGroup) {
+        const d = (g.reviewed === label ? 1 : 0) - yhat;
+        sums.nSample += g.n;
+        sums.sumDiff += g.n * d;
+        sums.sumDiffSq += g.n * d * d;
+        sums.sumModelDiff += g.n * yhat * d;
+      }
+    }
+    const st = acc.stance;
+    st.n += g.n;
+    st.sumModel += g.sm;
+    st.sumModelSq += g.smm;
+    st.nSample += g.sns;
+    st.sumDiff += g.sd;
+    st.sumDiffSq += g.sdd;
+    st.sumModelDiff += g.smd;
+  }
+  const name = sourceNames(db);
+  const rows = [...perSource.entries()].map(
+    ([sourceId, acc]): CorrectedRow => ({
+      sourceId,
+      source: name(sourceId),
+      n: acc.stance.n,
+      nSample: acc.nSample,
+      labels: Object.fromEntries([...acc.labels].map(([label, sums]) => [label, correctedEstimate(sums)])),
+      stance: correctedEstimate(acc.stance),
+    }),
+  );
+  return {
+    level: f.level,
+    statement: 'Model suggestions corrected by people: model share or mean over all suggested items plus the mean human − model difference on the random reviewed sample.',
+    codebook,
+    rows: rows.sort(bySource),
+  };
+}

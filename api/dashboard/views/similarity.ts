@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import type { DashboardFilters } from '../filters.ts';
+import { jensenShannonDistanceOfShares, shares } from '../similarity.ts';
+import { ViewHeaderSchema } from './common.ts';
+import { framingMix, type FramingRow } from './framing.ts';
+import { themesBySource } from './themes.ts';
+
+/** Jensen–Shannon distances (base 2, 0..1) between the listed sources, row-major; null where a source has no profile. */
+const DistanceMatrixSchema = z.array(z.array(z.number().nullable()));
+
+/** How alike sources are. */
+export const SimilaritySchema = ViewHeaderSchema.extend({
+  sources: z.array(
+    z.object({ sourceId: z.number().int(), source: z.string(), counted: z.number().int(), nearest: z.object({ sourceId: z.number().int(), distance: z.number() }).nullable() }),
+  ),
+  framing: DistanceMatrixSchema,
+  themes: DistanceMatrixSchema,
+  combined: DistanceMatrixSchema,
+  /** Sources left out of the matrix (only the `limit` largest are compared). */
+  omitted: z.number().int(),
+}).meta({ id: 'DashboardSimilarity' });
+export type Similarity = z.infer<typeof SimilaritySchema>;
+
+/** NaN (a source without themes has no theme distance) has no JSON form: null. */
+const json = (m: number[][]) => m.map((row) => row.map((v) => (Number.isNaN(v) ? null : v)));
+
+/**
+ * How alike sources are: Jensen–Shannon distance between their framing-label distributions,
+ * between their theme distributions, and their mean. The profiles are the same SQL aggregates
+ * the framing and theme views use; only the pairwise distances are computed here.
+ */
+export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | null): Similarity {
+  const framing = framingMix(db, f);
+  const themes = themesBySource(db, f);
+  const themeIds = framing.codebook.themes.map((t) => t.id);
+  const labelIds = framing.codebook.labels.map((l) => l.id);
+  const themeProfile = new Map<number, number[]>();
+  for (const cell of themes.cells) {
+    const v = themeProfile.get(cell.sourceId) ?? themeIds.map(() => 0);
+    v[themeIds.indexOf(cell.theme)] = cell.count;
+    themeProfile.set(cell.sourceId, v);
+  }
+  const ranked = framing.rows.filter((r) => r.counted > 0).sort((a, b) => b.counted - a.counted || a.source.localeCompare(b.source));
+  const shown = limit === null ? ranked : ranked.slice(0, limit);
+  const framingVec = (r: FramingRow) => labelIds.map((id) => r.counts[id]!);
+  const themeVec = (r: FramingRow) => themeProfile.get(r.sourceId) ?? themeIds.map(() => 0);
+  const all = ranked.map((r, index) => ({ r, index, fp: shares(framingVec(r)), tp: shares(themeVec(r)) }));
+  const jsd = (p: number[] | null, q: number[] | null) => (p === null || q === null ? Number.NaN : jensenShannonDistanceOfShares(p, q));
+  type Profile = (typeof all)[number];
+  const distance = (x: Profile, y: Profile) => {
+    const df = jsd(x.fp, y.fp);
+    const dt = jsd(x.tp, y.tp);
+    return { df, dt, dc: Number.isNaN(dt) ? df : (df + dt) / 2 };
+  };
+  const shownAll = all.slice(0, shown.length);
+  // The shown matrix is symmetric: each pair is computed once.
+  const size = shownAll.length;
+  const square = () => Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  const [mf, mt, mc] = [square(), square(), square()];
+  for (let a = 0; a < size; a++) {
+    for (let b = a + 1; b < size; b++) {
+      const d = distance(shownAll[a]!, shownAll[b]!);
+      mf[a]![b] = mf[b]![a] = d.df;
+      mt[a]![b] = mt[b]![a] = d.dt;
+      mc[a]![b] = mc[b]![a] = d.dc;
+    }
+    // A source against itself: 0 where it has a profile, NaN where it has none (as jsd gives).
+    const self = distance(shownAll[a]!, shownAll[a]!);
+    [mf[a]![a], mt[a]![a], mc[a]![a]] = [self.df, self.dt, self.dc];
+  }
+  const nearestOf = (a: Profile) => {
+    let best: { sourceId: number; distance: number } | null = null;
+    for (const b of all) {
+      if (b === a) continue;
+      const d = distance(a, b).dc;
+      if (!Number.isNaN(d) && (best === null || d < best.distance)) best = { sourceId: b.r.sourceId, distance: d };
+    }
+    return best;
+  };
+  return {
+    basis: framing.basis,
+    statement: framing.statement,
+    level: framing.level,
+    codebook: framing.codebook,
+    sources: shownAll.map((a) => ({ sourceId: a.r.sourceId, source: a.r.source, counted: a.r.counted, nearest: nearestOf(a) })),
+    framing: json(mf),
+    themes: json(mt),
+    combined: json(mc),
+    omitted: ranked.length - shown.length,
+  };
+}

@@ -1,0 +1,160 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import { bootstrapInterval, type Interval } from '../../metrics/bootstrap.ts';
+import { normalQuantile } from '../corrected.ts';
+import { basisSql, inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
+import { bySource, header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
+import { readView } from './read.ts';
+
+/** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
+export const BOOTSTRAP_MAX_DOCUMENTS = 30;
+export const BOOTSTRAP_ITERATIONS = 1000;
+export const BOOTSTRAP_SEED = 20_230_501;
+
+const StanceRowSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
+  items: z.number().int(),
+  documents: z.number().int(),
+  mean: z.number(),
+  low: z.number(),
+  high: z.number(),
+  /**
+   * bootstrap: percentile bootstrap over documents; cluster-normal: ratio estimator with
+   * document-clustered variance; bootstrap-passages: a single document, so its passages are
+   * resampled as if independent (the interval is too narrow, and the source is flagged small).
+   */
+  method: z.enum(['bootstrap', 'cluster-normal', 'bootstrap-passages']),
+  small: z.boolean(),
+});
+export type StanceRow = z.infer<typeof StanceRowSchema>;
+
+/** Mean stance per source with its 95% interval. */
+export const StanceSchema = ViewHeaderSchema.extend({ rows: z.array(StanceRowSchema), level95: z.number() }).meta({ id: 'DashboardStance' });
+export type Stance = z.infer<typeof StanceSchema>;
+
+/** A resampling unit: a document's (or a single passage's) stance sum and count. */
+type Unit = [s: number, n: number];
+
+/** Per source: documents with a stance, Σn, Σs, Σs², Σs·n, Σn² over them, and (where a bootstrap needs them) each document's (s, n). */
+interface StanceSums {
+  sourceId: number;
+  documents: number;
+  items: number;
+  s: number;
+  ss: number;
+  sn: number;
+  nn: number;
+  docs: Unit[];
+}
+
+const resamplesDocuments = (r: { documents: number }) => r.documents > 1 && r.documents <= BOOTSTRAP_MAX_DOCUMENTS;
+
+function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
+  const b = basisSql(f.basis);
+  const s = scope(f);
+  // One row per document (an aggregate, never the passages themselves); sources are summed here.
+  const perDocument = db.values<[sourceId: number, s: number, n: number]>(
+    sql`SELECT i.source_id, sum(${b.stance}), count(${b.stance}) FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`,
+  );
+  const bySourceId = new Map<number, StanceSums>();
+  for (const [sourceId, ds, dn] of perDocument) {
+    let r = bySourceId.get(sourceId);
+    if (!r) bySourceId.set(sourceId, (r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
+    r.documents += 1;
+    r.items += dn;
+    r.s += ds;
+    r.ss += ds * ds;
+    r.sn += ds * dn;
+    r.nn += dn * dn;
+    r.docs.push([ds, dn]);
+  }
+  return [...bySourceId.values()];
+}
+
+/** The same sums from source_stance_rollups; per-document units are read only for the sources a bootstrap resamples. */
+function fromRollups(db: Db, f: DashboardFilters): StanceSums[] {
+  const sums = db
+    .all<Omit<StanceSums, 'docs'>>(
+      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM source_stance_rollups WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
+    )
+    .map((r): StanceSums => ({ ...r, docs: [] }));
+  const resampled = new Map(sums.filter(resamplesDocuments).map((r) => [r.sourceId, r]));
+  if (resampled.size > 0) {
+    const docs = db.values<[sourceId: number, s: number, n: number]>(
+      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])} ORDER BY document_id`,
+    );
+    for (const [sourceId, ds, dn] of docs) resampled.get(sourceId)!.docs.push([ds, dn]);
+  }
+  return sums;
+}
+
+/** Σs / Σn over a sample of units. */
+function ratio(sample: readonly Unit[]): number {
+  let s = 0;
+  let n = 0;
+  for (const [ds, dn] of sample) {
+    s += ds;
+    n += dn;
+  }
+  return s / n;
+}
+
+/**
+ * Mean stance per source with a 95% interval that treats documents as the sampling unit
+ * (passages of one article are not independent): a percentile bootstrap over documents for
+ * sources with up to {@link BOOTSTRAP_MAX_DOCUMENTS} documents, and beyond that the normal
+ * interval of the same ratio estimator with the document-clustered (linearised) variance the
+ * bootstrap converges to, so a 500-source corpus answers at once.
+ */
+export function stanceBySource(db: Db, f: DashboardFilters): Stance {
+  const head = header(db, f);
+  const sums = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
+  const units = new Map<number, Unit[]>();
+  for (const r of sums) if (resamplesDocuments(r)) units.set(r.sourceId, r.docs);
+  // One document cannot be resampled: its passages are, and the method says they were treated as independent.
+  const singleDocument = sums.filter((r) => r.documents === 1).map((r) => r.sourceId);
+  if (singleDocument.length > 0) {
+    const b = basisSql(f.basis);
+    const s = scope(f);
+    const passages = db.values<[sourceId: number, s: number]>(
+      sql`SELECT i.source_id, ${b.stance} FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL AND i.source_id IN ${inList(singleDocument)}`,
+    );
+    for (const [sourceId, stance] of passages) {
+      const list = units.get(sourceId) ?? [];
+      list.push([stance, 1]);
+      units.set(sourceId, list);
+    }
+  }
+  const z95 = normalQuantile(0.95);
+  const name = sourceNames(db);
+  const rows = sums.map((r): StanceRow => {
+    const mean = r.s / r.items;
+    let ci: Pick<Interval, 'low' | 'high'>;
+    let method: StanceRow['method'];
+    const resampled = units.get(r.sourceId);
+    if (resampled) {
+      ci = bootstrapInterval(resampled, ratio, { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED, level: 0.95 });
+      method = r.documents > 1 ? 'bootstrap' : 'bootstrap-passages';
+    } else {
+      // Σ_d (s_d − r n_d)² expanded into the SQL sums.
+      const resid = r.ss - 2 * mean * r.sn + mean * mean * r.nn;
+      const se = Math.sqrt(Math.max(0, resid) * (r.documents / (r.documents - 1))) / r.items;
+      ci = { low: mean - z95 * se, high: mean + z95 * se };
+      method = 'cluster-normal';
+    }
+    return {
+      sourceId: r.sourceId,
+      source: name(r.sourceId),
+      items: r.items,
+      documents: r.documents,
+      mean,
+      low: ci.low,
+      high: ci.high,
+      method,
+      small: r.items < SMALL_ITEMS || r.documents < SMALL_DOCUMENTS,
+    };
+  });
+  return { ...head, level95: 0.95, rows: rows.sort(bySource) };
+}

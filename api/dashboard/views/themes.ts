@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import { basisSql, rollupSources, scope, type DashboardFilters } from '../filters.ts';
+import { bySource, CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts';
+import { readView } from './read.ts';
+
+const ThemeCellSchema = z.object({
+  sourceId: z.number().int(),
+  theme: z.string(),
+  count: z.number().int(),
+  /** Share of the source's counted items that touch the theme. */
+  share: z.number(),
+});
+export type ThemeCell = z.infer<typeof ThemeCellSchema>;
+
+const LabelThemeCellSchema = z.object({
+  label: z.string(),
+  theme: z.string(),
+  count: z.number().int(),
+  /** Share of the items with this label that touch the theme. */
+  share: z.number(),
+});
+export type LabelThemeCell = z.infer<typeof LabelThemeCellSchema>;
+
+/** Theme heatmap by source and the label × theme view. */
+export const ThemesSchema = ViewHeaderSchema.extend({
+  sources: z.array(z.object({ sourceId: z.number().int(), source: z.string(), counted: z.number().int() })),
+  cells: z.array(ThemeCellSchema),
+  labelCells: z.array(LabelThemeCellSchema),
+  labelCounts: CountsSchema,
+}).meta({ id: 'DashboardThemes' });
+export type Themes = z.infer<typeof ThemesSchema>;
+
+/** What both ways of reading give: labelled items per source and per label, and the theme counts. */
+interface ThemeSums {
+  counted: { sourceId: number; counted: number }[];
+  byLabel: { label: string; n: number }[];
+  cells: Omit<ThemeCell, 'share'>[];
+  labelCells: Omit<LabelThemeCell, 'share'>[];
+}
+
+function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
+  const on = sql`level = ${f.level} AND basis = ${f.basis}`;
+  const sources = rollupSources(f);
+  // Read in key order and packed one row per source: 500 sources × 15 themes cross into
+  // JavaScript as 500 rows, and nothing is sorted.
+  const perSource = db.values<[sourceId: number, json: string]>(sql`SELECT source_id, json_group_object(theme, n) FROM source_theme_totals WHERE ${on}${sources} GROUP BY source_id`);
+  return {
+    counted: db.all(sql`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM source_rollups WHERE ${on}${sources} GROUP BY source_id`),
+    byLabel: db.all(sql`SELECT label, sum(n) AS n FROM source_rollups WHERE ${on} AND label <> ''${sources} GROUP BY label`),
+    cells: perSource.flatMap(([sourceId, json]) => Object.entries(CellCounts.parse(JSON.parse(json))).map(([theme, count]) => ({ sourceId, theme, count }))),
+    labelCells:
+      f.sourceIds.length === 0
+        ? db.all(sql`SELECT label, theme, n AS count FROM label_theme_rollups WHERE ${on}`)
+        : db.all(sql`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE ${on}${sources} GROUP BY label, theme`),
+  };
+}
+
+/** A packed row of source_theme_totals: theme → count. */
+const CellCounts = z.record(z.string(), z.number());
+
+function fromItems(db: Db, f: DashboardFilters): ThemeSums {
+  const b = basisSql(f.basis);
+  const s = scope(f);
+  const raw = db.all<{ sourceId: number; label: string; theme: string; n: number }>(sql`
+    SELECT i.source_id AS sourceId, ${b.label} AS label, t.theme AS theme, count(*) AS n
+    FROM ${s.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+    WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2, t.theme`);
+  const bySourceTheme = new Map<string, Omit<ThemeCell, 'share'>>();
+  const byLabelTheme = new Map<string, Omit<LabelThemeCell, 'share'>>();
+  for (const r of raw) {
+    const key = `${r.sourceId}\u0000${r.theme}`;
+    const cell = bySourceTheme.get(key) ?? { sourceId: r.sourceId, theme: r.theme, count: 0 };
+    cell.count += r.n;
+    bySourceTheme.set(key, cell);
+    const lkey = `${r.label}\u0000${r.theme}`;
+    const lcell = byLabelTheme.get(lkey) ?? { label: r.label, theme: r.theme, count: 0 };
+    lcell.count += r.n;
+    byLabelTheme.set(lkey, lcell);
+  }
+  return {
+    counted: db.all(sql`SELECT i.source_id AS sourceId, count(${b.label}) AS counted FROM ${s.from} WHERE ${s.where} GROUP BY i.source_id`),
+    byLabel: db.all(sql`SELECT ${b.label} AS label, count(*) AS n FROM ${s.from} WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY 1`),
+    cells: [...bySourceTheme.values()],
+    labelCells: [...byLabelTheme.values()],
+  };
+}
+
+const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Theme heatmap by source and the label × theme view; themes outside the codebook are dropped. */
+export function themesBySource(db: Db, f: DashboardFilters): Themes {
+  const head = header(db, f);
+  const themeIds = new Set(head.codebook.themes.map((t) => t.id));
+  const labelIds = new Set(head.codebook.labels.map((l) => l.id));
+  const sums = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
+  const counted = new Map(sums.counted.map((d) => [d.sourceId, d.counted]));
+  const labelCounts = Object.fromEntries(head.codebook.labels.map((l) => [l.id, sums.byLabel.find((r) => r.label === l.id)?.n ?? 0]));
+  const cells = sums.cells
+    .filter((cell) => themeIds.has(cell.theme))
+    .sort((x, y) => x.sourceId - y.sourceId || byText(x.theme, y.theme))
+    .map((cell) => ({ ...cell, share: cell.count / (counted.get(cell.sourceId) || 1) }));
+  const labelCells = sums.labelCells
+    .filter((cell) => themeIds.has(cell.theme) && labelIds.has(cell.label))
+    .sort((x, y) => byText(x.label, y.label) || byText(x.theme, y.theme))
+    .map((cell) => ({ ...cell, share: cell.count / (labelCounts[cell.label] || 1) }));
+  const name = sourceNames(db);
+  return {
+    ...head,
+    sources: sums.counted.map((d) => ({ sourceId: d.sourceId, source: name(d.sourceId), counted: d.counted })).sort(bySource),
+    cells,
+    labelCells,
+    labelCounts,
+  };
+}

@@ -1,0 +1,110 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import { basisSql, periodSql, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
+import { CountsSchema, header, labelColumns, labelCounts, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
+import { readView } from './read.ts';
+
+const TimelineRowSchema = z.object({
+  sourceId: z.number().int(),
+  source: z.string(),
+  period: z.string(),
+  counted: z.number().int(),
+  counts: CountsSchema,
+  shares: SharesSchema,
+  meanStance: z.number().nullable(),
+});
+export type TimelineRow = z.infer<typeof TimelineRowSchema>;
+
+/** Framing mix and mean stance per source and period. */
+export const TimelineSchema = ViewHeaderSchema.extend({
+  granularity: z.enum(['month', 'year']),
+  rows: z.array(TimelineRowSchema),
+  /** Counted items whose date is too coarse for the granularity. */
+  undated: z.number().int(),
+  /** Sources left out (only the `limit` largest are drawn). */
+  omitted: z.number().int(),
+}).meta({ id: 'DashboardTimeline' });
+export type Timeline = z.infer<typeof TimelineSchema>;
+
+/** One source and period (null: too coarsely dated), in period order, with its label columns. */
+type PeriodRow = { sourceId: number; period: string | null; counted: number; meanStance: number | null } & LabelColumns;
+
+/** The scan's rows from timeline_rollups, pivoted by label in SQL. */
+function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
+  return db.all<PeriodRow>(sql`
+    SELECT source_id AS sourceId, CASE WHEN period <> '' THEN period END AS period,
+           ${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted,
+           CASE WHEN sum(stance_n) > 0 THEN 1.0 * sum(stance_sum) / sum(stance_n) END AS meanStance
+    FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}
+    GROUP BY period, source_id ORDER BY period, source_id`);
+}
+
+function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
+  const b = basisSql(f.basis);
+  const s = scope(f);
+  return db.all<PeriodRow>(sql`
+    SELECT i.source_id AS sourceId, ${periodSql(granularity)} AS period,
+           ${labelColumns(labels, (id) => sql`coalesce(sum(${b.label} = ${id}), 0)`)}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance
+    FROM ${withDocuments(s)} WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2 ORDER BY 2, i.source_id`);
+}
+
+/** On the rollup path, narrows the filters to the `limit` sources with the most counted items (dated or not). */
+function largestSources(db: Db, f: DashboardFilters, limit: number): { f: DashboardFilters; omitted: number } {
+  const ranked = db.values<[sourceId: number]>(sql`
+    SELECT source_id FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = 'year'
+    GROUP BY source_id ORDER BY sum(n) DESC, source_id`);
+  if (ranked.length <= limit) return { f, omitted: 0 };
+  return { f: { ...f, sourceIds: ranked.slice(0, limit).map(([id]) => id) }, omitted: ranked.length - limit };
+}
+
+/** On the scan path, the same choice made over the scanned rows, undated ones included. */
+function keepLargest(raw: PeriodRow[], limit: number): { raw: PeriodRow[]; omitted: number } {
+  const totals = new Map<number, number>();
+  for (const r of raw) totals.set(r.sourceId, (totals.get(r.sourceId) ?? 0) + r.counted);
+  const keep = new Set([...totals.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit).map(([id]) => id));
+  return { raw: raw.filter((r) => keep.has(r.sourceId)), omitted: Math.max(0, totals.size - limit) };
+}
+
+/**
+ * Framing mix and mean stance per source and month or year. A document dated only to the year
+ * is never spread over months: at month granularity it is counted in `undated` instead.
+ */
+export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, limit: number | null = null): Timeline {
+  const head = header(db, f);
+  const labels = head.codebook.labels;
+  // A chart draws a handful of lines; 500 sources by 120 months would be 60,000 rows. With a
+  // limit and no chosen sources, only the `limit` sources with the most counted items are read.
+  const limited = limit !== null && f.sourceIds.length === 0;
+  const read = readView(f, {
+    rollups: () => {
+      const narrowed = limited ? largestSources(db, f, limit) : { f, omitted: 0 };
+      return { raw: fromRollups(db, narrowed.f, labels, granularity), omitted: narrowed.omitted };
+    },
+    scan: () => {
+      const raw = fromItems(db, f, labels, granularity);
+      return limited ? keepLargest(raw, limit) : { raw, omitted: 0 };
+    },
+  });
+  const name = sourceNames(db);
+  let undated = 0;
+  const rows: TimelineRow[] = [];
+  for (const r of read.raw) {
+    if (r.period === null) {
+      undated += r.counted;
+      continue;
+    }
+    const counts = labelCounts(r, labels);
+    rows.push({
+      sourceId: r.sourceId,
+      source: name(r.sourceId),
+      period: r.period,
+      counted: r.counted,
+      counts: Object.fromEntries(labels.map((l, k) => [l.id, counts[k]!])),
+      shares: Object.fromEntries(labels.map((l, k) => [l.id, counts[k]! / r.counted])),
+      meanStance: r.meanStance,
+    });
+  }
+  return { ...head, granularity, rows, undated, omitted: read.omitted };
+}
+
