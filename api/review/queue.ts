@@ -6,18 +6,26 @@ import { badRequest } from '../errors.ts';
 import { getProtocol, type ReviewProtocol } from './protocol.ts';
 import { QUEUE_ORDERS, type QueueFilterKey, type QueueOrder } from './queue-params.ts';
 
-const ids = z.preprocess(
-  (v) => (v === undefined || v === '' ? undefined : Array.isArray(v) ? v : String(v).split(',')),
-  z.array(z.coerce.number().int().positive()).optional(),
-);
-const confidence = z.coerce.number().min(0).max(1).optional();
+/** One of `values`, given as text (a URL) or in a JSON body. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.string().pipe(z.enum(values));
+/** Source ids: `3,7` in a URL, `[3, 7]` (or `"3,7"`) in a JSON body. */
+const ids = z
+  .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
+  .transform((v) => (Array.isArray(v) ? v : typeof v === 'number' ? [v] : v === '' ? [] : v.split(',')).map(Number))
+  .pipe(z.array(z.number().int().positive()))
+  .optional();
+const number = z.union([z.string(), z.number()]).pipe(z.coerce.number());
+const confidence = number.pipe(z.number().min(0).max(1)).optional();
 
-/** What a queue (and a bulk accept) selects. Every field also lives in the page URL. */
+/**
+ * What a queue (and a bulk accept) selects. Every field also lives in the page URL, so each
+ * takes its text form; a JSON body may give numbers and lists as such.
+ */
 export const QueueFilterSchema = z.object({
-  level: z.enum(['passage', 'document']).default('passage'),
-  status: z.enum(['unreviewed', 'reviewed', 'disputed', 'excluded']).optional(),
+  level: oneOf(['passage', 'document']).default('passage'),
+  status: oneOf(['unreviewed', 'reviewed', 'disputed', 'excluded']).optional(),
   source: ids,
-  document: z.coerce.number().int().positive().optional(),
+  document: number.pipe(z.number().int().positive()).optional(),
   /** The latest suggestion's label (a codebook label id). */
   label: z.string().min(1).optional(),
   /** A theme id among the suggested or reviewed themes. */
@@ -28,7 +36,7 @@ export const QueueFilterSchema = z.object({
   model: z.string().min(1).optional(),
   promptVersion: z.string().min(1).optional(),
   /** models: suggestions disagree; reviewers: reviewers disagree; model-reviewer: the decision differs from the suggestion. */
-  disagreement: z.enum(['models', 'reviewers', 'model-reviewer', 'any']).optional(),
+  disagreement: oneOf(['models', 'reviewers', 'model-reviewer', 'any']).optional(),
 } satisfies Record<QueueFilterKey, z.ZodType>);
 export type QueueFilter = z.infer<typeof QueueFilterSchema>;
 

@@ -82,7 +82,7 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
                 cursor="pointer"
                 onClick={(p) => {
                   const row = (p as unknown as { payload: { source: string; sourceId: number } }).payload;
-                  onDrill({ title: `${row.source}: random reviewed sample`, sourceId: row.sourceId, randomSample: '1' });
+                  onDrill({ title: `${row.source}: random reviewed sample`, sourceId: String(row.sourceId), randomSample: '1' });
                 }}
               >
                 <ErrorBar dataKey="err" direction="x" width={5} />

@@ -15,7 +15,7 @@ export function DrillDownPanel({ params, paramsKey, drill, onClose }: { params: 
     panel.current?.scrollIntoView({ block: 'start' });
   }, []);
   const { title, ...query } = drill;
-  const { data, error } = useView(() => dashboardApi.passages(params, { ...query, offset, limit: PAGE }), `${paramsKey}|${JSON.stringify(drill)}|${offset}`);
+  const { data, error } = useView(() => dashboardApi.passages(params, { ...query, offset: String(offset), limit: String(PAGE) }), `${paramsKey}|${JSON.stringify(drill)}|${offset}`);
   return (
     <section ref={panel} className="panel dash-drill" aria-label="Items behind the selection">
       <div className="dash-card-head">

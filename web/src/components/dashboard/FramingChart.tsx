@@ -75,7 +75,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
                   cursor="pointer"
                   onClick={(entry) => {
                     const row = entry.payload as { sourceId: number; sourceName: string };
-                    onDrill({ title: `${row.sourceName}: ${l.name}`, sourceId: row.sourceId, label: l.id });
+                    onDrill({ title: `${row.sourceName}: ${l.name}`, sourceId: String(row.sourceId), label: l.id });
                   }}
                 />
               ))}

@@ -24,7 +24,7 @@ export function SimilarityView({ params, paramsKey, onDrill }: ViewProps) {
       return {
         value: d === null ? null : 1 - d,
         tooltip: `${a.source} ↔ ${b.source}: distance ${fmt(d, 3)}`,
-        onClick: () => onDrill({ title: `${a.source}: all counted items`, sourceId: a.sourceId }),
+        onClick: () => onDrill({ title: `${a.source}: all counted items`, sourceId: String(a.sourceId) }),
       };
     }),
   );

@@ -66,7 +66,7 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
                 cursor="pointer"
                 onClick={(p) => {
                   const row = (p as unknown as { payload: (typeof points)[number] }).payload;
-                  onDrill({ title: `${row.source}: items with a stance`, sourceId: row.sourceId });
+                  onDrill({ title: `${row.source}: items with a stance`, sourceId: String(row.sourceId) });
                 }}
               >
                 <ErrorBar dataKey="err" direction="x" width={6} stroke="#1d2330" />

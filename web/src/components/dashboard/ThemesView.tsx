@@ -24,7 +24,7 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
       return {
         value: c ? c.share : 0,
         tooltip: `${s.source} · ${t.name}: ${c?.count ?? 0} of ${s.counted} ${unit} (${pct(c?.share ?? 0)})`,
-        onClick: () => onDrill({ title: `${s.source}: ${t.name}`, sourceId: s.sourceId, theme: t.id }),
+        onClick: () => onDrill({ title: `${s.source}: ${t.name}`, sourceId: String(s.sourceId), theme: t.id }),
       };
     }),
   );

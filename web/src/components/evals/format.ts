@@ -1,4 +1,4 @@
-import type { StatInterval } from '../../../../api/evals/result.ts';
+import type { StatInterval } from '../../lib/api/evals.ts';
 
 /** A metric with 3 decimals; result files carry null where the data leaves a number undefined. */
 export function fmt(x: number | null | undefined, digits = 3): string {

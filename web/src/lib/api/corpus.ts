@@ -1,69 +1,51 @@
-import { qs, request } from '../http.ts';
-
-// Response shapes come from the services that produce them, so a renamed field breaks the build.
-import type { DocumentSummary, DocumentPage, PassageView as Passage, DocumentView } from '../../../../api/ingest/corpus.ts';
-import type { FileReport, ImportReport } from '../../../../api/ingest/import.ts';
-export type { DocumentSummary, DocumentPage, Passage, DocumentView, FileReport, ImportReport };
+import { api, call, type Input, type Ok } from './client.ts';
 
 /** An outlet or author channel, with how much of the corpus it holds. */
-export interface Source {
-  id: number;
-  name: string;
-  country: string | null;
-  url: string | null;
-  notes: string | null;
-  createdAt: string;
-  updatedAt: string;
-  documentCount: number;
-  passageCount: number;
-}
+export type Source = Ok<typeof api.sources[':id']['$get']>;
+export type SourcePatch = Input<typeof api.sources[':id']['$patch']>['json'];
+export type DocumentPage = Ok<typeof api.documents.$get>;
+export type DocumentSummary = DocumentPage['documents'][number];
+export type DocumentView = Ok<typeof api.documents[':id']['$get']>;
+export type Passage = DocumentView['passages'][number];
+export type ImportReport = Ok<typeof api.imports.demo.$post>;
+export type FileReport = ImportReport['files'][number];
 
-export interface SourcePatch {
-  name?: string;
-  country?: string | null;
-  url?: string | null;
-  notes?: string | null;
-}
-
-
-
-
-
-
-
-export const listSources = () => request<{ sources: Source[] }>('/api/sources').then((r) => r.sources);
-export const updateSource = (id: number, patch: SourcePatch) => request<Source>(`/api/sources/${id}`, { method: 'PATCH', json: patch });
-export const listDocuments = (p: { q?: string; sourceId?: number; page: number; pageSize: number }) => request<DocumentPage>(`/api/documents${qs(p)}`);
-export const getDocument = (id: number) => request<DocumentView>(`/api/documents/${id}`);
-export const loadDemoCorpus = () => request<ImportReport>('/api/imports/demo', { method: 'POST' });
+export const listSources = () => call(api.sources.$get()).then((r) => r.sources);
+export const updateSource = (id: number, patch: SourcePatch) => call(api.sources[':id'].$patch({ param: { id: String(id) }, json: patch }));
+export const listDocuments = (p: { q?: string; sourceId?: number; page: number; pageSize: number }) =>
+  call(api.documents.$get({ query: { q: p.q || undefined, sourceId: p.sourceId, page: p.page, pageSize: p.pageSize } }));
+export const getDocument = (id: number) => call(api.documents[':id'].$get({ param: { id: String(id) } }));
+export const loadDemoCorpus = () => call(api.imports.demo.$post());
 
 /**
- * Uploads files to import, reporting upload progress (0..1) as bytes leave the browser;
- * XMLHttpRequest because fetch has no upload progress events.
+ * A fetch for one request through XMLHttpRequest, which (unlike fetch) reports upload progress:
+ * `onProgress` gets 0..1 as bytes leave the browser.
  */
-export function uploadFiles(files: File[], fields: Record<string, string>, onProgress: (fraction: number) => void): Promise<ImportReport> {
-  const form = new FormData();
-  for (const f of files) form.append('files', f, f.name);
-  for (const [k, v] of Object.entries(fields)) if (v.trim() !== '') form.append(k, v.trim());
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/imports');
-    const csrf = /(?:^|;\s*)fs_csrf=([^;]+)/.exec(document.cookie);
-    if (csrf) xhr.setRequestHeader('x-csrf-token', decodeURIComponent(csrf[1]!));
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
-    };
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // not JSON: reported below with the status line
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportReport);
-      else reject(new Error((body as { error?: { message?: string } } | null)?.error?.message ?? `${xhr.status} ${xhr.statusText}`));
-    };
-    xhr.onerror = () => reject(new Error('upload failed: the server could not be reached'));
-    xhr.send(form);
-  });
+function fetchWithUploadProgress(onProgress: (fraction: number) => void): typeof fetch {
+  return (input, init) =>
+    new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(init?.method ?? 'GET', input instanceof Request ? input.url : String(input));
+      new Headers(init?.headers).forEach((value, key) => xhr.setRequestHeader(key, value));
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onProgress(e.loaded / e.total);
+      };
+      xhr.onload = () => {
+        const headers = new Headers();
+        for (const line of xhr.getAllResponseHeaders().trim().split(/\r?\n/)) {
+          const at = line.indexOf(':');
+          if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+        }
+        resolve(new Response(xhr.responseText, { status: xhr.status, statusText: xhr.statusText, headers }));
+      };
+      xhr.onerror = () => reject(new Error('upload failed: the server could not be reached'));
+      const body = init?.body;
+      xhr.send(body instanceof FormData || typeof body === 'string' ? body : null);
+    });
+}
+
+/** Uploads files to import (with the form's metadata fields), reporting upload progress (0..1). */
+export function uploadFiles(files: File[], fields: { source?: string; map?: string }, onProgress: (fraction: number) => void): Promise<ImportReport> {
+  const text = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+  return call(api.imports.$post({ form: { files, source: text(fields.source), map: text(fields.map) } }, { fetch: fetchWithUploadProgress(onProgress) }));
 }

@@ -1,62 +1,33 @@
-import type { Agreement as AgreementResult } from '../../../../api/dashboard/views/agreement.ts';
-import type { CorrectedRow } from '../../../../api/dashboard/views/corrected.ts';
-import type { FramingRow } from '../../../../api/dashboard/views/framing.ts';
-import type { DashboardMeta } from '../../../../api/dashboard/views/meta.ts';
-import type { DrillDownItem } from '../../../../api/dashboard/views/passages.ts';
-import type { Similarity } from '../../../../api/dashboard/views/similarity.ts';
-import type { StanceRow } from '../../../../api/dashboard/views/stance.ts';
-import type { LabelThemeCell, ThemeCell } from '../../../../api/dashboard/views/themes.ts';
-import type { TimelineRow } from '../../../../api/dashboard/views/timeline.ts';
-import type { ViewHeader } from '../../../../api/dashboard/views/common.ts';
-import { qs, request } from '../http.ts';
+import { api, call, type Input, type Ok } from './client.ts';
 
-export type { AgreementResult, CorrectedRow, DashboardMeta, DrillDownItem, FramingRow, LabelThemeCell, StanceRow, ThemeCell, TimelineRow, ViewHeader };
+const views = api.dashboard;
 
-/** The dashboard's shared filters exactly as they sit in the page URL and the API query. */
-export interface DashboardParams {
-  basis: 'model' | 'reviewed' | 'final';
-  level: 'passage' | 'document';
-  sources?: string;
-  from?: string;
-  to?: string;
-  provider?: string;
-  model?: string;
-  promptVersion?: string;
-  codebook?: string;
-  status?: string;
-}
+type DashboardQuery = NonNullable<Input<typeof views.framing.$get>['query']>;
+/** The dashboard's shared filters as they sit in the page URL and the API query (basis and level always set). */
+export type DashboardParams = DashboardQuery & Required<Pick<DashboardQuery, 'basis' | 'level'>>;
+/** What a clicked bar, cell or point narrows the list of items to: the drill-down's own query fields. */
+export type DrillDownQuery = Omit<NonNullable<Input<typeof views.passages.$get>['query']>, keyof DashboardQuery>;
 
-/** What a clicked bar, cell or point narrows the list of items to. */
-export interface DrillDownQuery {
-  sourceId?: number;
-  label?: string;
-  theme?: string;
-  period?: string;
-  granularity?: 'month' | 'year';
-  suggested?: string;
-  reviewed?: string;
-  randomSample?: '1';
-  offset?: number;
-  limit?: number;
-}
-
-type Query = Record<string, string | number | undefined>;
-const get = <T>(view: string, params: Query) => request<T>(`/api/dashboard/${view}${qs(params)}`);
+export type DashboardMeta = Ok<typeof views.meta.$get>;
+export type ViewHeader = Omit<Ok<typeof views.framing.$get>, 'rows'>;
+export type FramingRow = Ok<typeof views.framing.$get>['rows'][number];
+export type StanceRow = Ok<typeof views.stance.$get>['rows'][number];
+export type ThemeCell = Ok<typeof views.themes.$get>['cells'][number];
+export type LabelThemeCell = Ok<typeof views.themes.$get>['labelCells'][number];
+export type TimelineRow = Ok<typeof views.timeline.$get>['rows'][number];
+export type AgreementResult = Ok<typeof views.agreement.$get>;
+export type CorrectedRow = Ok<typeof views.corrected.$get>['rows'][number];
+export type DrillDownItem = Ok<typeof views.passages.$get>['items'][number];
 
 /** Typed calls to `GET /api/dashboard/*`. */
 export const dashboardApi = {
-  meta: (p: DashboardParams) => get<DashboardMeta>('meta', { ...p }),
-  framing: (p: DashboardParams) => get<ViewHeader & { rows: FramingRow[] }>('framing', { ...p }),
-  stance: (p: DashboardParams) => get<ViewHeader & { rows: StanceRow[] }>('stance', { ...p }),
-  themes: (p: DashboardParams) =>
-    get<ViewHeader & { sources: { sourceId: number; source: string; counted: number }[]; cells: ThemeCell[]; labelCells: LabelThemeCell[]; labelCounts: Record<string, number> }>('themes', {
-      ...p,
-    }),
-  timeline: (p: DashboardParams, granularity: 'month' | 'year', limit: number | 'all') =>
-    get<ViewHeader & { granularity: 'month' | 'year'; rows: TimelineRow[]; undated: number; omitted: number }>('timeline', { ...p, granularity, limit }),
-  similarity: (p: DashboardParams, limit: number | 'all') =>
-    get<Similarity>('similarity', { ...p, limit }),
-  agreement: (p: DashboardParams) => get<AgreementResult>('agreement', { ...p }),
-  corrected: (p: DashboardParams) => get<{ level: string; statement: string; codebook: DashboardMeta['codebook']; rows: CorrectedRow[] }>('corrected', { ...p }),
-  passages: (p: DashboardParams, d: DrillDownQuery) => get<{ total: number; items: DrillDownItem[]; statement: string }>('passages', { ...p, ...d }),
+  meta: (p: DashboardParams) => call(views.meta.$get({ query: p })),
+  framing: (p: DashboardParams) => call(views.framing.$get({ query: p })),
+  stance: (p: DashboardParams) => call(views.stance.$get({ query: p })),
+  themes: (p: DashboardParams) => call(views.themes.$get({ query: p })),
+  timeline: (p: DashboardParams, granularity: 'month' | 'year', limit: number | 'all') => call(views.timeline.$get({ query: { ...p, granularity, limit: String(limit) } })),
+  similarity: (p: DashboardParams, limit: number | 'all') => call(views.similarity.$get({ query: { ...p, limit: String(limit) } })),
+  agreement: (p: DashboardParams) => call(views.agreement.$get({ query: p })),
+  corrected: (p: DashboardParams) => call(views.corrected.$get({ query: p })),
+  passages: (p: DashboardParams, d: DrillDownQuery) => call(views.passages.$get({ query: { ...p, ...d } })),
 };

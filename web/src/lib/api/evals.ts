@@ -1,11 +1,12 @@
-import type { EvalResultSummary } from '../../../../api/evals/results.ts';
-import type { EvalResult } from '../../../../api/evals/result.ts';
-import { request } from '../http.ts';
+import { api, call, type Ok } from './client.ts';
 
-export type { EvalResult, EvalResultSummary };
+export type EvalResultSummary = Ok<typeof api.evals.$get>['results'][number];
+/** One eval result in full; numbers the data leaves undefined arrive as null. */
+export type EvalResult = Ok<typeof api.evals[':name']['$get']>;
+/** A statistic with its interval. */
+export type StatInterval = EvalResult['label']['accuracy'];
 
-/** Typed client for the eval results. Numbers the data leaves undefined arrive as null. */
 export const evalsApi = {
-  list: () => request<{ results: EvalResultSummary[] }>('/api/evals'),
-  get: (name: string) => request<EvalResult>(`/api/evals/${encodeURIComponent(name)}`),
+  list: () => call(api.evals.$get()),
+  get: (name: string) => call(api.evals[':name'].$get({ param: { name } })),
 };

@@ -1,10 +1,13 @@
-import { qs, request } from '../http.ts';
+import { api, call, type Input, type Ok } from './client.ts';
 
-/** What to export; mirrors the query of `GET /api/export`. */
+/** The query of `GET /api/export` (and its preview), as the API declares it. */
+type ExportQuery = NonNullable<Input<typeof api.export.$get>['query']>;
+
+/** The export form's state: the API's query, with lists as lists and flags as booleans. */
 export interface ExportChoice {
-  format: 'csv' | 'jsonl' | 'parquet';
-  level: 'passage' | 'document';
-  status: 'reviewed' | 'final' | 'all';
+  format: NonNullable<ExportQuery['format']>;
+  level: NonNullable<ExportQuery['level']>;
+  status: NonNullable<ExportQuery['status']>;
   sources: number[];
   from: string;
   to: string;
@@ -19,21 +22,9 @@ export interface ExportChoice {
   bom: boolean;
 }
 
-export interface ExportPreview {
-  rows: number;
-  emptyReason: string | null;
-  fileName: string;
-  filters: string[];
-}
-
-/** A codebook as `GET /api/codebooks` lists it (only what the export form needs). */
-export interface CodebookChoice {
-  id: number;
-  name: string;
-  version: string;
-  active: boolean;
-  definition: { labels?: { id: string; name?: string }[]; themes?: { id: string; name?: string }[] };
-}
+export type ExportPreview = Ok<typeof api.export.preview.$get>;
+/** A stored codebook, as `GET /api/codebooks` lists it. */
+export type CodebookChoice = Ok<typeof api.codebooks.$get>['codebooks'][number];
 
 export const DEFAULT_EXPORT: ExportChoice = {
   format: 'csv',
@@ -53,28 +44,32 @@ export const DEFAULT_EXPORT: ExportChoice = {
   bom: false,
 };
 
-/** The query string of an export (lists comma-joined, flags only when on). */
-export function exportQuery(c: ExportChoice): string {
-  return qs({
+const text = (v: string) => (v === '' ? undefined : v);
+const list = (v: readonly (string | number)[]) => (v.length === 0 ? undefined : v.join(','));
+const flag = (on: boolean) => (on ? ('1' as const) : undefined);
+
+/** The query of an export (lists comma-joined, flags only when on, blanks left out). */
+export function exportQuery(c: ExportChoice): ExportQuery {
+  return {
     format: c.format,
     level: c.level,
     status: c.status,
-    sources: c.sources.join(','),
-    from: c.from,
-    to: c.to,
-    labels: c.labels.join(','),
-    themes: c.themes.join(','),
-    codebook: c.codebook,
-    provider: c.provider,
-    model: c.model,
-    promptVersion: c.promptVersion,
-    includeExcluded: c.includeExcluded ? '1' : undefined,
-    bundle: c.bundle ? '1' : undefined,
-    bom: c.format === 'csv' && c.bom ? '1' : undefined,
-  });
+    sources: list(c.sources),
+    from: text(c.from),
+    to: text(c.to),
+    labels: list(c.labels),
+    themes: list(c.themes),
+    codebook: text(c.codebook),
+    provider: text(c.provider),
+    model: text(c.model),
+    promptVersion: text(c.promptVersion),
+    includeExcluded: flag(c.includeExcluded),
+    bundle: flag(c.bundle),
+    bom: flag(c.format === 'csv' && c.bom),
+  };
 }
 
 /** The download URL: the browser streams it straight to disk. */
-export const exportUrl = (c: ExportChoice) => `/api/export${exportQuery(c)}`;
-export const previewExport = (c: ExportChoice) => request<ExportPreview>(`/api/export/preview${exportQuery(c)}`);
-export const listCodebooks = () => request<{ codebooks: CodebookChoice[] }>('/api/codebooks').then((r) => r.codebooks);
+export const exportUrl = (c: ExportChoice) => api.export.$path({ query: exportQuery(c) });
+export const previewExport = (c: ExportChoice) => call(api.export.preview.$get({ query: exportQuery(c) }));
+export const listCodebooks = () => call(api.codebooks.$get()).then((r) => r.codebooks);

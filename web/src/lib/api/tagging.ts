@@ -1,67 +1,37 @@
-import { request } from '../http.ts';
+import type { RunProgress } from '../../../../api/tagging/schemas.ts';
+import { api, call, type Input, type Ok } from './client.ts';
+
 export { providerLabel } from '../../../../api/providers/label.ts';
 
-// Response shapes come from the services that produce them, so a renamed field breaks the build.
-import type { RunEstimate, RunProgress } from '../../../../api/tagging/schemas.ts';
-export type { RunEstimate, RunProgress };
+const run = api.tagging.runs[':id'];
 
 /** What a tagging run is asked to do (same fields as the CLI's options). */
-export interface RunRequest {
-  provider?: 'openai' | 'local';
-  model?: string;
-  levels: ('passage' | 'document')[];
-  selection: { sourceIds?: number[]; documentIds?: number[]; untaggedOnly?: boolean; sample?: number };
-  concurrency?: number;
-  repeats?: number;
-  budgetUsd?: number;
-  maskOutlet?: boolean;
-}
+export type RunRequest = Input<typeof api.tagging.runs.$post>['json'];
+export type RunEstimate = Ok<typeof api.tagging.estimate.$post>;
+export type TaggingRun = Ok<typeof api.tagging.runs.$post>;
+export type RunStatus = TaggingRun['status'];
+export type RunFailure = Ok<typeof run.$get>['failures'][number];
+/** Live progress, as the run's event stream sends it (the API's TaggingRunProgress schema). */
+export type { RunProgress };
 
+const id = (n: number) => ({ id: String(n) });
 
-export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'budget_exceeded';
-
-export interface TaggingRun {
-  id: number;
-  status: RunStatus;
-  provider: string;
-  model: string;
-  itemsTotal: number;
-  itemsDone: number;
-  itemsFailed: number;
-  itemsCached: number;
-  costUsd: number;
-  estimatedCostUsd: number | null;
-  budgetUsd: number | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  live: boolean;
-}
-
-
-export interface RunFailure {
-  itemId: number;
-  errorKind: string | null;
-  error: string | null;
-  attempts: number;
-}
-
-
-export const getHealth = () => request<{ ok: boolean; provider: 'openai' | 'local' }>('/api/health');
-export const estimateRun = (r: RunRequest) => request<RunEstimate>('/api/tagging/estimate', { method: 'POST', json: r });
-export const startRun = (r: RunRequest) => request<TaggingRun>('/api/tagging/runs', { method: 'POST', json: r });
-export const listRuns = () => request<{ runs: TaggingRun[] }>('/api/tagging/runs').then((r) => r.runs);
-export const getRun = (id: number) => request<{ run: TaggingRun; failures: RunFailure[] }>(`/api/tagging/runs/${id}`);
-export const cancelRun = (id: number) => request<TaggingRun>(`/api/tagging/runs/${id}/cancel`, { method: 'POST' });
-export const resumeRun = (id: number, budgetUsd?: number) =>
-  request<TaggingRun>(`/api/tagging/runs/${id}/resume`, { method: 'POST', json: budgetUsd === undefined ? {} : { budgetUsd } });
+export const getHealth = () => call(api.health.$get());
+export const estimateRun = (r: RunRequest) => call(api.tagging.estimate.$post({ json: r }));
+export const startRun = (r: RunRequest) => call(api.tagging.runs.$post({ json: r }));
+export const listRuns = () => call(api.tagging.runs.$get()).then((r) => r.runs);
+export const getRun = (runId: number) => call(run.$get({ param: id(runId) }));
+export const cancelRun = (runId: number) => call(run.cancel.$post({ param: id(runId) }));
+export const resumeRun = (runId: number, budgetUsd?: number) => call(run.resume.$post({ param: id(runId), json: budgetUsd === undefined ? {} : { budgetUsd } }));
 
 /** Follows a run's live progress (server-sent events); returns a function that stops listening. */
-export function followRun(id: number, onProgress: (p: RunProgress) => void, onEnd: (p: RunProgress) => void): () => void {
-  const source = new EventSource(`/api/tagging/runs/${id}/events`);
-  source.addEventListener('progress', (e) => onProgress(JSON.parse((e as MessageEvent<string>).data) as RunProgress));
+export function followRun(runId: number, onProgress: (p: RunProgress) => void, onEnd: (p: RunProgress) => void): () => void {
+  const source = new EventSource(run.events.$path({ param: id(runId) }));
+  // Each event's data is one TaggingRunProgress, serialised by the server from that schema.
+  const progress = (e: MessageEvent<string>): RunProgress => JSON.parse(e.data);
+  source.addEventListener('progress', (e) => onProgress(progress(e)));
   source.addEventListener('end', (e) => {
-    onEnd(JSON.parse((e as MessageEvent<string>).data) as RunProgress);
+    onEnd(progress(e));
     source.close();
   });
   return () => source.close();
