@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { badRequest, zodIssueText } from '../errors.ts';
 import { JsonValueSchema } from '../json.ts';
 import type { ClassifyRequest, ClassifyResult, Provider } from '../providers/types.ts';
+import { NONCE_PLACEHOLDER } from '../tagging/prompts.ts';
 
 /**
  * Recorded model answers: every raw ClassifyResult the provider returned during an eval, keyed by
@@ -31,9 +32,11 @@ const RecordingSchema = z.object({
   answers: z.array(z.object({ key: z.string(), result: z.custom<ClassifyResult>((v) => typeof v === 'object' && v !== null && 'ok' in v) })),
 });
 
-/** The key of one request: the level and the rendered prompt, which fix what the model saw. */
+/** The key of one request: the level and the rendered prompt, which fix what the model saw (the per-request marker nonce left out). */
 export function requestKey(request: ClassifyRequest): string {
-  return createHash('sha256').update(JSON.stringify([request.level, request.messages.system, request.messages.user])).digest('hex');
+  const { system, user } = request.messages;
+  const plain = (s: string) => (request.nonce ? s.split(request.nonce).join(NONCE_PLACEHOLDER) : s);
+  return createHash('sha256').update(JSON.stringify([request.level, plain(system), plain(user)])).digest('hex');
 }
 
 /** Wraps a provider so every answer it gives is appended to `recording.answers`. */

@@ -36,6 +36,8 @@ export interface ClassifyRequest {
   level: 'passage' | 'document';
   text: string;
   messages: PromptMessages;
+  /** The random code this request's data markers carry; keys that compare prompts across requests leave it out. */
+  nonce?: string;
 }
 
 /** A quote the provider offers as evidence; `start` is a hint where it sits in the text (the local baseline knows it). */

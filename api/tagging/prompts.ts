@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,7 @@ export const PromptTemplateSchema = z
 export type PromptTemplate = z.infer<typeof PromptTemplateSchema>;
 
 /** The prompt version each level uses unless told otherwise. */
-export const DEFAULT_PROMPT_VERSIONS: Readonly<Record<Level, string>> = { passage: 'passage-v1', document: 'document-v1' };
+export const DEFAULT_PROMPT_VERSIONS: Readonly<Record<Level, string>> = { passage: 'passage-v2', document: 'document-v2' };
 
 const FILE_RE = /^(passage|document)-(v\d+)\.txt$/;
 
@@ -129,13 +129,57 @@ export interface PromptContext {
   maskOutlet: boolean;
 }
 
-/** Fills a template. The data delimiter carries a nonce derived from the text, so the text cannot close its own block. */
-export function renderPrompt(p: PromptTemplate, ctx: PromptContext): PromptMessages {
+/** A rendered prompt and the nonce its data markers carry. */
+export interface RenderedPrompt extends PromptMessages {
+  nonce: string;
+}
+
+/** Longest outlet or title the prompt carries, in characters; longer ones are cut with an ellipsis. */
+export const MAX_FIELD_CHARS = 300;
+
+// ANSI/VT escape sequences (CSI, OSC) go whole; invisible characters that reorder or hide text
+// (bidi marks, overrides and isolates, zero-width characters, the BOM) go; anything that breaks
+// a line (C0 and C1 controls, newlines included, DEL, Unicode line and paragraph separators)
+// becomes a space.
+const ESCAPE_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/**
+ * A metadata field as one plain line: control sequences and invisible or direction-changing
+ * characters removed, line breaks turned into spaces, runs of spaces collapsed, at most
+ * MAX_FIELD_CHARS long. A title can then never open a line of its own in the prompt (a fake
+ * `=== system ===` or a fake marker), and what it says is what it shows.
+ */
+export function singleLine(value: string, maxChars = MAX_FIELD_CHARS): string {
+  const flat = value.replace(ESCAPE_SEQUENCES, '').replace(INVISIBLE, '').replace(LINE_BREAKING, ' ').replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= maxChars ? flat : `${chars.slice(0, maxChars - 1).join('')}…`;
+}
+
+/** A fresh nonce for one request's data markers: 128 random bits, so no text can guess and close its block. */
+export const newNonce = () => randomBytes(16).toString('hex');
+
+/** What stands for the nonce where a prompt is compared across requests (replay keys). */
+export const NONCE_PLACEHOLDER = '{{nonce}}';
+
+/** The values a template's placeholders are filled with, outlet masking applied. */
+function fieldValues(ctx: PromptContext): { source: string; title: string } {
+  const source = ctx.sourceName ? singleLine(ctx.sourceName) : '';
+  // A title can name the outlet too; masking keeps it out as well.
+  const rawTitle = ctx.documentTitle ?? '';
+  const title = ctx.maskOutlet && ctx.sourceName ? rawTitle.split(ctx.sourceName).join('[withheld]') : rawTitle;
+  return { source: ctx.maskOutlet ? '[withheld]' : source || '[unknown]', title: singleLine(title) || '[none]' };
+}
+
+/**
+ * Fills a template. The data markers carry `nonce` (a fresh random one unless given), so text
+ * inside the data cannot close its own block; the outlet and title are single lines inside it.
+ */
+export function renderPrompt(p: PromptTemplate, ctx: PromptContext, nonce: string = newNonce()): RenderedPrompt {
   const match = /^=== system ===\n([\s\S]*?)\n=== user ===\n([\s\S]*)$/.exec(p.template);
   if (!match) throw badRequest(`prompt ${p.id} needs a "=== system ===" and a "=== user ===" section`, 'invalid_prompt');
   const cb = ctx.codebook;
-  const nonce = createHash('sha256').update(ctx.text).digest('hex').slice(0, 12);
-  const masked = ctx.maskOutlet ? '[withheld]' : (ctx.sourceName ?? '[unknown]');
   const values: Record<string, string> = {
     codebook: renderCodebook(cb),
     labelIds: cb.labels.map((l) => JSON.stringify(l.id)).join(', '),
@@ -143,13 +187,22 @@ export function renderPrompt(p: PromptTemplate, ctx: PromptContext): PromptMessa
     stanceMin: String(cb.stance.min),
     stanceMax: String(cb.stance.max),
     stanceTarget: cb.stance.target,
-    source: masked,
-    // A title can name the outlet too; masking keeps it out as well.
-    title: ctx.maskOutlet && ctx.sourceName && ctx.documentTitle ? ctx.documentTitle.split(ctx.sourceName).join('[withheld]') : (ctx.documentTitle ?? '[none]'),
+    ...fieldValues(ctx),
     nonce,
     text: ctx.text,
   };
   // One pass, so a placeholder-looking string inside the text is never expanded.
   const fill = (s: string) => s.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
-  return { system: fill(match[1]!.trimEnd()), user: fill(match[2]!.trimEnd()) };
+  return { system: fill(match[1]!.trimEnd()), user: fill(match[2]!.trimEnd()), nonce };
+}
+
+/**
+ * sha256 of what a rendered prompt is made of besides the codebook and the nonce: the template
+ * and the outlet, title (as sent: masked and flattened) and text. With the codebook's hash (which
+ * a cache key adds) this fixes the prompt exactly, so two items share it exactly when the model
+ * would be sent the same prompt; hashing the parts spares rendering the prompt for every item.
+ */
+export function promptFingerprint(p: PromptTemplate, ctx: PromptContext): string {
+  const { source, title } = fieldValues(ctx);
+  return createHash('sha256').update(JSON.stringify([p.hash, source, title, ctx.text])).digest('hex');
 }

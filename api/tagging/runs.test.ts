@@ -71,7 +71,7 @@ describe('tagging runs against the scripted OpenAI-compatible server', () => {
     expect(stored('Quote elsewhere').evidence).toEqual([{ quote: 'a sentence that appears nowhere in the passage', verified: false, start: null, end: null }]);
     const plain = stored('Plain answer');
     expect(plain.evidence).toEqual([{ quote: 'Plain answer: the council met on Monday to discuss the customs union.', verified: true, start: 0, end: 69 }]);
-    expect(plain).toMatchObject({ provider: 'openai', model: 'test-model', promptVersion: 'passage-v1', requestId: expect.stringMatching(/^req_test_\d+$/) });
+    expect(plain).toMatchObject({ provider: 'openai', model: 'test-model', promptVersion: 'passage-v2', requestId: expect.stringMatching(/^req_test_\d+$/) });
     expect(plain.tokensIn).toBeGreaterThan(0);
     expect(plain.costUsd).toBeGreaterThan(0);
   });
@@ -157,7 +157,7 @@ describe('tagging runs against the scripted OpenAI-compatible server', () => {
     const { deps, docs } = await setup([{ text: 'Part one.' }, { text: 'Part two.' }], () => ({ kind: 'answer' }));
     await executeRun(deps, createRun(deps, { ...fast, levels: ['document'] }).id);
     const rows = deps.db.select().from(suggestions).all();
-    expect(rows.map((r) => [r.itemId, r.promptVersion])).toEqual([[docs[0]!.itemId, 'document-v1']]);
+    expect(rows.map((r) => [r.itemId, r.promptVersion])).toEqual([[docs[0]!.itemId, 'document-v2']]);
     expect(server!.requests.map((r) => r.text)).toEqual(['Part one.\n\nPart two.']);
   });
 

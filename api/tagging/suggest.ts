@@ -3,7 +3,7 @@ import type { CodebookDefinition } from '../codebooks/definition.ts';
 import type { EvidenceQuote } from '../../db/schema/suggestions.ts';
 import { costUsd } from '../providers/prices.ts';
 import { RETRYABLE_KINDS, type ClassifyOutput, type Provider, type ProviderErrorKind, type RawEvidence } from '../providers/types.ts';
-import { DEFAULT_PROMPT_VERSIONS, getPromptTemplate, renderPrompt, type Level } from './prompts.ts';
+import { DEFAULT_PROMPT_VERSIONS, getPromptTemplate, promptFingerprint, renderPrompt, type Level, type PromptContext } from './prompts.ts';
 
 /** A codebook as suggestions cite it. */
 export interface CodebookRef {
@@ -21,7 +21,7 @@ export interface SuggestInput {
   documentTitle?: string | null;
   /** Keep the outlet's name out of the prompt; recorded in provenance. */
   maskOutlet: boolean;
-  /** Defaults to the level's current prompt (passage-v1 / document-v1). */
+  /** Defaults to the level's current prompt (passage-v2 / document-v2). */
   promptVersion?: string;
 }
 
@@ -92,14 +92,20 @@ export function promptFor(input: Pick<SuggestInput, 'level' | 'promptVersion'>) 
   return getPromptTemplate(input.promptVersion ?? DEFAULT_PROMPT_VERSIONS[input.level], input.level);
 }
 
+function promptContext(input: SuggestInput): PromptContext {
+  return { codebook: input.codebook.definition, text: input.text, sourceName: input.sourceName, documentTitle: input.documentTitle, maskOutlet: input.maskOutlet };
+}
+
 /**
- * The cache key of asking `provider` about `text`: same text, provider, model, prompt, codebook,
- * parameters, masking and sample index means the answer is already stored.
+ * The cache key of asking `provider` about an item: the same rendered prompt (text, outlet and
+ * title as sent, after masking; the per-request nonce left out), provider, model, parameters,
+ * codebook and sample index means the answer is already stored. A document from another outlet
+ * or with another title therefore never reuses an answer given about a different prompt.
  */
 export function cacheKeyFor(provider: Provider, input: SuggestInput, sampleIndex = 0): string {
   const prompt = promptFor(input);
   return sha256(
-    JSON.stringify([sha256(input.text), provider.name, provider.model, prompt.hash, input.codebook.hash, provider.params, input.maskOutlet, sampleIndex]),
+    JSON.stringify([promptFingerprint(prompt, promptContext(input)), provider.name, provider.model, prompt.hash, input.codebook.hash, provider.params, input.maskOutlet, sampleIndex]),
   );
 }
 
@@ -152,13 +158,7 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, retryA
  */
 export async function suggestForText(provider: Provider, input: SuggestInput, options: SuggestOptions = {}): Promise<SuggestResult> {
   const prompt = promptFor(input);
-  const messages = renderPrompt(prompt, {
-    codebook: input.codebook.definition,
-    text: input.text,
-    sourceName: input.sourceName,
-    documentTitle: input.documentTitle,
-    maskOutlet: input.maskOutlet,
-  });
+  const { nonce, ...messages } = renderPrompt(prompt, promptContext(input));
   const maxAttempts = options.maxAttempts ?? 1;
   const baseMs = options.backoffBaseMs ?? 500;
   const maxMs = options.backoffMaxMs ?? 30_000; // 30 s
@@ -171,7 +171,7 @@ export async function suggestForText(provider: Provider, input: SuggestInput, op
       return { ok: false, errorKind: 'cancelled', error: 'cancelled', attempts: attempt - 1, costUsd: failedCost };
     }
     const result = await provider.classify(
-      { codebook: input.codebook.definition, level: input.level, text: input.text, messages },
+      { codebook: input.codebook.definition, level: input.level, text: input.text, messages, nonce },
       { signal: options.signal, timeoutMs: options.timeoutMs },
     );
     release?.(result.ok ? { ok: true } : { ok: false, errorKind: result.errorKind, retryAfterMs: result.retryAfterMs });

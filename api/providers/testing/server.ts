@@ -56,7 +56,7 @@ export interface TestServer {
   /** Base URL for OPENAI_BASE_URL, ending in /v1. */
   url: string;
   /** Every chat-completion request received, in order. */
-  readonly requests: { text: string; attempt: number; behaviour: Behaviour['kind']; responseFormat: string }[];
+  readonly requests: { text: string; attempt: number; behaviour: Behaviour['kind']; responseFormat: string; messages: { role: string; content: string | null }[] }[];
   /** Requests received per item text. */
   countFor(text: string): number;
   setScript(script: TestServerOptions['script']): void;
@@ -152,7 +152,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     perText.set(text, attempt + 1);
     const ctx: RequestContext = { index: counter++, text, attempt, responseFormat: body.response_format?.type ?? 'text', body };
     const behaviour = script(ctx);
-    requests.push({ text, attempt, behaviour: behaviour.kind, responseFormat: ctx.responseFormat });
+    requests.push({ text, attempt, behaviour: behaviour.kind, responseFormat: ctx.responseFormat, messages: body.messages ?? [] });
     const delay = (options.latencyMs ?? 0) + (behaviour.kind === 'answer' ? (behaviour.delayMs ?? 0) : 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const headers = { 'x-request-id': `req_test_${ctx.index}` };
