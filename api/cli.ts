@@ -4,6 +4,7 @@ import { CliError } from './cli/common.ts';
 import { registerEval } from './cli/eval.ts';
 import { registerExport } from './cli/export.ts';
 import { registerImport } from './cli/import.ts';
+import { registerMigrate } from './cli/migrate.ts';
 import { registerServe } from './cli/serve.ts';
 import { registerStats } from './cli/stats.ts';
 import { registerTag } from './cli/tag.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerStats(program);
   registerServe(program);
   registerBackup(program);
+  registerMigrate(program);
   return program;
 }
 

@@ -1,15 +1,43 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CliError, openForCommand, withDbOption, type DbOptions } from './common.ts';
+import { backupDatabase, partialPathFor } from '../backup/backup.ts';
+import { restoreDatabase } from '../backup/restore.ts';
+import { loadConfig } from '../config.ts';
+import { openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
 
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** `backup FILE` and `restore FILE`. */
 export function registerBackup(program: Command): void {
-  withDbOption(program.command('backup').description('write a consistent copy of the database, safe while the server runs'))
+  withDbOption(program.command('backup').description('write a consistent, verified copy of the database, safe while the server runs and writes'))
     .argument('<file>', 'where to write the copy (must not exist)')
-    .action(async (file: string, opts: DbOptions) => {
-      if (existsSync(file)) throw new CliError(`backup: ${file} already exists; choose a new file name`);
+    .option('--json', 'print one JSON object')
+    .action((file: string, opts: DbOptions & { json?: boolean }) => {
       const { db } = openForCommand(opts);
-      // SQLite's online backup API copies a consistent snapshot even with concurrent writers.
-      await db.$client.backup(file);
-      console.error(`backup written to ${file}`);
+      try {
+        if (!opts.json) process.stderr.write(`backing up ${db.$client.name} to ${file} (written as ${partialPathFor(file)} until verified)…\n`);
+        const result = backupDatabase(db, file);
+        if (result.removedStale && !opts.json) process.stderr.write(`removed ${partialPathFor(file)}, left by a backup that did not finish\n`);
+        if (opts.json) return printJson(result);
+        process.stderr.write(`backup written to ${file}: ${mb(result.bytes)}, ${result.reviews} reviews, integrity check ok, ${(result.ms / 1000).toFixed(1)} s\n`);
+      } finally {
+        db.$client.close();
+      }
     });
+
+  withDbOption(
+    program
+      .command('restore')
+      .description('replace the database with a backup; refuses while a server or another process uses it (the current database is kept beside it)')
+      .argument('<backup>', 'a file written by `backup`')
+      .option('--stop-server', 'stop the server that holds the database (SIGTERM) and wait for it, instead of refusing')
+      .option('--discard-current', 'do not keep a copy of the database being replaced')
+      .option('--json', 'print one JSON object'),
+  ).action(async (backup: string, opts: DbOptions & { stopServer?: boolean; discardCurrent?: boolean; json?: boolean }) => {
+    const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
+    const result = await restoreDatabase(backup, config.dbPath, { stopServer: opts.stopServer, discardCurrent: opts.discardCurrent });
+    if (opts.json) return printJson(result);
+    if (result.stoppedServer) process.stderr.write(`stopped the server (process ${result.stoppedServer.pid}, ${result.stoppedServer.url}); start it again with npm start\n`);
+    if (result.previous) process.stderr.write(`kept the replaced database as ${result.previous}\n`);
+    process.stderr.write(`restored ${result.restored} from ${backup}: ${result.stats.documents} documents, ${result.stats.reviews} reviews, integrity check ok\n`);
+  });
 }
