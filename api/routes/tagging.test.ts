@@ -52,7 +52,7 @@ describe('the tagging API', () => {
 
     const s = (await (await app.request(`/api/items/${docs[0]!.passageItemIds[0]}/suggestions`)).json()) as { suggestions: Record<string, unknown>[] };
     expect(s.suggestions).toHaveLength(1);
-    expect(s.suggestions[0]).toMatchObject({ provider: 'local', providerLabel: 'local baseline (local-baseline-v1)', runId: run.id, promptVersion: 'passage-v1', codebookVersion: '1' });
+    expect(s.suggestions[0]).toMatchObject({ provider: 'local', providerLabel: 'local baseline (local-baseline-v1)', runId: run.id, promptVersion: 'passage-v2', codebookVersion: '1' });
     expect((await app.request('/api/items/999/suggestions')).status).toBe(404);
   });
 
@@ -111,7 +111,9 @@ describe('the tagging API', () => {
     const body = (await (await app.request('/api/prompts')).json()) as { prompts: { id: string; level: string }[] };
     expect(body.prompts.map((p) => [p.id, p.level])).toEqual([
       ['document-v1', 'document'],
+      ['document-v2', 'document'],
       ['passage-v1', 'passage'],
+      ['passage-v2', 'passage'],
     ]);
   });
 });
