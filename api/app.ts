@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { authMiddleware } from './auth/middleware.ts';
+import { loginThrottle } from './auth/throttle.ts';
 import type { AppDeps } from './deps.ts';
 import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { bodyGuard } from './guards/body.ts';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/api/*', authMiddleware(deps));
   app.use('/api/*', bodyGuard());
+  app.post('/api/auth/login', loginThrottle());
 
   // One router per resource, at its prefix; the chain's type is AppType, the web client's contract.
   const api = app

@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { matchedRoutes } from 'hono/route';
 import type { AppDeps } from '../deps.ts';
 import { forbidden, unauthorized } from '../errors.ts';
+import { decoyHash } from './passwords.ts';
 import { ruleFor, type RouteRule } from './roles.ts';
 import { bootstrapAdmin, localReviewerByName, REVIEWER_COOKIE, SESSION_COOKIE, sessionFor, type Actor } from './service.ts';
 
@@ -32,7 +33,8 @@ function matchedRoute(c: Context): { method: string; path: string } | null {
  * reviewer's browser.
  */
 export function authMiddleware(deps: AppDeps): MiddlewareHandler {
-  const ready = deps.config.loopbackOnly || deps.readOnlyReason ? Promise.resolve() : bootstrapAdmin(deps.db, deps.config.adminPassword);
+  // Beyond loopback the decoy hash for unknown login names is made up front, so even the first such login costs what the others do.
+  const ready = deps.config.loopbackOnly ? Promise.resolve() : Promise.all([deps.readOnlyReason ? null : bootstrapAdmin(deps.db, deps.config.adminPassword), decoyHash()]);
   const loopback = deps.config.loopbackOnly;
   return async (c, next) => {
     await ready;

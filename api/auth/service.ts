@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { sessions, users, type User } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { badRequest, conflict, forbidden, notFound, unauthorized } from '../errors.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 
 /** The person making a request. */
 export const ActorSchema = z.object({ id: z.number().int(), name: z.string(), role: z.enum(['admin', 'reviewer']) }).meta({ id: 'Reviewer' });
@@ -102,11 +102,15 @@ export interface LoginResult {
   expiresAt: Date;
 }
 
-/** Checks a name and password and opens a session. The same message for any failure, so names cannot be probed. */
+/**
+ * Checks a name and password and opens a session. The same message and the same scrypt work for
+ * any failure (an unknown name is checked against a decoy hash), so names cannot be probed by
+ * the answer or its timing.
+ */
 export async function login(db: Db, name: string, password: string, now: Date): Promise<LoginResult> {
   const user = db.select().from(users).where(eq(users.name, name.trim())).get();
-  const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : false;
-  if (!user || !ok || !user.active || user.role === 'import') throw unauthorized('wrong name or password', 'bad_credentials');
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+  if (!user || !user.passwordHash || !ok || !user.active || user.role === 'import') throw unauthorized('wrong name or password', 'bad_credentials');
   const sessionToken = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
