@@ -257,16 +257,23 @@ export const BulkPreviewSchema = z
   .object({
     count: z.number().int(),
     threshold: z.number(),
+    /** Most items one bulk accept takes (MAX_BULK_ITEMS). */
+    limit: z.number().int(),
     /** The first candidates, highest confidence first (at most 200). */
     items: z.array(BulkCandidateSchema),
   })
   .meta({ id: 'BulkPreview' });
 export type BulkPreview = z.infer<typeof BulkPreviewSchema>;
 
-/** How many items a bulk accept accepted. */
-export const BulkAcceptedSchema = z.object({ accepted: z.number().int() }).meta({ id: 'BulkAccepted' });
+/** The outcome of a bulk accept: how many were accepted, and how many left the selection while it ran (someone reviewed them, or a new suggestion arrived) and were left alone. */
+export const BulkAcceptedSchema = z.object({ accepted: z.number().int(), skipped: z.number().int() }).meta({ id: 'BulkAccepted' });
+export type BulkResult = z.infer<typeof BulkAcceptedSchema>;
 
 const BULK_PREVIEW_ROWS = 200;
+/** Most items one bulk accept may take: a larger selection is refused (400) with this limit. */
+export const MAX_BULK_ITEMS = 10_000;
+/** Items accepted per transaction; the server answers other requests between chunks. */
+export const BULK_CHUNK_ITEMS = 50;
 
 function bulkWhere(db: Db | Tx, actor: Actor, filter: QueueFilter, threshold: number) {
   const protocol = getProtocol(db);
@@ -284,15 +291,22 @@ export function previewBulkAccept(db: Db, actor: Actor, filter: QueueFilter, thr
       substr(COALESCE(p.text, d.text), 1, 160) AS snippet
     FROM items i JOIN documents d ON d.id = i.document_id LEFT JOIN passages p ON p.id = i.passage_id
     WHERE ${where} ORDER BY i.suggested_confidence DESC, i.id LIMIT ${BULK_PREVIEW_ROWS}`);
-  return { count, threshold, items: rows };
+  return { count, threshold, limit: MAX_BULK_ITEMS, items: rows };
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Accepts the latest suggestion of every item the preview showed, as `bulk` reviews by this
- * reviewer, in one transaction. `expectedCount` is the count the reviewer confirmed: if the
- * selection changed since, nothing is written and 409 says so.
+ * reviewer. `expectedCount` is the count the reviewer confirmed: if the selection changed since,
+ * nothing is written and 409 says so; more than MAX_BULK_ITEMS is refused with 400.
+ *
+ * The work is linear and never holds the server: items are accepted BULK_CHUNK_ITEMS per
+ * transaction, yielding to other requests between chunks. Each chunk takes only its items that
+ * are still unreviewed with the same suggestion, so a decision made meanwhile is never
+ * overwritten; those are reported as skipped.
  */
-export function bulkAccept(
+export async function bulkAccept(
   db: Db,
   actor: Actor,
   filter: QueueFilter,
@@ -300,41 +314,61 @@ export function bulkAccept(
   expectedCount: number,
   now: Date,
   queueOrder: Review['queueOrder'] = null,
-): z.infer<typeof BulkAcceptedSchema> {
+): Promise<BulkResult> {
   const codebook: Codebook = getActiveCodebook(db);
+  const where = bulkWhere(db, actor, filter, threshold);
+  const count = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
+  if (count !== expectedCount) {
+    throw conflict(`the selection changed: ${count} items match now, you confirmed ${expectedCount}; preview again`, 'bulk_changed', { count });
+  }
+  if (count > MAX_BULK_ITEMS) {
+    throw badRequest(`a bulk accept takes at most ${MAX_BULK_ITEMS} items and this selection has ${count}: raise the threshold or narrow the filter`, 'bulk_too_large', { limit: MAX_BULK_ITEMS, count });
+  }
+  const targets = db.all<{ id: number; suggestionId: number }>(sql`SELECT i.id, i.latest_suggestion_id AS suggestionId FROM items i WHERE ${where} ORDER BY i.id`);
+  let accepted = 0;
+  for (let at = 0; at < targets.length; at += BULK_CHUNK_ITEMS) {
+    if (at > 0) await nextTurn();
+    accepted += acceptChunk(db, actor, codebook, targets.slice(at, at + BULK_CHUNK_ITEMS), { threshold, filter, queueOrder, now });
+  }
+  db.transaction((tx) => audit(tx, { actor: actor.name, action: 'review.bulk-accept', entityType: 'review', details: { count: accepted, skipped: targets.length - accepted, threshold, filter }, at: now }));
+  return { accepted, skipped: targets.length - accepted };
+}
+
+/** One transaction of a bulk accept: the chunk's items still unreviewed with the suggestion the preview saw. */
+function acceptChunk(
+  db: Db,
+  actor: Actor,
+  codebook: Codebook,
+  chunk: { id: number; suggestionId: number }[],
+  ctx: { threshold: number; filter: QueueFilter; queueOrder: Review['queueOrder']; now: Date },
+): number {
   return db.transaction((tx) => {
-    const where = bulkWhere(tx, actor, filter, threshold);
-    const targets = tx.all<{ id: number; version: number; suggestionId: number }>(
-      sql`SELECT i.id, i.version, i.latest_suggestion_id AS suggestionId FROM items i WHERE ${where} ORDER BY i.id`,
+    const still = new Set(
+      tx
+        .all<{ id: number }>(
+          sql`SELECT i.id FROM items i WHERE i.id IN (${sql.join(chunk.map((t) => sql`${t.id}`), sql`, `)}) AND ${bulkWhere(tx, actor, ctx.filter, ctx.threshold)}`,
+        )
+        .map((r) => r.id),
     );
-    if (targets.length !== expectedCount) {
-      throw conflict(`the selection changed: ${targets.length} items match now, you confirmed ${expectedCount}; preview again`, 'bulk_changed', { count: targets.length });
-    }
-    const byId = new Map(
-      (targets.length === 0 ? [] : chunked(targets.map((t) => t.suggestionId), 500).flatMap((ids) => tx.select().from(suggestions).where(inArray(suggestions.id, ids)).all())).map(
-        (s) => [s.id, s],
-      ),
-    );
-    for (const t of targets) {
+    const live = chunk.filter((t) => still.has(t.id));
+    const byId = new Map((live.length === 0 ? [] : tx.select().from(suggestions).where(inArray(suggestions.id, live.map((t) => t.suggestionId))).all()).map((s) => [s.id, s]));
+    let accepted = 0;
+    for (const t of live) {
+      const item = tx.select({ version: items.version, latestSuggestionId: items.latestSuggestionId }).from(items).where(eq(items.id, t.id)).get()!;
+      if (item.latestSuggestionId !== t.suggestionId) continue;
       const s = byId.get(t.suggestionId)!;
       const before = itemState(tx, t.id, false);
-      const shown = { suggestion: { id: s.id, label: s.label, stance: s.stance, themes: s.themes, confidence: s.confidence, provider: s.provider, model: s.model }, blind: false, bulk: { threshold, filter } };
+      const shown = { suggestion: { id: s.id, label: s.label, stance: s.stance, themes: s.themes, confidence: s.confidence, provider: s.provider, model: s.model }, blind: false, bulk: { threshold: ctx.threshold, filter: ctx.filter } };
       const review = tx
         .insert(reviews)
-        .values({ itemId: t.id, reviewerId: actor.id, action: 'accept', kind: 'bulk', codebookId: codebook.id, label: s.label, stance: s.stance, themes: s.themes, suggestionId: s.id, shown, basedOnVersion: t.version, queueOrder, createdAt: now.toISOString() })
+        .values({ itemId: t.id, reviewerId: actor.id, action: 'accept', kind: 'bulk', codebookId: codebook.id, label: s.label, stance: s.stance, themes: s.themes, suggestionId: s.id, shown, basedOnVersion: item.version, queueOrder: ctx.queueOrder, createdAt: ctx.now.toISOString() })
         .returning({ id: reviews.id })
         .get();
       if (s.themes.length > 0) tx.insert(reviewThemes).values([...new Set(s.themes)].map((theme) => ({ reviewId: review.id, theme }))).run();
-      recomputeReviewState(tx, t.id, now);
-      audit(tx, { actor: actor.name, action: 'review.accept', entityType: 'review', entityId: review.id, itemId: t.id, before: snapshot(before), after: snapshot(itemState(tx, t.id, false)), details: { kind: 'bulk', shown }, at: now });
+      recomputeReviewState(tx, t.id, ctx.now);
+      audit(tx, { actor: actor.name, action: 'review.accept', entityType: 'review', entityId: review.id, itemId: t.id, before: snapshot(before), after: snapshot(itemState(tx, t.id, false)), details: { kind: 'bulk', shown }, at: ctx.now });
+      accepted += 1;
     }
-    audit(tx, { actor: actor.name, action: 'review.bulk-accept', entityType: 'review', details: { count: targets.length, threshold, filter }, at: now });
-    return { accepted: targets.length };
+    return accepted;
   });
-}
-
-function chunked<T>(values: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
 }

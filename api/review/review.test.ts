@@ -217,7 +217,7 @@ describe('decisions', () => {
     expect(stale.body.error.message).toBe('the selection changed: 2 items match now, you confirmed 3; preview again');
     expect(deps.db.select().from(reviews).all()).toEqual([]);
     const done = await call(app, 'POST', '/api/review/bulk/accept', { cookie, json: { filter, threshold: 0.85, expectedCount: 2 } });
-    expect(done.body).toEqual({ accepted: 2 });
+    expect(done.body).toEqual({ accepted: 2, skipped: 0 });
     expect(deps.db.select().from(reviews).all().map((r) => [r.itemId, r.kind, r.action, r.label])).toEqual([
       [a[0], 'bulk', 'accept', 'critical'],
       [b[0], 'bulk', 'accept', 'critical'],

@@ -65,13 +65,13 @@ export function reviewRoutes(deps: AppDeps) {
       createRoute({
         method: 'post',
         path: '/bulk/accept',
-        summary: 'Accept the previewed suggestions as bulk reviews; refused with 409 if the selection no longer has the confirmed count',
+        summary: 'Accept the previewed suggestions as bulk reviews (at most 10,000 items, 400 beyond); refused with 409 if the selection no longer has the confirmed count',
         request: jsonBody(BulkSchema.extend({ expectedCount: z.number().int().min(0), queueOrder: z.enum(QUEUE_ORDERS).nullish() })),
         responses: { 201: json(BulkAcceptedSchema, 'Accepted'), ...errorResponses, ...conflictResponse('Selection changed: details.count is how many match now') },
       }),
-      (c) => {
+      async (c) => {
         const { filter, threshold, expectedCount, queueOrder } = c.req.valid('json');
-        return c.json(bulkAccept(db, requireActor(c), filter, threshold, expectedCount, deps.now(), queueOrder ?? null), 201);
+        return c.json(await bulkAccept(db, requireActor(c), filter, threshold, expectedCount, deps.now(), queueOrder ?? null), 201);
       },
     )
     .openapi(

@@ -90,7 +90,10 @@ export function BulkDialog({ ctx, onClose, onDone }: { ctx: QueueContext; onClos
                 </li>
               ))}
             </ul>
-            <button ref={confirm} className="primary" disabled={busy || preview.count === 0} onClick={() => void accept()}>
+            {preview.count > preview.limit && (
+              <p className="warning">At most {preview.limit} items can be accepted at once: raise the threshold or narrow the filter.</p>
+            )}
+            <button ref={confirm} className="primary" disabled={busy || preview.count === 0 || preview.count > preview.limit} onClick={() => void accept()}>
               Accept {preview.count}
             </button>{' '}
             <button onClick={onClose}>Cancel</button>
