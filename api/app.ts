@@ -11,6 +11,7 @@ import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { bodyGuard } from './guards/body.ts';
 import { databaseUnavailable } from './guards/database.ts';
 import { loopbackHostGuard } from './guards/host.ts';
+import { redactText, secretsOf } from './providers/redact.ts';
 import { authRoutes } from './routes/auth.ts';
 import { codebooksRoutes } from './routes/codebooks.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -33,6 +34,7 @@ import { usersRoutes } from './routes/users.ts';
  */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
+  const secrets = secretsOf(deps.config.openai.baseURL, deps.config.openai.apiKey);
 
   app.onError((err, c) => {
     const known = err instanceof AppError ? err : databaseUnavailable(err, deps.readOnlyReason);
@@ -41,7 +43,7 @@ export function createApp(deps: AppDeps) {
     }
     // The framework's own refusals (malformed JSON, an unsupported media type) keep their status.
     if (err instanceof HTTPException && err.status < 500) return c.json({ error: { code: 'http_error' satisfies ErrorCode, message: err.message } }, err.status);
-    console.error(err);
+    console.error(redactText(err instanceof Error ? (err.stack ?? err.message) : String(err), secrets));
     return c.json({ error: { code: 'internal' satisfies ErrorCode, message: 'internal error' } }, ERROR_STATUS.internal);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found' satisfies ErrorCode, message: `no route for ${c.req.method} ${c.req.path}` } }, ERROR_STATUS.not_found));

@@ -9,6 +9,7 @@ import { registerServe } from './cli/serve.ts';
 import { registerStats } from './cli/stats.ts';
 import { registerTag } from './cli/tag.ts';
 import { AppError } from './errors.ts';
+import { redactText, secretsOf } from './providers/redact.ts';
 
 /** The `framescope` command line. Each command is a thin call into a service. */
 export function buildProgram(): Command {
@@ -64,7 +65,7 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    const message = redactText(err instanceof Error ? err.message : String(err), secretsOf(process.env.OPENAI_BASE_URL, process.env.OPENAI_API_KEY));
     process.stderr.write(`framescope: ${message.split('\n')[0]}\n`);
     process.exitCode = err instanceof CliError ? err.exitCode : err instanceof AppError ? 2 : 1;
   }

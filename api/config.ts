@@ -7,7 +7,11 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   FRAMESCOPE_DB: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
-  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_BASE_URL: z
+    .string()
+    .url()
+    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(v), 'must not carry a user name or password (requests to such a URL are refused); put the key in OPENAI_API_KEY')
+    .optional(),
   FRAMESCOPE_MODEL: z.string().min(1).optional(),
   FRAMESCOPE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });

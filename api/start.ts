@@ -5,6 +5,7 @@ import { adminCanLogIn } from './auth/service.ts';
 import { holdServerLock } from './backup/lock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openAppDb } from './db.ts';
+import { redactText, redactUrl, secretsOf } from './providers/redact.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -69,12 +70,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider})`);
+  console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider}${config.openai.baseURL ? ` at ${redactUrl(config.openai.baseURL)}` : ''})`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(`framescope: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`framescope: ${redactText(err instanceof Error ? err.message : String(err), secretsOf(process.env.OPENAI_BASE_URL, process.env.OPENAI_API_KEY))}`);
     process.exit(1);
   });
 }

@@ -19,6 +19,7 @@ import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { zodIssueText } from '../errors.ts';
 import { providerLabel } from './label.ts';
 import { priceFor, type ModelPrice } from './prices.ts';
+import { redactText, redactUrl, secretsOf } from './redact.ts';
 import type { ClassifyOptions, ClassifyOutput, ClassifyRequest, ClassifyResult, Provider, ProviderErrorKind } from './types.ts';
 
 /** How the answer's shape is enforced: JSON schema (structured output), or JSON mode plus validation. */
@@ -134,6 +135,8 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
   });
   const temperature = opts.temperature ?? 0;
   const maxTokens = opts.maxTokens ?? 800;
+  // Credentials in OPENAI_BASE_URL or the key must never reach a stored error, a log or an answer.
+  const secrets = secretsOf(opts.baseURL, opts.apiKey);
   let mode: ResponseFormatMode = opts.responseFormat === 'json_object' ? 'json_object' : 'json_schema';
   // Converting the schema to JSON schema is costly: once per codebook, not once per request.
   const compiled = new WeakMap<CodebookDefinition, { schema: ReturnType<typeof suggestionSchema>; format: ReturnType<typeof lenientFormat>; jsonSchema: string }>();
@@ -165,7 +168,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
   return {
     name: 'openai',
     model: opts.model,
-    displayName: `${providerLabel('openai', opts.model)} via ${opts.baseURL ?? 'api.openai.com'}`,
+    displayName: `${providerLabel('openai', opts.model)} via ${opts.baseURL ? redactUrl(opts.baseURL) : 'api.openai.com'}`,
     params: { temperature, maxTokens, responseFormat: opts.responseFormat ?? 'auto' },
     price: priceFor(opts.model, opts.prices),
     async classify(request: ClassifyRequest, options: ClassifyOptions = {}): Promise<ClassifyResult> {
@@ -199,7 +202,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
             continue;
           }
           const failure = classifyError(err);
-          return { ok: false, ...failure, rawResponse: raws.length > 0 ? raws.join('\n') : undefined, tokensIn, tokensOut };
+          return { ok: false, ...failure, error: redactText(failure.error, secrets), rawResponse: raws.length > 0 ? redactText(raws.join('\n'), secrets) : undefined, tokensIn, tokensOut };
         }
         const { completion } = result;
         requestId = result.requestId ?? completion.id ?? null;
