@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { sql, type SQL } from 'drizzle-orm';
 import { badRequest } from '../errors.ts';
+import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 
 /**
  * The filters every dashboard view shares, as they travel in the URL. Lists are comma-separated
@@ -66,7 +67,9 @@ function dateBound(value: string | undefined, name: 'from' | 'to'): string | nul
 }
 
 function ids(value: string | undefined, name: string): number[] {
-  return list(value).map((v) => {
+  const values = list(value);
+  if (values.length > MAX_IDS_PER_LIST) throw badRequest(tooManyIds(name, values.length), 'too_many_ids');
+  return values.map((v) => {
     if (!/^\d+$/.test(v)) throw badRequest(`${name}: "${v}" is not an id`, 'invalid_input');
     return Number(v);
   });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { badRequest, zodIssueText } from '../errors.ts';
+import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import type { ExportFormat, ExportLevel, ExportStatus } from './columns.ts';
 
 /** What to export: format, level, which items, and how to package it. */
@@ -35,7 +36,8 @@ export interface ExportRequest {
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+  .refine((values) => values.length <= MAX_IDS_PER_LIST, tooManyIds());
 const flag = z
   .enum(['1', '0', 'true', 'false'])
   .optional()

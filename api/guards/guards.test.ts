@@ -125,3 +125,24 @@ describe('a read-only database', () => {
     db.$client.close();
   });
 });
+
+describe('lists of ids', () => {
+  it('refuses 100,000 ids in a tagging selection, a bulk filter or a dashboard filter with 400 naming the limit', async () => {
+    const { app } = testApp();
+    await app.request('/api/auth/me', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ann' }) });
+    const many = Array.from({ length: 100_000 }, (_, i) => i + 1);
+    const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'fs_reviewer=Ann' }, body: JSON.stringify(body) });
+    const estimate = await post('/api/tagging/estimate', { selection: { documentIds: many } });
+    expect(estimate.status).toBe(400);
+    expect(await errorOf(estimate)).toEqual({ code: 'invalid_input', message: 'selection.documentIds: at most 5000 ids per request; select by source or split the request' });
+    const bulk = await post('/api/review/bulk/preview', { filter: { level: 'passage', source: many }, threshold: 0.5 });
+    expect(bulk.status).toBe(400);
+    expect((await errorOf(bulk)).message).toBe('filter.source: at most 5000 ids per request; select by source or split the request');
+    const dashboard = await app.request(`/api/dashboard/framing?sources=${many.join(',')}`);
+    expect(dashboard.status).toBe(400);
+    expect(await errorOf(dashboard)).toEqual({ code: 'too_many_ids', message: 'sources: at most 5000 ids per request, got 100000; select by source or split the request' });
+    const exported = await app.request(`/api/export/preview?sources=${many.join(',')}`);
+    expect(exported.status).toBe(400);
+    expect((await errorOf(exported)).message).toBe('sources: at most 5000 ids per request; select by source or split the request');
+  });
+});

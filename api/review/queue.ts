@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../auth/service.ts';
 import { badRequest } from '../errors.ts';
+import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { getProtocol, type ReviewProtocol } from './protocol.ts';
 import { QUEUE_ORDERS, type QueueFilterKey, type QueueOrder } from './queue-params.ts';
 
@@ -12,7 +13,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.s
 const ids = z
   .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
   .transform((v) => (Array.isArray(v) ? v : typeof v === 'number' ? [v] : v === '' ? [] : v.split(',')).map(Number))
-  .pipe(z.array(z.number().int().positive()))
+  .pipe(z.array(z.number().int().positive()).max(MAX_IDS_PER_LIST, tooManyIds()))
   .optional();
 const number = z.union([z.string(), z.number()]).pipe(z.coerce.number());
 const confidence = number.pipe(z.number().min(0).max(1)).optional();

@@ -19,6 +19,7 @@ import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { getActiveCodebook, getCodebook } from '../codebooks/service.ts';
 import type { Config } from '../config.ts';
 import { badRequest, conflict, notFound, zodIssueText } from '../errors.ts';
+import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { applySuggestion } from '../items/state.ts';
 import { createProvider, type TrainingExample } from '../providers/index.ts';
 import { LOCAL_MODEL } from '../providers/local.ts';
@@ -40,8 +41,8 @@ export const RunRequestSchema = z.object({
   /** Empty: everything. Sources and documents narrow; untaggedOnly skips items with any suggestion; sample keeps N at random. */
   selection: z
     .object({
-      sourceIds: z.array(z.number().int().positive()).optional(),
-      documentIds: z.array(z.number().int().positive()).optional(),
+      sourceIds: z.array(z.number().int().positive()).max(MAX_IDS_PER_LIST, tooManyIds()).optional(),
+      documentIds: z.array(z.number().int().positive()).max(MAX_IDS_PER_LIST, tooManyIds()).optional(),
       untaggedOnly: z.boolean().optional(),
       sample: z.number().int().positive().optional(),
     })
