@@ -29,11 +29,24 @@ export const DecisionSchema = z.object({
   queueOrder: z.enum(QUEUE_ORDERS).nullish(),
   /** ms the item was on screen. */
   timeSpentMs: z.number().int().min(0).max(86_400_000).nullish(),
+  /**
+   * The client's key for this decision (any string it will send again on a retry). A second
+   * request with a key this reviewer already used stores nothing and answers with the first
+   * review; the same key for a different decision is refused with 409.
+   */
+  idempotencyKey: z.string().min(1).max(200).nullish(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
 /** A saved decision and the item's state after it. */
-export const DecisionResultSchema = z.object({ reviewId: z.number().int(), item: ItemStateSchema }).meta({ id: 'DecisionResult' });
+export const DecisionResultSchema = z
+  .object({
+    reviewId: z.number().int(),
+    item: ItemStateSchema,
+    /** True when the idempotency key had been used: nothing new was stored. */
+    replayed: z.boolean().optional(),
+  })
+  .meta({ id: 'DecisionResult' });
 export type DecisionResult = z.infer<typeof DecisionResultSchema>;
 
 /** An undo, the review it withdrew, and the item's state after it. */
@@ -121,6 +134,15 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
     const item = tx.select().from(items).where(eq(items.id, itemId)).get();
     if (!item) throw notFound(`item ${itemId} not found`);
     const protocol = getProtocol(tx);
+    if (d.idempotencyKey != null) {
+      const earlier = tx.select().from(reviews).where(and(eq(reviews.reviewerId, actor.id), eq(reviews.idempotencyKey, d.idempotencyKey))).get();
+      if (earlier) {
+        if (earlier.itemId !== itemId || earlier.action !== d.action) {
+          throw conflict(`idempotency key "${d.idempotencyKey}" was already used for review ${earlier.id} (${earlier.action} on item ${earlier.itemId}); send a new key for a new decision`, 'idempotency_conflict');
+        }
+        return { reviewId: earlier.id, item: itemState(tx, itemId, hidesOthers(protocol, item.randomKey, actor)), replayed: true };
+      }
+    }
     const blind = protocol.blind && actor.role !== 'admin';
     if ((d.action === 'exclude' || d.action === 'include') && item.level !== 'passage') {
       throw badRequest('only passages can be excluded; a document is excluded by excluding its passages', 'not_a_passage');
@@ -171,6 +193,7 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
         blind,
         queueOrder: d.queueOrder ?? null,
         timeSpentMs: d.timeSpentMs ?? null,
+        idempotencyKey: d.idempotencyKey ?? null,
         createdAt: now.toISOString(),
       })
       .returning()

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { codebooks } from './codebooks.ts';
 import { imports } from './imports.ts';
 import { items } from './items.ts';
@@ -46,11 +46,14 @@ export const reviews = sqliteTable(
     importId: integer('import_id').references(() => imports.id),
     /** ms the item was on screen before the decision. */
     timeSpentMs: integer('time_spent_ms'),
+    /** The client's key for this decision: a replay with the same key returns this review instead of storing another. */
+    idempotencyKey: text('idempotency_key'),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
   },
   (t) => [
     index('reviews_item_idx').on(t.itemId, t.createdAt),
     index('reviews_reviewer_idx').on(t.reviewerId, t.createdAt),
+    uniqueIndex('reviews_idempotency_idx').on(t.reviewerId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
   ],
 );
 

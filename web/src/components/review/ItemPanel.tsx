@@ -63,6 +63,8 @@ function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queue
   const [note, setNote] = useState('');
   const noteRef = useRef<HTMLInputElement>(null);
   const shownAt = useRef(performance.now());
+  // One key per item shown: pressing the same decision twice (or a retry) is stored once.
+  const viewKey = useRef(Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''));
 
   const entries = s.queue.entries;
   const position = entries.findIndex((e) => e.itemId === id);
@@ -99,7 +101,7 @@ function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queue
     note: note.trim() || null,
   });
   const decide = (d: Omit<Decision, 'basedOnVersion'>, advance = true) => {
-    const payload = { ...base(), ...d } as Decision;
+    const payload = { ...base(), idempotencyKey: `${viewKey.current}:${d.action}:${d.label ?? ''}`, ...d } as Decision;
     if (!advance) return void s.submit(id, payload);
     go(nextId);
     void s.submit(id, payload, { afterPaint: true });

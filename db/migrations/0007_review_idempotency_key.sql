@@ -1,0 +1,2 @@
+ALTER TABLE `reviews` ADD `idempotency_key` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `reviews_idempotency_idx` ON `reviews` (`reviewer_id`,`idempotency_key`) WHERE "reviews"."idempotency_key" IS NOT NULL;
