@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { documents, items, passages, sources } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { webUrlProblem } from './webUrl.ts';
 
 /** A source with how much of the corpus it holds. */
 export const SourceSummarySchema = z
@@ -66,6 +67,8 @@ export type SourcePatch = z.infer<typeof SourcePatchSchema>;
 
 /** Updates a source (audited); 409 when the new name belongs to another source. */
 export function updateSource(db: Db, id: number, patch: SourcePatch, actor: string, now: Date): SourceSummary {
+  const urlProblem = patch.url ? webUrlProblem(patch.url) : null;
+  if (urlProblem) throw badRequest(urlProblem, 'invalid_url');
   db.transaction((tx) => {
     const before = tx.select().from(sources).where(eq(sources.id, id)).get();
     if (!before) throw notFound(`source ${id} not found`);

@@ -9,6 +9,7 @@ import { decodeText, IngestError, MAX_FILE_BYTES, sha256, singleLine, stripNul, 
 import { UNATTRIBUTED_SOURCE, type PreparedDocument, type RowIssue } from './prepare.ts';
 import { readTextFile, type DocumentMeta, type FileFormat, type ParsedDocument } from './readers.ts';
 import { ImportWriter } from './store.ts';
+import { webUrlProblem } from './webUrl.ts';
 
 /** Reads a whole file, refusing it as soon as it passes MAX_FILE_BYTES (so a huge file is never held). */
 async function readLimited(source: ImportSource): Promise<Uint8Array> {
@@ -39,6 +40,9 @@ async function prepared(parsed: ParsedDocument, source: ImportSource, opts: Impo
   const { text, removed } = stripNul(parsed.text);
   if (removed > 0) warnings.push({ line: null, column: null, reason: `${removed} NUL characters removed from the text` });
   if (!/\S/u.test(text)) throw new IngestError('no text');
+  const url = pick('url');
+  const urlProblem = url === null ? null : webUrlProblem(url);
+  if (urlProblem) throw new IngestError(urlProblem);
   const publishedRaw = pick('published');
   const dates = new FileDates(opts.dateOrder ?? null, async () => ({ mdy: 0, dmy: 0 }));
   const read = publishedRaw === null ? null : await dates.read(publishedRaw);
@@ -51,7 +55,7 @@ async function prepared(parsed: ParsedDocument, source: ImportSource, opts: Impo
     title: pick('title') ?? basename(source.file, extname(source.file)),
     source: pick('source') ?? UNATTRIBUTED_SOURCE,
     author: pick('author'),
-    url: pick('url'),
+    url,
     language: pick('language'),
     country: pick('country'),
     notes: pick('notes'),

@@ -8,6 +8,7 @@ import { restoreFormula } from '../export/spreadsheet.ts';
 import { normalizeLineEndings, sha256, singleLine, stripNul } from './normalize.ts';
 import type { CarriedLabel, DocumentMeta } from './readers.ts';
 import type { RawRow, RowError } from './rows/types.ts';
+import { webUrlProblem } from './webUrl.ts';
 
 /** Source name for documents whose file, manifest, row and flags name none. */
 export const UNATTRIBUTED_SOURCE = 'Unattributed';
@@ -183,6 +184,9 @@ export async function prepareRow(row: RawRow, cols: FileColumns, ctx: RowContext
     published = read.date;
     if (read.warning) warnings.push({ line: row.line, column: cols.resolved.published ?? 'published', reason: read.warning });
   }
+  const url = pick('url');
+  const urlProblem = url === null ? null : webUrlProblem(url);
+  if (urlProblem) return reject(cols.resolved.url ?? 'url', urlProblem);
   const id = cellString(get('id'));
   return {
     doc: {
@@ -192,7 +196,7 @@ export async function prepareRow(row: RawRow, cols: FileColumns, ctx: RowContext
       title: pick('title') ?? `${ctx.fileName} line ${row.line}`,
       source: pick('source') ?? UNATTRIBUTED_SOURCE,
       author: pick('author'),
-      url: pick('url'),
+      url,
       language: pick('language'),
       country: pick('country'),
       notes: pick('notes'),

@@ -9,8 +9,10 @@ async function setup() {
   const suggestionId = addSuggestion(deps.db, alpha, { label: 'critical', stance: -1 });
   const as = async (name: string) => {
     await app.request('/api/auth/me', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-    return (path: string, body: unknown) =>
-      app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `fs_reviewer=${name}` }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    return async (path: string, body: unknown) => {
+      const r = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `fs_reviewer=${name}` }, body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as any };
+    };
   };
   const reviews = () => deps.db.$client.prepare('SELECT id, item_id AS itemId, reviewer_id AS reviewerId, action FROM reviews ORDER BY id').all();
   return { as, alpha, beta, suggestionId, reviews };

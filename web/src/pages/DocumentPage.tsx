@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { getDocument, type DocumentView } from '../lib/api/corpus.ts';
+import { UserText, WebLink } from '../components/UserText.tsx';
 
 /**
  * Document page: metadata and the text with its passages delineated; excluded passages are
@@ -28,10 +29,14 @@ export function DocumentPage() {
       <p>
         <Link to="/corpus">← Corpus</Link>
       </p>
-      <h1>{d.title}</h1>
+      <h1 dir="auto">
+        <UserText text={d.title} />
+      </h1>
       <dl className="document-meta">
         <dt>Source</dt>
-        <dd>{d.sourceName}</dd>
+        <dd>
+          <UserText text={d.sourceName} />
+        </dd>
         {d.author && (
           <>
             <dt>Author</dt>
@@ -50,9 +55,7 @@ export function DocumentPage() {
           <>
             <dt>URL</dt>
             <dd>
-              <a href={d.url} rel="noreferrer noopener" target="_blank">
-                {d.url}
-              </a>
+              <WebLink url={d.url} />
             </dd>
           </>
         )}
@@ -87,7 +90,9 @@ export function DocumentPage() {
               )}
               {!p.excluded && p.autoExcluded && <span className="badge">included by a reviewer (segmenter said {p.autoExcludedReason})</span>}
             </div>
-            <div className="passage-text">{p.text}</div>
+            <div className="passage-text" dir="auto">
+              {p.text}
+            </div>
           </li>
         ))}
       </ol>

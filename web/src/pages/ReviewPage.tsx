@@ -32,7 +32,9 @@ function Workspace({ actor, signOut }: { actor: Actor; signOut: () => void }) {
         <NavLink to="/review/agreement">Agreement</NavLink>
         <NavLink to="/review/people">People &amp; protocol</NavLink>
         <span className="muted review-who">
-          Reviewing as <strong data-testid="reviewer-name">{actor.name}</strong> ({actor.role}) ·{' '}
+          Reviewing as <strong data-testid="reviewer-name">
+            <bdi>{actor.name}</bdi>
+          </strong> ({actor.role}) ·{' '}
           <button className="link" onClick={signOut}>
             sign out
           </button>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { updateSource, type Source } from '../../lib/api/corpus.ts';
+import { UserText, WebLink } from '../UserText.tsx';
 
 /** Sources with their counts; each row editable in place. */
 export function SourcesTable({ sources, selected, onSelect, onChanged }: { sources: Source[]; selected: number | null; onSelect: (id: number | null) => void; onChanged: () => void }) {
@@ -27,11 +28,11 @@ export function SourcesTable({ sources, selected, onSelect, onChanged }: { sourc
               <tr key={s.id} className={selected === s.id ? 'corpus-selected' : undefined}>
                 <td>
                   <button className="linklike" onClick={() => onSelect(selected === s.id ? null : s.id)} title="Show this source's documents">
-                    {s.name}
+                    <UserText text={s.name} />
                   </button>
                 </td>
                 <td>{s.country}</td>
-                <td>{s.url && <a href={s.url} rel="noreferrer noopener" target="_blank">{s.url}</a>}</td>
+                <td>{s.url && <WebLink url={s.url} />}</td>
                 <td>{s.notes}</td>
                 <td>{s.documentCount}</td>
                 <td>{s.passageCount}</td>

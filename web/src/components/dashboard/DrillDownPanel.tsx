@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { dashboardApi, type DashboardParams } from '../../lib/api/dashboard.ts';
 import type { Drill } from './types.ts';
 import { useView } from './useView.ts';
+import { UserText } from '../UserText.tsx';
 
 const PAGE = 50; // items per page
 
@@ -34,12 +35,14 @@ export function DrillDownPanel({ params, paramsKey, drill, onClose }: { params: 
             {data.items.map((item) => (
               <li key={item.itemId} data-item-id={item.itemId}>
                 <Link to={`/review/items/${item.itemId}`}>
-                  {item.source} · {item.documentTitle}
+                  <UserText text={item.source} /> · <UserText text={item.documentTitle} />
                   {item.level === 'passage' ? ` · passage ${item.seq + 1}` : ' · whole document'}
                 </Link>{' '}
                 <span className="badge">{item.label ?? 'no label'}</span> <span className="badge">stance {item.stance ?? '–'}</span>{' '}
                 <span className="badge">{item.reviewStatus}</span>
-                <p className="dash-drill-text">{item.text}</p>
+                <p className="dash-drill-text" dir="auto">
+                  {item.text}
+                </p>
               </li>
             ))}
           </ol>

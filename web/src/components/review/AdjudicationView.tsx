@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { reviewApi, type AdjudicationCase } from '../../lib/api/review.ts';
+import { UserText } from '../UserText.tsx';
 
 /** Disagreements waiting for an admin; each opens the item view, where `c` settles the label. */
 export function AdjudicationView() {
@@ -43,10 +44,17 @@ export function AdjudicationView() {
                 </td>
                 <td>{c.kind === 'reviewers' ? 'reviewers disagree' : 'reviewer vs model'}</td>
                 <td className="review-snippet">
-                  {c.sourceName} · {c.documentTitle}: {c.snippet}
+                  <UserText text={c.sourceName} /> · <UserText text={c.documentTitle} />: <bdi>{c.snippet}</bdi>
                 </td>
                 <td>{c.suggestedLabel ?? '—'}</td>
-                <td>{c.decisions.map((d) => `${d.reviewer}: ${d.label ?? 'open'}`).join('; ')}</td>
+                <td>
+                  {c.decisions.map((d, n) => (
+                    <span key={n}>
+                      {n > 0 && '; '}
+                      <bdi>{d.reviewer}</bdi>: {d.label ?? 'open'}
+                    </span>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -6,6 +6,7 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { HighlightedText } from './ItemText.tsx';
 import { typingInField, useWindowKeys } from './keys.ts';
 import { queueContext, useReviewSession } from './session.tsx';
+import { UserText } from '../UserText.tsx';
 
 const PREFETCH = 3; // items ahead kept loaded, so the next one shows without a round trip
 
@@ -197,9 +198,13 @@ function ItemPanel({ view, ctx }: { view: ItemView; ctx: ReturnType<typeof queue
     <div className="review-item" data-item-id={id} data-testid="review-item">
       <div className="panel">
         <div className="row review-meta">
-          <strong>{view.source.name}</strong>
+          <strong>
+            <UserText text={view.source.name} />
+          </strong>
           <span>{view.document.published ?? 'undated'}</span>
-          <span>{view.document.title}</span>
+          <span>
+            <UserText text={view.document.title} />
+          </span>
           <span className="muted">
             {view.item.level === 'passage' ? `passage ${view.item.seq + 1}` : 'whole document'} · item {id}
             {position >= 0 ? ` · ${position + 1} of ${s.queue.total} in queue` : ''}

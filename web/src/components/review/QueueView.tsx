@@ -5,6 +5,7 @@ import { BulkDialog } from './BulkDialog.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { typingInField, useWindowKeys } from './keys.ts';
 import { queueContext, useReviewSession } from './session.tsx';
+import { UserText } from '../UserText.tsx';
 
 const ORDER_NAMES: Record<(typeof QUEUE_ORDERS)[number], string> = {
   confidence: 'least confident first',
@@ -114,9 +115,11 @@ export function QueueView() {
                   <Link to={`/review/items/${e.itemId}${ctx.search}`}>{e.itemId}</Link>
                 </td>
                 <td>
-                  {e.sourceName} · {e.documentTitle} {e.level === 'passage' ? `§${e.seq + 1}` : ''}
+                  <UserText text={e.sourceName} /> · <UserText text={e.documentTitle} /> {e.level === 'passage' ? `§${e.seq + 1}` : ''}
                 </td>
-                <td className="review-snippet">{e.snippet}</td>
+                <td className="review-snippet" dir="auto">
+                  {e.snippet}
+                </td>
                 <td>
                   {e.suggestedLabel ?? '—'} {e.suggestedConfidence !== null ? `${Math.round(e.suggestedConfidence * 100)}%` : ''}
                   {e.suggestionAgreement !== null && e.suggestionAgreement < 1 ? ` (agreement ${Math.round(e.suggestionAgreement * 100)}%)` : ''}
