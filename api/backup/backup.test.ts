@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client.ts';
+import { openAppDb } from '../db.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { backupDatabase, partialPathFor } from './backup.ts';
 import { lockPathFor } from './lock.ts';
@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 function seededDb(path: string) {
-  const db = openDb(path);
+  const db = openAppDb(path);
   const docs = seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'T', passages: Array.from({ length: 20 }, (_, i) => ({ text: `Passage number ${i}.` })) }] }]);
   return { db, itemIds: docs[0]!.passageItemIds };
 }

@@ -28,8 +28,8 @@ export const partialPathFor = (target: string) => `${target}.partial`;
  * database; a failure or a kill leaves no file that looks like a backup, and a rerun works.
  */
 export function backupDatabase(db: Db, target: string, now: () => number = Date.now): BackupResult {
-  if (db.$client.memory) throw new AppError(400, 'not_a_file', 'an in-memory database cannot be backed up');
-  if (existsSync(target)) throw new AppError(409, 'backup_exists', `${target} already exists; choose a new file name`);
+  if (db.$client.memory) throw new AppError('not_a_file', 'an in-memory database cannot be backed up');
+  if (existsSync(target)) throw new AppError('backup_exists', `${target} already exists; choose a new file name`);
   const partial = partialPathFor(target);
   const removedStale = existsSync(partial);
   rmSync(partial, { force: true });
@@ -37,7 +37,7 @@ export function backupDatabase(db: Db, target: string, now: () => number = Date.
   try {
     db.$client.prepare('VACUUM INTO ?').run(partial);
     const check = verifyDatabaseFile(partial);
-    if (check.integrity !== 'ok') throw new AppError(500, 'backup_corrupt', `the copy failed its integrity check (${check.integrity}); nothing was written to ${target}`);
+    if (check.integrity !== 'ok') throw new AppError('backup_failed', `the copy failed its integrity check (${check.integrity}); nothing was written to ${target}`);
     durableRename(partial, target);
     return { file: target, bytes: statSync(target).size, ms: now() - started, reviews: check.reviews ?? 0, removedStale };
   } catch (err) {

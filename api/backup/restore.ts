@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { MIGRATIONS_FOLDER, openDb } from '../../db/client.ts';
+import { MIGRATIONS_FOLDER } from '../../db/client.ts';
 import { committedMigrations } from '../../db/migrate.ts';
+import { openAppDb } from '../db.ts';
 import { AppError } from '../errors.ts';
 import { getStats, type Stats } from '../stats/service.ts';
 import { durableRename, sidecars, verifyDatabaseFile } from './files.ts';
@@ -33,16 +34,14 @@ async function letGo(dbPath: string, options: RestoreOptions): Promise<ServerLoc
   const server = serverHolding(dbPath);
   if (!server) return null;
   if (!options.stopServer) {
-    throw new AppError(
-      409,
-      'server_running',
+    throw new AppError('server_running',
       `a Framescope server (process ${server.pid}, ${server.url}) is using ${dbPath}: stop it first, or run restore with --stop-server (if that process is not Framescope, delete ${dbPath}.server.json)`,
     );
   }
   process.kill(server.pid, 'SIGTERM');
   const deadline = Date.now() + (options.stopTimeoutMs ?? 15_000);
   while (serverHolding(dbPath)) {
-    if (Date.now() > deadline) throw new AppError(409, 'server_running', `the server (process ${server.pid}) did not stop; nothing was restored`);
+    if (Date.now() > deadline) throw new AppError('server_running', `the server (process ${server.pid}) did not stop; nothing was restored`);
     await sleep(100);
   }
   return server;
@@ -59,7 +58,7 @@ function exclusiveHandle(dbPath: string): Database.Database {
   const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
   if (result && result.busy !== 0) {
     sqlite.close();
-    throw new AppError(409, 'database_in_use', `another process has ${dbPath} open (its write-ahead log could not be emptied); close it and try again, nothing was restored`);
+    throw new AppError('database_in_use', `another process has ${dbPath} open (its write-ahead log could not be emptied); close it and try again, nothing was restored`);
   }
   return sqlite;
 }
@@ -73,12 +72,12 @@ function exclusiveHandle(dbPath: string): Database.Database {
  * temporary name and renamed into place, then migrated to this version and checked again.
  */
 export async function restoreDatabase(backupPath: string, dbPath: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-  if (!existsSync(backupPath)) throw new AppError(404, 'not_found', `backup ${backupPath} not found`);
+  if (!existsSync(backupPath)) throw new AppError('not_found', `backup ${backupPath} not found`);
   const check = verifyDatabaseFile(backupPath);
-  if (check.integrity !== 'ok') throw new AppError(400, 'backup_corrupt', `backup ${backupPath} fails its integrity check (${check.integrity}); nothing was restored`);
-  if (check.migratedAt === null || check.reviews === null) throw new AppError(400, 'not_a_backup', `${backupPath} is not a Framescope database`);
+  if (check.integrity !== 'ok') throw new AppError('backup_corrupt', `backup ${backupPath} fails its integrity check (${check.integrity}); nothing was restored`);
+  if (check.migratedAt === null || check.reviews === null) throw new AppError('not_a_backup', `${backupPath} is not a Framescope database`);
   const newest = Math.max(...committedMigrations(MIGRATIONS_FOLDER).map((m) => m.when));
-  if (check.migratedAt > newest) throw new AppError(400, 'backup_too_new', `${backupPath} was written by a newer Framescope (its schema is ahead of this version); upgrade first`);
+  if (check.migratedAt > newest) throw new AppError('backup_too_new', `${backupPath} was written by a newer Framescope (its schema is ahead of this version); upgrade first`);
 
   const stoppedServer = await letGo(dbPath, options);
   let previous: string | null = null;
@@ -101,10 +100,10 @@ export async function restoreDatabase(backupPath: string, dbPath: string, option
   } finally {
     rmSync(incoming, { force: true });
   }
-  const db = openDb(dbPath);
+  const db = openAppDb(dbPath);
   try {
     const after = verifyDatabaseFile(dbPath);
-    if (after.integrity !== 'ok') throw new AppError(500, 'restore_corrupt', `the restored database fails its integrity check (${after.integrity})`);
+    if (after.integrity !== 'ok') throw new AppError('restore_failed', `the restored database fails its integrity check (${after.integrity})`);
     return { restored: dbPath, from: backupPath, previous, stoppedServer, stats: getStats(db) };
   } finally {
     db.$client.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client.ts';
 import { createApp } from '../app.ts';
+import { openAppDb } from '../db.ts';
 import { loadConfig } from '../config.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { main, preflight } from '../start.ts';
@@ -110,7 +111,7 @@ describe('a read-only database', () => {
   it('serves reads and answers writes with 503 and the reason, writing nothing', async () => {
     const dir = tempDir();
     const path = join(dir, 'ro.db');
-    const writable = openDb(path);
+    const writable = openAppDb(path);
     seedCorpus(writable, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'Body.' }] }] }]);
     writable.$client.close();
     const db = openDb(path, { readonly: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../db/testing.ts';
+import { createTestDb } from '../testing.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { testApp } from '../testing.ts';
 import { importFile } from './import.ts';

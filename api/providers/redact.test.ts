@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { getActiveCodebook } from '../codebook/codebook.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { suggestForText } from '../tagging/suggest.ts';
 import { loadConfig } from '../config.ts';
@@ -31,7 +31,7 @@ describe('credentials in OPENAI_BASE_URL', () => {
     const res = await app.request('/api/tagging/estimate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'openai' }) });
     const text = await res.text();
     expect(res.status).toBe(200);
-    expect(JSON.parse(text).displayName).toBe('gpt-4o-mini via https://llm.example/v1?api_key=***');
+    expect(JSON.parse(text).displayName).toBe('gpt-4o-mini (OpenAI-compatible) via https://llm.example/v1?api_key=***');
     for (const secret of ['k3y', 'sk-live-abcdef']) expect(text).not.toContain(secret);
   });
 
@@ -53,7 +53,7 @@ describe('credentials in OPENAI_BASE_URL', () => {
       const failure = JSON.stringify(result);
       expect(failure).toContain('not authorised (401)');
       for (const secret of [key, 't0ken-xyz']) expect(failure).not.toContain(secret);
-      expect(provider.displayName).toBe(`m via http://127.0.0.1:${port}/v1?token=***`);
+      expect(provider.displayName).toBe(`m (OpenAI-compatible) via http://127.0.0.1:${port}/v1?token=***`);
     } finally {
       server.close();
     }

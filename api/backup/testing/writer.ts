@@ -1,4 +1,4 @@
-import { openDb } from '../../../db/client.ts';
+import { openAppDb } from '../../db.ts';
 import { identifyLocalReviewer } from '../../auth/service.ts';
 import { decide } from '../../review/decisions.ts';
 
@@ -8,7 +8,7 @@ import { decide } from '../../review/decisions.ts';
  * committed it prints `ack <reviewId> <ms since epoch>`; it stops on SIGTERM.
  */
 const [dbPath, idsJson] = process.argv.slice(2);
-const db = openDb(dbPath!);
+const db = openAppDb(dbPath!);
 const itemIds = JSON.parse(idsJson!) as number[];
 const actors = ['Ann', 'Bob', 'Cem'].map((name) => identifyLocalReviewer(db, name));
 let stop = false;
