@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../testing.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { testApp } from '../testing.ts';
-import { importFile } from './import.ts';
+import { Readable } from 'node:stream';
+import { runImport } from './import.ts';
 import { webHref } from './webUrl.ts';
 
 describe('URLs of sources and documents', () => {
@@ -26,11 +27,15 @@ describe('URLs of sources and documents', () => {
     expect(deps.db.$client.prepare('SELECT url FROM sources').get()).toEqual({ url: 'https://outlet.example/' });
   });
 
-  it('fails an imported file whose document URL is not http(s), naming the row, and writes nothing from it', () => {
+  it('rejects an imported row whose document URL is not http(s), naming its line and column, and a single document whose URL is not', async () => {
     const db = createTestDb();
+    const file = (name: string, text: string) => ({ file: name, open: () => Readable.from([Buffer.from(text)]) });
     const csv = 'title,text,url\nGood,First text.,https://example.org/1\nBad,Second text.,javascript:alert(1)\n';
-    const report = importFile(db, { file: 'rows.csv', read: () => Buffer.from(csv) }, { origin: 'cli' });
-    expect(report).toMatchObject({ status: 'failed', documents: 0, error: 'rows.csv: row 2: url "javascript:alert(1)" is not a web address: only absolute http:// and https:// URLs are kept' });
-    expect(db.$client.prepare('SELECT count(*) AS n FROM documents').get()).toEqual({ n: 0 });
+    const [rows] = (await runImport(db, [file('rows.csv', csv)], { origin: 'cli' })).files;
+    expect(rows).toMatchObject({ documents: 1, rejected: 1, rejects: [{ line: 3, column: 'url', reason: 'url "javascript:alert(1)" is not a web address: only absolute http:// and https:// URLs are kept' }] });
+    const [single] = (await runImport(db, [file('one.txt', 'Some text.')], { origin: 'cli', meta: { url: 'data:text/html,<b>x</b>' } })).files;
+    expect(single).toMatchObject({ status: 'failed', documents: 0 });
+    expect(single!.error).toContain('url "data:text/html,<b>x</b>" is not a web address');
+    expect(db.$client.prepare('SELECT url FROM documents').all()).toEqual([{ url: 'https://example.org/1' }]);
   });
 });
