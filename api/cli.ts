@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './cli/backup.ts';
+import { registerCodebook } from './cli/codebook.ts';
 import { CliError } from './cli/common.ts';
 import { registerEval } from './cli/eval.ts';
 import { registerExport } from './cli/export.ts';
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
   const program = new Command('framescope')
     .description('Framescope: comparative framing dashboard with model-assisted tagging')
     .showHelpAfterError(false)
-    .addHelpText('after', '\nEvery command takes --db FILE, and import, tag, eval and stats take --json; both may come before or after the command name.\nFor scripts use `npx framescope ...` or `npm run -s cli -- ...` (plain `npm run` prints its banner on stdout).')
+    .addHelpText('after', '\nEvery command takes --db FILE, and import, tag, eval, stats and codebook take --json; both may come before or after the command name.\nFor scripts use `npx framescope ...` or `npm run -s cli -- ...` (plain `npm run` prints its banner on stdout).')
     .exitOverride();
   registerImport(program);
   registerTag(program);
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerBackup(program);
   registerMigrate(program);
+  registerCodebook(program);
   return program;
 }
 
@@ -35,7 +37,8 @@ const GLOBAL_VALUES = new Set(['--db']);
 
 /**
  * Moves global options written before the command name (`framescope --db x.db import f`) to
- * just after it, where the command's own parser reads them, so they work in either place.
+ * the end of the arguments (before a `--`), where the (sub)command's own parser reads them, so
+ * they work in either place.
  */
 export function hoistGlobalOptions(argv: string[]): string[] {
   const moved: string[] = [];
@@ -49,7 +52,9 @@ export function hoistGlobalOptions(argv: string[]): string[] {
     else break;
   }
   if (moved.length === 0 || i >= argv.length) return argv;
-  return [argv[i]!, ...moved, ...argv.slice(i + 1)];
+  const rest = argv.slice(i);
+  const end = rest.indexOf('--');
+  return end === -1 ? [...rest, ...moved] : [...rest.slice(0, end), ...moved, ...rest.slice(end)];
 }
 
 /** Runs the CLI; failures print one line on stderr and exit non-zero. */

@@ -1,5 +1,6 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { LoginGate } from './components/review/ReviewerGate.tsx';
+import { CodebooksPage } from './pages/CodebooksPage.tsx';
 import { CorpusPage } from './pages/CorpusPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { DocumentPage } from './pages/DocumentPage.tsx';
@@ -15,6 +16,7 @@ const NAV = [
   { to: '/dashboard', label: 'Dashboard' },
   { to: '/export', label: 'Export' },
   { to: '/evals', label: 'Evals' },
+  { to: '/codebooks', label: 'Codebooks' },
 ];
 
 /** The layout: navigation on top, one page below. */
@@ -42,6 +44,7 @@ export function App() {
             <Route path="/dashboard" element={<DashboardPage />} />
             <Route path="/export" element={<ExportPage />} />
             <Route path="/evals" element={<EvalsPage />} />
+            <Route path="/codebooks" element={<CodebooksPage />} />
             <Route path="*" element={<p>Nothing here. Try the Corpus page.</p>} />
           </Routes>
         </LoginGate>

@@ -3,6 +3,7 @@ import { DocumentsTable } from '../components/corpus/DocumentsTable.tsx';
 import { ImportResults } from '../components/corpus/ImportResults.tsx';
 import { SourcesTable } from '../components/corpus/SourcesTable.tsx';
 import { UploadPanel } from '../components/corpus/UploadPanel.tsx';
+import { CodebookChoice } from '../components/codebooks/CodebookChoice.tsx';
 import { listSources, loadDemoCorpus, type ImportReport, type Source } from '../lib/api/corpus.ts';
 
 /** Corpus page: upload, sources (editable), documents (search, paging); an empty corpus offers the demo. */
@@ -46,6 +47,7 @@ export function CorpusPage() {
           <button className="primary" disabled={demoBusy} onClick={() => void loadDemo()}>
             {demoBusy ? 'Loading demo corpus…' : 'Load demo corpus'}
           </button>
+          <CodebookChoice />
         </section>
       )}
       {demoReport && <ImportResults report={demoReport} />}
