@@ -1,12 +1,11 @@
-import { request } from '../http.ts';
-
-// Response shapes come from the service that produces them, so a renamed field breaks the build.
-import type { StoredCodebook } from '../../../../api/codebooks/service.ts';
 import type { CodebookDefinition } from '../../../../api/codebooks/definition.ts';
-export type { StoredCodebook, CodebookDefinition };
+import { api, call, type Ok } from './client.ts';
 
-export const listCodebooks = () => request<{ codebooks: StoredCodebook[] }>('/api/codebooks').then((r) => r.codebooks);
-export const activateCodebook = (id: number) => request<StoredCodebook>(`/api/codebooks/${id}/activate`, { method: 'POST' });
+/** A stored codebook version, as `GET /api/codebooks` answers it. */
+export type StoredCodebook = Ok<typeof api.codebooks.$get>['codebooks'][number];
+
+export const listCodebooks = () => call(api.codebooks.$get()).then((r) => r.codebooks);
+export const activateCodebook = (id: number) => call(api.codebooks[':id'].activate.$post({ param: { id: String(id) } }));
 
 /** Stores a codebook from a JSON file's text (the server validates it and names the first problem). */
 export function addCodebook(text: string, activate: boolean): Promise<StoredCodebook> {
@@ -16,5 +15,6 @@ export function addCodebook(text: string, activate: boolean): Promise<StoredCode
   } catch (e) {
     return Promise.reject(new Error(`codebook: not valid JSON (${(e as Error).message})`));
   }
-  return request<StoredCodebook>(`/api/codebooks?activate=${activate}`, { method: 'POST', json });
+  // The server checks the shape and names the first problem; the type only says what is sent.
+  return call(api.codebooks.$post({ query: { activate: activate ? 'true' : 'false' }, json: json as CodebookDefinition }));
 }
