@@ -74,6 +74,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteRule>> = {
   'PATCH /api/sources/:id': { access: 'admin', operator: true },
   'POST /api/imports': { access: 'admin', operator: true },
   'POST /api/imports/demo': { access: 'admin', operator: true },
+  'POST /api/imports/preview': { access: 'admin', operator: true, note: 'reads the first rows of an upload; stores nothing' },
   'POST /api/codebooks': { access: 'admin', operator: true },
   'POST /api/codebooks/:id/activate': { access: 'admin', operator: true },
   'POST /api/tagging/estimate': { access: 'admin', operator: true },

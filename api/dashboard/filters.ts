@@ -20,6 +20,7 @@ export const DashboardQuerySchema = z.object({
   promptVersion: z.string().optional(),
   codebook: z.string().optional().openapi({ description: 'Codebook id; the active codebook when absent' }),
   status: z.string().optional().openapi({ description: 'Comma-separated review statuses: unreviewed, reviewed, disputed, adjudicated' }),
+  syndicated: z.enum(['include', 'exclude']).default('include').openapi({ description: "exclude: leave out documents linked as copies of another source's document (syndicated stories)" }),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuerySchema>;
 
@@ -40,6 +41,8 @@ export interface DashboardFilters {
   promptVersion: string | null;
   codebookId: number | null;
   statuses: ReviewStatus[];
+  /** Leave out syndicated copies (documents linked to another source's earlier document). */
+  excludeSyndicated: boolean;
   /** Read `items` even where the rollups could answer (the equivalence tests compare both). */
   scan?: boolean;
 }
@@ -98,6 +101,7 @@ export function parseFilters(q: DashboardQuery): DashboardFilters {
     promptVersion: q.promptVersion || null,
     codebookId: codebook[0] ?? null,
     statuses: statuses.filter(isStatus),
+    excludeSyndicated: q.syndicated === 'exclude',
   };
 }
 
@@ -122,11 +126,12 @@ export function scope(f: DashboardFilters): Scope {
   const where: SQL[] = [sql`i.level = ${f.level}`, sql`i.excluded = 0`];
   if (f.sourceIds.length > 0) where.push(sql`i.source_id IN ${inList(f.sourceIds)}`);
   if (f.statuses.length > 0) where.push(sql`i.review_status IN ${inList(f.statuses)}`);
-  const documents = f.from !== null || f.to !== null;
+  const documents = f.from !== null || f.to !== null || f.excludeSyndicated;
   if (documents) {
     joins.push(sql`JOIN documents d ON d.id = i.document_id`);
     if (f.from) where.push(sql`d.published_start >= ${f.from}`);
     if (f.to) where.push(sql`d.published_start <= ${f.to}`);
+    if (f.excludeSyndicated) where.push(sql`d.duplicate_of IS NULL`);
   }
   const provenance: [SQL, string | number | null][] = [
     [sql`s.provider`, f.provider],
@@ -201,11 +206,11 @@ export const IN_RANDOM_SAMPLE = sql`(${SETTLED} AND i.reviewed_label IS NOT NULL
 /**
  * Whether a view can read the maintained rollups (api/dashboard/rollups.ts) instead of scanning
  * items: any basis, either level and a source filter are kept in the rollups; a date range,
- * provenance (provider, model, prompt version, codebook) or review-status filter is not, so
- * those fall back to the scans (views/read.ts).
+ * provenance (provider, model, prompt version, codebook), review-status or syndication filter
+ * is not, so those fall back to the scans (views/read.ts).
  */
 export function readsRollups(f: DashboardFilters): boolean {
-  return !f.scan && f.from === null && f.to === null && f.provider === null && f.model === null && f.promptVersion === null && f.codebookId === null && f.statuses.length === 0;
+  return !f.scan && !f.excludeSyndicated && f.from === null && f.to === null && f.provider === null && f.model === null && f.promptVersion === null && f.codebookId === null && f.statuses.length === 0;
 }
 
 /** ` AND source_id IN (...)` for the rollup tables when the view is narrowed to some sources. */

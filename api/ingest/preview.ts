@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { RowIssueSchema } from './report.ts';
 import { COLUMN_ALIASES, MAPPABLE_FIELDS, type ColumnMap, type MappableField } from './columns.ts';
 import { isEndMarker } from './exportEnd.ts';
 import { IngestError } from './normalize.ts';
@@ -14,25 +16,30 @@ export const MAX_PREVIEW_ROWS = 100;
 /** Characters of each cell a preview shows (a long text is cut with an ellipsis). */
 export const PREVIEW_CELL_CHARS = 300;
 
+const FieldColumnsSchema = z.object(Object.fromEntries(MAPPABLE_FIELDS.map((f) => [f, z.string().nullable()])) as Record<MappableField, z.ZodNullable<z.ZodString>>);
+
 /** What a row-file upload will become, before anything is imported: for the mapping screen. */
-export interface ColumnPreview {
-  file: string;
-  format: RowFormat;
-  /** The columns found: the header, or the keys of the first JSON objects in order of appearance. */
-  columns: string[];
-  /** The first rows, cell by cell (cut to PREVIEW_CELL_CHARS). */
-  rows: Record<string, string | null>[];
-  /** Rows among those read that could not be read at all. */
-  problems: RowIssue[];
-  /** The proposed mapping: each field and the column it would read (null: none). */
-  mapping: Record<MappableField, string | null>;
-  /** Columns no field reads: kept as document metadata. */
-  metadata: string[];
-  /** Why the file cannot be imported with this mapping (no text column, an unknown column), else null. */
-  error: string | null;
-  /** The column names each field recognises without a mapping. */
-  aliases: Record<MappableField, string[]>;
-}
+export const ColumnPreviewSchema = z
+  .object({
+    file: z.string(),
+    format: z.enum(['csv', 'tsv', 'jsonl', 'json', 'xlsx']),
+    /** The columns found: the header, or the keys of the first JSON objects in order of appearance. */
+    columns: z.array(z.string()),
+    /** The first rows, cell by cell (cut to PREVIEW_CELL_CHARS). */
+    rows: z.array(z.record(z.string(), z.string().nullable())),
+    /** Rows among those read that could not be read at all. */
+    problems: z.array(RowIssueSchema),
+    /** The proposed mapping: each field and the column it would read (null: none). */
+    mapping: FieldColumnsSchema,
+    /** Columns no field reads: kept as document metadata. */
+    metadata: z.array(z.string()),
+    /** Why the file cannot be imported with this mapping (no text column, an unknown column), else null. */
+    error: z.string().nullable(),
+    /** The column names each field recognises without a mapping. */
+    aliases: z.object(Object.fromEntries(MAPPABLE_FIELDS.map((f) => [f, z.array(z.string())])) as Record<MappableField, z.ZodArray<z.ZodString>>),
+  })
+  .meta({ id: 'ColumnPreview' });
+export type ColumnPreview = z.infer<typeof ColumnPreviewSchema>;
 
 const cut = (v: unknown): string | null => {
   const s = cellString(v);

@@ -84,6 +84,21 @@ describe('corpus API', () => {
     expect(documentCount(db)).toBe(3);
   });
 
+  it('previews a row file: columns, first rows and the proposed mapping, storing nothing', async () => {
+    const { db, app } = setup();
+    const fd = new FormData();
+    fd.append('file', new File(['id,headline,body,section\nA-1,First,Body one.,World\nA-2,Second,Body two.,Sport\n'], 'news.csv'));
+    const res = await app.request('/api/imports/preview', { method: 'POST', body: fd });
+    expect(res.status).toBe(200);
+    const p = await res.json();
+    expect([p.format, p.columns, p.rows.length, p.mapping.text, p.mapping.title, p.mapping.id, p.metadata, p.error]).toEqual(['csv', ['id', 'headline', 'body', 'section'], 2, 'body', 'headline', 'id', ['section'], null]);
+    expect(documentCount(db)).toBe(0);
+    const single = new FormData();
+    single.append('file', new File(['Just text.'], 'a.txt'));
+    const refused = await app.request('/api/imports/preview', { method: 'POST', body: single });
+    expect(refused.status).toBe(400);
+  });
+
   it('refuses an upload over the request limit with 413 and a message naming the limits', async () => {
     const { db, app } = setup();
     const res = await app.request('/api/imports', {

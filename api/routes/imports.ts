@@ -9,6 +9,7 @@ import { ImportReportSchema, runImport, type ImportSource } from '../ingest/impo
 import { MANIFEST_FILE, manifestMeta, parseManifest, type ManifestEntry } from '../ingest/manifest.ts';
 import { decodeText, formatBytes, IngestError, MAX_FILE_BYTES } from '../ingest/normalize.ts';
 import type { DocumentMeta } from '../ingest/readers.ts';
+import { ColumnPreviewSchema, previewRowFile } from '../ingest/preview.ts';
 import { bytesSource } from '../ingest/sources.ts';
 import { actorName, ErrorSchema, errorResponses, json, newRouter } from './router.ts';
 
@@ -43,6 +44,13 @@ const UploadSchema = z
       .openapi({ type: 'string', enum: [...DATE_ORDERS], description: 'how numeric dates that read both ways are read (default: decided by the file)' }),
   })
   .openapi('Upload');
+
+const PreviewSchema = z
+  .object({
+    file: z.instanceof(File).openapi({ type: 'string', format: 'binary', description: 'one row file (.csv .tsv .jsonl .json .xlsx or their .gz)' }),
+    map: field('the mapping to preview, e.g. text=content,title=headline (default: the columns recognised by name)'),
+  })
+  .openapi('PreviewUpload');
 
 /** Uploaded files as import sources; an uploaded manifest.json supplies metadata for the files it names. */
 async function uploadInputs(files: File[]): Promise<ImportSource[]> {
@@ -98,6 +106,31 @@ export function importsRoutes(deps: AppDeps) {
         const inputs = await uploadInputs(files);
         const report = await runImport(db, inputs, { origin: 'upload', meta, map, importName, actor: actorName(c, 'local'), strict: strict === 'true', dateOrder });
         return c.json(report, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/preview',
+        summary: 'Preview a row file before importing it: detected columns, the first rows and the proposed mapping (nothing is stored)',
+        middleware: [bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: (c) => c.json({ error: { code: 'payload_too_large', message: `upload is over the ${formatBytes(MAX_UPLOAD_BYTES)} limit per request` } }, 413) })] as const,
+        request: { body: { required: true, content: { 'multipart/form-data': { schema: PreviewSchema } } } },
+        responses: { 200: json(ColumnPreviewSchema, 'What the file would import as'), ...errorResponses, 413: json(ErrorSchema, 'Upload too large') },
+      }),
+      async (c) => {
+        const { file, map: rawMap } = c.req.valid('form');
+        let map;
+        try {
+          map = parseColumnMap(rawMap);
+        } catch (e) {
+          throw badRequest((e as Error).message.replace(/^--map/, 'map'));
+        }
+        try {
+          return c.json(await previewRowFile(bytesSource(file.name, new Uint8Array(await file.arrayBuffer())), map), 200);
+        } catch (e) {
+          if (e instanceof IngestError) throw badRequest(e.message, 'invalid_input');
+          throw e;
+        }
       },
     )
     .openapi(

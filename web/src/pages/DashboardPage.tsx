@@ -27,6 +27,7 @@ function paramsFrom(sp: URLSearchParams): DashboardParams {
     const v = sp.get(k);
     if (v) p[k] = v;
   }
+  if (sp.get('syndicated') === 'exclude') p.syndicated = 'exclude';
   return p;
 }
 

@@ -1,6 +1,14 @@
 import { useRef, useState, type DragEvent } from 'react';
-import { uploadFiles, type ImportReport } from '../../lib/api/corpus.ts';
+import { isRowFile, previewUpload, uploadFiles, type ColumnPreview, type ImportReport } from '../../lib/api/corpus.ts';
 import { ImportResults } from './ImportResults.tsx';
+import { mapSpec, MappingPreview } from './MappingPreview.tsx';
+
+/** A row file waiting for its mapping to be confirmed. */
+interface Pending {
+  file: File;
+  preview: ColumnPreview;
+  mapping: ColumnPreview['mapping'];
+}
 
 /** Drag-and-drop and file-picker upload, with optional metadata, live progress and per-file results. */
 export function UploadPanel({ onImported }: { onImported: () => void }) {
@@ -11,14 +19,36 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [strict, setStrict] = useState(false);
+  const [dateOrder, setDateOrder] = useState<'' | 'mdy' | 'dmy' | 'ymd'>('');
 
-  async function send(files: File[]) {
+  /** One row file is previewed first, so its mapping can be checked and changed; anything else imports at once. */
+  async function choose(files: File[]) {
     if (files.length === 0) return;
     setError(null);
     setReport(null);
+    if (files.length === 1 && isRowFile(files[0]!.name)) {
+      try {
+        const preview = await previewUpload(files[0]!, map);
+        setPending({ file: files[0]!, preview, mapping: preview.mapping });
+      } catch (e) {
+        setError((e as Error).message);
+      } finally {
+        if (input.current) input.current.value = '';
+      }
+      return;
+    }
+    await send(files, map);
+  }
+
+  async function send(files: File[], columnMap: string) {
+    setError(null);
+    setReport(null);
+    setPending(null);
     setProgress(0);
     try {
-      const r = await uploadFiles(files, { source, map }, setProgress);
+      const r = await uploadFiles(files, { source, map: columnMap, strict, dateOrder: dateOrder || undefined }, setProgress);
       setReport(r);
       onImported();
     } catch (e) {
@@ -32,7 +62,7 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
   function onDrop(e: DragEvent) {
     e.preventDefault();
     setDragging(false);
-    void send(Array.from(e.dataTransfer.files));
+    void choose(Array.from(e.dataTransfer.files));
   }
 
   return (
@@ -47,9 +77,16 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <p>Drop .txt, .md, .html, .csv or .jsonl files here (a manifest.json alongside supplies their metadata), or</p>
+        <p>Drop .txt, .md, .html files, or a row file (.csv, .tsv, .jsonl, .json, .xlsx, also gzipped) here (a manifest.json alongside supplies their metadata), or</p>
         <label className="corpus-pick">
-          <input ref={input} type="file" multiple accept=".txt,.text,.md,.markdown,.html,.htm,.csv,.jsonl,.ndjson,.json" aria-label="Choose files" onChange={(e) => void send(Array.from(e.target.files ?? []))} />
+          <input
+            ref={input}
+            type="file"
+            multiple
+            accept=".txt,.text,.md,.markdown,.html,.htm,.csv,.tsv,.tab,.jsonl,.ndjson,.json,.xlsx,.gz"
+            aria-label="Choose files"
+            onChange={(e) => void choose(Array.from(e.target.files ?? []))}
+          />
         </label>
         <div className="row corpus-upload-fields">
           <label>
@@ -58,13 +95,36 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
           <label>
             Column map <input value={map} onChange={(e) => setMap(e.target.value)} placeholder="text=content,title=headline" />
           </label>
+          <label>
+            <input type="checkbox" checked={strict} onChange={(e) => setStrict(e.target.checked)} /> All or nothing (one bad row and none of the file)
+          </label>
+          <label>
+            Dates like 3/4/2024{' '}
+            <select value={dateOrder} onChange={(e) => setDateOrder(e.target.value as typeof dateOrder)} aria-label="Date order">
+              <option value="">decided by the file</option>
+              <option value="mdy">month/day/year</option>
+              <option value="dmy">day/month/year</option>
+              <option value="ymd">year/month/day</option>
+            </select>
+          </label>
         </div>
-        <p className="muted">Up to 32 MiB per file, 64 MiB per upload. Line endings become \n; the text is otherwise kept exactly.</p>
+        <p className="muted">Up to 64 MiB per upload (32 MiB per text, Markdown or HTML file); larger row files import from the command line. A bad row is reported with its line and skipped; the others import.</p>
       </div>
       {progress !== null && (
         <p role="status">
           {progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : 'Importing…'} <progress max={1} value={progress < 1 ? progress : undefined} />
         </p>
+      )}
+      {pending && (
+        <div className="panel">
+          <MappingPreview preview={pending.preview} mapping={pending.mapping} onChange={(mapping) => setPending({ ...pending, mapping })} />
+          <div className="row">
+            <button className="primary" disabled={pending.mapping.text === null} onClick={() => void send([pending.file], mapSpec(pending.mapping))}>
+              Import with this mapping
+            </button>
+            <button onClick={() => setPending(null)}>Cancel</button>
+          </div>
+        </div>
       )}
       {error && <p className="error">{error}</p>}
       {report && <ImportResults report={report} />}

@@ -94,6 +94,13 @@ export function FilterBar({ meta, params, onChange }: Props) {
             ))}
           </select>
         </label>
+        <label>
+          Syndicated copies{' '}
+          <select value={params.syndicated ?? 'include'} onChange={(e) => onChange({ syndicated: e.target.value === 'exclude' ? 'exclude' : undefined })} aria-label="Syndicated copies">
+            <option value="include">included</option>
+            <option value="exclude">left out (each story counted at its first outlet)</option>
+          </select>
+        </label>
       </div>
       <div className="row">
         <span>Review status:</span>

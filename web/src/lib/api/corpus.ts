@@ -9,6 +9,8 @@ export type DocumentView = Ok<typeof api.documents[':id']['$get']>;
 export type Passage = DocumentView['passages'][number];
 export type ImportReport = Ok<typeof api.imports.demo.$post>;
 export type FileReport = ImportReport['files'][number];
+/** What a row file would import as: detected columns, first rows, proposed mapping. */
+export type ColumnPreview = Ok<typeof api.imports.preview.$post>;
 
 export const listSources = () => call(api.sources.$get()).then((r) => r.sources);
 export const updateSource = (id: number, patch: SourcePatch) => call(api.sources[':id'].$patch({ param: { id: String(id) }, json: patch }));
@@ -45,7 +47,22 @@ function fetchWithUploadProgress(onProgress: (fraction: number) => void): typeof
 }
 
 /** Uploads files to import (with the form's metadata fields), reporting upload progress (0..1). */
-export function uploadFiles(files: File[], fields: { source?: string; map?: string }, onProgress: (fraction: number) => void): Promise<ImportReport> {
+export function uploadFiles(
+  files: File[],
+  fields: { source?: string; map?: string; strict?: boolean; dateOrder?: 'mdy' | 'dmy' | 'ymd' },
+  onProgress: (fraction: number) => void,
+): Promise<ImportReport> {
   const text = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
-  return call(api.imports.$post({ form: { files, source: text(fields.source), map: text(fields.map) } }, { fetch: fetchWithUploadProgress(onProgress) }));
+  return call(
+    api.imports.$post(
+      { form: { files, source: text(fields.source), map: text(fields.map), strict: fields.strict ? 'true' : undefined, dateOrder: fields.dateOrder } },
+      { fetch: fetchWithUploadProgress(onProgress) },
+    ),
+  );
 }
+
+/** Reads the first rows of a row file on the server and proposes its column mapping; nothing is stored. */
+export const previewUpload = (file: File, map?: string) => call(api.imports.preview.$post({ form: { file, map: map || undefined } }));
+
+/** Whether a file name is a row file (one document per row), which gets a mapping preview before import. */
+export const isRowFile = (name: string) => /\.(csv|tsv|tab|jsonl|ndjson|json|xlsx)(\.gz)?$/i.test(name) && !/\.xlsx\.gz$/i.test(name);
