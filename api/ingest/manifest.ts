@@ -2,7 +2,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSyn
 import { basename, dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { zodIssueText } from '../errors.ts';
-import { decodeText, IngestError } from './normalize.ts';
+import { decodeText, IngestError, singleLine } from './normalize.ts';
 import { formatOf, type DocumentMeta } from './readers.ts';
 
 const optionalText = z.string().nullish();
@@ -29,7 +29,7 @@ export function parseManifest(text: string): ManifestEntry[] {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new IngestError(`${MANIFEST_FILE} is not valid JSON (${(e as Error).message})`);
+    throw new IngestError(`${MANIFEST_FILE} is not valid JSON (${singleLine((e as Error).message)})`);
   }
   const parsed = z.array(ManifestEntrySchema).safeParse(raw);
   if (!parsed.success) {

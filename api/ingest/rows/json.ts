@@ -1,4 +1,4 @@
-import { formatBytes, IngestError } from '../normalize.ts';
+import { formatBytes, IngestError, singleLine } from '../normalize.ts';
 import { MAX_ROW_BYTES, splitLines, type Line } from './bytes.ts';
 import type { RawRow } from './types.ts';
 
@@ -33,7 +33,8 @@ export function jsonRow(text: string, line: number, what: string): RawRow {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { line, values: null, raw: text, error: { column: null, reason: `${what} is not valid JSON (${(e as Error).message})` } };
+    // V8 quotes the offending text in its message, line breaks and all: keep the reason one line.
+    return { line, values: null, raw: text, error: { column: null, reason: `${what} is not valid JSON (${singleLine((e as Error).message)})` } };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { line, values: null, raw: text, error: { column: null, reason: `${what} is not a JSON object` } };
