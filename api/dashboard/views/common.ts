@@ -72,3 +72,15 @@ export function labelColumns(labels: readonly { id: string }[], count: (labelId:
 
 /** The label columns of a row, as counts in codebook order. */
 export const labelCounts = (row: LabelColumns, labels: readonly unknown[]): number[] => labels.map((_, k) => row[`c${k}`] ?? 0);
+
+/** Counts and shares of `counted` by label id, from label columns (thousands of timeline rows: plain loops). */
+export function labelShares(row: LabelColumns, labels: readonly { id: string }[], counted: number): { counts: Record<string, number>; shares: Record<string, number> } {
+  const counts: Record<string, number> = {};
+  const shares: Record<string, number> = {};
+  for (let k = 0; k < labels.length; k++) {
+    const n = row[`c${k}`] ?? 0;
+    counts[labels[k]!.id] = n;
+    shares[labels[k]!.id] = n / counted;
+  }
+  return { counts, shares };
+}

@@ -49,7 +49,7 @@ function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
   return {
     counted: db.all(sql`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM source_rollups WHERE ${on}${sources} GROUP BY source_id`),
     byLabel: db.all(sql`SELECT label, sum(n) AS n FROM source_rollups WHERE ${on} AND label <> ''${sources} GROUP BY label`),
-    cells: perSource.flatMap(([sourceId, json]) => Object.entries(CellCounts.parse(JSON.parse(json))).map(([theme, count]) => ({ sourceId, theme, count }))),
+    cells: perSource.flatMap(([sourceId, json]) => Object.entries(themeCounts(json)).map(([theme, count]) => ({ sourceId, theme, count }))),
     labelCells:
       f.sourceIds.length === 0
         ? db.all(sql`SELECT label, theme, n AS count FROM label_theme_rollups WHERE ${on}`)
@@ -57,8 +57,10 @@ function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
   };
 }
 
-/** A packed row of source_theme_totals: theme → count. */
-const CellCounts = z.record(z.string(), z.number());
+/** A packed row of source_theme_totals: SQLite's json_group_object of theme → integer count. */
+function themeCounts(json: string): Record<string, number> {
+  return JSON.parse(json);
+}
 
 function fromItems(db: Db, f: DashboardFilters): ThemeSums {
   const b = basisSql(f.basis);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql, periodSql, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
-import { CountsSchema, header, labelColumns, labelCounts, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
+import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { readView } from './read.ts';
 
 const TimelineRowSchema = z.object({
@@ -94,16 +94,8 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
       undated += r.counted;
       continue;
     }
-    const counts = labelCounts(r, labels);
-    rows.push({
-      sourceId: r.sourceId,
-      source: name(r.sourceId),
-      period: r.period,
-      counted: r.counted,
-      counts: Object.fromEntries(labels.map((l, k) => [l.id, counts[k]!])),
-      shares: Object.fromEntries(labels.map((l, k) => [l.id, counts[k]! / r.counted])),
-      meanStance: r.meanStance,
-    });
+    const { counts, shares } = labelShares(r, labels, r.counted);
+    rows.push({ sourceId: r.sourceId, source: name(r.sourceId), period: r.period, counted: r.counted, counts, shares, meanStance: r.meanStance });
   }
   return { ...head, granularity, rows, undated, omitted: read.omitted };
 }
