@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { createTestDb } from '../testing.ts';
 import { reviews, users } from '../../db/schema/index.ts';
@@ -138,7 +139,7 @@ function views(db: Db, f: DashboardFilters) {
 }
 
 function rollupSnapshot(db: Db) {
-  return Object.fromEntries(ROLLUP_TABLES.map((t) => [t, (db.$client.prepare(`SELECT * FROM ${t}`).all() as object[]).map((r) => JSON.stringify(r)).sort()]));
+  return Object.fromEntries(ROLLUP_TABLES.map((t) => [t, db.all<object>(sql.raw(`SELECT * FROM ${t}`)).map((r) => JSON.stringify(r)).sort()]));
 }
 
 describe('dashboard rollups', () => {
@@ -175,7 +176,7 @@ describe('dashboard rollups', () => {
     const f = filters({});
     const before = framingMix(db, f).rows.find((r) => r.source === 'Many')!.counted;
     const many = seeded.at(-2)!.sourceId;
-    db.$client.prepare(`UPDATE source_rollups SET n = n + 1000 WHERE source_id = ? AND level = 'passage' AND basis = 'final' AND label = 'critical'`).run(many);
+    db.run(sql`UPDATE source_rollups SET n = n + 1000 WHERE source_id = ${many} AND level = 'passage' AND basis = 'final' AND label = 'critical'`);
     try {
       expect(framingMix(db, f).rows.find((r) => r.source === 'Many')!.counted).toBe(before + 1000);
       expect(framingMix(db, { ...f, scan: true }).rows.find((r) => r.source === 'Many')!.counted).toBe(before);
@@ -183,7 +184,7 @@ describe('dashboard rollups', () => {
         expect(readsRollups(filters(query)), JSON.stringify(query)).toBe(false);
       }
     } finally {
-      db.$client.prepare(`UPDATE source_rollups SET n = n - 1000 WHERE source_id = ? AND level = 'passage' AND basis = 'final' AND label = 'critical'`).run(many);
+      db.run(sql`UPDATE source_rollups SET n = n - 1000 WHERE source_id = ${many} AND level = 'passage' AND basis = 'final' AND label = 'critical'`);
     }
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { bootstrapInterval } from '../metrics/bootstrap.ts';
 import { testApp } from '../testing.ts';
@@ -84,7 +85,7 @@ describe('dashboard aggregates on fixtures', () => {
   it('narrows every view by source, date range, provider and review status', async () => {
     const { app, deps } = testApp();
     seedTwoSources(deps.db);
-    const betaId = (deps.db.$client.prepare(`SELECT id FROM sources WHERE name = 'Beta'`).get() as { id: number }).id;
+    const betaId = deps.db.get<{ id: number }>(sql`SELECT id FROM sources WHERE name = 'Beta'`).id;
     const bySource = await get<Framing>(app, `/api/dashboard/framing?basis=model&sources=${betaId}`);
     expect(bySource.rows.map((r) => r.source)).toEqual(['Beta']);
     const byDate = await get<Framing>(app, '/api/dashboard/framing?basis=model&from=2024-04&to=2024');
@@ -165,7 +166,7 @@ describe('dashboard aggregates on fixtures', () => {
     );
     const names = new Map(body.sources.map((s, k) => [k, s.source]));
     expect(names.size).toBe(2);
-    const alphaId = (deps.db.$client.prepare(`SELECT id FROM sources WHERE name = 'Alpha'`).get() as { id: number }).id;
+    const alphaId = deps.db.get<{ id: number }>(sql`SELECT id FROM sources WHERE name = 'Alpha'`).id;
     const byKey = (cells: { sourceId: number; theme: string; count: number; share: number }[]) =>
       Object.fromEntries(cells.map((c) => [`${c.sourceId === alphaId ? 'Alpha' : 'Beta'}:${c.theme}`, [c.count, c.share]]));
     expect(byKey(body.cells)).toEqual({
@@ -241,7 +242,7 @@ describe('dashboard aggregates on fixtures', () => {
   it('lists the passages behind a bar, a theme cell, a period and a confusion cell', async () => {
     const { app, deps } = testApp();
     const ids = seedTwoSources(deps.db);
-    const alphaId = (deps.db.$client.prepare(`SELECT id FROM sources WHERE name = 'Alpha'`).get() as { id: number }).id;
+    const alphaId = deps.db.get<{ id: number }>(sql`SELECT id FROM sources WHERE name = 'Alpha'`).id;
     type List = { total: number; items: { itemId: number; text: string; label: string; documentTitle: string }[] };
     const bar = await get<List>(app, `/api/dashboard/passages?basis=model&sourceId=${alphaId}&label=integrationist`);
     expect([bar.total, bar.items.map((i) => [i.itemId, i.text, i.label, i.documentTitle])]).toEqual([
@@ -273,7 +274,7 @@ describe('dashboard aggregates on fixtures', () => {
     const r1 = addReview(deps.db, i1, { reviewer: 'ann', action: 'edit', label: 'critical', stance: -1 });
     const r3 = addReview(deps.db, i3, { reviewer: 'ann', action: 'accept', label: 'critical', stance: -1 });
     addReview(deps.db, i4, { reviewer: 'ann', action: 'edit', label: 'integrationist', stance: 2 });
-    deps.db.$client.prepare(`UPDATE reviews SET queue_order = 'random' WHERE id IN (?, ?)`).run(r1, r3);
+    deps.db.run(sql`UPDATE reviews SET queue_order = 'random' WHERE id IN (${r1}, ${r3})`);
     // Written around the state functions, so the rollups are rebuilt as after any direct write.
     rebuildRollups(deps.db);
     const body = await get<{ rows: { n: number; nSample: number; labels: Record<string, unknown>; stance: unknown }[] }>(app, '/api/dashboard/corrected');
