@@ -26,4 +26,22 @@ describe('the API shell', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no route for GET /api/nope' } });
   });
+
+  it('refuses a query parameter a route does not take, naming it and the ones it takes, on every route', async () => {
+    const { app } = testApp();
+    const misspelt = await app.request('/api/dashboard/framing?basis=model&source=3');
+    expect(misspelt.status).toBe(400);
+    expect(await misspelt.json()).toEqual({
+      error: {
+        code: 'invalid_input',
+        message: 'unknown query parameter "source": this route takes basis, includeBulk, level, sources, from, to, provider, model, promptVersion, codebook, status, syndicated',
+      },
+    });
+    const none = await app.request('/api/stats?verbose=1&x=2');
+    expect(await none.json()).toEqual({ error: { code: 'invalid_input', message: 'unknown query parameters "verbose", "x": this route takes none' } });
+    const exported = await app.request('/api/export?format=csv&sources_=Outlet');
+    expect(exported.status).toBe(400);
+    expect(((await exported.json()) as { error: { message: string } }).error.message).toMatch(/^unknown query parameter "sources_": this route takes format, level, status, sources, /);
+    expect((await app.request('/api/review/agreement?level=document')).status).toBe(200);
+  });
 });

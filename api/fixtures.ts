@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
-import { documents, items, passages, reviews, reviewThemes, sources, suggestions, suggestionThemes, users } from '../db/schema/index.ts';
+import { documents, imports, items, passages, reviews, reviewThemes, sources, suggestions, suggestionThemes, users } from '../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
 import { getActiveCodebook } from './codebooks/service.ts';
 import { applySuggestion, recomputeReviewState } from './items/state.ts';
@@ -165,6 +165,13 @@ export interface FixtureReview {
   undoesReviewId?: number;
   note?: string;
   role?: 'admin' | 'reviewer' | 'import';
+  /** What the reviewer saw (an open reject's rejected label is `shown.suggestion.label`). */
+  shown?: unknown;
+  suggestionId?: number;
+  importId?: number;
+  queueOrder?: 'confidence' | 'document' | 'random' | 'disputed';
+  blind?: boolean;
+  createdAt?: string;
 }
 
 /** Inserts a review by the named reviewer (created if needed) and recomputes the item's state. */
@@ -187,6 +194,12 @@ export function addReview(db: Db, itemId: number, r: FixtureReview): number {
         themes: r.themes ?? null,
         note: r.note ?? null,
         undoesReviewId: r.undoesReviewId ?? null,
+        shown: r.shown ?? null,
+        suggestionId: r.suggestionId ?? null,
+        importId: r.importId ?? null,
+        queueOrder: r.queueOrder ?? null,
+        blind: r.blind ?? false,
+        ...(r.createdAt ? { createdAt: r.createdAt } : {}),
       })
       .returning({ id: reviews.id })
       .get();
@@ -194,4 +207,9 @@ export function addReview(db: Db, itemId: number, r: FixtureReview): number {
     recomputeReviewState(tx, itemId);
     return row.id;
   });
+}
+
+/** Records an import (as a file import would) whose labels fixtures can attach with `importId`. */
+export function addImport(db: Db, name: string, opts: { gold?: boolean } = {}): number {
+  return db.insert(imports).values({ name, format: 'csv', origin: 'cli', gold: opts.gold ?? false }).returning({ id: imports.id }).get().id;
 }

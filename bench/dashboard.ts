@@ -71,8 +71,9 @@ function generate(db: Db): void {
   const insPassage = c.prepare('INSERT INTO passages (id, document_id, seq, start, "end", text, excluded, auto_excluded) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const insItem = c.prepare(
     `INSERT INTO items (id, level, document_id, passage_id, source_id, seq, text_hash, excluded, random_key, suggestion_count, latest_suggestion_id,
-       suggested_label, suggested_stance, suggested_confidence, review_status, review_count, decision_review_id, reviewed_label, reviewed_stance, final_origin)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       suggested_label, suggested_stance, suggested_confidence, review_status, review_count, decision_review_id, reviewed_label, reviewed_stance, final_origin,
+       independent_label, independent_stance, independent_review_id, independent_count)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insSuggestion = c.prepare(
     `INSERT INTO suggestions (id, item_id, codebook_id, label, stance, themes, confidence, evidence, provider, model, prompt_version, prompt_hash,
@@ -144,12 +145,17 @@ function generate(db: Db): void {
       decision,
       reviewedLabel,
       reviewedStance,
-      status === 'unreviewed' ? 'model' : 'reviewer',
+      status === 'unreviewed' ? 'model' : status === 'reviewed' ? 'reviewer' : null,
+      // Every bench review is one person's manual decision: the independent state is the reviewed one.
+      reviewedLabel,
+      reviewedStance,
+      decision,
+      reviews.length,
     );
     const itemThemes = themes.filter(() => random() < 0.1);
     insSuggestion.run(id, id, cb.id, label, stance, JSON.stringify(itemThemes), random(), provider[0], provider[1], provider[2], cb.version, cb.hash, `bench-${id}`);
     for (const t of itemThemes) insTheme.run(id, 'suggested', t);
-    if (status === 'reviewed') for (const t of itemThemes) insTheme.run(id, 'reviewed', t);
+    if (status === 'reviewed') for (const t of itemThemes) for (const kind of ['reviewed', 'independent']) insTheme.run(id, kind, t);
     for (const [reviewer, action, l, st, queue] of reviews) insReview.run(++reviewId, id, reviewer, action, cb.id, l, st, queue);
   };
 

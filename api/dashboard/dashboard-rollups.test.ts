@@ -108,7 +108,19 @@ function buildCorpus(db: Db) {
       case 10:
         addSampledReview(db, itemId, 'sam', label, stance, 'blind');
         break;
+      case 11:
+        addReview(db, itemId, { reviewer: 'bulky', action: 'accept', kind: 'bulk', label, stance, themes: ['sanctions'] });
+        break;
+      case 12:
+        // An independent decision and a bulk accept agreeing; an imported label beside them on every other one.
+        addReview(db, itemId, { reviewer: 'ann', action: 'edit', label, stance, themes: ['sovereignty'] });
+        addReview(db, itemId, { reviewer: 'bulky', action: 'accept', kind: 'bulk', label, stance });
+        if (k % 2 === 0) addReview(db, itemId, { reviewer: 'import:file', role: 'import', action: 'edit', kind: 'import', label: 'critical', stance: -2 });
+        break;
       default:
+        // An open reject of the label another person gives: a dispute.
+        addReview(db, itemId, { reviewer: 'ann', action: 'reject', shown: { suggestion: { label: 'analytical' } } });
+        addReview(db, itemId, { reviewer: 'bob', action: 'accept', label: 'analytical', stance: 0 });
         break;
     }
   });
@@ -147,8 +159,9 @@ describe('dashboard rollups', () => {
   const seeded = buildCorpus(db);
 
   it('answer every view exactly as the scan of items does, for each basis, level and a source filter', () => {
-    const states = ['model', 'reviewed', 'final'].flatMap((basis) =>
-      ['passage', 'document'].flatMap((level) => [{ basis, level }, { basis, level, sources: `${seeded[0]!.sourceId},${seeded.at(-2)!.sourceId}` }]),
+    const bases = [{ basis: 'model' }, { basis: 'people' }, { basis: 'people', includeBulk: '1' }, { basis: 'final' }];
+    const states = bases.flatMap((basis) =>
+      ['passage', 'document'].flatMap((level) => [{ ...basis, level }, { ...basis, level, sources: `${seeded[0]!.sourceId},${seeded.at(-2)!.sourceId}` }]),
     );
     for (const query of states) {
       const f = filters(query);
@@ -169,6 +182,10 @@ describe('dashboard rollups', () => {
     expect(agreement.progress.find((p) => p.source === 'Many')).toMatchObject({ disputed: expect.any(Number), adjudicated: expect.any(Number) });
     expect(agreement.progress.reduce((a, p) => a + p.disputed, 0)).toBeGreaterThan(0);
     expect(agreement.progress.reduce((a, p) => a + p.adjudicated, 0)).toBeGreaterThan(0);
+    expect(agreement.progress.reduce((a, p) => a + p.rejected, 0)).toBeGreaterThan(0);
+    // Bulk accepts and imported labels are in people incl. bulk and final, never in people.
+    const counted = (query: Record<string, string>) => framingMix(db, filters(query)).rows.reduce((a, r) => a + r.counted, 0);
+    expect(counted({ basis: 'people', includeBulk: '1' })).toBeGreaterThan(counted({ basis: 'people' }));
     expect(dashboardMeta(db, f).provenance.map((p) => p.provider)).toEqual(['local', 'openai']);
   });
 
@@ -206,28 +223,34 @@ describe('dashboard rollups', () => {
   });
 
   it('are backfilled by their migrations exactly as a rebuild fills them', () => {
-    // A database that existed before a rollup table was added gets it filled by the migration's
-    // INSERT ... SELECT statements: they must be the rebuild's own statements.
+    // A database that existed before a rollup table was added (or redefined) gets it filled by the
+    // INSERT ... SELECT statements of the latest migration that fills it: they must be the
+    // rebuild's own statements.
     const dir = join(import.meta.dirname, '../../db/migrations');
-    const statements = readdirSync(dir)
-      .filter((f) => f.endsWith('.sql'))
-      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('--> statement-breakpoint'))
-      .map((s) =>
-        s
-          .split('\n')
-          .filter((line) => !line.trimStart().startsWith('--'))
-          .join(' ')
-          .trim()
-          .replace(/;$/, '')
-          .replace(/\s+/g, ' '),
-      )
-      .filter((s) => s.startsWith('INSERT INTO'));
-    const backfilled = new Set(statements.map((s) => s.split(' ')[2]!));
-    expect([...backfilled].sort()).toEqual([...ROLLUP_TABLES].sort());
+    const statementsOf = (file: string) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('--> statement-breakpoint')
+        .map((s) =>
+          s
+            .split('\n')
+            .filter((line) => !line.trimStart().startsWith('--'))
+            .join(' ')
+            .trim()
+            .replace(/;$/, '')
+            .replace(/\s+/g, ' '),
+        )
+        .filter((s) => s.startsWith('INSERT INTO'));
+    const latest = new Map<string, string[]>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+      const byTable = new Map<string, string[]>();
+      for (const s of statementsOf(file)) byTable.set(s.split(' ')[2]!, [...(byTable.get(s.split(' ')[2]!) ?? []), s]);
+      for (const [table, statements] of byTable) if (ROLLUP_TABLES.includes(table)) latest.set(table, statements);
+    }
+    expect([...latest.keys()].sort()).toEqual([...ROLLUP_TABLES].sort());
     const rebuilt = rollupSnapshot(db);
     db.$client.transaction(() => {
       for (const t of ROLLUP_TABLES) db.$client.exec(`DELETE FROM ${t}`);
-      for (const s of statements) db.$client.exec(s);
+      for (const t of ROLLUP_TABLES) for (const s of latest.get(t)!) db.$client.exec(s);
     })();
     expect(rollupSnapshot(db)).toEqual(rebuilt);
   });

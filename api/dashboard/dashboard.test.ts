@@ -55,21 +55,44 @@ describe('dashboard aggregates on fixtures', () => {
     const { app, deps } = testApp();
     seedTwoSources(deps.db);
     const body = await get<Framing>(app, '/api/dashboard/framing?basis=model');
-    expect(body.statement).toBe('Model suggestions only (no human review counted).');
+    expect(body.statement).toBe('Model suggestions only (no human decision counted).');
     expect(body.rows.map(({ source, counted, counts, shares, meanStance, disputed, small }) => ({ source, counted, counts, shares, meanStance, disputed, small }))).toEqual([
       { source: 'Alpha', counted: 4, counts: { integrationist: 2, critical: 1, analytical: 1 }, shares: { integrationist: 0.5, critical: 0.25, analytical: 0.25 }, meanStance: 0.5, disputed: 0, small: true },
       { source: 'Beta', counted: 3, counts: { integrationist: 0, critical: 2, analytical: 1 }, shares: { integrationist: 0, critical: 2 / 3, analytical: 1 / 3 }, meanStance: -1, disputed: 1, small: true },
     ]);
   });
 
-  it('counts reviewed decisions only under the reviewed basis and leaves disputed items out', async () => {
+  it('counts human decisions only under the people basis and leaves disputed items out', async () => {
     const { app, deps } = testApp();
     seedTwoSources(deps.db);
-    const body = await get<Framing>(app, '/api/dashboard/framing?basis=reviewed');
+    const body = await get<Framing>(app, '/api/dashboard/framing?basis=people');
     expect(body.rows.map((r) => [r.source, r.counted, r.counts, r.meanStance, r.disputed, r.unlabelled])).toEqual([
       ['Alpha', 1, { integrationist: 1, critical: 0, analytical: 0 }, 1, 0, 3],
       ['Beta', 1, { integrationist: 0, critical: 1, analytical: 0 }, -2, 1, 1],
     ]);
+  });
+
+  it('leaves bulk accepts out of the people basis unless includeBulk=1 asks, and says which in the statement', async () => {
+    const { app, deps } = testApp();
+    const { a1p0, a2p0 } = seedTwoSources(deps.db);
+    addReview(deps.db, a1p0, { reviewer: 'bea', action: 'accept', kind: 'bulk', label: 'integrationist', stance: 2, themes: ['sovereignty'] });
+    addReview(deps.db, a2p0, { reviewer: 'bea', action: 'accept', kind: 'bulk', label: 'integrationist', stance: 1 });
+    const people = await get<Framing & { basis: string }>(app, '/api/dashboard/framing?basis=people');
+    expect(people.basis).toBe('people');
+    expect(people.statement).toContain('bulk accepts and imported labels left out');
+    expect(people.rows.map((r) => [r.source, r.counted, r.counts])).toEqual([
+      ['Alpha', 1, { integrationist: 1, critical: 0, analytical: 0 }],
+      ['Beta', 1, { integrationist: 0, critical: 1, analytical: 0 }],
+    ]);
+    const withBulk = await get<Framing & { basis: string }>(app, '/api/dashboard/framing?basis=people&includeBulk=1');
+    expect(withBulk.basis).toBe('people-bulk');
+    expect(withBulk.statement).toContain('bulk accepts of model labels and imported labels included');
+    expect(withBulk.rows.map((r) => [r.source, r.counted, r.counts, r.meanStance])).toEqual([
+      ['Alpha', 3, { integrationist: 3, critical: 0, analytical: 0 }, (1 + 2 + 1) / 3],
+      ['Beta', 1, { integrationist: 0, critical: 1, analytical: 0 }, -2],
+    ]);
+    const themes = await get<{ cells: { theme: string; count: number }[] }>(app, '/api/dashboard/themes?basis=people');
+    expect(themes.cells.map((c) => [c.theme, c.count])).toEqual([['sanctions', 1], ['sanctions', 1]]);
   });
 
   it('takes the reviewed label where reviewed and the suggestion otherwise under the final basis', async () => {
@@ -105,7 +128,10 @@ describe('dashboard aggregates on fixtures', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: { code: 'invalid_input', message: 'from: month out of range in "2024-13"' } });
     const bad = await app.request('/api/dashboard/framing?status=done');
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toBe('status: "done" is not one of unreviewed, reviewed, disputed, adjudicated');
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toBe('status: "done" is not one of unreviewed, reviewed, rejected, disputed, adjudicated');
+    const bulkOnModel = await app.request('/api/dashboard/framing?basis=model&includeBulk=1');
+    expect(bulkOnModel.status).toBe(400);
+    expect(((await bulkOnModel.json()) as { error: { message: string } }).error.message).toBe('includeBulk: only the people basis leaves bulk accepts out (basis=model counts no human decision)');
     // A chart of no sources is a mistake, not an empty answer.
     for (const view of ['timeline', 'similarity']) {
       const none = await app.request(`/api/dashboard/${view}?limit=0`);

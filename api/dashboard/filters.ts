@@ -1,16 +1,23 @@
 import { z } from '@hono/zod-openapi';
 import { sql, type SQL } from 'drizzle-orm';
+import { REVIEW_STATUSES, type ReviewStatus } from '../../db/schema/vocabulary.ts';
 import { badRequest } from '../errors.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
+import { requestedBasis, type Basis } from '../items/provenance.ts';
 
 /**
  * The filters every dashboard view shares, as they travel in the URL. Lists are comma-separated
  * (`sources=3,7`) so a filter state is one readable query string the page can put in its own URL.
  */
 export const DashboardQuerySchema = z.object({
-  basis: z.enum(['model', 'reviewed', 'final']).default('final').openapi({
-    description: 'model: latest suggestions; reviewed: human decisions only; final: reviewed where reviewed, else suggested',
+  basis: z.enum(['model', 'people', 'final']).default('final').openapi({
+    description: 'model: latest suggestions; people: independent human decisions (no bulk accepts, no imported labels unless gold); final: the human decision where there is one, else the suggestion',
   }),
+  includeBulk: z
+    .enum(['1', '0', 'true', 'false'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true')
+    .openapi({ type: 'string', enum: ['1', '0', 'true', 'false'], description: 'With basis=people: also count bulk accepts and imported labels (stated in the response)' }),
   level: z.enum(['passage', 'document']).default('passage'),
   sources: z.string().optional().openapi({ description: 'Comma-separated source ids' }),
   from: z.string().optional().openapi({ description: 'Earliest publication date: YYYY, YYYY-MM or YYYY-MM-DD' }),
@@ -19,18 +26,15 @@ export const DashboardQuerySchema = z.object({
   model: z.string().optional(),
   promptVersion: z.string().optional(),
   codebook: z.string().optional().openapi({ description: 'Codebook id; the active codebook when absent' }),
-  status: z.string().optional().openapi({ description: 'Comma-separated review statuses: unreviewed, reviewed, disputed, adjudicated' }),
+  status: z.string().optional().openapi({ description: `Comma-separated review statuses: ${REVIEW_STATUSES.join(', ')}` }),
   syndicated: z.enum(['include', 'exclude']).default('include').openapi({ description: "exclude: leave out documents linked as copies of another source's document (syndicated stories)" }),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuerySchema>;
 
-/** Which labels a view counts. */
-export type Basis = 'model' | 'reviewed' | 'final';
-const REVIEW_STATUSES = ['unreviewed', 'reviewed', 'disputed', 'adjudicated'] as const;
-type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** Parsed, validated filters. */
 export interface DashboardFilters {
+  /** Which labels the view counts (api/items/provenance.ts). */
   basis: Basis;
   level: 'passage' | 'document';
   sourceIds: number[];
@@ -90,8 +94,10 @@ export function parseFilters(q: DashboardQuery): DashboardFilters {
   if (from && to && from > to) throw badRequest(`from (${q.from}) is after to (${q.to})`, 'invalid_input');
   const codebook = ids(q.codebook, 'codebook');
   if (codebook.length > 1) throw badRequest('codebook: give one codebook id', 'invalid_input');
+  const basis = requestedBasis(q.basis, q.includeBulk);
+  if (typeof basis !== 'string') throw badRequest(basis.error, 'invalid_input');
   return {
-    basis: q.basis,
+    basis,
     level: q.level,
     sourceIds: ids(q.sources, 'sources'),
     from,
@@ -149,45 +155,6 @@ export function scope(f: DashboardFilters): Scope {
 /** The scope's FROM with `documents d` joined, for views that need a document's date or title. */
 export const withDocuments = (s: Scope): SQL => (s.documents ? s.from : sql`${s.from} JOIN documents d ON d.id = i.document_id`);
 
-/** Statuses whose reviewed label is a settled human decision. */
-export const SETTLED = sql`i.review_status IN ('reviewed','adjudicated')`;
-
-/** SQL for the label, the stance and the kind of themes a basis counts. */
-export interface BasisSql {
-  label: SQL;
-  stance: SQL;
-  themeKind: SQL;
-}
-
-/**
- * SQL for the label and stance a basis counts. Disputed items (reviewers disagree) and
- * open rejections (the suggestion was rejected without a label) have no human label: they
- * are counted by neither `reviewed` nor `final` (the model's label was overruled or is in
- * doubt), and each response reports how many were left out.
- */
-export function basisSql(basis: Basis): BasisSql {
-  if (basis === 'model') return { label: sql`i.suggested_label`, stance: sql`i.suggested_stance`, themeKind: sql`'suggested'` };
-  if (basis === 'reviewed') {
-    return {
-      label: sql`CASE WHEN ${SETTLED} THEN i.reviewed_label END`,
-      stance: sql`CASE WHEN ${SETTLED} AND i.reviewed_label IS NOT NULL THEN i.reviewed_stance END`,
-      themeKind: sql`'reviewed'`,
-    };
-  }
-  return {
-    label: sql`CASE WHEN ${SETTLED} THEN i.reviewed_label WHEN i.review_status = 'unreviewed' THEN i.suggested_label END`,
-    stance: sql`CASE WHEN ${SETTLED} THEN (CASE WHEN i.reviewed_label IS NOT NULL THEN i.reviewed_stance END) WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END`,
-    themeKind: sql`CASE WHEN ${SETTLED} THEN 'reviewed' ELSE 'suggested' END`,
-  };
-}
-
-/** The sentence each chart shows about where its numbers come from. */
-export function basisStatement(basis: Basis): string {
-  if (basis === 'model') return 'Model suggestions only (no human review counted).';
-  if (basis === 'reviewed') return 'Human decisions only (reviewed and adjudicated items; disputed items left out).';
-  return 'Final: human decisions where reviewed, otherwise model suggestions (disputed items left out).';
-}
-
 export type Granularity = 'month' | 'year';
 
 /** SQL for a document's period at a granularity; null when its date is too coarse (a year-only date has no month). */
@@ -196,12 +163,6 @@ export function periodSql(granularity: Granularity): SQL {
     ? sql`CASE WHEN d.published_start IS NOT NULL THEN substr(d.published_start, 1, 4) END`
     : sql`CASE WHEN d.published_precision IN ('day','month') THEN substr(d.published_start, 1, 7) END`;
 }
-
-/** Made in the queue's random order or blind: needs `reviews r` joined on the item's deciding review. */
-export const RANDOM_ORDER_REVIEW = sql`(r.queue_order = 'random' OR r.blind = 1)`;
-
-/** A settled human label given in the queue's random order or blind: the corrected estimate's sample. */
-export const IN_RANDOM_SAMPLE = sql`(${SETTLED} AND i.reviewed_label IS NOT NULL AND ${RANDOM_ORDER_REVIEW})`;
 
 /**
  * Whether a view can read the maintained rollups (api/dashboard/rollups.ts) instead of scanning

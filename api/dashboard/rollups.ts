@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '../../db/client.ts';
-import { basisSql, IN_RANDOM_SAMPLE, periodSql, RANDOM_ORDER_REVIEW, SETTLED, type Basis, type Granularity } from './filters.ts';
+import { BASES, basisSql, correctionSample, INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, modelPeoplePairs, sqlText as text, type Basis } from '../items/provenance.ts';
+import { periodSql, type Granularity } from './filters.ts';
 
 /**
  * Dashboard rollups (db/schema/dashboardRollups.ts): the unfiltered dashboard's aggregates,
@@ -13,24 +12,12 @@ import { basisSql, IN_RANDOM_SAMPLE, periodSql, RANDOM_ORDER_REVIEW, SETTLED, ty
  * rollups always equal a rebuild.
  */
 
-const dialect = new SQLiteSyncDialect();
-
-/**
- * A parameterless fragment of the views' SQL (filters.ts) as text: the rollups count with the
- * same expressions the scans use, in statements prepared once per connection below.
- */
-function text(fragment: SQL): string {
-  const query = dialect.sqlToQuery(fragment);
-  if (query.params.length > 0) throw new Error(`a rollup expression cannot carry parameters: ${query.sql}`);
-  return query.sql;
-}
 /** A basis's label, stance and theme kind as text. */
 function basisText(basis: Basis): { label: string; stance: string; themeKind: string } {
   const b = basisSql(basis);
   return { label: text(b.label), stance: text(b.stance), themeKind: text(b.themeKind) };
 }
 
-const BASES: Basis[] = ['model', 'reviewed', 'final'];
 const GRANULARITIES: Granularity[] = ['month', 'year'];
 
 interface Rollup {
@@ -83,8 +70,8 @@ const ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'review_status'],
     values: ['n', 'suggested', 'random_sample'],
     selects: (where) => [
-      `SELECT i.source_id, i.level, i.review_status, count(*), count(i.suggested_label), coalesce(sum(${text(RANDOM_ORDER_REVIEW)}), 0)
-       FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
+      `SELECT i.source_id, i.level, i.review_status, count(*), count(i.suggested_label), coalesce(sum(${text(IN_RANDOM_SAMPLE)}), 0)
+       FROM items i ${text(INDEPENDENT_REVIEW_JOIN)} WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
     ],
   },
   themeRollup('source_theme_rollups', ['source_id', 'level', 'basis', 'label', 'theme']),
@@ -120,9 +107,9 @@ const ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'suggested', 'reviewed'],
     values: ['n', 'abs_diff', 'stance_pairs'],
     selects: (where) => [
-      `SELECT i.source_id, i.level, i.suggested_label, i.reviewed_label, count(*),
-              coalesce(sum(abs(i.reviewed_stance - i.suggested_stance)), 0), count(i.reviewed_stance - i.suggested_stance)
-       FROM items i WHERE ${NOT_EXCLUDED} AND ${text(SETTLED)} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL AND (${where})
+      `SELECT i.source_id, i.level, ${text(modelPeoplePairs.suggested)}, ${text(modelPeoplePairs.people)}, count(*),
+              coalesce(sum(abs(${text(modelPeoplePairs.stanceDifference)})), 0), count(${text(modelPeoplePairs.stanceDifference)})
+       FROM items i WHERE ${NOT_EXCLUDED} AND ${text(modelPeoplePairs.where)} AND (${where})
        GROUP BY 1, 2, 3, 4`,
     ],
   },
@@ -131,16 +118,17 @@ const ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'suggested', 'reviewed'],
     values: ['n', 'sm', 'smm', 'sns', 'sd', 'sdd', 'smd'],
     selects: (where) => {
-      const diff = `(i.reviewed_stance - i.suggested_stance)`;
-      const stanceSample = `${text(IN_RANDOM_SAMPLE)} AND i.reviewed_stance IS NOT NULL`;
+      const diff = text(correctionSample.diff);
+      const inSample = text(correctionSample.inSample);
+      const stanceSample = `${inSample} AND ${diff} IS NOT NULL`;
       return [
-        `SELECT i.source_id, i.level, i.suggested_label, coalesce(CASE WHEN ${text(IN_RANDOM_SAMPLE)} THEN i.reviewed_label END, ''), count(*),
+        `SELECT i.source_id, i.level, i.suggested_label, coalesce(CASE WHEN ${inSample} THEN ${text(correctionSample.human)} END, ''), count(*),
                 coalesce(sum(i.suggested_stance), 0), coalesce(sum(i.suggested_stance * i.suggested_stance), 0),
                 coalesce(sum(${stanceSample}), 0),
                 coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0),
                 coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0),
                 coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0)
-         FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id
+         FROM items i ${text(correctionSample.join)}
          WHERE ${NOT_EXCLUDED} AND i.suggested_label IS NOT NULL AND (${where}) GROUP BY 1, 2, 3, 4`,
       ];
     },

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../testing.ts';
 import { reviews } from '../../db/schema/index.ts';
-import { addReview, seedCorpus } from '../fixtures.ts';
+import { addImport, addReview, seedCorpus } from '../fixtures.ts';
 import { loadConfig } from '../config.ts';
 import { loadGoldFromDb } from './gold.ts';
 import { evaluate } from './service.ts';
@@ -35,14 +35,19 @@ function seedReviewedCorpus() {
   addReview(db, disputed, { reviewer: 'alice', action: 'edit', label: 'critical', stance: -2 });
   addReview(db, disputed, { reviewer: 'bob', action: 'edit', label: 'analytical', stance: 0 });
   addReview(db, disputed, { reviewer: 'admin', role: 'admin', action: 'adjudicate', label: 'critical', stance: -1, themes: ['regimes-and-elites', 'energy-and-resources'] });
-  addReview(db, imported, { reviewer: 'import', role: 'import', kind: 'import', action: 'edit', label: 'analytical', stance: 0, themes: ['economic-integration'] });
+  const gold = addImport(db, 'coded-elsewhere', { gold: true });
+  addReview(db, imported, { reviewer: 'import:coded-elsewhere', role: 'import', kind: 'import', action: 'edit', label: 'analytical', stance: 0, themes: ['economic-integration'], importId: gold });
+  // Labels of an import not marked gold are recorded but are no gold; nor is a bulk accept.
+  const plain = addImport(db, 'carried-along');
+  addReview(db, nonBlind, { reviewer: 'import:carried-along', role: 'import', kind: 'import', action: 'edit', label: 'critical', stance: -1, importId: plain });
+  addReview(db, shareLine, { reviewer: 'bulky', kind: 'bulk', action: 'accept', label: 'critical', stance: -1 });
   addReview(db, nonBlind, { reviewer: 'carol', action: 'accept', label: 'analytical', stance: 0 });
   addReview(db, shareLine, { reviewer: 'carol', action: 'exclude', note: 'share prompt' });
   return { db, ids: { agreed, disputed, imported, nonBlind, shareLine } };
 }
 
 describe('gold from the database', () => {
-  it('takes blind, adjudicated and imported decisions and reviewer exclusions, and nothing a reviewer decided after seeing a suggestion', () => {
+  it('takes blind, adjudicated and gold-imported decisions and reviewer exclusions, and nothing a reviewer decided after seeing a suggestion, in bulk or from another import', () => {
     const { db, ids } = seedReviewedCorpus();
     const gold = loadGoldFromDb(db);
     expect(gold.origin).toBe('db');

@@ -173,20 +173,21 @@ export function loadGoldFile(path: string, corpusDir: string, codebook: Codebook
 }
 
 /**
- * Gold from the database: items whose current human decision is trustworthy as gold — made in
- * blind mode (the reviewer saw no suggestion), settled by adjudication, or imported with a file —
- * plus excluded passages a person excluded. The label, stance and themes are the item's
- * reviewed state as api/items/state.ts derives it.
+ * Gold from the database: items whose independent human decision (api/items/provenance.ts) is
+ * trustworthy as gold — made in blind mode (the reviewer saw no suggestion), settled by
+ * adjudication, or imported with a file marked gold — plus excluded passages a person excluded.
+ * The label, stance and themes are the item's independent state as api/items/state.ts derives
+ * it; bulk accepts and other imported labels are never gold.
  */
 export function loadGoldFromDb(db: Db): GoldSet {
   const rows = db
     .select({ item: items, review: reviews, passageText: passages.text, documentText: documents.text, title: documents.title, sourceName: sources.name })
     .from(items)
-    .innerJoin(reviews, eq(reviews.id, items.decisionReviewId))
+    .innerJoin(reviews, eq(reviews.id, items.independentReviewId))
     .innerJoin(documents, eq(documents.id, items.documentId))
     .innerJoin(sources, eq(sources.id, items.sourceId))
     .leftJoin(passages, eq(passages.id, items.passageId))
-    .where(and(inArray(items.reviewStatus, ['reviewed', 'adjudicated']), isNotNull(items.reviewedLabel), isNotNull(items.decisionReviewId)))
+    .where(isNotNull(items.independentLabel))
     .all()
     .filter((r) => r.review.blind || r.review.action === 'adjudicate' || r.review.kind === 'import');
   const humanExcluded = db
@@ -197,7 +198,7 @@ export function loadGoldFromDb(db: Db): GoldSet {
     .innerJoin(sources, eq(sources.id, items.sourceId))
     .where(and(eq(items.excluded, true), eq(passages.excludedBy, 'reviewer')))
     .all();
-  const themeRows = db.select().from(itemThemes).where(eq(itemThemes.kind, 'reviewed')).all();
+  const themeRows = db.select().from(itemThemes).where(eq(itemThemes.kind, 'independent')).all();
   const themesOf = new Map<number, string[]>();
   for (const t of themeRows) themesOf.set(t.itemId, [...(themesOf.get(t.itemId) ?? []), t.theme]);
   const autoExcludedOf = new Map(db.select({ id: items.id, auto: passages.autoExcluded }).from(items).innerJoin(passages, eq(passages.id, items.passageId)).all().map((r) => [r.id, r.auto]));
@@ -215,8 +216,8 @@ export function loadGoldFromDb(db: Db): GoldSet {
       sourceName: r.sourceName,
       documentTitle: r.title,
       excluded: false,
-      label: r.item.reviewedLabel,
-      stance: r.item.reviewedStance,
+      label: r.item.independentLabel,
+      stance: r.item.independentStance,
       themes: (themesOf.get(r.item.id) ?? []).sort(),
       annotator: r.review.kind === 'import' ? 'import' : `reviewer:${r.review.reviewerId}`,
       segmenterExcluded: r.item.level === 'passage' ? (autoExcludedOf.get(r.item.id) ?? null) : null,
@@ -240,7 +241,7 @@ export function loadGoldFromDb(db: Db): GoldSet {
     });
   }
   if (out.filter((i) => !i.excluded).length === 0) {
-    throw badRequest('the database has no gold items: none decided in blind mode, adjudicated or imported', 'no_gold');
+    throw badRequest('the database has no gold items: none decided in blind mode, adjudicated or imported from a file marked gold', 'no_gold');
   }
   out.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   const hash = sha256(JSON.stringify(out.map((i) => [i.id, sha256(i.text), i.excluded, i.label, i.stance, i.themes])));

@@ -114,7 +114,7 @@ ${plan.filterSummary.map((s) => `- ${s}`).join('\n')}
 ${sourceRows.length === 0 ? 'No rows.' : table(['source', ...labels, 'total'], sourceRows)}
 
 ## Where the final labels come from
-Suggestions never pass for decisions: \`final_origin\` says, for every row, whether its label is the model's (no person has decided), a reviewer's (accepting or correcting the model), an adjudication, or came with an imported file.
+Suggestions never pass for decisions: \`final_origin\` says, for every row, whether its label is the model's (no person has decided), a reviewer's (one person reading the item, accepting or correcting the model), a bulk accept (a person endorsing the model's labels for many items at once, not an independent judgement), an adjudication, or came with an imported file. \`people_label\` holds the independent human decision alone (reviewers and adjudications, imports marked gold; never bulk accepts): what agreement, corrected estimates and the local model's training count.
 
 ${countTable('final_origin', tally.byOrigin)}
 
@@ -136,9 +136,10 @@ ${countTable('reviewer', tally.reviewers)}
 ## Review protocol
 - A model proposes, for each passage and document, a label, a stance and themes, with confidence and evidence quotes. Every suggestion is listed in \`suggestions\` with its provider, model, prompt version and codebook version.
 - A person decides: accept (the suggestion as shown), edit (accept with changes), reject (wrong; a label may be given or left open). Reviews are append-only: a change or an undo is a new review; \`reviews\` lists them all, \`standing\` marks those not undone.
-- Each reviewer's latest standing decision counts once. Agreeing decisions make an item \`reviewed\`; different labels make it \`disputed\` (no final label) until an admin adjudicates (\`adjudicated\`).
+- Each reviewer's latest standing decision counts once. Agreeing decisions make an item \`reviewed\`; different labels make it \`disputed\` (no final label) until an admin adjudicates (\`adjudicated\`). A reject with the answer left open, and no label beside it, makes it \`rejected\`: it has no label.
 - \`final_label\` is the human label where there is one, otherwise the latest suggestion (\`final_origin\` = model). Labels that arrived with a file are import reviews (\`final_origin\` = import, reviewer \`import:<name>\`).
-- Excluded passages (boilerplate, captions, donation appeals ...) are kept apart and never counted; when included in an export they carry \`excluded\`, \`excluded_reason\` and \`excluded_by\`.
+- Excluded passages (boilerplate, captions, donation appeals ...) are kept apart and never counted; when included in an export they carry \`excluded\`, \`excluded_reason\` and \`excluded_by\`, and a reviewer's exclusion who (\`excluded_by_reviewer\`) and when (\`excluded_at\`).
+- \`shown_*\` is the suggestion on screen when the standing decision was made (with its evidence, rationale, run, provider, exact model version, prompt and codebook versions); none in blind mode or for imported labels.
 
 ## Formats
 - CSV: RFC 4180, UTF-8, CRLF line ends, fields with commas, quotes or newlines quoted. Lists (themes, reviewers) are joined with \`${CSV_LIST_SEPARATOR}\`; \`suggestions\` and \`reviews\` are JSON text. A text cell a spreadsheet could run as a formula gets one single quote \`'\` in front: one starting with \`=\`, \`+\`, \`-\` or \`@\` (also their full-width forms such as \`＝\`, and also after leading spaces or line breaks), or with a tab or carriage return; so does a cell whose text really starts with quotes followed by such a start. Remove one leading quote from a cell that starts with quotes followed by such a start to recover the exact text (Framescope's importer does this for files with a \`framescope_export\` column).

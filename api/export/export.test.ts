@@ -135,7 +135,7 @@ describe('export rows and provenance', () => {
     });
     const edited = byItem.get(a.passageItemIds[1]!)!;
     expect(edited).toMatchObject({ final_label: 'integrationist', final_stance: 1, final_origin: 'reviewer', suggested_label: 'analytical', decided_by: 'ann', decision_action: 'edit', bulk_accept: false });
-    expect(byItem.get(a.passageItemIds[2]!)).toMatchObject({ final_origin: 'reviewer', decided_by: 'bob', bulk_accept: true });
+    expect(byItem.get(a.passageItemIds[2]!)).toMatchObject({ final_origin: 'bulk', decision_origin: 'bulk', people_label: null, decided_by: 'bob', bulk_accept: true });
     const disputed = byItem.get(a.passageItemIds[3]!)!;
     expect(disputed).toMatchObject({ review_status: 'disputed', final_label: null, final_origin: null, reviewers: ['ann', 'bob'], review_count: 2, reviewer_agreement: 0 });
     expect((disputed.reviews as { reviewer: string; label: string; standing: boolean }[]).map((r) => [r.reviewer, r.label, r.standing])).toEqual([

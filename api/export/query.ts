@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { percentAgreement } from '../metrics/agreement.ts';
 import { badRequest } from '../errors.ts';
+import { basisSql, reviewOriginSql, sqlText } from '../items/provenance.ts';
 import { EXPORT_FORMAT_VERSION, columnsFor, type ExportColumn, type ExportRow } from './columns.ts';
 import type { ExportRequest } from './request.ts';
 
@@ -26,10 +27,20 @@ export interface ExportPlan {
   filterSummary: string[];
 }
 
-const HUMAN = `('reviewed','adjudicated')`;
-/** The final label rule of api/items/state.ts: the human label where decided, the model's while unreviewed, none while disputed. */
-const FINAL_LABEL = `CASE WHEN i.review_status IN ${HUMAN} THEN i.reviewed_label WHEN i.review_status = 'unreviewed' THEN i.suggested_label END`;
-const FINAL_THEME_KIND = `CASE WHEN i.review_status IN ${HUMAN} THEN 'reviewed' WHEN i.review_status = 'unreviewed' THEN 'suggested' END`;
+const FINAL = basisSql('final');
+const PEOPLE = basisSql('people');
+/** The final label, stance and theme kind of api/items/provenance.ts, as SQL text. */
+const FINAL_LABEL = sqlText(FINAL.label);
+const FINAL_THEME_KIND = sqlText(FINAL.themeKind);
+/** Statuses a person has decided (status=reviewed): a label, or an open reject. */
+const DECIDED = `('reviewed','adjudicated','rejected')`;
+
+/** An item's themes of one kind (item_themes, as the dashboard counts them) as a JSON list, where `label` is set. */
+const themesOf = (label: string, kind: string) =>
+  `CASE WHEN ${label} IS NOT NULL THEN (SELECT json_group_array(t.theme) FROM item_themes t WHERE t.item_id = i.id AND t.kind = ${kind}) END`;
+
+/** The exact model version of suggestion `s`: what the API reported, else the model named (the local baseline's name is its version). */
+const modelVersion = (s: string) => `COALESCE(json_extract(${s}.params, '$.modelVersion'), ${s}.model)`;
 
 /** SQL for each export column; `NULL` where the value is derived in JavaScript (see shapeRow). */
 function columnSql(level: ExportRequest['level']): Record<string, string> {
@@ -53,11 +64,13 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
     text: level === 'passage' ? 'p.text' : 'd.text',
     content_hash: 'd.content_hash',
     final_label: FINAL_LABEL,
-    final_stance: `CASE WHEN i.review_status IN ${HUMAN} THEN i.reviewed_stance WHEN i.review_status = 'unreviewed' THEN i.suggested_stance END`,
-    // The deciding review carries the reviewed themes and the latest suggestion the suggested ones (api/items/state.ts).
-    final_themes: `CASE WHEN i.review_status IN ${HUMAN} THEN COALESCE(dr.themes, '[]') WHEN i.review_status = 'unreviewed' THEN ls.themes END`,
-    final_origin: `CASE WHEN i.review_status = 'disputed' THEN NULL ELSE i.final_origin END`,
+    final_stance: sqlText(FINAL.stance),
+    final_themes: themesOf(FINAL_LABEL, FINAL_THEME_KIND),
+    final_origin: 'i.final_origin',
     review_status: 'i.review_status',
+    people_label: sqlText(PEOPLE.label),
+    people_stance: sqlText(PEOPLE.stance),
+    people_themes: themesOf(sqlText(PEOPLE.label), sqlText(PEOPLE.themeKind)),
     codebook_name: 'cb.name',
     codebook_version: 'cb.version',
     suggestion_id: 'ls.id',
@@ -65,32 +78,52 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
     suggested_stance: 'ls.stance',
     suggested_themes: 'ls.themes',
     suggestion_confidence: 'ls.confidence',
+    suggestion_rationale: 'ls.rationale',
+    suggestion_evidence: 'ls.evidence',
+    suggestion_run_id: 'ls.run_id',
     suggestion_provider: 'ls.provider',
     suggestion_model: 'ls.model',
+    suggestion_model_version: `CASE WHEN ls.id IS NOT NULL THEN ${modelVersion('ls')} END`,
     suggestion_prompt_version: 'ls.prompt_version',
     suggestion_codebook_version: 'ls.codebook_version',
     suggested_at: 'ls.created_at',
     suggestion_count: 'i.suggestion_count',
     suggestion_agreement: 'i.suggestion_agreement',
     suggestions: `CASE WHEN i.suggestion_count > 0 THEN (
-      SELECT json_group_array(json_object('id', x.id, 'provider', x.provider, 'model', x.model, 'prompt_version', x.prompt_version,
-        'codebook_version', x.codebook_version, 'label', x.label, 'stance', x.stance, 'themes', json(x.themes),
+      SELECT json_group_array(json_object('id', x.id, 'run_id', x.run_id, 'provider', x.provider, 'model', x.model, 'model_version', ${modelVersion('x')},
+        'prompt_version', x.prompt_version, 'codebook_version', x.codebook_version, 'label', x.label, 'stance', x.stance, 'themes', json(x.themes),
         'confidence', x.confidence, 'created_at', x.created_at))
       FROM suggestions x WHERE x.item_id = i.id) END`,
     decision_review_id: 'dr.id',
+    decision_origin: `CASE WHEN dr.id IS NOT NULL THEN ${sqlText(reviewOriginSql('dr'))} WHEN i.final_origin = 'model' THEN 'model' END`,
     decided_by: 'du.name',
     decided_at: 'dr.created_at',
     decision_action: 'dr.action',
+    decision_blind: 'dr.blind',
     bulk_accept: `CASE WHEN dr.id IS NULL THEN NULL ELSE dr.kind = 'bulk' END`,
     import_name: 'im.name',
+    import_gold: 'im.gold',
+    shown_suggestion_id: 'ss.id',
+    shown_label: 'ss.label',
+    shown_stance: 'ss.stance',
+    shown_confidence: 'ss.confidence',
+    shown_rationale: 'ss.rationale',
+    shown_evidence: 'ss.evidence',
+    shown_run_id: 'ss.run_id',
+    shown_provider: 'ss.provider',
+    shown_model: 'ss.model',
+    shown_model_version: `CASE WHEN ss.id IS NOT NULL THEN ${modelVersion('ss')} END`,
+    shown_prompt_version: 'ss.prompt_version',
+    shown_codebook_version: 'ss.codebook_version',
     reviewers: 'NULL',
     review_count: 'i.review_count',
     reviewer_agreement: 'NULL',
-    reviews: `CASE WHEN i.review_status <> 'unreviewed' OR i.review_count > 0 THEN (
+    reviews: `CASE WHEN i.review_status <> 'unreviewed' OR i.review_count > 0 OR p.excluded_by = 'reviewer' THEN (
       SELECT json_group_array(json_object('id', r.id, 'reviewer', u.name, 'action', r.action, 'kind', r.kind, 'label', r.label,
-        'stance', r.stance, 'themes', json(r.themes), 'created_at', r.created_at, 'undoes', r.undoes_review_id))
+        'stance', r.stance, 'themes', json(r.themes), 'note', r.note, 'blind', json(CASE WHEN r.blind THEN 'true' ELSE 'false' END),
+        'suggestion_id', r.suggestion_id, 'created_at', r.created_at, 'undoes', r.undoes_review_id))
       FROM reviews r JOIN users u ON u.id = r.reviewer_id
-      WHERE r.item_id = i.id AND r.action IN ('accept','edit','reject','adjudicate','undo')) END`,
+      WHERE r.item_id = i.id AND r.action <> 'skip') END`,
     external_id: 'd.external_id',
     metadata: 'd.metadata',
     published_raw: 'd.published_raw',
@@ -99,6 +132,8 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
     excluded: 'p.excluded',
     excluded_reason: 'p.excluded_reason',
     excluded_by: 'p.excluded_by',
+    excluded_by_reviewer: 'xu.name',
+    excluded_at: 'xr.created_at',
   };
 }
 
@@ -121,6 +156,9 @@ const FROM = `
   LEFT JOIN reviews dr ON dr.id = i.decision_review_id
   LEFT JOIN users du ON du.id = dr.reviewer_id
   LEFT JOIN imports im ON im.id = dr.import_id
+  LEFT JOIN suggestions ss ON ss.id = CASE WHEN dr.id IS NULL THEN i.latest_suggestion_id ELSE dr.suggestion_id END
+  LEFT JOIN reviews xr ON xr.id = p.exclusion_review_id
+  LEFT JOIN users xu ON xu.id = xr.reviewer_id
   LEFT JOIN codebooks cb ON cb.id = COALESCE(dr.codebook_id, ls.codebook_id)`;
 
 /** Upper bound of a possibly partial date: `2024` → `2024-12-31`, `2024-02` → `2024-02-31` (string comparison). */
@@ -157,8 +195,8 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
   const params: unknown[] = [request.level];
   const summary: string[] = [`level: ${request.level}`, `status: ${request.status}`];
 
-  if (request.status === 'reviewed') where.push(`i.review_status IN ${HUMAN}`);
-  if (request.status === 'final') where.push(`(i.review_status IN ${HUMAN} OR (i.review_status = 'unreviewed' AND i.latest_suggestion_id IS NOT NULL))`);
+  if (request.status === 'reviewed') where.push(`i.review_status IN ${DECIDED}`);
+  if (request.status === 'final') where.push(`${FINAL_LABEL} IS NOT NULL`);
   if (!request.includeExcluded) where.push('i.excluded = 0');
   summary.push(request.level === 'passage' ? `excluded passages: ${request.includeExcluded ? 'included' : 'left out'}` : 'excluded passages: not applicable');
 
@@ -260,10 +298,10 @@ function explainEmpty(sqlite: Database.Database, request: ExportRequest): string
   const unit = request.level === 'passage' ? 'passage' : 'document';
   const count = (sql: string) => (sqlite.prepare(sql).get(request.level) as { n: number }).n;
   if (count('SELECT COUNT(*) AS n FROM items WHERE level = ?') === 0) return `no ${unit}s in the database yet: import documents first`;
-  if (request.status === 'reviewed' && count(`SELECT COUNT(*) AS n FROM items WHERE level = ? AND review_status IN ${HUMAN}`) === 0) {
+  if (request.status === 'reviewed' && count(`SELECT COUNT(*) AS n FROM items WHERE level = ? AND review_status IN ${DECIDED}`) === 0) {
     return `no ${unit} has a human decision yet (status=reviewed): review some, or export status=final or all`;
   }
-  if (request.status === 'final' && count(`SELECT COUNT(*) AS n FROM items WHERE level = ? AND (review_status IN ${HUMAN} OR latest_suggestion_id IS NOT NULL)`) === 0) {
+  if (request.status === 'final' && count(`SELECT COUNT(*) AS n FROM items i WHERE i.level = ? AND ${FINAL_LABEL} IS NOT NULL`) === 0) {
     return `no ${unit} has a suggestion or a decision yet (status=final): run tagging, or export status=all`;
   }
   return `no ${unit} matches the filters`;
@@ -281,7 +319,9 @@ interface RawReview {
   undoes: number | null;
 }
 
-/** Standing decisions (not undone), each reviewer's latest; the same rule as api/items/state.ts. */
+const DECISION_ACTIONS = new Set(['accept', 'edit', 'reject', 'adjudicate']);
+
+/** Standing reviews (not undone), and each reviewer's latest standing decision; the same rule as api/items/state.ts. */
 function standingByReviewer(reviews: RawReview[]): { standing: Set<number>; latest: RawReview[] } {
   const undone = new Set(reviews.filter((r) => r.action === 'undo' && r.undoes !== null).map((r) => r.undoes!));
   const standing = new Set<number>();
@@ -289,7 +329,7 @@ function standingByReviewer(reviews: RawReview[]): { standing: Set<number>; late
   for (const r of [...reviews].sort((a, b) => a.id - b.id)) {
     if (r.action === 'undo' || undone.has(r.id)) continue;
     standing.add(r.id);
-    if (r.action !== 'adjudicate') latest.set(r.reviewer, r);
+    if (DECISION_ACTIONS.has(r.action) && r.action !== 'adjudicate') latest.set(r.reviewer, r);
   }
   return { standing, latest: [...latest.values()] };
 }
@@ -301,10 +341,8 @@ const themeList = (v: unknown): string[] | null => (typeof v === 'string' ? [...
 function positions(columns: readonly ExportColumn[]) {
   const at = (name: string) => columns.findIndex((c) => c.name === name);
   return {
-    finalThemes: at('final_themes'),
-    suggestedThemes: at('suggested_themes'),
-    bulk: at('bulk_accept'),
-    excluded: at('excluded'),
+    themes: ['final_themes', 'people_themes', 'suggested_themes'].map(at),
+    bools: columns.flatMap((c, k) => (c.type === 'bool' ? [k] : [])),
     reviews: at('reviews'),
     reviewers: at('reviewers'),
     agreement: at('reviewer_agreement'),
@@ -319,10 +357,8 @@ function positions(columns: readonly ExportColumn[]) {
  */
 export function shapeRow(raw: unknown[], at: ReturnType<typeof positions>): ExportRow {
   const row = raw as ExportRow;
-  row[at.finalThemes] = themeList(raw[at.finalThemes]);
-  row[at.suggestedThemes] = themeList(raw[at.suggestedThemes]);
-  row[at.bulk] = raw[at.bulk] === null ? null : raw[at.bulk] === 1;
-  if (at.excluded >= 0) row[at.excluded] = raw[at.excluded] === 1;
+  for (const k of at.themes) row[k] = themeList(raw[k]);
+  for (const k of at.bools) row[k] = raw[k] === null ? null : raw[k] === 1;
   const history = raw[at.reviews];
   if (typeof history !== 'string') {
     row[at.reviewers] = [];
@@ -332,7 +368,7 @@ export function shapeRow(raw: unknown[], at: ReturnType<typeof positions>): Expo
   const { standing, latest } = standingByReviewer(reviews);
   const labelled = latest.map((r) => r.label).filter((l): l is string => l !== null);
   row[at.reviews] = JSON.stringify(reviews.map((r) => ({ ...r, standing: standing.has(r.id) })));
-  row[at.reviewers] = [...new Set(reviews.filter((r) => standing.has(r.id)).map((r) => r.reviewer))];
+  row[at.reviewers] = [...new Set(reviews.filter((r) => standing.has(r.id) && DECISION_ACTIONS.has(r.action)).map((r) => r.reviewer))];
   row[at.agreement] = labelled.length >= 2 ? percentAgreement([labelled]) : null;
   return row;
 }

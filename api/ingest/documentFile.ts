@@ -92,6 +92,7 @@ export async function importDocumentFile(db: Db, source: ImportSource, format: E
       fingerprint: null,
       optionsHash: null,
       actor: opts.actor ?? 'local',
+      gold: opts.gold ?? false,
     },
     () => new LabelChecker(db).codebookId(),
     now,

@@ -27,6 +27,12 @@ export interface ImportOptions {
   map?: ColumnMap;
   /** Name labels are recorded under (`import:<name>`); default: the file's base name. */
   importName?: string;
+  /**
+   * The files' labels are a gold standard coded by people elsewhere (`--gold`): they count as
+   * independent human decisions (api/items/provenance.ts). Default false: recorded and exported
+   * with origin `import`, never counted as independent.
+   */
+  gold?: boolean;
   /** Who is recorded in the audit log. */
   actor?: string;
   /** All or nothing per row file: one rejected row and none of the file is stored (`--strict`). */

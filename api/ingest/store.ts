@@ -42,6 +42,8 @@ export interface ImportIdentity {
   fingerprint: string | null;
   optionsHash: string | null;
   actor: string;
+  /** The import's labels are gold (independent human decisions). */
+  gold: boolean;
 }
 
 function sameLabel(a: { label: string | null; stance: number | null; themes: string[] | null }, b: CarriedLabel): boolean {
@@ -179,7 +181,7 @@ export class ImportWriter {
     const i = this.identity;
     this.importId = tx
       .insert(imports)
-      .values({ name: i.name, filename: i.filename, format: i.format, origin: i.origin, state: 'running', path: i.path, fileSize: i.fileSize, fingerprint: i.fingerprint, optionsHash: i.optionsHash, updatedAt: this.now().toISOString() })
+      .values({ name: i.name, filename: i.filename, format: i.format, origin: i.origin, gold: i.gold, state: 'running', path: i.path, fileSize: i.fileSize, fingerprint: i.fingerprint, optionsHash: i.optionsHash, updatedAt: this.now().toISOString() })
       .returning({ id: imports.id })
       .get().id;
     return this.importId;

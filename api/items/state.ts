@@ -1,7 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { items, itemThemes, passages, reviews, suggestions, type Item, type Review } from '../../db/schema/index.ts';
+import { imports, items, itemThemes, passages, reviews, suggestions, type Item, type Review } from '../../db/schema/index.ts';
 import { addSuggestionProvenance, withItemRollups } from '../dashboard/rollups.ts';
+import { isIndependentDecision, reviewOrigin } from './provenance.ts';
 
 /**
  * Item state: the one place that says what "suggested", "reviewed", "disputed", "final" and
@@ -11,12 +12,17 @@ import { addSuggestionProvenance, withItemRollups } from '../dashboard/rollups.t
  * - A *decision* is a review with action accept, edit, reject or adjudicate that no later
  *   `undo` review withdraws. Skips, exclusion changes and undos are not decisions.
  * - Each reviewer's latest decision counts once. If those decisions carry more than one
- *   distinct label, the item is `disputed` (no reviewed label) until an admin adjudicates;
- *   if they agree it is `reviewed` with that label (stance and themes from the latest of them).
- *   A reject with no label is a decision that the suggestion is wrong with the answer left open.
+ *   distinct label, or one person rejects open the very label another gave, the item is
+ *   `disputed` (no reviewed label) until an admin adjudicates; if they agree it is `reviewed`
+ *   with that label (stance and themes from the latest of them). A reject with no label is a
+ *   decision that the suggestion is wrong with the answer left open: with no labelled decision
+ *   beside it the item is `rejected`, which has no label.
  * - The latest standing adjudication settles the item (`adjudicated`), whatever came before.
- * - Final origin: `adjudication`, `import` (the deciding review came with a file), `reviewer`,
- *   or `model` when no person has decided and there is a suggestion.
+ * - Final origin (api/items/provenance.ts): the deciding review's origin (`reviewer`, `bulk`,
+ *   `import`, `adjudication`), or `model` when no person has decided and there is a suggestion;
+ *   none when disputed or rejected.
+ * - The same rules over the independent human decisions alone (no bulk accepts, no imports
+ *   unless gold) give the item's independent label, which the `people` basis counts.
  * - Exclusion (passages only): the latest standing exclude/include review, or else the
  *   segmenter's own verdict.
  *
@@ -69,6 +75,44 @@ export function applySuggestion(tx: DbOrTx, suggestionId: number, now?: Date): v
   });
 }
 
+/** What a set of decisions settles: a status, the review carrying the label, and how many people decided. */
+interface Settled {
+  status: Item['reviewStatus'];
+  /** The review whose label, stance and themes stand (null: unreviewed or disputed). */
+  carrier: Review | null;
+  /** People with a standing decision among the set (an adjudication is not counted). */
+  people: number;
+}
+
+/** The label an open reject says is wrong: the one on screen when rejecting. */
+function rejectedLabel(r: Review): string | null {
+  const shown = r.shown as { suggestion?: { label?: unknown } | null } | null;
+  return typeof shown?.suggestion?.label === 'string' ? shown.suggestion.label : null;
+}
+
+/**
+ * Settles a set of standing decisions (oldest first): the latest adjudication settles it; else
+ * each person's latest decision counts once. Decisions naming more than one label, or an open
+ * reject of the very label another person gave, dispute it; one label is `reviewed` (carried by
+ * the latest decision naming it); open rejects alone are `rejected`.
+ */
+function settle(decisions: Review[]): Settled {
+  const adjudication = decisions.filter((r) => r.action === 'adjudicate').at(-1);
+  const latestByReviewer = new Map<number, Review>();
+  for (const r of decisions) if (r.action !== 'adjudicate') latestByReviewer.set(r.reviewerId, r);
+  const perReviewer = [...latestByReviewer.values()].sort((a, b) => a.id - b.id);
+  const people = perReviewer.length;
+  if (adjudication) return { status: 'adjudicated', carrier: adjudication, people };
+  if (people === 0) return { status: 'unreviewed', carrier: null, people };
+  const labels = new Set(perReviewer.map((r) => r.label).filter((l): l is string => l !== null));
+  const openRejects = perReviewer.filter((r) => r.label === null);
+  if (labels.size > 1 || openRejects.some((r) => { const l = rejectedLabel(r); return l !== null && labels.has(l); })) {
+    return { status: 'disputed', carrier: null, people };
+  }
+  const carrier = [...perReviewer].reverse().find((r) => r.label !== null);
+  return carrier ? { status: 'reviewed', carrier, people } : { status: 'rejected', carrier: perReviewer.at(-1)!, people };
+}
+
 export interface ReviewState {
   reviewStatus: Item['reviewStatus'];
   reviewCount: number;
@@ -77,58 +121,51 @@ export interface ReviewState {
   reviewedStance: number | null;
   reviewedThemes: string[];
   finalOrigin: Item['finalOrigin'];
+  /** The same, from independent human decisions alone (api/items/provenance.ts). */
+  independent: { label: string | null; stance: number | null; themes: string[]; reviewId: number | null; count: number };
   /** null: no reviewer override, the segmenter's verdict stands. */
-  exclusionOverride: { excluded: boolean; reason: string | null } | null;
+  exclusionOverride: { excluded: boolean; reason: string | null; reviewId: number } | null;
 }
 
-/** Derives an item's review state from its full review history (oldest first). */
-export function deriveReviewState(history: Review[], hasSuggestion: boolean): ReviewState {
+const labelled = (s: Settled) => (s.status === 'reviewed' || s.status === 'adjudicated' ? s.carrier : null);
+
+/**
+ * Derives an item's review state from its full review history (oldest first). `goldImports`
+ * are the imports marked gold: their labels count as independent decisions.
+ */
+export function deriveReviewState(history: Review[], hasSuggestion: boolean, goldImports: ReadonlySet<number> = new Set()): ReviewState {
   const undone = new Set(history.filter((r) => r.action === 'undo' && r.undoesReviewId !== null).map((r) => r.undoesReviewId!));
   const standing = history.filter((r) => r.action !== 'undo' && !undone.has(r.id));
 
   let exclusionOverride: ReviewState['exclusionOverride'] = null;
   for (const r of standing) {
-    if (r.action === 'exclude') exclusionOverride = { excluded: true, reason: r.note ?? 'excluded by reviewer' };
-    if (r.action === 'include') exclusionOverride = { excluded: false, reason: null };
+    if (r.action === 'exclude') exclusionOverride = { excluded: true, reason: r.note ?? 'excluded by reviewer', reviewId: r.id };
+    if (r.action === 'include') exclusionOverride = { excluded: false, reason: null, reviewId: r.id };
   }
 
   const decisions = standing.filter((r) => DECISIONS.has(r.action));
-  const adjudication = decisions.filter((r) => r.action === 'adjudicate').at(-1);
-  const latestByReviewer = new Map<number, Review>();
-  for (const r of decisions) if (r.action !== 'adjudicate') latestByReviewer.set(r.reviewerId, r);
-  const perReviewer = [...latestByReviewer.values()].sort((a, b) => a.id - b.id);
-
-  const base = { reviewCount: perReviewer.length, exclusionOverride };
-  const settledBy = (r: Review, status: Item['reviewStatus'], origin: Item['finalOrigin']): ReviewState => ({
-    ...base,
-    reviewStatus: status,
-    decisionReviewId: r.id,
-    reviewedLabel: r.label,
-    reviewedStance: r.stance,
-    reviewedThemes: r.themes ?? [],
-    finalOrigin: origin,
-  });
-
-  if (adjudication) return settledBy(adjudication, 'adjudicated', 'adjudication');
-  if (perReviewer.length === 0) {
-    return {
-      ...base,
-      reviewStatus: 'unreviewed',
-      decisionReviewId: null,
-      reviewedLabel: null,
-      reviewedStance: null,
-      reviewedThemes: [],
-      finalOrigin: hasSuggestion ? 'model' : null,
-    };
-  }
-  const labels = new Set(perReviewer.map((r) => r.label).filter((l): l is string => l !== null));
-  const latest = perReviewer.at(-1)!;
-  if (labels.size > 1) {
-    return { ...base, reviewStatus: 'disputed', decisionReviewId: null, reviewedLabel: null, reviewedStance: null, reviewedThemes: [], finalOrigin: 'reviewer' };
-  }
-  // Agreeing (or open) decisions: the latest one that names a label carries the label.
-  const carrier = [...perReviewer].reverse().find((r) => r.label !== null) ?? latest;
-  return settledBy(carrier, 'reviewed', carrier.kind === 'import' ? 'import' : 'reviewer');
+  const all = settle(decisions);
+  const independent = settle(decisions.filter((r) => isIndependentDecision(r, r.importId !== null && goldImports.has(r.importId))));
+  const carrier = labelled(all);
+  const independentCarrier = labelled(independent);
+  const finalOrigin: Item['finalOrigin'] = carrier ? reviewOrigin(carrier) : all.status === 'unreviewed' && hasSuggestion ? 'model' : null;
+  return {
+    reviewStatus: all.status,
+    reviewCount: all.people,
+    decisionReviewId: all.carrier?.id ?? null,
+    reviewedLabel: carrier?.label ?? null,
+    reviewedStance: carrier?.stance ?? null,
+    reviewedThemes: carrier?.themes ?? [],
+    finalOrigin,
+    independent: {
+      label: independentCarrier?.label ?? null,
+      stance: independentCarrier?.stance ?? null,
+      themes: independentCarrier?.themes ?? [],
+      reviewId: independentCarrier?.id ?? null,
+      count: independent.people,
+    },
+    exclusionOverride,
+  };
 }
 
 /**
@@ -140,14 +177,18 @@ export function recomputeReviewState(tx: DbOrTx, itemId: number, now?: Date): Re
   if (!item) throw new Error(`item ${itemId} not found`);
   return withItemRollups(tx, itemId, () => {
     const history = tx.select().from(reviews).where(eq(reviews.itemId, itemId)).orderBy(asc(reviews.id)).all();
-    const state = deriveReviewState(history, item.latestSuggestionId !== null);
+    const importIds = [...new Set(history.map((r) => r.importId).filter((id): id is number => id !== null))];
+    const gold = new Set(
+      importIds.length === 0 ? [] : tx.select({ id: imports.id }).from(imports).where(and(inArray(imports.id, importIds), eq(imports.gold, true))).all().map((r) => r.id),
+    );
+    const state = deriveReviewState(history, item.latestSuggestionId !== null, gold);
 
     let excluded = item.excluded;
     if (item.passageId !== null) {
       const passage = tx.select().from(passages).where(eq(passages.id, item.passageId)).get()!;
       const next = state.exclusionOverride
-        ? { excluded: state.exclusionOverride.excluded, excludedReason: state.exclusionOverride.reason, excludedBy: 'reviewer' as const }
-        : { excluded: passage.autoExcluded, excludedReason: passage.autoExcludedReason, excludedBy: passage.autoExcluded ? ('auto' as const) : null };
+        ? { excluded: state.exclusionOverride.excluded, excludedReason: state.exclusionOverride.reason, excludedBy: 'reviewer' as const, exclusionReviewId: state.exclusionOverride.reviewId }
+        : { excluded: passage.autoExcluded, excludedReason: passage.autoExcludedReason, excludedBy: passage.autoExcluded ? ('auto' as const) : null, exclusionReviewId: null };
       tx.update(passages).set(next).where(eq(passages.id, passage.id)).run();
       excluded = next.excluded;
     }
@@ -161,14 +202,21 @@ export function recomputeReviewState(tx: DbOrTx, itemId: number, now?: Date): Re
         reviewedLabel: state.reviewedLabel,
         reviewedStance: state.reviewedStance,
         finalOrigin: state.finalOrigin,
+        independentLabel: state.independent.label,
+        independentStance: state.independent.stance,
+        independentReviewId: state.independent.reviewId,
+        independentCount: state.independent.count,
         version: sql`${items.version} + 1`,
         updatedAt: nowIso(now),
       })
       .where(eq(items.id, itemId))
       .run();
-    tx.delete(itemThemes).where(and(eq(itemThemes.itemId, itemId), eq(itemThemes.kind, 'reviewed'))).run();
-    const themes = [...new Set(state.reviewedThemes)];
-    if (themes.length > 0) tx.insert(itemThemes).values(themes.map((theme) => ({ itemId, kind: 'reviewed' as const, theme }))).run();
+    tx.delete(itemThemes).where(and(eq(itemThemes.itemId, itemId), inArray(itemThemes.kind, ['reviewed', 'independent']))).run();
+    const themeRows = [
+      ...[...new Set(state.reviewedThemes)].map((theme) => ({ itemId, kind: 'reviewed' as const, theme })),
+      ...[...new Set(state.independent.themes)].map((theme) => ({ itemId, kind: 'independent' as const, theme })),
+    ];
+    if (themeRows.length > 0) tx.insert(itemThemes).values(themeRows).run();
     return state;
   });
 }

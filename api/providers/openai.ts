@@ -225,7 +225,8 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
             latencyMs: Math.round(performance.now() - started),
             requestId,
             rawResponse: raws.join('\n'),
-            params: { responseFormatUsed: mode, repaired },
+            // The model the API says answered (e.g. a dated snapshot of the alias asked for): the exported model version.
+            params: { responseFormatUsed: mode, repaired, modelVersion: completion.model },
           };
         }
         if (round === 1) {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
+import { INDEPENDENT_DECISION, MODEL_PEOPLE_STATEMENT, modelPeoplePairs } from '../items/provenance.ts';
 import { cohenKappa, fleissKappa, krippendorffAlpha, percentAgreement } from '../metrics/agreement.ts';
 import { bootstrapInterval } from '../metrics/bootstrap.ts';
 
@@ -27,12 +28,16 @@ const perLabel = z.array(AgreementBlockSchema.extend({ label: z.string() }));
 /** Human-human and model-human agreement, apart. */
 export const AgreementReportSchema = z
   .object({
-    /** Reviewers compared with each other: items decided by at least two people. */
+    level: z.enum(['passage', 'document']),
+    /** Reviewers compared with each other: items with independent decisions by at least two people. */
     humanHuman: AgreementBlockSchema.extend({ reviewers: z.array(z.string()), perLabel, perPair: z.array(AgreementBlockSchema.extend({ a: z.string(), b: z.string() })) }),
-    /** The model's latest suggestion compared with each person's decision. */
-    modelHuman: AgreementBlockSchema.extend({ perLabel, perReviewer: z.array(AgreementBlockSchema.extend({ reviewer: z.string() })) }),
-    /** Bulk and imported decisions are left out: they are not independent judgements. */
-    leftOut: z.object({ bulk: z.number().int(), import: z.number().int() }),
+    /** The model's latest suggestion against the item's independent human label, one pair per item (the dashboard's "Model and people" figures). */
+    modelHuman: AgreementBlockSchema.extend({ statement: z.string(), perLabel, perReviewer: z.array(AgreementBlockSchema.extend({ reviewer: z.string() })) }),
+    /**
+     * Decisions left out of the reviewer figures: bulk accepts and imported labels (not independent
+     * judgements), and decisions made after seeing another coder's decision on the item.
+     */
+    leftOut: z.object({ bulk: z.number().int(), import: z.number().int(), sawOthers: z.number().int() }),
     bootstrap: z.object({ iterations: z.number().int(), level: z.number() }),
   })
   .meta({ id: 'AgreementReport' });
@@ -81,24 +86,36 @@ function binarise(units: readonly Map<string, string>[], label: string): Map<str
   return units.map((u) => new Map([...u].map(([r, l]) => [r, l === label ? label : 'other'])));
 }
 
+const MODEL = '\u0000model';
+const PEOPLE = '\u0000people';
+
 /**
- * Agreement between reviewers and between the model and reviewers, per label and per pair,
- * with bootstrap 95% intervals over items. Only each person's latest standing manual decision
- * with a label counts.
+ * Agreement between reviewers and between the model and people, per label and per pair, with
+ * bootstrap 95% intervals over items, for one level. Reviewer figures count each person's latest
+ * standing independent decision with a label (api/items/provenance.ts), not one made after seeing
+ * another coder's decision; bulk accepts and imported labels never count. The model figures are
+ * one pair per item, exactly as the dashboard's "Model and people" view counts them.
  */
-export function agreementReport(db: Db): AgreementReport {
+export function agreementReport(db: Db, level: 'passage' | 'document' = 'passage'): AgreementReport {
   const labels = getActiveCodebook(db).definition.labels.map((l) => l.id);
-  const decisions = db.all<{ itemId: number; reviewer: string; label: string; kind: string; suggested: string | null }>(sql`
-    SELECT r.item_id AS itemId, u.name AS reviewer, r.label, r.kind, i.suggested_label AS suggested
-    FROM reviews r JOIN users u ON u.id = r.reviewer_id JOIN items i ON i.id = r.item_id
-    WHERE r.action IN ('accept', 'edit', 'reject') AND r.label IS NOT NULL
+  const decisions = db.all<{ itemId: number; reviewer: string; label: string; independent: number; kind: string; sawOthers: number; suggested: string | null }>(sql`
+    SELECT r.item_id AS itemId, u.name AS reviewer, r.label, ${INDEPENDENT_DECISION} AS independent, r.kind, i.suggested_label AS suggested,
+      (coalesce(json_extract(r.shown, '$.othersDecisionsShown'), 0) = 1 AND EXISTS (
+        SELECT 1 FROM reviews o WHERE o.item_id = r.item_id AND o.reviewer_id <> r.reviewer_id AND o.id < r.id AND o.action IN ('accept', 'edit', 'reject')
+          AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = o.id))) AS sawOthers
+    FROM reviews r JOIN users u ON u.id = r.reviewer_id JOIN items i ON i.id = r.item_id LEFT JOIN imports im ON im.id = r.import_id
+    WHERE r.action IN ('accept', 'edit', 'reject') AND r.label IS NOT NULL AND i.level = ${level} AND i.excluded = 0
       AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = r.id)
     ORDER BY r.id`);
-  const leftOut = { bulk: 0, import: 0 };
+  const leftOut = { bulk: 0, import: 0, sawOthers: 0 };
   const byItem = new Map<number, { people: Map<string, string>; suggested: string | null }>();
   for (const d of decisions) {
-    if (d.kind === 'bulk' || d.kind === 'import') {
-      leftOut[d.kind] += 1;
+    if (d.independent !== 1) {
+      leftOut[d.kind === 'bulk' ? 'bulk' : 'import'] += 1;
+      continue;
+    }
+    if (d.sawOthers === 1) {
+      leftOut.sawOthers += 1;
       continue;
     }
     const entry = byItem.get(d.itemId) ?? { people: new Map(), suggested: d.suggested };
@@ -117,18 +134,19 @@ export function agreementReport(db: Db): AgreementReport {
       if (both.length > 0) perPair.push({ a, b, ...block(both, [a, b], true) });
     }
   }
-  const MODEL = '\u0000model';
-  const modelUnits = [...byItem.values()]
-    .filter((e) => e.suggested !== null)
-    .flatMap((e) => [...e.people].map(([, label]) => new Map([[MODEL, e.suggested!], ['person', label]])));
+  const pairs = db.all<{ suggested: string; people: string }>(sql`
+    SELECT ${modelPeoplePairs.suggested} AS suggested, ${modelPeoplePairs.people} AS people FROM items i
+    WHERE i.level = ${level} AND i.excluded = 0 AND ${modelPeoplePairs.where} ORDER BY i.id`);
+  const modelUnits = pairs.map((p) => new Map([[MODEL, p.suggested], [PEOPLE, p.people]]));
   const perReviewer = reviewers
     .map((reviewer) => {
-      const pairs = [...byItem.values()].filter((e) => e.suggested !== null && e.people.has(reviewer)).map((e) => new Map([[MODEL, e.suggested!], [reviewer, e.people.get(reviewer)!]]));
-      return { reviewer, ...block(pairs, [MODEL, reviewer], true) };
+      const mine = [...byItem.values()].filter((e) => e.suggested !== null && e.people.has(reviewer)).map((e) => new Map([[MODEL, e.suggested!], [reviewer, e.people.get(reviewer)!]]));
+      return { reviewer, ...block(mine, [MODEL, reviewer], true) };
     })
     .filter((r) => r.n > 0);
 
   return {
+    level,
     humanHuman: {
       ...block(units, reviewers, false),
       reviewers,
@@ -136,8 +154,9 @@ export function agreementReport(db: Db): AgreementReport {
       perPair,
     },
     modelHuman: {
-      ...block(modelUnits, [MODEL, 'person'], true),
-      perLabel: labels.map((label) => ({ label, ...block(binarise(modelUnits, label), [MODEL, 'person'], true) })),
+      ...block(modelUnits, [MODEL, PEOPLE], true),
+      statement: MODEL_PEOPLE_STATEMENT,
+      perLabel: labels.map((label) => ({ label, ...block(binarise(modelUnits, label), [MODEL, PEOPLE], true) })),
       perReviewer,
     },
     leftOut,

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../auth/service.ts';
+import { REVIEW_STATUSES } from '../../db/schema/vocabulary.ts';
 import { badRequest } from '../errors.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { getProtocol, type ReviewProtocol } from './protocol.ts';
@@ -24,7 +25,7 @@ const confidence = number.pipe(z.number().min(0).max(1)).optional();
  */
 export const QueueFilterSchema = z.object({
   level: oneOf(['passage', 'document']).default('passage'),
-  status: oneOf(['unreviewed', 'reviewed', 'disputed', 'excluded']).optional(),
+  status: oneOf(['unreviewed', 'reviewed', 'rejected', 'disputed', 'excluded']).optional(),
   source: ids,
   document: number.pipe(z.number().int().positive()).optional(),
   /** The latest suggestion's label (a codebook label id). */
@@ -48,7 +49,6 @@ export const QueueQuerySchema = QueueFilterSchema.extend({
   cursor: z.string().optional(),
 });
 
-const REVIEW_STATUSES = ['unreviewed', 'reviewed', 'disputed', 'adjudicated'] as const;
 
 /** One row of the queue list. */
 export const QueueEntrySchema = z
@@ -139,6 +139,7 @@ export function filterCondition(f: QueueFilter, actor: Actor | null, protocol: R
     } else parts.push(sql`i.review_status = 'unreviewed'`);
   }
   if (f.status === 'reviewed') parts.push(sql`i.review_status IN ('reviewed', 'adjudicated')`);
+  if (f.status === 'rejected') parts.push(sql`i.review_status = 'rejected'`);
   if (f.status === 'disputed') parts.push(sql`i.review_status = 'disputed'`);
   if (f.source && f.source.length > 0) parts.push(sql`i.source_id IN (${sql.join(f.source.map((s) => sql`${s}`), sql`, `)})`);
   if (f.document !== undefined) parts.push(sql`i.document_id = ${f.document}`);

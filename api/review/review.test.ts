@@ -97,7 +97,7 @@ describe('decisions', () => {
 
     const v2 = await view(app, a[2]!, cookie);
     const rejected = await call(app, 'POST', `/api/items/${a[2]}/reviews`, { cookie, json: { action: 'reject', basedOnVersion: v2.item.version, suggestionId: v2.suggestions[0].id, note: 'neither' } });
-    expect(rejected.body.item).toMatchObject({ reviewStatus: 'reviewed', reviewedLabel: null });
+    expect(rejected.body.item).toMatchObject({ reviewStatus: 'rejected', reviewedLabel: null });
     const undone = await call(app, 'POST', '/api/review/undo', { cookie, json: {} });
     expect(undone.status).toBe(201);
     expect(undone.body).toMatchObject({ undoneReviewId: rejected.body.reviewId, item: { reviewStatus: 'unreviewed' } });
@@ -109,7 +109,7 @@ describe('decisions', () => {
     const history = (await call(app, 'GET', `/api/items/${a[2]}/history`, { cookie })).body.entries;
     expect(history.map((e: { action: string; actor: string }) => `${e.actor}:${e.action}`)).toEqual(['Ann:review.reject', 'Ann:review.undo']);
     expect(history[0].details.shown.suggestion).toMatchObject({ label: 'critical', model: 'm2' });
-    expect(history[1].before).toMatchObject({ reviewStatus: 'reviewed' });
+    expect(history[1].before).toMatchObject({ reviewStatus: 'rejected' });
     expect(history[1].after).toMatchObject({ reviewStatus: 'unreviewed' });
     const stored = deps.db.select().from(reviews).where(eq(reviews.itemId, a[0]!)).all();
     expect(stored.map((r) => [r.action, r.kind, r.queueOrder, r.label])).toEqual([['accept', 'manual', 'random', 'critical']]);
@@ -248,10 +248,11 @@ describe('agreement over the API', () => {
     expect([pair.a, pair.b, pair.n]).toEqual(['Ann', 'Bob', 4]);
     // Ann: c,a,i,c  Bob: c,c,i,c — p_o = 3/4; p_e = (2/4)(3/4) + (1/4)(0) + (1/4)(1/4) = 7/16; kappa = (12/16-7/16)/(9/16) = 5/9
     expect(pair.cohen.estimate).toBeCloseTo(5 / 9, 12);
-    // Model (latest suggestions): critical, analytical, critical, critical vs 8 decisions.
-    expect(report.modelHuman.n).toBe(8);
-    expect(report.modelHuman.percent.estimate).toBeCloseTo(5 / 8, 12);
-    expect(report.leftOut).toEqual({ bulk: 1, import: 0 });
+    // Model (latest suggestions): critical, analytical, critical, critical against the items' human labels,
+    // one pair per item: a[1] is disputed (no human label), b[1] has only a bulk accept.
+    expect(report.modelHuman.n).toBe(3);
+    expect(report.modelHuman.percent.estimate).toBeCloseTo(2 / 3, 12);
+    expect(report.leftOut).toEqual({ bulk: 1, import: 0, sawOthers: 0 });
     expect(report.humanHuman.perLabel.map((l: { label: string }) => l.label)).toEqual(['integrationist', 'critical', 'analytical']);
   });
 });

@@ -45,6 +45,9 @@ const TimelineQuerySchema = DashboardQuerySchema.extend({
   limit: sourceLimit('20', 'Only the N sources with the most counted items when no sources are chosen (default 20; the response says how many were omitted), or all'),
 });
 const SimilarityQuerySchema = DashboardQuerySchema.extend({ limit: sourceLimit('40', 'Compare the N largest sources, or all') });
+/** Agreement and corrected estimates always rest on independent human decisions: they take no basis. */
+const PeopleQuerySchema = DashboardQuerySchema.omit({ basis: true, includeBulk: true });
+const peopleFilters = (q: z.infer<typeof PeopleQuerySchema>) => parseFilters({ ...q, basis: 'people', includeBulk: false });
 
 const tags = ['dashboard'];
 
@@ -128,23 +131,23 @@ export function dashboardRoutes(deps: AppDeps) {
       createRoute({
         method: 'get',
         path: '/agreement',
-        summary: 'Suggested vs reviewed labels, agreement, and review progress per source',
+        summary: 'Suggested vs independent human labels (one pair per item, no bulk accepts), agreement, and review progress per source',
         tags,
-        request: { query: DashboardQuerySchema },
+        request: { query: PeopleQuerySchema },
         responses: { 200: json(AgreementSchema, 'Confusion matrix and progress'), ...errorResponses },
       }),
-      (c) => c.json(modelAndPeople(db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(modelAndPeople(db, peopleFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
         method: 'get',
         path: '/corrected',
-        summary: 'Model estimates corrected by the random reviewed sample',
+        summary: 'Model estimates corrected by the random sample of independent human decisions',
         tags,
-        request: { query: DashboardQuerySchema },
+        request: { query: PeopleQuerySchema },
         responses: { 200: json(CorrectedSchema, 'Model-only and corrected estimates per source'), ...errorResponses },
       }),
-      (c) => c.json(correctedEstimates(db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(correctedEstimates(db, peopleFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({

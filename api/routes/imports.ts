@@ -39,6 +39,7 @@ const UploadSchema = z
     map: field('row-file column map, e.g. text=content,title=headline,id=article_id'),
     importName: field(),
     strict: field('"true": all or nothing per row file (one rejected row and none of the file is stored)'),
+    gold: field('"true": the files\' labels are a gold standard coded by people (counted as independent human decisions)'),
     dateOrder: z
       .preprocess((v) => (Array.isArray(v) ? v[0] : v === '' ? undefined : v), z.enum(DATE_ORDERS as ['mdy', 'dmy', 'ymd']).optional())
       .openapi({ type: 'string', enum: [...DATE_ORDERS], description: 'how numeric dates that read both ways are read (default: decided by the file)' }),
@@ -94,7 +95,7 @@ export function importsRoutes(deps: AppDeps) {
         responses: { 200: json(ImportReportSchema, 'Per-file report'), ...errorResponses, 413: json(ErrorSchema, 'Upload too large') },
       }),
       async (c) => {
-        const { files, map: rawMap, importName, strict, dateOrder, ...fields } = c.req.valid('form');
+        const { files, map: rawMap, importName, strict, gold, dateOrder, ...fields } = c.req.valid('form');
         if (files.length === 0) throw badRequest('no files uploaded (send them in the multipart field "files")', 'no_files');
         let map;
         try {
@@ -104,7 +105,7 @@ export function importsRoutes(deps: AppDeps) {
         }
         const meta: DocumentMeta = fields;
         const inputs = await uploadInputs(files);
-        const report = await runImport(db, inputs, { origin: 'upload', meta, map, importName, actor: actorName(c, 'local'), strict: strict === 'true', dateOrder });
+        const report = await runImport(db, inputs, { origin: 'upload', meta, map, importName, gold: gold === 'true', actor: actorName(c, 'local'), strict: strict === 'true', dateOrder });
         return c.json(report, 200);
       },
     )

@@ -109,9 +109,10 @@ export function reviewRoutes(deps: AppDeps) {
       createRoute({
         method: 'get',
         path: '/agreement',
-        summary: "Agreement per label and reviewer pair (percent, Cohen's kappa, Fleiss' kappa, Krippendorff's alpha, bootstrap 95% CIs); human-human and model-human apart",
+        summary: "Agreement per label and reviewer pair (percent, Cohen's kappa, Fleiss' kappa, Krippendorff's alpha, bootstrap 95% CIs); human-human and model-human apart, independent decisions only",
+        request: { query: z.object({ level: z.enum(['passage', 'document']).default('passage') }) },
         responses: { 200: json(AgreementReportSchema, 'Agreement'), ...errorResponses },
       }),
-      (c) => c.json(agreementReport(db), 200),
+      (c) => c.json(agreementReport(db, c.req.valid('query').level), 200),
     );
 }

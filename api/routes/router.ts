@@ -48,14 +48,43 @@ export const conflictResponse = (description: string) => ({ 409: json(ErrorSchem
 /** Who to name in the audit log for a request: the reviewer, or `fallback` before one is known. */
 export const actorName = (c: Context, fallback: string): string => c.get('actor')?.name ?? fallback;
 
+/** The unknown query parameters a failed validation names, if that is what failed. */
+function unknownParameters(error: z.ZodError, target: string | undefined): string[] | null {
+  const issue = error.issues[0];
+  return target === 'query' && issue?.code === 'unrecognized_keys' ? issue.keys : null;
+}
+
+/** No query parameter: what a route without a query schema accepts. */
+const NO_QUERY = z.object({});
+
 /**
- * A sub-app for one resource. Validation failures answer 400 in the common error shape,
+ * A sub-app for one resource. Every route's query is validated strictly: a parameter the route
+ * does not declare is a 400 naming it (a misspelt filter must not silently show everything), on
+ * routes with no query parameters too. Validation failures answer 400 in the common error shape,
  * naming the first offending field.
  */
 export function newRouter() {
-  return new OpenAPIHono({
+  const app = new OpenAPIHono({
     defaultHook: (result) => {
       if (!result.success) throw badRequest(zodIssueText(result.error), 'invalid_input');
     },
   });
+  const register = app.openapi;
+  app.openapi = ((route, handler, hook) => {
+    const query = route.request?.query ?? NO_QUERY;
+    if (!(query instanceof z.ZodObject)) return register(route, handler, hook);
+    const known = Object.keys(query.shape);
+    const strict: typeof route = { ...route, request: { ...route.request, query: query.strict() } };
+    const strictHook: typeof hook = (result, c) => {
+      const unknown = result.success ? null : unknownParameters(result.error, (result as { target?: string }).target);
+      if (unknown) {
+        const names = unknown.map((k) => `"${k}"`).join(', ');
+        throw badRequest(`unknown query parameter${unknown.length > 1 ? 's' : ''} ${names}: this route takes ${known.length > 0 ? known.join(', ') : 'none'}`, 'invalid_input');
+      }
+      if (hook) return hook(result, c);
+      if (!result.success) throw badRequest(zodIssueText(result.error), 'invalid_input');
+    };
+    return register(strict, handler, strictHook);
+  }) as typeof app.openapi;
+  return app;
 }

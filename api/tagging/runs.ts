@@ -132,18 +132,23 @@ function loadItems(db: Db, ids: number[]): SelectedItem[] {
   return out.sort((a, b) => order.get(a.itemId)! - order.get(b.itemId)!);
 }
 
-/** Every human-reviewed item under the codebook's labels: what the local baseline learns from. */
+/**
+ * Every item with an independent human label under the codebook's labels: what the local
+ * baseline learns from (api/items/provenance.ts, the `people` basis). Bulk accepts (the model's
+ * own labels endorsed), model suggestions and imported labels (unless the import is marked gold)
+ * never enter it, so the model never learns from its own output.
+ */
 export function reviewedTrainingExamples(db: Db, cb: CodebookDefinition): TrainingExample[] {
   const rows = db
-    .select({ itemId: items.id, level: items.level, label: items.reviewedLabel, stance: items.reviewedStance, passageText: passages.text, documentText: documents.text })
+    .select({ itemId: items.id, level: items.level, label: items.independentLabel, stance: items.independentStance, passageText: passages.text, documentText: documents.text })
     .from(items)
     .innerJoin(documents, eq(documents.id, items.documentId))
     .leftJoin(passages, eq(passages.id, items.passageId))
-    .where(and(inArray(items.reviewStatus, ['reviewed', 'adjudicated']), isNotNull(items.reviewedLabel)))
+    .where(isNotNull(items.independentLabel))
     .orderBy(asc(items.id))
     .all();
   const themes = new Map<number, string[]>();
-  for (const t of db.select().from(itemThemes).where(eq(itemThemes.kind, 'reviewed')).all()) {
+  for (const t of db.select().from(itemThemes).where(eq(itemThemes.kind, 'independent')).all()) {
     themes.set(t.itemId, [...(themes.get(t.itemId) ?? []), t.theme]);
   }
   const labelIds = new Set(cb.labels.map((l) => l.id));
@@ -168,9 +173,9 @@ const localCache = new WeakMap<Db, Map<string, Provider>>();
  */
 export function localProviderFor(db: Db, cb: CodebookRef): Provider {
   const marker = db
-    .select({ n: sql<number>`count(*)`, last: sql<number>`coalesce(max(${items.decisionReviewId}), 0)`, v: sql<number>`coalesce(sum(${items.version}), 0)` })
+    .select({ n: sql<number>`count(*)`, last: sql<number>`coalesce(max(${items.independentReviewId}), 0)`, v: sql<number>`coalesce(sum(${items.version}), 0)` })
     .from(items)
-    .where(inArray(items.reviewStatus, ['reviewed', 'adjudicated']))
+    .where(isNotNull(items.independentLabel))
     .get()!;
   const key = `${cb.hash}:${marker.n}:${marker.last}:${marker.v}`;
   const cache = localCache.get(db) ?? new Map<string, Provider>();

@@ -1,15 +1,17 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { BASES } from './vocabulary.ts';
 
 /**
  * Dashboard rollups: per-source (and per-document) aggregates of `items`, kept up to date by
  * delta in the same transaction as every item-state change (api/dashboard/rollups.ts), so the
  * unfiltered dashboard reads a few hundred rows instead of scanning a million items. Excluded
- * items are never counted. `basis` is model | reviewed | final; an empty string stands for "no
+ * items are never counted. `basis` is one of api/items/provenance.ts's bases (model, people,
+ * people-bulk, final); an empty string stands for "no
  * label" / "no period" / "not in the random sample" so every key column is NOT NULL.
  */
 
 const level = () => text('level', { enum: ['passage', 'document'] }).notNull();
-const basis = () => text('basis', { enum: ['model', 'reviewed', 'final'] }).notNull();
+const basis = () => text('basis', { enum: BASES }).notNull();
 
 /** Items per source, level, basis and label ('' = no label under the basis), with stance sums. */
 export const sourceRollups = sqliteTable(
@@ -135,7 +137,7 @@ export const timelineRollups = sqliteTable(
   ],
 );
 
-/** Settled items with both a suggested and a reviewed label: the confusion matrix per source. */
+/** Items with both a suggested label and an independent human label: the confusion matrix per source. */
 export const agreementRollups = sqliteTable(
   'agreement_rollups',
   {
@@ -151,7 +153,7 @@ export const agreementRollups = sqliteTable(
 );
 
 /**
- * Suggested items per source, model label and human label on the random sample ('' = not in
+ * Suggested items per source, model label and independent human label on the random sample ('' = not in
  * the sample), with the stance sums the corrected estimate needs.
  */
 export const correctedRollups = sqliteTable(

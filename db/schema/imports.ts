@@ -17,6 +17,12 @@ export const imports = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** The name labels from this import are recorded under (reviewer `import:<name>`). */
     name: text('name').notNull(),
+    /**
+     * The file's labels are a gold standard coded by people elsewhere: they count as independent
+     * human decisions (api/items/provenance.ts). Labels of other imports are recorded and exported
+     * but, like bulk accepts, never counted as independent.
+     */
+    gold: integer('gold', { mode: 'boolean' }).notNull().default(false),
     filename: text('filename'),
     format: text('format', { enum: IMPORT_FORMATS }).notNull(),
     origin: text('origin', { enum: ['cli', 'upload', 'demo'] }).notNull(),

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ORIGINS, REVIEW_STATUSES, THEME_KINDS } from './vocabulary.ts';
 import { documents } from './documents.ts';
 import { passages } from './passages.ts';
 import { sources } from './sources.ts';
@@ -36,17 +37,31 @@ export const items = sqliteTable(
     /** Share of stored suggestions that agree with the latest label (self-consistency / several models). */
     suggestionAgreement: real('suggestion_agreement'),
 
-    /** unreviewed: no human decision; reviewed: decided; disputed: decisions disagree; adjudicated: settled by an admin. */
-    reviewStatus: text('review_status', { enum: ['unreviewed', 'reviewed', 'disputed', 'adjudicated'] })
+    /**
+     * unreviewed: no human decision; reviewed: decided with a label; rejected: the suggestion was
+     * rejected with the answer left open (no label); disputed: decisions disagree; adjudicated:
+     * settled by an admin. Derived by api/items/state.ts.
+     */
+    reviewStatus: text('review_status', { enum: REVIEW_STATUSES })
       .notNull()
       .default('unreviewed'),
-    /** Human decisions that count (accept/edit/reject/adjudicate), not skips or undone ones. */
+    /** People with a standing decision (accept/edit/reject), not skips or undone ones; bulk and imported decisions included. */
     reviewCount: integer('review_count').notNull().default(0),
     decisionReviewId: integer('decision_review_id'),
     reviewedLabel: text('reviewed_label'),
     reviewedStance: integer('reviewed_stance'),
-    /** Where the final label comes from: the model alone, a reviewer (accepting or correcting), an adjudication, or an import. */
-    finalOrigin: text('final_origin', { enum: ['model', 'reviewer', 'adjudication', 'import'] }),
+    /** Where the final label comes from (api/items/provenance.ts): model, reviewer, bulk, import or adjudication; null when there is none (disputed, rejected). */
+    finalOrigin: text('final_origin', { enum: ORIGINS }),
+    /**
+     * The item's state from independent human decisions alone (api/items/provenance.ts: one person
+     * reading one item, an adjudication, or an import marked gold; never a bulk accept): the label,
+     * stance and deciding review the `people` basis, agreement, corrected estimates and training read.
+     */
+    independentLabel: text('independent_label'),
+    independentStance: integer('independent_stance'),
+    independentReviewId: integer('independent_review_id'),
+    /** People with a standing independent decision (what adjudication waits for under overlap). */
+    independentCount: integer('independent_count').notNull().default(0),
     /** Bumped on every change to this row: reviews carry the version they saw (stale edits get 409). */
     version: integer('version').notNull().default(0),
     updatedAt: text('updated_at'),
@@ -56,7 +71,7 @@ export const items = sqliteTable(
     index('items_document_idx').on(t.documentId, t.level, t.seq),
     // Per-source scans and the dashboard's drill-down: document order within a source, with the
     // state columns a cell's count filters on, so counting a cell never reads the rows.
-    index('items_source_order_idx').on(t.sourceId, t.level, t.excluded, t.documentId, t.seq, t.reviewStatus, t.suggestedLabel, t.reviewedLabel),
+    index('items_source_order_idx').on(t.sourceId, t.level, t.excluded, t.documentId, t.seq, t.reviewStatus, t.suggestedLabel, t.reviewedLabel, t.independentLabel),
     index('items_queue_conf_idx').on(t.level, t.reviewStatus, t.suggestedConfidence),
     index('items_queue_random_idx').on(t.level, t.reviewStatus, t.randomKey),
     index('items_suggested_label_idx').on(t.level, t.suggestedLabel),
@@ -68,13 +83,14 @@ export const items = sqliteTable(
 
 /**
  * Current theme sets of an item: `suggested` mirrors the latest suggestion, `reviewed` the
- * current human decision. Kept next to `items` for the dashboard's theme aggregates.
+ * current human decision (bulk and imported ones included), `independent` the independent
+ * human decision. Kept next to `items` for the dashboard's theme aggregates.
  */
 export const itemThemes = sqliteTable(
   'item_themes',
   {
     itemId: integer('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['suggested', 'reviewed'] }).notNull(),
+    kind: text('kind', { enum: THEME_KINDS }).notNull(),
     theme: text('theme').notNull(),
   },
   (t) => [primaryKey({ columns: [t.itemId, t.kind, t.theme] }), index('item_themes_theme_idx').on(t.theme, t.kind)],

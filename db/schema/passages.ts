@@ -20,6 +20,8 @@ export const passages = sqliteTable(
     excludedReason: text('excluded_reason'),
     /** Who decided the current exclusion state: the segmenter or a reviewer. */
     excludedBy: text('excluded_by', { enum: ['auto', 'reviewer'] }),
+    /** The reviewer's standing exclude or include review when `excludedBy` is reviewer: who decided it, when and why. */
+    exclusionReviewId: integer('exclusion_review_id'),
     /** The segmenter's own verdict, kept so undoing a reviewer's override restores it. */
     autoExcluded: integer('auto_excluded', { mode: 'boolean' }).notNull().default(false),
     autoExcludedReason: text('auto_excluded_reason'),

@@ -172,8 +172,8 @@ describe('the dashboard in Chromium', () => {
 
   it('keeps filters in the URL and narrows every chart to the chosen source', async () => {
     const page = fx.page;
-    await page.getByRole('radio', { name: 'Reviewed' }).click();
-    await page.waitForURL(/basis=reviewed/);
+    await page.getByRole('radio', { name: 'People' }).click();
+    await page.waitForURL(/basis=people/);
     const source = fx.db.$client.prepare('SELECT id, name FROM sources ORDER BY name LIMIT 1').get() as { id: number; name: string };
     await page.goto(`${fx.url}/dashboard?basis=model&sources=${source.id}`);
     await page.locator('[data-chart=framing] .recharts-bar-rectangle').first().waitFor();

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { cohenKappa } from '../../metrics/agreement.ts';
-import { RANDOM_ORDER_REVIEW, rollupSources, scope, SETTLED, type DashboardFilters } from '../filters.ts';
+import { INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, MODEL_PEOPLE_STATEMENT, modelPeoplePairs } from '../../items/provenance.ts';
+import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
 import { readView } from './read.ts';
 
@@ -13,18 +14,19 @@ const ProgressSchema = z.object({
   suggested: z.number().int(),
   unreviewed: z.number().int(),
   reviewed: z.number().int(),
+  rejected: z.number().int(),
   disputed: z.number().int(),
   adjudicated: z.number().int(),
   randomSample: z.number().int(),
 });
 
-/** Suggested against reviewed labels, and review progress per source. */
+/** Suggested against independent human labels, and review progress per source. */
 export const AgreementSchema = z
   .object({
     level: LevelSchema,
     statement: StatementSchema,
     codebook: CodebookViewSchema,
-    /** suggested label → reviewed label → count, over settled items with both. */
+    /** suggested label → independent human label → count, over items with both. */
     confusion: z.array(z.object({ suggested: z.string(), reviewed: z.string(), count: z.number().int() })),
     pairs: z.number().int(),
     percentAgreement: z.number().nullable(),
@@ -55,7 +57,7 @@ function fromRollups(db: Db, f: DashboardFilters): { confusion: Cell[]; progress
     progress: db.all(sql`
       SELECT source_id AS sourceId, sum(n) AS items, sum(suggested) AS suggested,
              sum(CASE WHEN review_status = 'unreviewed' THEN n ELSE 0 END) AS unreviewed, sum(CASE WHEN review_status = 'reviewed' THEN n ELSE 0 END) AS reviewed,
-             sum(CASE WHEN review_status = 'disputed' THEN n ELSE 0 END) AS disputed, sum(CASE WHEN review_status = 'adjudicated' THEN n ELSE 0 END) AS adjudicated,
+             sum(CASE WHEN review_status = 'rejected' THEN n ELSE 0 END) AS rejected, sum(CASE WHEN review_status = 'disputed' THEN n ELSE 0 END) AS disputed, sum(CASE WHEN review_status = 'adjudicated' THEN n ELSE 0 END) AS adjudicated,
              sum(random_sample) AS randomSample
       FROM source_status_rollups WHERE level = ${f.level}${sources} GROUP BY source_id`),
   };
@@ -65,20 +67,20 @@ function fromItems(db: Db, f: DashboardFilters): { confusion: Cell[]; progress: 
   const s = scope(f);
   return {
     confusion: db.all(sql`
-      SELECT i.suggested_label AS suggested, i.reviewed_label AS reviewed, count(*) AS count,
-             sum(abs(i.reviewed_stance - i.suggested_stance)) AS absDiff, count(i.reviewed_stance - i.suggested_stance) AS stancePairs
-      FROM ${s.from} WHERE ${s.where} AND ${SETTLED} AND i.suggested_label IS NOT NULL AND i.reviewed_label IS NOT NULL
+      SELECT ${modelPeoplePairs.suggested} AS suggested, ${modelPeoplePairs.people} AS reviewed, count(*) AS count,
+             sum(abs(${modelPeoplePairs.stanceDifference})) AS absDiff, count(${modelPeoplePairs.stanceDifference}) AS stancePairs
+      FROM ${s.from} WHERE ${s.where} AND ${modelPeoplePairs.where}
       GROUP BY 1, 2 ORDER BY 1, 2`),
     progress: db.all(sql`
       SELECT i.source_id AS sourceId, count(*) AS items, count(i.suggested_label) AS suggested,
              coalesce(sum(i.review_status = 'unreviewed'), 0) AS unreviewed, coalesce(sum(i.review_status = 'reviewed'), 0) AS reviewed,
-             coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, coalesce(sum(i.review_status = 'adjudicated'), 0) AS adjudicated,
-             coalesce(sum(${RANDOM_ORDER_REVIEW}), 0) AS randomSample
-      FROM ${s.from} LEFT JOIN reviews r ON r.id = i.decision_review_id WHERE ${s.where} GROUP BY i.source_id`),
+             coalesce(sum(i.review_status = 'rejected'), 0) AS rejected, coalesce(sum(i.review_status = 'disputed'), 0) AS disputed,
+             coalesce(sum(i.review_status = 'adjudicated'), 0) AS adjudicated, coalesce(sum(${IN_RANDOM_SAMPLE}), 0) AS randomSample
+      FROM ${s.from} ${INDEPENDENT_REVIEW_JOIN} WHERE ${s.where} GROUP BY i.source_id`),
   };
 }
 
-/** Confusion matrix of suggested vs reviewed labels, agreement, and review progress per source. */
+/** Confusion matrix of suggested vs independent human labels, agreement, and review progress per source. */
 export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
   const { confusion, progress } = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
   const pairs = confusion.reduce((a, r) => a + r.count, 0);
@@ -97,7 +99,7 @@ export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
   const name = sourceNames(db);
   return {
     level: f.level,
-    statement: 'Model suggestions against human decisions on the same items (reviewed and adjudicated; disputed items have no human label yet).',
+    statement: MODEL_PEOPLE_STATEMENT,
     codebook: codebookFor(db, f),
     confusion: confusion.map(({ suggested, reviewed, count }) => ({ suggested, reviewed, count })),
     pairs,

@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { getActiveCodebook, getCodebook } from '../../codebooks/service.ts';
-import { basisStatement, type DashboardFilters } from '../filters.ts';
+import { basisStatement, BASES } from '../../items/provenance.ts';
+import type { DashboardFilters } from '../filters.ts';
 
 /** Sources with fewer counted items or documents than this are flagged as small, never hidden. */
 export const SMALL_ITEMS = 30;
@@ -25,7 +26,13 @@ export const LevelSchema = z.enum(['passage', 'document']);
 export const StatementSchema = z.string().meta({ description: 'Where the numbers come from (model, people, or final)' });
 
 /** What every view states about its numbers. */
-export const ViewHeaderSchema = z.object({ basis: z.enum(['model', 'reviewed', 'final']), statement: StatementSchema, level: LevelSchema, codebook: CodebookViewSchema });
+export const ViewHeaderSchema = z.object({
+  /** people-bulk: the people basis with bulk accepts and imported labels included (includeBulk=1). */
+  basis: z.enum(BASES),
+  statement: StatementSchema,
+  level: LevelSchema,
+  codebook: CodebookViewSchema,
+});
 export type ViewHeader = z.infer<typeof ViewHeaderSchema>;
 
 /** label id → count, and label id → share of the counted items. */

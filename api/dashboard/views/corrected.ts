@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { correctedEstimate, CorrectedEstimateSchema, type CorrectionSums } from '../corrected.ts';
-import { IN_RANDOM_SAMPLE, rollupSources, scope, type DashboardFilters } from '../filters.ts';
+import { correctionSample } from '../../items/provenance.ts';
+import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
 import { readView } from './read.ts';
 
@@ -46,16 +47,16 @@ function fromRollups(db: Db, f: DashboardFilters): Group[] {
 
 function fromItems(db: Db, f: DashboardFilters): Group[] {
   const s = scope(f);
-  const diff = sql`(i.reviewed_stance - i.suggested_stance)`;
-  const stanceSample = sql`${IN_RANDOM_SAMPLE} AND i.reviewed_stance IS NOT NULL`;
+  const { inSample, human, diff } = correctionSample;
+  const stanceSample = sql`${inSample} AND ${diff} IS NOT NULL`;
   return db.all<Group>(sql`
-    SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${IN_RANDOM_SAMPLE} THEN i.reviewed_label END AS reviewed, count(*) AS n,
+    SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${inSample} THEN ${human} END AS reviewed, count(*) AS n,
            sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
            coalesce(sum(${stanceSample}), 0) AS sns,
            coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0) AS sd,
            coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0) AS sdd,
            coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0) AS smd
-    FROM ${s.from} LEFT JOIN reviews r ON r.id = i.decision_review_id
+    FROM ${s.from} ${correctionSample.join}
     WHERE ${s.where} AND i.suggested_label IS NOT NULL GROUP BY 1, 2, 3`);
 }
 
@@ -111,7 +112,7 @@ export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
   );
   return {
     level: f.level,
-    statement: 'Model suggestions corrected by people: model share or mean over all suggested items plus the mean human − model difference on the random reviewed sample.',
+    statement: correctionSample.statement,
     codebook,
     rows: rows.sort(bySource),
   };

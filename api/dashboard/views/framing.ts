@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { basisSql, rollupSources, scope, type DashboardFilters } from '../filters.ts';
+import { basisSql } from '../../items/provenance.ts';
+import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, CountsSchema, header, labelColumns, labelCounts, SharesSchema, SMALL_ITEMS, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { readView } from './read.ts';
 

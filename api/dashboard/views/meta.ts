@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { RANDOM_ORDER_REVIEW, type DashboardFilters } from '../filters.ts';
+import { INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE } from '../../items/provenance.ts';
+import type { DashboardFilters } from '../filters.ts';
 import { codebookFor, CodebookViewSchema } from './common.ts';
 import { readView } from './read.ts';
 
@@ -41,8 +42,8 @@ export function dashboardMeta(db: Db, f: DashboardFilters): DashboardMeta {
       provenance: db.all<Provenance[number]>(sql`SELECT DISTINCT provider, model, prompt_version AS promptVersion FROM suggestions ORDER BY provider, model, prompt_version`),
       totals: db.get<Totals>(sql`
         SELECT count(*) AS items, count(i.suggested_label) AS suggested,
-               coalesce(sum(i.review_status <> 'unreviewed'), 0) AS reviewed, coalesce(sum(${RANDOM_ORDER_REVIEW}), 0) AS randomSample
-        FROM items i LEFT JOIN reviews r ON r.id = i.decision_review_id
+               coalesce(sum(i.review_status <> 'unreviewed'), 0) AS reviewed, coalesce(sum(${IN_RANDOM_SAMPLE}), 0) AS randomSample
+        FROM items i ${INDEPENDENT_REVIEW_JOIN}
         WHERE i.level = ${f.level} AND i.excluded = 0`),
     }),
   });

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { basisSql, basisStatement, periodSql, RANDOM_ORDER_REVIEW, scope, SETTLED, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
+import { basisSql, basisStatement, correctionSample, modelPeoplePairs } from '../../items/provenance.ts';
+import { periodSql, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
 import { LevelSchema, StatementSchema } from './common.ts';
 
 /** What a clicked bar, cell or point stands for; every field narrows the list. */
@@ -11,7 +12,7 @@ export interface DrillDown {
   theme?: string | undefined;
   period?: string | undefined;
   granularity?: Granularity | undefined;
-  /** Confusion-matrix cell: suggested and reviewed label of settled items. */
+  /** Confusion-matrix cell: suggested and independent human label. */
   suggested?: string | undefined;
   reviewed?: string | undefined;
   /** Only items of the random reviewed sample. */
@@ -47,9 +48,9 @@ export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): Passages {
   const where: SQL[] = [s.where];
   const joins: SQL[] = [];
   if (d.suggested !== undefined || d.reviewed !== undefined) {
-    where.push(SETTLED, sql`i.suggested_label IS NOT NULL`, sql`i.reviewed_label IS NOT NULL`);
-    if (d.suggested !== undefined) where.push(sql`i.suggested_label = ${d.suggested}`);
-    if (d.reviewed !== undefined) where.push(sql`i.reviewed_label = ${d.reviewed}`);
+    where.push(modelPeoplePairs.where);
+    if (d.suggested !== undefined) where.push(sql`${modelPeoplePairs.suggested} = ${d.suggested}`);
+    if (d.reviewed !== undefined) where.push(sql`${modelPeoplePairs.people} = ${d.reviewed}`);
   } else {
     where.push(sql`${b.label} IS NOT NULL`);
   }
@@ -58,8 +59,8 @@ export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): Passages {
   if (d.theme !== undefined) where.push(sql`EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.kind = ${b.themeKind} AND t.theme = ${d.theme})`);
   if (d.period !== undefined) where.push(sql`${periodSql(d.granularity ?? 'month')} = ${d.period}`);
   if (d.randomSample) {
-    joins.push(sql` JOIN reviews r ON r.id = i.decision_review_id`);
-    where.push(RANDOM_ORDER_REVIEW);
+    joins.push(sql` ${correctionSample.join}`);
+    where.push(correctionSample.inSample);
   }
   const matching = sql`${sql.join(joins)} WHERE ${sql.join(where, sql` AND `)}`;
   // The count reads documents only when a period narrows it; the page of rows joins them for titles.

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { bootstrapInterval, type Interval } from '../../metrics/bootstrap.ts';
 import { normalQuantile } from '../corrected.ts';
-import { basisSql, inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
+import { basisSql } from '../../items/provenance.ts';
+import { inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
 import { readView } from './read.ts';
 

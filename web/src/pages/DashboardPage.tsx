@@ -20,9 +20,11 @@ function paramsFrom(sp: URLSearchParams): DashboardParams {
   const basis = sp.get('basis');
   const level = sp.get('level');
   const p: DashboardParams = {
-    basis: basis === 'model' || basis === 'reviewed' ? basis : 'final',
+    basis: basis === 'model' || basis === 'people' ? basis : 'final',
     level: level === 'document' ? 'document' : 'passage',
   };
+  // Bulk accepts are an opt-in of the people basis only (the API refuses it elsewhere).
+  if (p.basis === 'people' && sp.get('includeBulk') === '1') p.includeBulk = '1';
   for (const k of FILTER_KEYS) {
     const v = sp.get(k);
     if (v) p[k] = v;

@@ -8,6 +8,7 @@ import { useView } from './useView.ts';
 const STATUSES = [
   ['reviewed', '#4d7c0f'],
   ['adjudicated', '#0f766e'],
+  ['rejected', '#b45309'],
   ['disputed', '#b91c1c'],
   ['unreviewed', '#cbd2dc'],
 ] as const;
@@ -31,25 +32,25 @@ export function AgreementView({ params, paramsKey, onDrill }: ViewProps) {
     }),
   );
   const confusionCsv = {
-    header: ['suggested', 'reviewed', 'count'],
+    header: ['suggested', 'people', 'count'],
     rows: labels.flatMap((s) => labels.map((r) => [s.id, r.id, count(s.id, r.id)])),
   };
   const progress = data.progress.slice(0, TOP_N);
   const progressCsv = {
-    header: ['source', 'items', 'suggested', 'unreviewed', 'reviewed', 'disputed', 'adjudicated', 'random_sample'],
-    rows: data.progress.map((p) => [p.source, p.items, p.suggested, p.unreviewed, p.reviewed, p.disputed, p.adjudicated, p.randomSample]),
+    header: ['source', 'items', 'suggested', 'unreviewed', 'reviewed', 'rejected', 'disputed', 'adjudicated', 'random_sample'],
+    rows: data.progress.map((p) => [p.source, p.items, p.suggested, p.unreviewed, p.reviewed, p.rejected, p.disputed, p.adjudicated, p.randomSample]),
   };
   return (
     <>
-      <ChartCard id="confusion" title="Model and people: suggested vs reviewed labels" statement={data.statement} data={confusionCsv}>
+      <ChartCard id="confusion" title="Model and people: suggested vs independent human labels" statement={data.statement} data={confusionCsv}>
         <p data-testid="agreement-stats">
-          {data.pairs} items with both a suggestion and a human label · agreement {pct(data.percentAgreement)} · Cohen&rsquo;s κ {fmt(data.cohenKappa)} · mean |stance difference|{' '}
+          {data.pairs} items with both a suggestion and an independent human label · agreement {pct(data.percentAgreement)} · Cohen&rsquo;s κ {fmt(data.cohenKappa)} · mean |stance difference|{' '}
           {fmt(data.meanAbsStanceDifference)}
         </p>
         <p className="muted">Rows: the model&rsquo;s label; columns: the people&rsquo;s; colour: share of the row.</p>
         <Heatmap rows={labels.map((l) => `model: ${l.name}`)} columns={labels.map((l) => `people: ${l.name}`)} cells={cells} cellText={(i, j) => String(count(labels[i]!.id, labels[j]!.id))} ariaLabel="Confusion matrix" />
       </ChartCard>
-      <ChartCard id="progress" title="Review progress by source" statement="Items per review status (people's work so far); the random sample feeds the corrected estimates." data={progressCsv}>
+      <ChartCard id="progress" title="Review progress by source" statement="Items per review status (people's work so far, bulk accepts included); the random sample of independent decisions feeds the corrected estimates." data={progressCsv}>
         {progress.length === 0 ? (
           <p className="muted">No items yet.</p>
         ) : (

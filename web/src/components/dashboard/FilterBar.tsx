@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { DashboardMeta, DashboardParams } from '../../lib/api/dashboard.ts';
 
-const STATUSES = ['unreviewed', 'reviewed', 'disputed', 'adjudicated'] as const;
+const STATUSES = ['unreviewed', 'reviewed', 'rejected', 'disputed', 'adjudicated'] as const;
 
 interface Props {
   meta: DashboardMeta;
@@ -34,14 +34,19 @@ export function FilterBar({ meta, params, onChange }: Props) {
           {(
             [
               ['model', 'Model'],
-              ['reviewed', 'Reviewed'],
+              ['people', 'People'],
               ['final', 'Final'],
             ] as const
           ).map(([value, name]) => (
             <label key={value}>
-              <input type="radio" name="basis" value={value} checked={params.basis === value} onChange={() => onChange({ basis: value })} /> {name}
+              <input type="radio" name="basis" value={value} checked={params.basis === value} onChange={() => onChange({ basis: value, includeBulk: undefined })} /> {name}
             </label>
           ))}
+          {params.basis === 'people' && (
+            <label title="Bulk accepts endorse the model's labels without reading each item; imported labels came with a file. Neither is an independent human decision.">
+              <input type="checkbox" checked={params.includeBulk === '1'} onChange={(e) => onChange({ includeBulk: e.target.checked ? '1' : undefined })} /> include bulk accepts and imported labels
+            </label>
+          )}
         </fieldset>
         <label>
           Level{' '}

@@ -69,7 +69,7 @@ export function QueueView() {
     <div>
       <div className="panel row review-filters">
         {choice('level', 'Level', [['passage', 'passages'], ['document', 'documents']], ctx.filter.level ?? 'passage')}
-        {choice('status', 'Status', [['', 'any (not excluded)'], ['unreviewed', 'unreviewed'], ['reviewed', 'reviewed'], ['disputed', 'disputed'], ['excluded', 'excluded']], ctx.filter.status ?? '')}
+        {choice('status', 'Status', [['', 'any (not excluded)'], ['unreviewed', 'unreviewed'], ['reviewed', 'reviewed'], ['rejected', 'rejected (no answer)'], ['disputed', 'disputed'], ['excluded', 'excluded']], ctx.filter.status ?? '')}
         {choice('order', 'Order', QUEUE_ORDERS.map((o) => [o, ORDER_NAMES[o]]), ctx.order)}
         {choice('label', 'Suggested label', [['', 'any'], ...codebook.labels.map((l): [string, string] => [l.id, l.name])], ctx.filter.label ?? '')}
         {choice('theme', 'Theme', [['', 'any'], ...codebook.themes.map((t): [string, string] => [t.id, t.name])], ctx.filter.theme ?? '')}

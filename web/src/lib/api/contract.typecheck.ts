@@ -18,7 +18,7 @@ export type Checks = [
   Expect<Equal<Source['documentCount'], number>>,
   Expect<Equal<Source['country'], string | null>>,
   Expect<Equal<DocumentView['passages'][number]['excludedBy'], 'auto' | 'reviewer' | null>>,
-  Expect<Equal<QueueEntry['reviewStatus'], 'unreviewed' | 'reviewed' | 'disputed' | 'adjudicated' | null>>,
+  Expect<Equal<QueueEntry['reviewStatus'], 'unreviewed' | 'reviewed' | 'rejected' | 'disputed' | 'adjudicated' | null>>,
   Expect<Equal<ItemView['item']['reviewedThemes'], string[]>>,
   Expect<Equal<ItemView['suggestions'][number]['evidence'][number]['start'], number | null>>,
   Expect<Equal<TaggingRun['live'], boolean>>,

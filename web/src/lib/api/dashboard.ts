@@ -19,6 +19,9 @@ export type AgreementResult = Ok<typeof views.agreement.$get>;
 export type CorrectedRow = Ok<typeof views.corrected.$get>['rows'][number];
 export type DrillDownItem = Ok<typeof views.passages.$get>['items'][number];
 
+/** Agreement and corrected estimates always rest on independent human decisions: they take no basis. */
+const withoutBasis = ({ basis: _basis, includeBulk: _bulk, ...rest }: DashboardParams) => rest;
+
 /** Typed calls to `GET /api/dashboard/*`. */
 export const dashboardApi = {
   meta: (p: DashboardParams) => call(views.meta.$get({ query: p })),
@@ -27,7 +30,7 @@ export const dashboardApi = {
   themes: (p: DashboardParams) => call(views.themes.$get({ query: p })),
   timeline: (p: DashboardParams, granularity: 'month' | 'year', limit: number | 'all') => call(views.timeline.$get({ query: { ...p, granularity, limit: String(limit) } })),
   similarity: (p: DashboardParams, limit: number | 'all') => call(views.similarity.$get({ query: { ...p, limit: String(limit) } })),
-  agreement: (p: DashboardParams) => call(views.agreement.$get({ query: p })),
-  corrected: (p: DashboardParams) => call(views.corrected.$get({ query: p })),
+  agreement: (p: DashboardParams) => call(views.agreement.$get({ query: withoutBasis(p) })),
+  corrected: (p: DashboardParams) => call(views.corrected.$get({ query: withoutBasis(p) })),
   passages: (p: DashboardParams, d: DrillDownQuery) => call(views.passages.$get({ query: { ...p, ...d } })),
 };

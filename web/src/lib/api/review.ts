@@ -27,7 +27,7 @@ export type BulkPreview = Ok<typeof api.review.bulk.preview.$post>;
 export type AdjudicationCase = Ok<typeof api.review.adjudication.$get>['cases'][number];
 export type AgreementReport = Ok<typeof api.review.agreement.$get>;
 /** Agreement figures over one set of items. */
-export type AgreementBlock = Omit<AgreementReport['modelHuman'], 'perLabel' | 'perReviewer'>;
+export type AgreementBlock = Omit<AgreementReport['modelHuman'], 'perLabel' | 'perReviewer' | 'statement'>;
 export type Estimate = AgreementBlock['percent'];
 export type User = Ok<typeof api.users.$post>;
 
@@ -58,7 +58,7 @@ export const reviewApi = {
   settings: () => call(api.review.settings.$get()),
   saveSettings: (p: ReviewProtocol) => call(api.review.settings.$put({ json: p })),
   adjudication: (kind?: 'reviewers' | 'model') => call(api.review.adjudication.$get({ query: { kind } })),
-  agreement: () => call(api.review.agreement.$get()),
+  agreement: (level: 'passage' | 'document' = 'passage') => call(api.review.agreement.$get({ query: { level } })),
   users: () => call(api.users.$get()),
   createUser: (u: Input<typeof api.users.$post>['json']) => call(api.users.$post({ json: u })),
 };
