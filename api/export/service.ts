@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { renderDatasetCard, DatasetTally } from './card.ts';
 import { EXPORT_FORMAT_VERSION, type ExportRow } from './columns.ts';
 import { encodeRows } from './formats.ts';
+import { offThreadStream, pullStream } from './offThread.ts';
 import { iterateRows, planExport, type ExportPlan } from './query.ts';
 import type { ExportRequest } from './request.ts';
 
@@ -22,6 +23,12 @@ export interface ExportJob {
   contentType: string;
   /** Yields the file's bytes chunk by chunk; reports rows written to `onProgress`. Releases the read connection when done or returned early. */
   chunks(onProgress?: (rows: number) => void): Generator<Uint8Array>;
+  /**
+   * The file as a pull-driven byte stream for an HTTP body: for a database file it is encoded in
+   * a worker thread (api/export/offThread.ts), so a large export never competes with other
+   * requests for the server's thread; an in-memory database (tests) is encoded in place.
+   */
+  stream(): ReadableStream<Uint8Array>;
   /** Releases the read connection without streaming (e.g. the request was refused). */
   close(): void;
 }
@@ -59,30 +66,43 @@ export function prepareExport(db: Db, request: ExportRequest, now: () => Date = 
     throw err;
   }
   const dataFile = `${baseName(request)}.${request.format}`;
+  const chunks = function* (onProgress?: (rows: number) => void) {
+    try {
+      yield* encodeExport(reader.sqlite, plan, dataFile, now(), onProgress);
+    } finally {
+      reader.close();
+    }
+  };
   return {
     plan,
     fileName: request.bundle ? `${baseName(request)}-${request.format}.zip` : dataFile,
     contentType: request.bundle ? 'application/zip' : CONTENT_TYPES[request.format],
     close: reader.close,
-    *chunks(onProgress) {
-      try {
-        // Only a bundle's card needs the tallies; plain files skip that work.
-        const tally = request.bundle ? new DatasetTally(plan.columns) : null;
-        const counter = { rows: 0 };
-        const rows = tapRows(iterateRows(reader.sqlite, plan), counter, tally, onProgress);
-        const metadata = { framescope_export: EXPORT_FORMAT_VERSION, filters: plan.filterSummary.join('; ') };
-        const data = encodeRows(request.format, plan.columns, rows, { bom: request.bom, metadata });
-        if (!request.bundle) {
-          yield* data;
-        } else {
-          yield* bundle(reader.sqlite, plan, tally!, data, dataFile, now());
-        }
-        onProgress?.(counter.rows);
-      } finally {
-        reader.close();
-      }
+    chunks,
+    stream() {
+      if (db.$client.memory) return pullStream(chunks());
+      reader.close();
+      return offThreadStream({ dbPath: db.$client.name, plan, dataFile, generatedAt: now().toISOString() });
     },
   };
+}
+
+/**
+ * The bytes of a planned export, read from `sqlite`: the data file, or the zip bundle with the
+ * codebooks and dataset card. Runs on the server's thread for the CLI and tests, and in the
+ * export worker for the HTTP download.
+ */
+export function* encodeExport(sqlite: Database.Database, plan: ExportPlan, dataFile: string, generatedAt: Date, onProgress?: (rows: number) => void): Generator<Uint8Array> {
+  const { request } = plan;
+  // Only a bundle's card needs the tallies; plain files skip that work.
+  const tally = request.bundle ? new DatasetTally(plan.columns) : null;
+  const counter = { rows: 0 };
+  const rows = tapRows(iterateRows(sqlite, plan), counter, tally, onProgress);
+  const metadata = { framescope_export: EXPORT_FORMAT_VERSION, filters: plan.filterSummary.join('; ') };
+  const data = encodeRows(request.format, plan.columns, rows, { bom: request.bom, metadata });
+  if (!request.bundle) yield* data;
+  else yield* bundle(sqlite, plan, tally!, data, dataFile, generatedAt);
+  onProgress?.(counter.rows);
 }
 
 /** What an export with some parameters would hold, before any byte is produced. */

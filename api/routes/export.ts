@@ -4,30 +4,6 @@ import { ExportQuerySchema } from '../export/request.ts';
 import { ExportPreviewSchema, prepareExport, previewExport } from '../export/service.ts';
 import { errorResponses, json, newRouter } from './router.ts';
 
-/**
- * A pull-driven body: the next chunk is produced only when the client has taken the previous
- * ones, so a slow download never buffers the dataset, and a cancelled one releases the query.
- */
-function bodyStream(chunks: Generator<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        try {
-          const next = chunks.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (err) {
-          controller.error(err);
-        }
-      },
-      cancel() {
-        chunks.return(undefined);
-      },
-    },
-    { highWaterMark: 4 }, // 4 chunks (~256 KiB) ahead of the client
-  );
-}
-
 const file = (description: string) => ({ schema: z.string().openapi({ format: 'binary', description }) });
 
 /** `/api/export`: the dataset as a streamed download, and a preview of what it would hold. */
@@ -76,7 +52,7 @@ export function exportRoutes(deps: AppDeps) {
           'X-Framescope-Export-Rows': String(job.plan.total),
         };
         if (job.plan.emptyReason) headers['X-Framescope-Export-Empty'] = job.plan.emptyReason;
-        return c.body(bodyStream(job.chunks()), 200, headers);
+        return c.body(job.stream(), 200, headers);
       },
     );
 }
