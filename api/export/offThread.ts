@@ -40,12 +40,16 @@ export function pullStream(chunks: Generator<Uint8Array>): ReadableStream<Uint8A
   );
 }
 
+/** Chunks the worker may make ahead of the client: it runs ahead by this many, then waits for credit. */
+const WORKER_AHEAD = 8;
+
 /**
  * The same pull-driven body, with the chunks made by a worker thread on its own read-only
- * connection (its own WAL snapshot): the server's thread only passes bytes on. Each pull asks
- * the worker for one chunk, so memory stays at a few chunks whatever the client's speed; a
- * cancelled download ends the worker. The worker is a small JavaScript file that registers tsx
- * and then loads the TypeScript entry, since a worker does not inherit the parent's loader.
+ * connection (its own WAL snapshot): the server's thread only passes bytes on. The worker runs
+ * at most WORKER_AHEAD chunks ahead of the client (each chunk the client takes returns one
+ * credit), so memory stays at a few chunks whatever the client's speed, and a cancelled download
+ * ends the worker. The worker is a small JavaScript file that registers tsx and then loads the
+ * TypeScript entry, since a worker does not inherit the parent's loader.
  */
 export function offThreadStream(work: ExportWork): ReadableStream<Uint8Array> {
   let worker: Worker | null = null;
@@ -57,7 +61,7 @@ export function offThreadStream(work: ExportWork): ReadableStream<Uint8Array> {
     wake?.();
   };
   const start = () => {
-    const w = new Worker(new URL('./worker/boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker/entry.ts', import.meta.url).href, work } });
+    const w = new Worker(new URL('./worker/boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker/entry.ts', import.meta.url).href, work, ahead: WORKER_AHEAD } });
     w.on('message', deliver);
     w.on('error', (err) => deliver({ type: 'error', message: err.message }));
     w.on('exit', () => deliver({ type: 'error', message: 'the export worker stopped before the end of the file' }));
@@ -67,11 +71,13 @@ export function offThreadStream(work: ExportWork): ReadableStream<Uint8Array> {
     {
       async pull(controller) {
         worker ??= start();
-        worker.postMessage('pull');
         while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
         const message = inbox.shift()!;
-        if (message.type === 'chunk') return controller.enqueue(message.bytes);
+        if (message.type === 'chunk') {
+          worker.postMessage('credit');
+          return controller.enqueue(message.bytes);
+        }
         if (message.type === 'done') controller.close();
         else controller.error(new Error(message.message));
         void worker.terminate();
