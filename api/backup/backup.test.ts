@@ -125,6 +125,29 @@ describe('backup and restore', () => {
     expect((await restoreDatabase(backup, live, { discardCurrent: true })).previous).toBeNull();
   });
 
+  it(
+    'stops a running server with --stop-server (it finishes, drops its lock) and then restores',
+    async () => {
+      const dir = tempDir();
+      const live = join(dir, 'live.db');
+      const { db } = seededDb(live);
+      const backup = join(dir, 'b.db');
+      backupDatabase(db, backup);
+      db.$client.close();
+      const server = spawn(process.execPath, ['--import', 'tsx', 'api/start.ts', '--db', live, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise<number | null>((r) => server.once('exit', (code) => r(code)));
+      await new Promise<void>((resolve) => createInterface({ input: server.stdout! }).on('line', (l) => l.startsWith('Framescope is serving') && resolve()));
+      expect(JSON.parse(readFileSync(lockPathFor(live), 'utf8')).pid).toBe(server.pid);
+      await expect(restoreDatabase(backup, live)).rejects.toThrow(`a Framescope server (process ${server.pid}`);
+      const result = await restoreDatabase(backup, live, { stopServer: true, discardCurrent: true });
+      expect(result.stoppedServer?.pid).toBe(server.pid);
+      expect(await exited).toBe(0);
+      expect(existsSync(lockPathFor(live))).toBe(false);
+      expect(result.stats.documents).toBe(1);
+    },
+    SLOW,
+  );
+
   it('never replays the replaced database write-ahead log onto the restored one', async () => {
     const dir = tempDir();
     const live = join(dir, 'live.db');
