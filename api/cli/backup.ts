@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import type { Command } from 'commander';
 import { backupDatabase, partialPathFor } from '../backup/backup.ts';
 import { restoreDatabase } from '../backup/restore.ts';
@@ -12,6 +13,12 @@ export function registerBackup(program: Command): void {
     .argument('<file>', 'where to write the copy (must not exist)')
     .option('--json', 'print one JSON object')
     .action((file: string, opts: DbOptions & { json?: boolean }) => {
+      // A backup beside a live server should not take the CPU from it: run at a lower priority.
+      try {
+        setPriority(10);
+      } catch {
+        // not permitted here: normal priority
+      }
       const { db } = openForCommand(opts);
       try {
         if (!opts.json) process.stderr.write(`backing up ${db.$client.name} to ${file} (written as ${partialPathFor(file)} until verified)…\n`);

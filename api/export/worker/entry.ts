@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { ExportWork, WorkerMessage } from '../offThread.ts';
@@ -9,6 +10,14 @@ import { encodeExport } from '../service.ts';
  * chunks before the client has taken them; then exits.
  */
 const { work, ahead } = workerData as { work: ExportWork; ahead: number };
+// A download can wait a little; a reviewer's click should not. On Linux this lowers the priority
+// of this thread alone (setpriority on the calling task), so the server's thread keeps the CPU
+// when both want it. Where the system refuses, the export simply runs at normal priority.
+try {
+  setPriority(10);
+} catch {
+  // not permitted here: normal priority
+}
 const port = parentPort!;
 const sqlite = new Database(work.dbPath, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000'); // 5 s, as the app's own connection
