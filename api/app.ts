@@ -21,6 +21,7 @@ import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importsRoutes } from './routes/imports.ts';
 import { itemsRoutes } from './routes/items.ts';
+import { jobsRoutes } from './routes/jobs.ts';
 import { promptsRoutes } from './routes/prompts.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sourcesRoutes } from './routes/sources.ts';
@@ -84,7 +85,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/items', itemsRoutes(deps))
     .route('/api/dashboard', dashboardRoutes(deps))
     .route('/api/export', exportRoutes(deps))
-    .route('/api/evals', evalsRoutes(deps));
+    .route('/api/evals', evalsRoutes(deps))
+    .route('/api/jobs', jobsRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

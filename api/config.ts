@@ -14,6 +14,7 @@ const envSchema = z.object({
     .optional(),
   FRAMESCOPE_MODEL: z.string().min(1).optional(),
   FRAMESCOPE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  FRAMESCOPE_JOB_THREADS: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 /** Everything the app reads from its environment, parsed once at start-up. */
@@ -28,6 +29,8 @@ export interface Config {
   loopbackOnly: boolean;
   /** Beyond loopback: the password of the bootstrapped `admin` user (set once, when no admin has a password yet). */
   adminPassword: string | undefined;
+  /** Jobs (tagging runs, imports, exports ...) a server runs at once, each in its own worker thread. */
+  jobThreads: number;
 }
 
 export const DEFAULT_DB_PATH = join('data', 'framescope.db');
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     defaultProvider: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'local',
     loopbackOnly: isLoopback(host),
     adminPassword: e.FRAMESCOPE_ADMIN_PASSWORD,
+    jobThreads: e.FRAMESCOPE_JOB_THREADS,
   };
 }
 

@@ -3,8 +3,10 @@ import type { Db } from '../db/client.ts';
 import { documents, imports, items, passages, reviews, reviewThemes, sources, suggestions, suggestionThemes, users } from '../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
 import { getActiveCodebook } from './codebooks/service.ts';
+import { charCount } from './items/chars.ts';
 import { applySuggestion, recomputeReviewState } from './items/state.ts';
-import { addDocumentToRollups } from './dashboard/rollups.ts';
+import { addDocumentToRollups, rebuildRollups } from './dashboard/rollups.ts';
+import { seededRandom } from './metrics/rng.ts';
 
 /**
  * Test and benchmark fixtures: builds corpora, suggestions and reviews directly (no file
@@ -68,7 +70,7 @@ export function seedCorpus(db: Db, spec: FixtureSource[]): SeededDocument[] {
           .get();
         const docItem = tx
           .insert(items)
-          .values({ level: 'document', documentId: doc.id, sourceId: source.id, seq: -1, textHash: sha256(text), randomKey: nextRandom() })
+          .values({ level: 'document', documentId: doc.id, sourceId: source.id, seq: -1, textHash: sha256(text), randomKey: nextRandom(), chars: charCount(text) })
           .returning({ id: items.id })
           .get();
         const passageIds: number[] = [];
@@ -95,7 +97,7 @@ export function seedCorpus(db: Db, spec: FixtureSource[]): SeededDocument[] {
             .get();
           const item = tx
             .insert(items)
-            .values({ level: 'passage', documentId: doc.id, passageId: row.id, sourceId: source.id, seq, textHash: sha256(p.text), excluded, randomKey: nextRandom() })
+            .values({ level: 'passage', documentId: doc.id, passageId: row.id, sourceId: source.id, seq, textHash: sha256(p.text), excluded, randomKey: nextRandom(), chars: charCount(p.text) })
             .returning({ id: items.id })
             .get();
           passageIds.push(row.id);
@@ -212,4 +214,64 @@ export function addReview(db: Db, itemId: number, r: FixtureReview): number {
 /** Records an import (as a file import would) whose labels fixtures can attach with `importId`. */
 export function addImport(db: Db, name: string, opts: { gold?: boolean } = {}): number {
   return db.insert(imports).values({ name, format: 'csv', origin: 'cli', gold: opts.gold ?? false }).returning({ id: imports.id }).get().id;
+}
+
+/** A large generated corpus: how many of what, and each passage's text. */
+export interface BulkCorpusSpec {
+  sources: number;
+  documents: number;
+  passagesPerDocument: number;
+  /** The text of passage `seq` of document `doc` (0-based); make them distinct so nothing is answered from the cache. */
+  passageText: (doc: number, seq: number) => string;
+  /** Seed of the items' random keys (default 1). */
+  seed?: number;
+}
+
+/**
+ * Inserts a large corpus straight through prepared statements in batches of documents, then
+ * rebuilds the rollups once: what tests and benches at 50,000 to 1,000,000 passages use (the
+ * importer would segment and check every row, and seedCorpus builds a query per row).
+ */
+export function seedBulkCorpus(db: Db, spec: BulkCorpusSpec): { documents: number; passages: number } {
+  const c = db.$client;
+  const random = seededRandom(spec.seed ?? 1);
+  const insSource = c.prepare('INSERT INTO sources (name) VALUES (?)');
+  const insDoc = c.prepare("INSERT INTO documents (source_id, title, published, published_precision, published_start, language, text, content_hash) VALUES (?, ?, ?, 'day', ?, 'en', ?, ?)");
+  const insPassage = c.prepare('INSERT INTO passages (document_id, seq, start, "end", text) VALUES (?, ?, ?, ?, ?)');
+  const insItem = c.prepare('INSERT INTO items (level, document_id, passage_id, source_id, seq, text_hash, random_key, chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const sourceIds = c.transaction(() => Array.from({ length: spec.sources }, (_, s) => Number(insSource.run(`Bulk outlet ${s + 1}`).lastInsertRowid)))();
+  const BATCH = 500;
+  for (let first = 0; first < spec.documents; first += BATCH) {
+    c.transaction(() => {
+      for (let d = first; d < Math.min(spec.documents, first + BATCH); d++) {
+        const texts = Array.from({ length: spec.passagesPerDocument }, (_, seq) => spec.passageText(d, seq));
+        const text = texts.join('\n\n');
+        const sourceId = sourceIds[d % spec.sources]!;
+        const day = `20${String(10 + (d % 15)).padStart(2, '0')}-${String(1 + (d % 12)).padStart(2, '0')}-${String(1 + (d % 28)).padStart(2, '0')}`;
+        const documentId = Number(insDoc.run(sourceId, `Bulk document ${d + 1}`, day, day, text, sha256(text)).lastInsertRowid);
+        insItem.run('document', documentId, null, sourceId, -1, sha256(text), random(), charCount(text));
+        let offset = 0;
+        texts.forEach((t, seq) => {
+          const passageId = Number(insPassage.run(documentId, seq, offset, offset + t.length, t).lastInsertRowid);
+          insItem.run('passage', documentId, passageId, sourceId, seq, sha256(t), random(), charCount(t));
+          offset += t.length + 2;
+        });
+      }
+    })();
+  }
+  rebuildRollups(db);
+  return { documents: spec.documents, passages: spec.documents * spec.passagesPerDocument };
+}
+
+const BULK_WORDS = (
+  'government minister council treaty union market border energy pipeline trade customs policy election region capital economy sanctions ' +
+  'security alliance summit agreement partner neighbour history memory sovereignty integration institution parliament president official ' +
+  'analyst report study survey growth investment industry brotherly imperial pressure regime elites war army gas oil west multipolar'
+).split(' ');
+
+/** A distinct passage of two or three sentences (about 40 words) for bulk corpora. */
+export function bulkPassageText(doc: number, seq: number): string {
+  const r = seededRandom(doc * 1_000 + seq + 1);
+  const sentences = Array.from({ length: 2 + Math.floor(r() * 2) }, () => `${Array.from({ length: 12 + Math.floor(r() * 10) }, () => BULK_WORDS[Math.floor(r() * BULK_WORDS.length)]!).join(' ')}.`);
+  return `Passage ${doc}-${seq}: ${sentences.join(' ')}`;
 }

@@ -5,6 +5,7 @@ import { adminCanLogIn } from './auth/service.ts';
 import { holdServerLock } from './backup/lock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openAppDb } from './db.ts';
+import { serverDeps } from './jobs/setup.ts';
 import { redactText, redactUrl, secretsOf } from './providers/redact.ts';
 import { startServer } from './server.ts';
 
@@ -47,30 +48,36 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     console.error(`framescope: the database ${config.dbPath} is read-only: ${ready.readOnlyReason}. Serving reads; every change answers 503 until it is writable.`);
   }
   const webRoot = await ensureWebBuild();
-  const { server, url } = await startServer({ db, config, now: () => new Date(), webRoot, readOnlyReason: ready.readOnlyReason });
+  const deps = serverDeps({ db, config, webRoot, readOnlyReason: ready.readOnlyReason });
+  const { server, url } = await startServer(deps);
   let release: () => void;
   try {
     release = holdServerLock(config.dbPath, url, new Date());
   } catch (err) {
     server.close();
+    await deps.jobs.stop();
     db.$client.close();
     throw err;
   }
-  // A clean stop (Ctrl-C, `restore --stop-server`, a service manager) finishes requests, checkpoints the WAL and drops the lock.
+  console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider}${config.openai.baseURL ? ` at ${redactUrl(config.openai.baseURL)}` : ''})`);
+  // A clean stop (Ctrl-C, `restore --stop-server`, a service manager) stops running jobs at their next
+  // clean point (left resumable), finishes requests, checkpoints the WAL and drops the lock.
   const stop = () => {
-    server.close(() => {
+    console.log('stopping: running jobs stop at their next clean point and can be resumed…');
+    const exit = () => {
       db.$client.close();
       release();
       process.exit(0);
-    });
+    };
+    server.close();
+    void deps.jobs.stop().then(exit, exit);
     setTimeout(() => {
       release();
       process.exit(0);
-    }, 5_000).unref(); // 5 s for open requests and event streams
+    }, 10_000).unref(); // 10 s for jobs, open requests and event streams
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider}${config.openai.baseURL ? ` at ${redactUrl(config.openai.baseURL)}` : ''})`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,23 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import type { Db } from '../db/client.ts';
 import { createApp } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openAppDb } from './db.ts';
 import type { AppDeps } from './deps.ts';
+import { jobRunnerFor } from './jobs/setup.ts';
+import { FINISHED_STATES } from './jobs/types.ts';
+import type { JobView } from './jobs/view.ts';
+import { defaultProviders } from './providers/factory.ts';
 
 /** A fresh, migrated and seeded in-memory database for one test. */
 export function createTestDb(): Db {
   return openAppDb(':memory:');
 }
 
-/** App dependencies over a fresh in-memory database, a local provider and a fixed clock. */
-export function testDeps(overrides: Partial<AppDeps> & { env?: NodeJS.ProcessEnv } = {}): AppDeps & { db: Db; config: Config } {
+/**
+ * App dependencies over a fresh in-memory database, the default providers (the local baseline
+ * unless `env` configures another), a fixed clock and a job runner that runs jobs in this
+ * thread (an in-memory database has no other connection).
+ */
+export function testDeps(overrides: Partial<Omit<AppDeps, 'jobs'>> & { env?: NodeJS.ProcessEnv } = {}): AppDeps & { db: Db; config: Config } {
   const { env, ...rest } = overrides;
   const config = loadConfig(env ?? {}, { dbPath: ':memory:' });
-  return { db: createTestDb(), config, now: () => new Date('2026-01-15T12:00:00Z'), ...rest };
+  const base = { db: createTestDb(), config, now: () => new Date('2026-01-15T12:00:00Z'), providers: defaultProviders, ...rest };
+  return { ...base, jobs: jobRunnerFor(base, { background: true }) };
 }
 
 /** A test app and its deps. */
-export function testApp(overrides: Partial<AppDeps> & { env?: NodeJS.ProcessEnv } = {}) {
+export function testApp(overrides: Partial<Omit<AppDeps, 'jobs'>> & { env?: NodeJS.ProcessEnv } = {}) {
   const deps = testDeps(overrides);
   return { deps, app: createApp(deps) };
+}
+
+/** Polls `GET /api/jobs/{id}` until the job has finished; resolves with its view. */
+export async function waitForJob(app: { request: (path: string) => Response | Promise<Response> }, id: number): Promise<JobView> {
+  for (let i = 0; i < 2_000; i++) {
+    const job = (await (await app.request(`/api/jobs/${id}`)).json()) as JobView;
+    if (FINISHED_STATES.has(job.state)) return job;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`job ${id} did not finish`);
+}
+
+/** A real server in a child process (as `npm start` runs it), for tests and benches that kill it or load it from outside. */
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Lines the server wrote to stderr (errors it logged). */
+  stderr: string[];
+  /** Kills it (SIGKILL by default: no chance to tidy up) and waits for it to be gone. */
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+/** Starts `api/start.ts` on a free loopback port over `dbPath`; resolves once it serves. */
+export function spawnServer(dbPath: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  // tsx as a loader in the same process: its CLI would fork a grandchild that a SIGKILL misses.
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'start.ts'), '--db', dbPath, '--port', '0', '--host', '127.0.0.1'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const url = /serving (http:\/\/\S+)/.exec(line)?.[1];
+      if (url) {
+        resolve({
+          url,
+          child,
+          stderr,
+          kill: async (signal = 'SIGKILL') => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before serving: ${stderr.join(' | ')}`)));
+  });
 }

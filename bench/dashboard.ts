@@ -21,6 +21,7 @@ import { Command } from 'commander';
 import { createApp } from '../api/app.ts';
 import { getActiveCodebook } from '../api/codebooks/service.ts';
 import { rebuildRollups } from '../api/dashboard/rollups.ts';
+import { serverDeps } from '../api/jobs/setup.ts';
 import { addReview } from '../api/fixtures.ts';
 import { loadConfig } from '../api/config.ts';
 import { seededRandom } from '../api/metrics/rng.ts';
@@ -228,7 +229,7 @@ async function main() {
       .prepare(`SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM passages) AS passages,
                        (SELECT count(*) FROM suggestions) AS suggestions, (SELECT count(*) FROM reviews) AS reviews`)
       .get() as Record<string, number>;
-    const app = createApp({ db, config: loadConfig({}, { dbPath }), now: () => new Date() });
+    const app = createApp(serverDeps({ db, config: loadConfig({}, { dbPath }) }));
     const bigSource = (c.prepare(`SELECT source_id AS id FROM items GROUP BY source_id ORDER BY count(*) DESC LIMIT 1`).get() as { id: number }).id;
 
     const FINAL = `CASE WHEN review_status IN ('reviewed','adjudicated') THEN reviewed_label WHEN review_status = 'unreviewed' THEN suggested_label END`;

@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { getActiveCodebook } from '../api/codebooks/service.ts';
 import { loadConfig } from '../api/config.ts';
 import { seededRandom } from '../api/metrics/rng.ts';
+import { serverDeps } from '../api/jobs/setup.ts';
 import { startServer } from '../api/server.ts';
 import { openAppDb } from '../api/db.ts';
 import { CHROMIUM } from '../web/e2e/browser.ts';
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
   seed(dbPath, count);
   const webRoot = await ensureWebBuild((m) => console.log(m));
   const db = openAppDb(dbPath);
-  const { server, url } = await startServer({ db, config: loadConfig({}, { dbPath, port: 0, host: '127.0.0.1' }), now: () => new Date(), webRoot });
+  const deps = serverDeps({ db, config: loadConfig({}, { dbPath, port: 0, host: '127.0.0.1' }), webRoot });
+  const { server, url } = await startServer(deps);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   try {
     const page = await (await browser.newContext()).newPage();
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     server.close();
+    await deps.jobs.stop();
     db.$client.close();
     rmSync(dir, { recursive: true, force: true });
   }

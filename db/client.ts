@@ -51,8 +51,11 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000'); // 5 s: another process (a CLI run beside the server) may hold the write lock
   if (!sqlite.readonly) sqlite.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last commits, never corrupts
+  // 64 MiB of page cache (the default is 2 MiB): a tagging run's inserts land all over the
+  // suggestion indexes, and with a small cache every one of them reads its index pages again.
+  sqlite.pragma('cache_size = -65536');
   const db = drizzle(sqlite, { schema, casing: 'snake_case' }) as Db;
-  if (options.migrate === false) return db;
+  if (options.migrate === false) return sqlite.readonly ? db : writeFirst(db);
   const readOnly = readOnlyReason(db);
   if (readOnly) {
     const pending = pendingMigrations(sqlite, MIGRATIONS_FOLDER);
@@ -62,7 +65,19 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
     return db;
   }
+  writeFirst(db);
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return db;
+}
+
+/**
+ * Makes the connection's transactions take the write lock when they begin: a deferred one that
+ * reads, then writes after a job's thread committed, fails at once with SQLITE_BUSY instead of
+ * waiting its turn. Only for a writable connection (a read-only one cannot take the lock).
+ */
+function writeFirst(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn, config) => transaction(fn, { behavior: 'immediate', ...config })) as Db['transaction'];
   return db;
 }
 

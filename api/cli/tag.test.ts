@@ -45,7 +45,8 @@ describe('the tag command', () => {
     const summary = JSON.parse(res.stdout) as { status: string; provider: string; model: string; itemsTotal: number; itemsDone: number; itemsFailed: number };
     const db = openDb(dbPath);
     const expected = db.$client.prepare('SELECT (SELECT count(*) FROM passages WHERE excluded = 0) + (SELECT count(*) FROM documents) AS n').get() as { n: number };
-    expect(summary).toMatchObject({ status: 'completed', provider: 'local', model: 'local-baseline-v1', itemsTotal: expected.n, itemsDone: expected.n, itemsFailed: 0 });
+    expect(summary).toMatchObject({ status: 'completed', provider: 'local', itemsTotal: expected.n, itemsDone: expected.n, itemsFailed: 0 });
+    expect(summary.model, 'the stored model version: family, training-set size, hash').toMatch(/^local-baseline-v1\.n0\.[0-9a-f]{8}$/);
     const missing = db.$client
       .prepare(`SELECT count(*) AS n FROM items i WHERE i.excluded = 0 AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.item_id = i.id AND s.provider = 'local')`)
       .get() as { n: number };

@@ -6,7 +6,11 @@ import { sources } from '../../db/schema/index.ts';
 import { loadCodebookFile } from '../codebooks/definition.ts';
 import { saveCodebook } from '../codebooks/service.ts';
 import { AppError } from '../errors.ts';
-import { createRun, estimateRun, getRun, progressOf, resumeRun, executeRun, runFailures, type RunRequest } from '../tagging/runs.ts';
+import { jobRunnerFor } from '../jobs/setup.ts';
+import { defaultProviders } from '../providers/factory.ts';
+import { LOCAL_MODEL } from '../providers/local.ts';
+import { createRun, estimateRun, getRun, progressOf, resumeRun, runFailures, type RunRequest, type TaggingJobDeps } from '../tagging/runs.ts';
+import { retrainDue } from '../training/schedule.ts';
 import type { RunProgress } from '../tagging/schemas.ts';
 import { CliError, openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
 
@@ -31,6 +35,7 @@ interface TagCliOptions extends DbOptions {
   temperature?: string;
   prices?: string;
   json?: boolean;
+  retrain?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -86,7 +91,7 @@ export function registerTag(program: Command): void {
       .command('tag')
       .description('ask a provider (OpenAI-compatible model or the local baseline) for suggestions, as a resumable tagging run')
       .option('--provider <name>', 'openai or local (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local)')
-      .option('--model <name>', 'model name (default: $FRAMESCOPE_MODEL, gpt-4o-mini; local: local-baseline-v1)')
+      .option('--model <name>', 'model name (default: $FRAMESCOPE_MODEL, gpt-4o-mini; local: the current stored local-baseline-v1 version, or a version to pin)')
       .option('--prompt <versions>', 'prompt versions, e.g. passage-v1,document-v1 (default: the latest shipped)')
       .option('--codebook <file>', 'codebook JSON file: stored as a new version, activated and used')
       .option('--level <level>', 'passage, document or both', 'both')
@@ -104,52 +109,59 @@ export function registerTag(program: Command): void {
       .option('--temperature <t>', 'sampling temperature (default 0)')
       .option('--prices <file>', 'JSON price overrides: {"model": {"inputPerMTok": 0.15, "outputPerMTok": 0.6}}')
       .option('--resume <run>', 'resume a stopped, cancelled or killed run')
+      .option('--retrain', 'local provider: train the local baseline on every review first (it is retrained anyway when enough new reviews came in)')
       .option('--json', 'print the run summary as one JSON object on stdout'),
   ).action(async (opts: TagCliOptions) => {
-    const deps = { ...openForCommand(opts), now: () => new Date() };
+    const base = { ...openForCommand(opts), now: () => new Date(), providers: defaultProviders };
+    const deps = { ...base, jobs: jobRunnerFor(base, { background: false }) };
     const drawn = progressBar(process.stderr.isTTY === true || !opts.json);
     let last: RunProgress | null = null;
-    const bar = {
-      update: (p: RunProgress) => {
-        last = p;
-        drawn.update(p);
-      },
-      stop: drawn.stop,
-    };
     const controller = new AbortController();
+    let jobId: number | null = null;
     const onSigint = () => {
       process.stderr.write('\ncancelling: requests in flight are dropped and their items stay pending\n');
       controller.abort();
+      if (jobId !== null) deps.jobs.cancel(jobId, 'cli');
     };
     process.once('SIGINT', onSigint);
     try {
-      let run;
+      // A run (or training) whose process was killed is still marked running: find those first.
+      deps.jobs.recover();
+      let claimed;
       if (opts.resume !== undefined) {
         const runId = positiveInt('--resume', opts.resume);
-        run = await resumeRun(deps, runId, { onProgress: bar.update, signal: controller.signal }, opts.budget === undefined ? undefined : positiveNumber('--budget', opts.budget));
+        claimed = resumeRun(deps, runId, 'cli', { budgetUsd: opts.budget === undefined ? undefined : positiveNumber('--budget', opts.budget), claimBy: deps.jobs.owner });
       } else {
         const request = buildRequest(deps.db, opts);
+        await retrainIfDue(deps, request, opts.retrain === true);
         const estimate = estimateRun(deps, request);
         process.stderr.write(
           `${estimate.items} items (${estimate.passages} passages, ${estimate.documents} documents), ${estimate.cached} already answered; ${estimate.displayName}; estimated cost ${estimate.estimatedCostUsd === null ? 'unknown (no price for this model)' : `$${estimate.estimatedCostUsd.toFixed(4)}`}\n`,
         );
-        const created = createRun(deps, request, 'cli');
-        process.stderr.write(`tagging run ${created.id} (resume with: tag --resume ${created.id})\n`);
-        run = await executeRun(deps, created.id, { onProgress: bar.update, signal: controller.signal });
+        claimed = createRun(deps, request, 'cli', { claimBy: deps.jobs.owner });
+        process.stderr.write(`tagging run ${claimed.run.id} (resume with: tag --resume ${claimed.run.id})\n`);
       }
-      bar.stop();
+      const runId = claimed.run.id;
+      jobId = claimed.job.id;
+      if (controller.signal.aborted) deps.jobs.cancel(jobId, 'cli');
+      await deps.jobs.runClaimed(claimed.job, (e) => {
+        last = progressOf(getRun(deps.db, runId), e.job);
+        drawn.update(last);
+      });
+      drawn.stop();
+      const run = getRun(deps.db, runId);
       const failures = runFailures(deps.db, run.id);
-      const finalProgress = progressOf(getRun(deps.db, run.id), (last as RunProgress | null)?.ratePerSec ?? 0);
-      const summary = { ...finalProgress, etaSec: null, levels: (run.promptVersions ?? {}) as Record<string, string>, tokensIn: run.tokensIn, tokensOut: run.tokensOut, budgetUsd: run.budgetUsd, failures };
+      const finalProgress = progressOf(run, deps.jobs.queue.get(claimed.job.id));
+      const summary = { ...finalProgress, ratePerSec: (last as RunProgress | null)?.ratePerSec ?? 0, etaSec: null, levels: (run.promptVersions ?? {}) as Record<string, string>, tokensIn: run.tokensIn, tokensOut: run.tokensOut, budgetUsd: run.budgetUsd, failures };
       if (opts.json) printJson(summary);
       else {
         process.stderr.write(`run ${run.id} ${run.status}: ${run.itemsDone} suggested, ${run.itemsCached} cached, ${run.itemsFailed} failed, $${run.costUsd.toFixed(4)}\n`);
         for (const f of failures.slice(0, 20)) process.stderr.write(`  item ${f.itemId}: ${f.errorKind}: ${f.error}\n`);
       }
-      if (run.status === 'cancelled' || run.status === 'budget_exceeded') process.stderr.write(`resume with: tag --resume ${run.id}${run.status === 'budget_exceeded' ? ' --budget <higher>' : ''}\n`);
+      if (run.status === 'cancelled' || run.status === 'budget_exceeded' || run.status === 'interrupted') process.stderr.write(`resume with: tag --resume ${run.id}${run.status === 'budget_exceeded' ? ' --budget <higher>' : ''}\n`);
       if (run.status === 'failed') throw new CliError(`tagging run ${run.id} failed: ${run.error}`);
     } catch (err) {
-      bar.stop();
+      drawn.stop();
       if (err instanceof AppError) throw new CliError(err.message, 2);
       throw err;
     } finally {
@@ -157,6 +169,31 @@ export function registerTag(program: Command): void {
       deps.db.$client.close();
     }
   });
+}
+
+/**
+ * Before a local run: train the local baseline on the reviews when enough new ones came in
+ * (or `--retrain` asks), as a training job in this process with its own progress bar, so the
+ * run uses a model that knows them. The trained model is stored and reused by later processes.
+ */
+async function retrainIfDue(deps: TaggingJobDeps, request: RunRequest, force: boolean): Promise<void> {
+  if ((request.provider ?? deps.config.defaultProvider) !== 'local' || (request.model && request.model !== LOCAL_MODEL)) return;
+  const due = retrainDue(deps);
+  if (!force && !due.due) return;
+  process.stderr.write(`training the local baseline (${due.newDecisions} new decisions since the stored model)…\n`);
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'training {bar} {value}/{total} iterations', hideCursor: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  const { done } = deps.jobs.runHere({ kind: 'training', params: { codebookId: request.codebookId ?? due.codebookId }, createdBy: 'cli' }, (e) => {
+    const p = e.job.progress;
+    if (!p || p.phase !== 'training' || p.total === null) return;
+    if (!started) bar.start(p.total, p.done);
+    started = true;
+    bar.update(p.done);
+  });
+  const job = await done;
+  if (started) bar.stop();
+  if (job.state !== 'completed') throw new CliError(`training the local baseline failed: ${job.error ?? job.state}`);
+  process.stderr.write(`local baseline ${(job.result as { version: string }).version} stored\n`);
 }
 
 function buildRequest(db: ReturnType<typeof openForCommand>['db'], opts: TagCliOptions): RunRequest {

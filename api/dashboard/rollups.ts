@@ -103,6 +103,15 @@ const ROLLUPS: Rollup[] = [
       ),
   },
   {
+    // Not a dashboard figure: what a tagging run's estimate sums (db/schema/itemTotals.ts).
+    table: 'item_totals',
+    keys: ['source_id', 'level', 'tagged'],
+    values: ['n', 'chars'],
+    selects: (where) => [
+      `SELECT i.source_id, i.level, i.suggestion_count > 0, count(*), coalesce(sum(i.chars), 0) FROM items i WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
+    ],
+  },
+  {
     table: 'agreement_rollups',
     keys: ['source_id', 'level', 'suggested', 'reviewed'],
     values: ['n', 'abs_diff', 'stance_pairs'],
@@ -186,18 +195,25 @@ const pruneSql = (table: string, keys: string[], count: string) => `DELETE FROM 
 const STANCE_KEYS = ['source_id', 'level', 'basis'];
 const STANCE_VALUES = ['documents', 'n', 's', 'ss', 'sn', 'nn'];
 
-function statementsFor(c: Database.Database, scope: 'item' | 'document' | 'documents'): Statements {
+/** Whose contribution a statement set reads: one item, a document's items, a range of new documents, or a JSON array of item ids. */
+type Scope = 'item' | 'document' | 'documents' | 'items';
+const SCOPE_WHERE: Record<Scope, string> = { item: 'i.id = ?', document: 'i.document_id = ?', documents: 'i.document_id BETWEEN ? AND ?', items: 'i.id IN (SELECT value FROM json_each(?))' };
+
+function statementsFor(c: Database.Database, scope: Scope): Statements {
   let perClient = cache.get(c);
   if (!perClient) cache.set(c, (perClient = new Map()));
   let s = perClient.get(scope);
   if (s) return s;
-  const where = scope === 'item' ? 'i.id = ?' : scope === 'document' ? 'i.document_id = ?' : 'i.document_id BETWEEN ? AND ?';
+  const where = SCOPE_WHERE[scope];
   s = {
     contributions: ROLLUPS.map((rollup) => ({ rollup, statements: rollup.selects(where).map((q) => c.prepare(q).raw()) })),
     upsert: new Map([...ROLLUPS.map((r) => [r.table, c.prepare(upsertSql(r.table, r.keys, r.values))] as const), ['source_stance_rollups', c.prepare(upsertSql('source_stance_rollups', STANCE_KEYS, STANCE_VALUES))]]),
     prune: new Map([...ROLLUPS.map((r) => [r.table, c.prepare(pruneSql(r.table, r.keys, 'n'))] as const), ['source_stance_rollups', c.prepare(pruneSql('source_stance_rollups', STANCE_KEYS, 'documents'))]]),
     documentRow: c.prepare('SELECT n, stance_sum FROM document_rollups WHERE document_id = ? AND level = ? AND basis = ? AND source_id = ?').raw(),
-    provenance: c.prepare('INSERT OR IGNORE INTO suggestion_provenance (provider, model, prompt_version) SELECT provider, model, prompt_version FROM suggestions WHERE id = ?'),
+    provenance: c.prepare(
+      `INSERT OR IGNORE INTO suggestion_provenance (provider, model, prompt_version)
+       SELECT DISTINCT provider, model, prompt_version FROM suggestions WHERE id IN (SELECT value FROM json_each(?))`,
+    ),
   };
   perClient.set(scope, s);
   return s;
@@ -205,8 +221,8 @@ function statementsFor(c: Database.Database, scope: 'item' | 'document' | 'docum
 
 type Delta = Map<string, { rollup: Rollup; keys: unknown[]; values: number[] }>;
 
-function accumulate(s: Statements, id: number | [number, number], sign: 1 | -1, into: Delta): void {
-  const params = typeof id === 'number' ? [id] : id;
+function accumulate(s: Statements, scopeParam: number | string | [number, number], sign: 1 | -1, into: Delta): void {
+  const params = Array.isArray(scopeParam) ? scopeParam : [scopeParam];
   for (const { rollup, statements } of s.contributions) {
     for (const st of statements) {
       for (const row of st.all(...params) as unknown[][]) {
@@ -251,6 +267,21 @@ export function withItemRollups<T>(tx: DbOrTx, itemId: number, change: () => T):
   return result;
 }
 
+/**
+ * `withItemRollups` for many items at once: each rollup's before and after contribution of the
+ * whole set is one GROUP BY, so a batch of suggestions moves the rollups in a few statements.
+ */
+export function withItemsRollups<T>(tx: DbOrTx, itemIds: readonly number[], change: () => T): T {
+  const s = statementsFor(clientOf(tx), 'items');
+  const ids = JSON.stringify(itemIds);
+  const delta: Delta = new Map();
+  accumulate(s, ids, -1, delta);
+  const result = change();
+  accumulate(s, ids, 1, delta);
+  applyDelta(s, delta);
+  return result;
+}
+
 /** Adds a newly stored document's items (document and passage items) to the rollups. */
 export function addDocumentToRollups(tx: DbOrTx, documentId: number): void {
   const s = statementsFor(clientOf(tx), 'document');
@@ -278,7 +309,7 @@ export function removeDocumentFromRollups(tx: DbOrTx, documentId: number): void 
   applyDelta(s, delta);
 }
 
-/** Records a newly stored suggestion's provider, model and prompt version for the filter bar. */
-export function addSuggestionProvenance(tx: DbOrTx, suggestionId: number): void {
-  statementsFor(clientOf(tx), 'item').provenance.run(suggestionId);
+/** Records newly stored suggestions' providers, models and prompt versions for the filter bar. */
+export function addSuggestionProvenance(tx: DbOrTx, suggestionIds: readonly number[]): void {
+  statementsFor(clientOf(tx), 'items').provenance.run(JSON.stringify(suggestionIds));
 }

@@ -6,6 +6,7 @@ import { openDb } from '../../db/client.ts';
 import { createApp } from '../app.ts';
 import { openAppDb } from '../db.ts';
 import { loadConfig } from '../config.ts';
+import { serverDeps } from '../jobs/setup.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { main, preflight } from '../start.ts';
 import { testApp } from '../testing.ts';
@@ -115,7 +116,7 @@ describe('a read-only database', () => {
     seedCorpus(writable, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'Body.' }] }] }]);
     writable.$client.close();
     const db = openDb(path, { readonly: true });
-    const app = createApp({ db, config: loadConfig({}, { dbPath: path }), now: () => new Date(), readOnlyReason: 'the file is not writable by this user' });
+    const app = createApp(serverDeps({ db, config: loadConfig({}, { dbPath: path }), readOnlyReason: 'the file is not writable by this user' }));
     expect((await app.request('/api/sources')).status).toBe(200);
     const patch = await app.request('/api/sources/1', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'New' }) });
     expect(patch.status).toBe(503);

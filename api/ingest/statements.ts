@@ -34,7 +34,7 @@ export function statements(client: Database.Database): Statements {
         `INSERT INTO passages (document_id, seq, start, "end", text, excluded, excluded_reason, excluded_by, auto_excluded, auto_excluded_reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertItem: client.prepare('INSERT INTO items (level, document_id, passage_id, source_id, seq, text_hash, excluded, random_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertItem: client.prepare('INSERT INTO items (level, document_id, passage_id, source_id, seq, text_hash, excluded, random_key, chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       documentItem: client.prepare("SELECT id FROM items WHERE document_id = ? AND level = 'document'").pluck(),
       setDuplicate: client.prepare('UPDATE documents SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?'),
     };

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { importIssues, imports, reviews, reviewThemes, users, type Import } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { addDocumentsToRollups, clientOf } from '../dashboard/rollups.ts';
+import { charCount } from '../items/chars.ts';
 import { recomputeReviewState } from '../items/state.ts';
 import { linkDuplicate } from './duplicates.ts';
 import { sha256 } from './normalize.ts';
@@ -263,11 +264,11 @@ export class ImportWriter {
         d.contentHash,
       ).lastInsertRowid,
     );
-    const itemId = Number(st.insertItem.run('document', documentId, null, sourceId, -1, d.contentHash, 0, Math.random()).lastInsertRowid);
+    const itemId = Number(st.insertItem.run('document', documentId, null, sourceId, -1, d.contentHash, 0, Math.random(), charCount(d.text)).lastInsertRowid);
     for (const s of segment(d.text, { sourceName: d.source })) {
       const excluded = s.excluded ? 1 : 0;
       const passageId = Number(st.insertPassage.run(documentId, s.seq, s.start, s.end, s.text, excluded, s.reason, s.excluded ? 'auto' : null, excluded, s.reason).lastInsertRowid);
-      st.insertItem.run('passage', documentId, passageId, sourceId, s.seq, sha256(s.text), excluded, Math.random());
+      st.insertItem.run('passage', documentId, passageId, sourceId, s.seq, sha256(s.text), excluded, Math.random(), charCount(s.text));
       c.passages++;
     }
     const link = linkDuplicate(clientOf(tx), { id: documentId, sourceId, text: d.text, contentHash: d.contentHash });

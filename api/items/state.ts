@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { imports, items, itemThemes, passages, reviews, suggestions, type Item, type Review } from '../../db/schema/index.ts';
-import { addSuggestionProvenance, withItemRollups } from '../dashboard/rollups.ts';
+import { addSuggestionProvenance, clientOf, withItemRollups, withItemsRollups } from '../dashboard/rollups.ts';
 import { isIndependentDecision, reviewOrigin } from './provenance.ts';
 
 /**
@@ -42,36 +42,46 @@ function nowIso(now?: Date): string {
  * a run, all the item's suggestions) with that label.
  */
 export function applySuggestion(tx: DbOrTx, suggestionId: number, now?: Date): void {
-  const s = tx.select().from(suggestions).where(eq(suggestions.id, suggestionId)).get();
-  if (!s) throw new Error(`suggestion ${suggestionId} not found`);
-  addSuggestionProvenance(tx, s.id);
-  withItemRollups(tx, s.itemId, () => {
-    const peers = tx
-      .select({ label: suggestions.label })
-      .from(suggestions)
-      .where(s.runId === null ? eq(suggestions.itemId, s.itemId) : and(eq(suggestions.itemId, s.itemId), eq(suggestions.runId, s.runId)))
-      .all();
-    const agreement = peers.length > 0 ? peers.filter((p) => p.label === s.label).length / peers.length : null;
-    tx.update(items)
-      .set({
-        suggestionCount: sql`${items.suggestionCount} + 1`,
-        latestSuggestionId: s.id,
-        suggestedLabel: s.label,
-        suggestedStance: s.stance,
-        suggestedConfidence: s.confidence,
-        suggestionAgreement: agreement,
-        finalOrigin: sql`CASE WHEN ${items.reviewStatus} = 'unreviewed' THEN 'model' ELSE ${items.finalOrigin} END`,
-        version: sql`${items.version} + 1`,
-        updatedAt: nowIso(now),
-      })
-      .where(eq(items.id, s.itemId))
-      .run();
-    tx.delete(itemThemes).where(and(eq(itemThemes.itemId, s.itemId), eq(itemThemes.kind, 'suggested'))).run();
-    if (s.themes.length > 0) {
-      tx.insert(itemThemes)
-        .values([...new Set(s.themes)].map((theme) => ({ itemId: s.itemId, kind: 'suggested' as const, theme })))
-        .run();
-    }
+  applySuggestions(tx, [suggestionId], now);
+}
+
+/**
+ * `applySuggestion` for a batch of newly inserted suggestions (a tagging run's flush), in a
+ * few set-wise statements; the result is the same as applying them one by one in id order:
+ * each item's count grows by its new suggestions and its latest one (highest id) is the
+ * item's suggestion, with the agreement of its run's suggestions.
+ */
+export function applySuggestions(tx: DbOrTx, suggestionIds: readonly number[], now?: Date): void {
+  if (suggestionIds.length === 0) return;
+  const c = clientOf(tx);
+  const ids = JSON.stringify(suggestionIds);
+  const found = c.prepare('SELECT count(*) AS n, json_group_array(DISTINCT item_id) AS items FROM suggestions WHERE id IN (SELECT value FROM json_each(?))').get(ids) as { n: number; items: string };
+  if (found.n !== new Set(suggestionIds).size) throw new Error(`suggestions ${suggestionIds.join(', ')}: only ${found.n} found`);
+  addSuggestionProvenance(tx, suggestionIds);
+  const itemIds = JSON.parse(found.items) as number[];
+  withItemsRollups(tx, itemIds, () => {
+    c.prepare(
+      `WITH batch AS (SELECT item_id, count(*) AS k, max(id) AS latest FROM suggestions WHERE id IN (SELECT value FROM json_each(?)) GROUP BY item_id),
+            latest AS (SELECT b.item_id, b.k, s.id, s.label, s.stance, s.confidence, s.run_id FROM batch b JOIN suggestions s ON s.id = b.latest)
+       UPDATE items SET
+         suggestion_count = suggestion_count + l.k,
+         latest_suggestion_id = l.id,
+         suggested_label = l.label,
+         suggested_stance = l.stance,
+         suggested_confidence = l.confidence,
+         suggestion_agreement = (SELECT avg(p.label = l.label) FROM suggestions p WHERE p.item_id = l.item_id AND (l.run_id IS NULL OR p.run_id = l.run_id)),
+         final_origin = CASE WHEN review_status = 'unreviewed' THEN 'model' ELSE final_origin END,
+         version = version + l.k,
+         updated_at = ?
+       FROM latest l WHERE items.id = l.item_id`,
+    ).run(ids, nowIso(now));
+    const touched = JSON.stringify(itemIds);
+    c.prepare("DELETE FROM item_themes WHERE kind = 'suggested' AND item_id IN (SELECT value FROM json_each(?))").run(touched);
+    c.prepare(
+      `INSERT OR IGNORE INTO item_themes (item_id, kind, theme)
+       SELECT s.id_item, 'suggested', t.value FROM (SELECT items.id AS id_item, suggestions.themes AS themes FROM items JOIN suggestions ON suggestions.id = items.latest_suggestion_id
+                                                    WHERE items.id IN (SELECT value FROM json_each(?))) s, json_each(s.themes) t`,
+    ).run(touched);
   });
 }
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCodebook } from '../codebooks/definition.ts';
-import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
-import { localProviderFor } from '../tagging/runs.ts';
-import { getActiveCodebook } from '../codebooks/service.ts';
-import { testDeps } from '../testing.ts';
-import { trainLocalBaseline } from './local.ts';
+import { deserializeLocalModel, trainLocalBaseline, trainLocalModel } from './local.ts';
 
 /** A codebook on another question entirely: nothing in the classifier may assume the default topic. */
 const transit = parseCodebook(
@@ -55,22 +51,18 @@ describe('the local baseline', () => {
     expect(out.rationale).toMatch(/^Local baseline: pro-car \(p=0\.\d\d\); strongest terms: [a-z, ]*parking/);
   });
 
-  it('is retrained when reviews accumulate, so a correction changes the next answer', async () => {
-    const deps = testDeps();
-    const cb = getActiveCodebook(deps.db);
-    const ref = { definition: cb.definition, version: cb.version, hash: cb.hash };
-    const texts = ['Zorblat quinoxes the frimble.', 'Zorblat quinoxes the frimble again.', 'The frimble is zorblat.'];
-    const [doc] = seedCorpus(deps.db, [{ name: 'Outlet', documents: [{ title: 'Nonsense', passages: texts.map((text) => ({ text })) }] }]);
-    const before = localProviderFor(deps.db, ref);
-    expect(localProviderFor(deps.db, ref), 'unchanged reviews: the same trained model').toBe(before);
-    for (const itemId of doc!.passageItemIds) {
-      addSuggestion(deps.db, itemId, { label: 'integrationist', stance: 1 });
-      addReview(deps.db, itemId, { reviewer: 'ana', action: 'edit', label: 'critical', stance: -2, themes: ['disintegration'] });
+  it('restores from its stored artefact a model that answers exactly as the trained one', () => {
+    const examples = [
+      { text: 'The tram and the bus network cut emissions.', label: 'pro-transit', stance: 1, themes: ['climate'] },
+      { text: 'Parking fees punish every driver.', label: 'pro-car', stance: -1, themes: ['cost'] },
+    ];
+    const trained = trainLocalModel(transit, examples);
+    const restored = deserializeLocalModel(transit, trained.serialize());
+    for (const text of ['Buses and trams clean the air.', 'Free parking for drivers!', 'Nothing known here at all.']) {
+      expect(restored.classify(text), text).toEqual(trained.classify(text));
     }
-    const after = localProviderFor(deps.db, ref);
-    expect(after).not.toBe(before);
-    expect((after.params as { trainingSize: number }).trainingSize).toBe((before.params as { trainingSize: number }).trainingSize + 3);
-    const r = await after.classify({ codebook: cb.definition, level: 'passage', text: 'Zorblat quinoxes the frimble once more.', messages: { system: '', user: '' } });
-    expect(r.ok && [r.output.label, r.output.stance]).toEqual(['critical', -2]);
+    expect([restored.trainingSize, restored.trainingHash]).toEqual([trained.trainingSize, trained.trainingHash]);
+    const other = { ...transit, labels: [...transit.labels].reverse() };
+    expect(() => deserializeLocalModel(other, trained.serialize())).toThrow('the stored local baseline was trained for another codebook');
   });
 });

@@ -32,6 +32,8 @@ export interface TrainOptions {
   l2?: number;
   /** Gradient-descent iterations (default 200). */
   iterations?: number;
+  /** Called after every gradient-descent iteration of every model, with iterations done and in all. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const STOPWORDS = new Set(
@@ -58,7 +60,14 @@ interface SparseVector {
 
 class Vectorizer {
   readonly vocab = new Map<string, number>();
-  idf = new Float64Array(0);
+  idf: Float64Array = new Float64Array(0);
+
+  static restore(words: string[], idf: Float64Array): Vectorizer {
+    const v = new Vectorizer();
+    words.forEach((w, i) => v.vocab.set(w, i));
+    v.idf = idf;
+    return v;
+  }
 
   fit(docs: string[][]): void {
     const df: number[] = [];
@@ -132,7 +141,7 @@ class Softmax {
   }
 
   /** Full-batch gradient descent on the class-balanced, L2-regularised log loss. */
-  fit(xs: SparseVector[], ys: number[], l2: number, iterations: number): void {
+  fit(xs: SparseVector[], ys: number[], l2: number, iterations: number, onIteration?: () => void): void {
     const n = xs.length;
     if (n === 0) return;
     const perClass = new Array<number>(this.classes).fill(0);
@@ -160,6 +169,7 @@ class Softmax {
         for (let d = 0; d < this.dims; d++) w[d]! -= lr * (gw[d]! / n + l2 * w[d]!);
         this.bias[k]! -= (lr * gradB[k]!) / n;
       }
+      onIteration?.();
     }
   }
 }
@@ -190,6 +200,8 @@ export interface LocalBaselineModel {
   /** sha256 over the training examples: which model produced a suggestion. */
   trainingHash: string;
   classify(text: string): { label: string; probabilities: Record<string, number>; stance: number; themes: string[]; evidence: RawEvidence[]; strongestTerms: string[] };
+  /** The trained weights as a self-describing artefact (see deserializeLocalModel). */
+  serialize(): Buffer;
 }
 
 function codebookExamples(cb: CodebookDefinition): { label: TrainingExample[]; themes: { text: string; themes: string[] }[] } {
@@ -198,6 +210,24 @@ function codebookExamples(cb: CodebookDefinition): { label: TrainingExample[]; t
   // A theme's name and definition are its most reliable description when no reviewed item has it yet.
   const themes = cb.themes.map((t) => ({ text: `${t.name}. ${t.definition}`, themes: [t.id] }));
   return { label, themes };
+}
+
+/** sha256 over the training examples and options: which training produced a model. */
+export function trainingHashOf(examples: TrainingExample[], options: TrainOptions = {}): string {
+  return createHash('sha256')
+    .update(JSON.stringify([examples.map((e) => [e.text, e.label, e.stance ?? null, e.themes ?? []]), options.includeCodebookExamples !== false, options.l2 ?? 0.01, options.iterations ?? 200]))
+    .digest('hex');
+}
+
+/** Everything a trained baseline is: what the artefact stores. */
+interface Trained {
+  vec: Vectorizer;
+  label: Softmax;
+  stance: Softmax | null;
+  /** One per codebook theme, null for a theme with no example. */
+  themes: (Softmax | null)[];
+  trainingSize: number;
+  trainingHash: string;
 }
 
 /** Trains the local baseline's models from explicit examples (plus, by default, the codebook's own). */
@@ -215,44 +245,136 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
   vec.fit([...new Set([...labelled.map((e) => e.text), ...themeTexts.map((e) => e.text)])].map(tok));
   const dims = vec.vocab.size;
 
+  const stanceValues = stanceValuesOf(codebook);
+  const withStance = labelled.filter((e) => typeof e.stance === 'number' && e.stance >= codebook.stance.min && e.stance <= codebook.stance.max);
+  const themeXs = themeTexts.map((e) => vec.transform(tok(e.text)));
+  const themeYs = codebook.themes.map((t) => themeTexts.map((e) => (e.themes.includes(t.id) ? 1 : 0)));
+  const models = 1 + (withStance.length > 0 ? 1 : 0) + themeYs.filter((ys) => ys.includes(1)).length;
+  let done = 0;
+  const onIteration = options.onProgress ? () => options.onProgress!(++done, models * iterations) : undefined;
+
   const labelModel = new Softmax(labelIds.length, dims);
   labelModel.fit(
     labelled.map((e) => vec.transform(tok(e.text))),
     labelled.map((e) => labelIds.indexOf(e.label)),
     l2,
     iterations,
+    onIteration,
   );
 
-  const stanceValues: number[] = [];
-  for (let v = codebook.stance.min; v <= codebook.stance.max; v++) stanceValues.push(v);
-  const withStance = labelled.filter((e) => typeof e.stance === 'number' && e.stance >= codebook.stance.min && e.stance <= codebook.stance.max);
   const stanceModel = withStance.length > 0 ? new Softmax(stanceValues.length, dims) : null;
   stanceModel?.fit(
     withStance.map((e) => vec.transform(tok(e.text))),
     withStance.map((e) => stanceValues.indexOf(e.stance!)),
     l2,
     iterations,
+    onIteration,
   );
-  const neutralStance = Math.round((codebook.stance.min + codebook.stance.max) / 2);
 
-  const themeXs = themeTexts.map((e) => vec.transform(tok(e.text)));
-  const themeModels = codebook.themes.map((t) => {
-    const ys = themeTexts.map((e) => (e.themes.includes(t.id) ? 1 : 0));
+  const themeModels = themeYs.map((ys) => {
     if (!ys.includes(1)) return null;
     const m = new Softmax(2, dims);
-    m.fit(themeXs, ys, l2, iterations);
+    m.fit(themeXs, ys, l2, iterations, onIteration);
     return m;
   });
 
-  const trainingHash = createHash('sha256')
-    .update(JSON.stringify([examples.map((e) => [e.text, e.label, e.stance ?? null, e.themes ?? []]), options.includeCodebookExamples !== false, l2, iterations]))
-    .digest('hex');
+  return modelOf(codebook, { vec, label: labelModel, stance: stanceModel, themes: themeModels, trainingSize: labelled.length, trainingHash: trainingHashOf(examples, options) });
+}
 
+function stanceValuesOf(codebook: CodebookDefinition): number[] {
+  const values: number[] = [];
+  for (let v = codebook.stance.min; v <= codebook.stance.max; v++) values.push(v);
+  return values;
+}
+
+const ARTIFACT_FORMAT = 'framescope-local-baseline';
+
+interface ArtifactHeader {
+  format: typeof ARTIFACT_FORMAT;
+  version: 1;
+  labels: string[];
+  stanceValues: number[];
+  /** Theme ids in codebook order; false where the theme has no model. */
+  themes: (string | false)[];
+  hasStance: boolean;
+  words: string[];
+  trainingSize: number;
+  trainingHash: string;
+}
+
+/**
+ * Artefact layout: a 4-byte little-endian header length, the JSON header, then float64 arrays
+ * (idf, then per model its weights row by row and its biases) in the order of the header.
+ */
+function serialize(codebook: CodebookDefinition, t: Trained): Buffer {
+  const header: ArtifactHeader = {
+    format: ARTIFACT_FORMAT,
+    version: 1,
+    labels: codebook.labels.map((l) => l.id),
+    stanceValues: stanceValuesOf(codebook),
+    themes: codebook.themes.map((th, i) => (t.themes[i] ? th.id : false)),
+    hasStance: t.stance !== null,
+    words: [...t.vec.vocab.keys()],
+    trainingSize: t.trainingSize,
+    trainingHash: t.trainingHash,
+  };
+  const models = [t.label, ...(t.stance ? [t.stance] : []), ...t.themes.filter((m): m is Softmax => m !== null)];
+  const arrays = [t.vec.idf, ...models.flatMap((m) => [...m.weights, m.bias])];
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  // The float data starts on an 8-byte boundary so it can be read as a Float64Array in place.
+  const dataStart = Math.ceil((4 + json.length) / 8) * 8;
+  const out = Buffer.alloc(dataStart + arrays.reduce((n, a) => n + a.byteLength, 0));
+  out.writeUInt32LE(json.length, 0);
+  json.copy(out, 4);
+  let offset = dataStart;
+  for (const a of arrays) {
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, offset);
+    offset += a.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Restores a model from `serialize()`'s artefact; it answers exactly as the model that was
+ * saved. Refuses an artefact made for another codebook's labels, stance scale or themes.
+ */
+export function deserializeLocalModel(codebook: CodebookDefinition, artifact: Uint8Array): LocalBaselineModel {
+  const buf = Buffer.from(artifact.buffer, artifact.byteOffset, artifact.byteLength);
+  const headerLength = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8')) as ArtifactHeader;
+  if (header.format !== ARTIFACT_FORMAT || header.version !== 1) throw new Error(`not a local baseline artefact (format ${String(header.format)} ${String(header.version)})`);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(header.labels, codebook.labels.map((l) => l.id)) || !same(header.stanceValues, stanceValuesOf(codebook)) || header.themes.length !== codebook.themes.length || header.themes.some((id, i) => id !== false && id !== codebook.themes[i]!.id)) {
+    throw new Error('the stored local baseline was trained for another codebook');
+  }
+  const dims = header.words.length;
+  const data = new Float64Array(buf.buffer.slice(buf.byteOffset + Math.ceil((4 + headerLength) / 8) * 8, buf.byteOffset + buf.byteLength));
+  let offset = 0;
+  const take = (n: number) => data.slice(offset, (offset += n));
+  const vec = Vectorizer.restore(header.words, take(dims));
+  const restore = (classes: number) => {
+    const m = new Softmax(classes, dims);
+    for (let k = 0; k < classes; k++) m.weights[k]!.set(take(dims));
+    m.bias.set(take(classes));
+    return m;
+  };
+  const label = restore(header.labels.length);
+  const stance = header.hasStance ? restore(header.stanceValues.length) : null;
+  const themes = header.themes.map((id) => (id === false ? null : restore(2)));
+  return modelOf(codebook, { vec, label, stance, themes, trainingSize: header.trainingSize, trainingHash: header.trainingHash });
+}
+
+function modelOf(codebook: CodebookDefinition, t: Trained): LocalBaselineModel {
+  const { vec, label: labelModel, stance: stanceModel, themes: themeModels } = t;
+  const labelIds = codebook.labels.map((l) => l.id);
+  const stanceValues = stanceValuesOf(codebook);
+  const neutralStance = Math.round((codebook.stance.min + codebook.stance.max) / 2);
   const words = [...vec.vocab.keys()];
   return {
     codebook,
-    trainingSize: labelled.length,
-    trainingHash,
+    trainingSize: t.trainingSize,
+    trainingHash: t.trainingHash,
+    serialize: () => serialize(codebook, t),
     classify(text) {
       const x = vec.transform(tokenize(text));
       const p = labelModel.predict(x);
@@ -298,12 +420,16 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
   };
 }
 
-/** Wraps a trained model as a Provider (provider `local`, model `local-baseline-v1`). */
-export function localProviderFromModel(model: LocalBaselineModel): Provider {
+/**
+ * Wraps a trained model as a Provider (provider `local`). `version` names it in provenance: a
+ * stored model's own version (api/training/store.ts), or the family name for a model trained
+ * on the spot (the evals' cross-validation folds).
+ */
+export function localProviderFromModel(model: LocalBaselineModel, version = LOCAL_MODEL): Provider {
   return {
     name: 'local',
-    model: LOCAL_MODEL,
-    displayName: providerLabel('local', LOCAL_MODEL),
+    model: version,
+    displayName: providerLabel('local', version),
     params: { trainingHash: model.trainingHash.slice(0, 16), trainingSize: model.trainingSize },
     price: { inputPerMTok: 0, outputPerMTok: 0 },
     async classify(request: ClassifyRequest): Promise<ClassifyResult> {

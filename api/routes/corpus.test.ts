@@ -1,15 +1,25 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
-import { createTestDb } from '../testing.ts';
+import { createTestDb, waitForJob } from '../testing.ts';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { serverDeps } from '../jobs/setup.ts';
 import { MAX_UPLOAD_BYTES } from './imports.ts';
 
 function setup() {
   const db = createTestDb();
-  const app = createApp({ db, config: loadConfig({}), now: () => new Date('2026-01-02T03:04:05Z') });
+  const app = createApp(serverDeps({ db, config: loadConfig({}, { dbPath: ':memory:' }), now: () => new Date('2026-01-02T03:04:05Z') }));
   return { db, app };
+}
+
+/** Uploads files: the request queues an import job; resolves with the job's per-file report once it finished. */
+async function imported(app: ReturnType<typeof setup>['app'], request: RequestInit) {
+  const res = await app.request('/api/imports', request);
+  expect(res.status, 'the upload is saved and its import queued').toBe(202);
+  const job = await waitForJob(app, ((await res.json()) as { id: number }).id);
+  expect(job.state).toBe('completed');
+  return job.result as { files: Record<string, unknown>[]; totals: Record<string, unknown> };
 }
 
 const documentCount = (db: Db) => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM documents`).n;
@@ -42,11 +52,15 @@ describe('corpus API', () => {
     expect(documentCount(db)).toBe(10);
   });
 
-  it('uploads several files with form metadata and returns the per-file report', async () => {
+  it('saves uploaded files, queues their import job at once, and its result is the per-file report', async () => {
     const { app } = setup();
     const res = await app.request('/api/imports', upload([['a.txt', 'First line\n\nBody text here.'], ['rows.csv', 'text,title\nRow text.,Row title\n'], ['x.pdf', '%PDF']], { source: 'Upload Weekly', published: '2025-05' }));
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(res.status).toBe(202);
+    const queued = (await res.json()) as { id: number; kind: string; summary: string };
+    expect(queued).toMatchObject({ kind: 'import', summary: 'import of 3 files (a.txt, rows.csv, x.pdf)' });
+    const job = await waitForJob(app, queued.id);
+    expect(job).toMatchObject({ state: 'completed', progress: { phase: 'importing', unit: 'bytes', failed: 1 } });
+    expect(job.result).toEqual({
       files: [
         { ...line, file: 'a.txt', status: 'imported', rows: 1, documents: 1, passages: 2, importId: 1 },
         { ...line, file: 'rows.csv', status: 'imported', rows: 1, documents: 1, passages: 1, importId: 2 },
@@ -64,7 +78,7 @@ describe('corpus API', () => {
   it('applies an uploaded manifest.json to the files it names and refuses one naming a file not uploaded', async () => {
     const { db, app } = setup();
     const manifest = JSON.stringify([{ file: 'a.md', title: 'Manifest title', source: 'Manifest Source', published: '2020' }]);
-    const ok = await (await app.request('/api/imports', upload([['manifest.json', manifest], ['a.md', 'Text.']]))).json();
+    const ok = await imported(app, upload([['manifest.json', manifest], ['a.md', 'Text.']]));
     expect(ok.files).toEqual([{ ...line, file: 'a.md', status: 'imported', rows: 1, documents: 1, passages: 1, importId: 1 }]);
     expect((await (await app.request('/api/documents')).json()).documents[0]).toMatchObject({ title: 'Manifest title', sourceName: 'Manifest Source', publishedPrecision: 'year' });
     const bad = await app.request('/api/imports', upload([['manifest.json', JSON.stringify([{ file: 'missing.md' }])], ['b.md', 'Other.']]));
@@ -76,9 +90,7 @@ describe('corpus API', () => {
   it('reports rejected rows of an uploaded row file with line, column and reason, and imports the rest; a row nested 5,000 deep fails alone', async () => {
     const { db, app } = setup();
     const deep = `{"text":"x","n":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-    const res = await app.request('/api/imports', upload([['rows.csv', 'text,date\nGood.,2024-01-02\n,2024-01-03\nAlso good.,someday\n'], ['deep.jsonl', `{"text":"Fine."}\n${deep}\n`]]));
-    expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await imported(app, upload([['rows.csv', 'text,date\nGood.,2024-01-02\n,2024-01-03\nAlso good.,someday\n'], ['deep.jsonl', `{"text":"Fine."}\n${deep}\n`]]));
     expect(body.files[0]).toMatchObject({ status: 'imported', documents: 2, rejected: 1, rejects: [{ line: 3, column: 'text', reason: 'no text' }], warningCount: 1 });
     expect(body.files[1]).toMatchObject({ status: 'imported', documents: 1, rejected: 1, rejects: [{ line: 2, column: null, reason: 'line 2 nests arrays or objects 5001 levels deep (at most 64)' }] });
     expect(documentCount(db)).toBe(3);
@@ -129,7 +141,7 @@ describe('corpus API', () => {
 
   it('shows a document with its passages, exclusion reasons and item ids', async () => {
     const { app } = setup();
-    await app.request('/api/imports', upload([['n.txt', 'Headline\n\nArgument paragraph one.\n\nCopyright © 2025 Example News']], { source: 'Example' }));
+    await imported(app, upload([['n.txt', 'Headline\n\nArgument paragraph one.\n\nCopyright © 2025 Example News']], { source: 'Example' }));
     const page = await (await app.request('/api/documents')).json();
     const view = await (await app.request(`/api/documents/${page.documents[0].id}`)).json();
     expect(view.document).toMatchObject({ title: 'Headline', sourceName: 'Example', passageCount: 3, excludedCount: 1 });

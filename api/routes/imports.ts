@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../deps.ts';
@@ -5,12 +9,14 @@ import { badRequest } from '../errors.ts';
 import { importDemoCorpus } from '../ingest/demo.ts';
 import { parseColumnMap } from '../ingest/columns.ts';
 import { DATE_ORDERS } from '../ingest/dates.ts';
-import { ImportReportSchema, runImport, type ImportSource } from '../ingest/import.ts';
+import { ImportReportSchema } from '../ingest/import.ts';
+import { uploadDir, type ImportJobFile, type ImportJobParams } from '../ingest/job.ts';
 import { MANIFEST_FILE, manifestMeta, parseManifest, type ManifestEntry } from '../ingest/manifest.ts';
 import { decodeText, formatBytes, IngestError, MAX_FILE_BYTES } from '../ingest/normalize.ts';
 import type { DocumentMeta } from '../ingest/readers.ts';
 import { ColumnPreviewSchema, previewRowFile } from '../ingest/preview.ts';
 import { bytesSource } from '../ingest/sources.ts';
+import { JobSchema, jobView } from '../jobs/view.ts';
 import { actorName, ErrorSchema, errorResponses, json, newRouter } from './router.ts';
 
 /** Largest upload request: 64 MiB in all (a single-document file also stays under the 32 MiB per-file limit; larger row files import from the CLI). */
@@ -53,8 +59,11 @@ const PreviewSchema = z
   })
   .openapi('PreviewUpload');
 
-/** Uploaded files as import sources; an uploaded manifest.json supplies metadata for the files it names. */
-async function uploadInputs(files: File[]): Promise<ImportSource[]> {
+/**
+ * Saves uploaded files for their import job (the job reads them from disk, possibly after a
+ * restart); an uploaded manifest.json supplies metadata for the files it names.
+ */
+async function saveUploads(files: File[], dir: string): Promise<ImportJobFile[]> {
   const manifestFile = files.find((f) => f.name === MANIFEST_FILE);
   let manifest = new Map<string, ManifestEntry>();
   if (manifestFile) {
@@ -67,13 +76,17 @@ async function uploadInputs(files: File[]): Promise<ImportSource[]> {
     const missing = [...manifest.keys()].find((name) => !uploaded.has(name));
     if (missing !== undefined) throw badRequest(`${MANIFEST_FILE} names ${missing}, which was not uploaded`, 'bad_manifest');
   }
-  const inputs: ImportSource[] = [];
-  for (const f of files) {
+  mkdirSync(dir, { recursive: true });
+  const saved: ImportJobFile[] = [];
+  for (const [i, f] of files.entries()) {
     if (f === manifestFile) continue;
+    // On disk an upload is a number: a name from the client never becomes a path.
+    const path = join(dir, String(i));
+    await writeFile(path, new Uint8Array(await f.arrayBuffer()));
     const entry = manifest.get(f.name);
-    inputs.push(bytesSource(f.name, new Uint8Array(await f.arrayBuffer()), entry ? manifestMeta(entry) : null));
+    saved.push({ file: f.name, path, manifest: entry ? manifestMeta(entry) : null });
   }
-  return inputs;
+  return saved;
 }
 
 /** `/api/imports`: file upload and the bundled demo corpus. */
@@ -84,7 +97,7 @@ export function importsRoutes(deps: AppDeps) {
       createRoute({
         method: 'post',
         path: '/',
-        summary: `Upload files to import (multipart, field "files"; at most ${formatBytes(MAX_UPLOAD_BYTES)} per request, and ${formatBytes(MAX_FILE_BYTES)} per single-document file). Returns the per-file report of \`import --json\` (rejected rows with line, column and reason).`,
+        summary: `Upload files to import (multipart, field "files"; at most ${formatBytes(MAX_UPLOAD_BYTES)} per request, and ${formatBytes(MAX_FILE_BYTES)} per single-document file). Saves them and queues an import job at once; the job's result, filled file by file, is the per-file report of \`import --json\` (rejected rows with line, column and reason).`,
         middleware: [
           bodyLimit({
             maxSize: MAX_UPLOAD_BYTES,
@@ -92,7 +105,7 @@ export function importsRoutes(deps: AppDeps) {
           }),
         ] as const,
         request: { body: { required: true, content: { 'multipart/form-data': { schema: UploadSchema } } } },
-        responses: { 200: json(ImportReportSchema, 'Per-file report'), ...errorResponses, 413: json(ErrorSchema, 'Upload too large') },
+        responses: { 202: json(JobSchema, 'Import job queued'), ...errorResponses, 413: json(ErrorSchema, 'Upload too large') },
       }),
       async (c) => {
         const { files, map: rawMap, importName, strict, gold, dateOrder, ...fields } = c.req.valid('form');
@@ -104,9 +117,9 @@ export function importsRoutes(deps: AppDeps) {
           throw badRequest((e as Error).message.replace(/^--map/, 'map'));
         }
         const meta: DocumentMeta = fields;
-        const inputs = await uploadInputs(files);
-        const report = await runImport(db, inputs, { origin: 'upload', meta, map, importName, gold: gold === 'true', actor: actorName(c, 'local'), strict: strict === 'true', dateOrder });
-        return c.json(report, 200);
+        const dir = uploadDir(deps.jobs.filesDir, randomUUID());
+        const params: ImportJobParams = { files: await saveUploads(files, dir), options: { origin: 'upload', meta, map, importName, gold: gold === 'true', actor: actorName(c, 'local'), strict: strict === 'true', dateOrder }, uploadDir: dir };
+        return c.json(jobView(deps.jobs.submit({ kind: 'import', params, createdBy: actorName(c, 'local') }), deps.jobs), 202);
       },
     )
     .openapi(

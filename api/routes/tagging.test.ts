@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { getActiveCodebook } from '../codebooks/service.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { testApp } from '../testing.ts';
+import { codebookOnlyModel } from '../training/store.ts';
 
 function withCorpus() {
   const t = testApp();
@@ -21,12 +23,14 @@ async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean): Prom
 
 describe('the tagging API', () => {
   it('estimates, starts a run in the server, streams its progress and lists its suggestions with provenance', async () => {
-    const { app, docs } = withCorpus();
+    const { app, docs, deps } = withCorpus();
+    const model = codebookOnlyModel(getActiveCodebook(deps.db)).version;
+    expect(model).toMatch(/^local-baseline-v1\.n0\.[0-9a-f]{8}$/);
     const estimate = await app.request('/api/tagging/estimate', post({ levels: ['passage', 'document'] }));
     expect(await estimate.json()).toEqual({
       provider: 'local',
-      model: 'local-baseline-v1',
-      displayName: 'local baseline (local-baseline-v1)',
+      model,
+      displayName: `local baseline (${model})`,
       items: 3,
       passages: 2,
       documents: 1,
@@ -38,12 +42,13 @@ describe('the tagging API', () => {
     });
     const started = await app.request('/api/tagging/runs', post({}));
     expect(started.status).toBe(201);
-    const run = (await started.json()) as { id: number; status: string };
-    expect(run.status).toBe('running');
+    const run = (await started.json()) as { id: number; status: string; jobId: number };
+    expect(run.status, 'recorded and queued: the request does not wait for any work').toBe('pending');
+    expect(run.jobId).toBeGreaterThan(0);
 
     const events = await (await app.request(`/api/tagging/runs/${run.id}/events`)).text();
     expect(events).toMatch(/^event: progress\ndata: \{"runId":1,/);
-    expect(events).toMatch(/event: end\ndata: \{"runId":1,"status":"completed","provider":"local","model":"local-baseline-v1","itemsTotal":3,"itemsDone":3,"itemsFailed":0,"itemsCached":0,/);
+    expect(events).toContain(`event: end\ndata: {"runId":1,"jobId":${run.jobId},"status":"completed","phase":"completed","provider":"local","model":"${model}","itemsTotal":3,"itemsDone":3,"itemsFailed":0,"itemsCached":0,`);
 
     const detail = (await (await app.request(`/api/tagging/runs/${run.id}`)).json()) as { run: { status: string; live: boolean }; failures: unknown[] };
     expect(detail).toMatchObject({ run: { status: 'completed', live: false }, failures: [] });
@@ -52,7 +57,7 @@ describe('the tagging API', () => {
 
     const s = (await (await app.request(`/api/items/${docs[0]!.passageItemIds[0]}/suggestions`)).json()) as { suggestions: Record<string, unknown>[] };
     expect(s.suggestions).toHaveLength(1);
-    expect(s.suggestions[0]).toMatchObject({ provider: 'local', providerLabel: 'local baseline (local-baseline-v1)', runId: run.id, promptVersion: 'passage-v2', codebookVersion: '1' });
+    expect(s.suggestions[0]).toMatchObject({ provider: 'local', model, providerLabel: `local baseline (${model})`, runId: run.id, promptVersion: 'passage-v2', codebookVersion: '1' });
     expect((await app.request('/api/items/999/suggestions')).status).toBe(404);
   });
 

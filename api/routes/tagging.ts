@@ -1,30 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
 import type { TaggingRun } from '../../db/schema/index.ts';
 import type { AppDeps } from '../deps.ts';
-import {
-  cancelRun,
-  createRun,
-  estimateRun,
-  getRun,
-  isRunActive,
-  listRuns,
-  onRunProgress,
-  progressOf,
-  resumeRunInBackground,
-  runFailures,
-  RunRequestSchema,
-  startRunInBackground,
-} from '../tagging/runs.ts';
-import { RunEstimateSchema, RunProgressSchema, runView, TaggingRunDetailSchema, TaggingRunListSchema, TaggingRunSchema, type RunProgress } from '../tagging/schemas.ts';
+import { cancelRun, createRun, estimateRun, getRun, jobOfRun, listRuns, progressOf, resumeRun, runFailures, RunRequestSchema } from '../tagging/runs.ts';
+import { RunEstimateSchema, RunProgressSchema, runView, TaggingRunDetailSchema, TaggingRunListSchema, TaggingRunSchema } from '../tagging/schemas.ts';
+import { streamJobEvents } from './jobEvents.ts';
 import { actorName, conflictResponse, errorResponses, IdParams, json, jsonBody, newRouter } from './router.ts';
 
 const ResumeSchema = z.object({ budgetUsd: z.number().positive().optional().openapi({ description: 'A new budget cap in USD (a budget-stopped run needs a higher one)' }) });
 
-const withLive = (run: TaggingRun) => runView(run, isRunActive(run.id));
-
 /** `/api/tagging`: estimates and tagging runs, with live progress. */
 export function taggingRoutes(deps: AppDeps) {
+  // A run with the job that executes it: `live` while a process works on it.
+  const withJob = (run: TaggingRun) => {
+    const job = jobOfRun(deps.jobs, run.id);
+    return runView(run, job);
+  };
   const router = newRouter();
   // The event stream's data is not a response body, so name its schema for clients here.
   router.openAPIRegistry.register('TaggingRunProgress', RunProgressSchema);
@@ -43,41 +33,38 @@ export function taggingRoutes(deps: AppDeps) {
       createRoute({
         method: 'post',
         path: '/runs',
-        summary: 'Create a tagging run and start it in the server',
+        summary: 'Record a tagging run and queue its job; answers at once (follow it with /runs/{id}/events)',
         request: jsonBody(RunRequestSchema),
-        responses: { 201: json(TaggingRunSchema, 'Started'), ...errorResponses },
+        responses: { 201: json(TaggingRunSchema, 'Recorded and queued'), ...errorResponses },
       }),
-      (c) => {
-        const run = createRun(deps, c.req.valid('json'), actorName(c, 'web'));
-        return c.json(runView(startRunInBackground(deps, run.id), true), 201);
-      },
+      (c) => c.json(withJob(createRun(deps, c.req.valid('json'), actorName(c, 'web')).run), 201),
     )
     .openapi(
       createRoute({ method: 'get', path: '/runs', summary: 'Tagging runs, newest first', responses: { 200: json(TaggingRunListSchema, 'Runs'), ...errorResponses } }),
-      (c) => c.json({ runs: listRuns(deps.db).map(withLive) }, 200),
+      (c) => c.json({ runs: listRuns(deps.db).map(withJob) }, 200),
     )
     .openapi(
       createRoute({ method: 'get', path: '/runs/{id}', summary: 'One run with its failed items and their reasons', request: { params: IdParams }, responses: { 200: json(TaggingRunDetailSchema, 'Run'), ...errorResponses } }),
       (c) => {
         const { id } = c.req.valid('param');
-        return c.json({ run: withLive(getRun(deps.db, id)), failures: runFailures(deps.db, id) }, 200);
+        return c.json({ run: withJob(getRun(deps.db, id)), failures: runFailures(deps.db, id) }, 200);
       },
     )
     .openapi(
       createRoute({ method: 'post', path: '/runs/{id}/cancel', summary: 'Cancel a run; items in flight stay pending for a resume', request: { params: IdParams }, responses: { 200: json(TaggingRunSchema, 'Cancelling'), ...errorResponses } }),
-      (c) => c.json(withLive(cancelRun(deps, c.req.valid('param').id, actorName(c, 'web'))), 200),
+      (c) => c.json(withJob(cancelRun(deps, c.req.valid('param').id, actorName(c, 'web'))), 200),
     )
     .openapi(
       createRoute({
         method: 'post',
         path: '/runs/{id}/resume',
-        summary: 'Resume a cancelled, budget-stopped or killed run with its pending items',
+        summary: 'Resume a cancelled, budget-stopped, failed or interrupted run with its pending items (queues its job again)',
         request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: ResumeSchema } } } },
         responses: { 200: json(TaggingRunSchema, 'Resumed'), ...errorResponses, ...conflictResponse('Already running or completed') },
       }),
-      async (c) => {
+      (c) => {
         const { id } = c.req.valid('param');
-        return c.json(runView(await resumeRunInBackground(deps, id, c.req.valid('json').budgetUsd), true), 200);
+        return c.json(withJob(resumeRun(deps, id, actorName(c, 'web'), { budgetUsd: c.req.valid('json').budgetUsd }).run), 200);
       },
     )
     .openapi(
@@ -96,31 +83,11 @@ export function taggingRoutes(deps: AppDeps) {
       }),
       (c) => {
         const { id } = c.req.valid('param');
-        const initial = progressOf(getRun(deps.db, id));
-        return streamSSE(c, async (stream) => {
-          await stream.writeSSE({ event: 'progress', data: JSON.stringify(initial) });
-          if (!isRunActive(id)) {
-            await stream.writeSSE({ event: 'end', data: JSON.stringify(initial) });
-            return;
-          }
-          const queue: RunProgress[] = [];
-          let wake: (() => void) | null = null;
-          const unsubscribe = onRunProgress(id, (p) => {
-            queue.push(p);
-            wake?.();
-          });
-          stream.onAbort(() => {
-            unsubscribe();
-            wake?.();
-          });
-          while (!stream.aborted && isRunActive(id)) {
-            if (queue.length === 0) await new Promise<void>((r) => ((wake = r), setTimeout(r, 1_000)));
-            wake = null;
-            while (queue.length > 0) await stream.writeSSE({ event: 'progress', data: JSON.stringify(queue.shift()) });
-          }
-          unsubscribe();
-          if (!stream.aborted) await stream.writeSSE({ event: 'end', data: JSON.stringify(progressOf(getRun(deps.db, id))) });
-        });
+        const job = jobOfRun(deps.jobs, id);
+        const run = getRun(deps.db, id);
+        // A run recorded before runs were jobs has nothing to follow: its state, then the end.
+        if (!job) return c.body(`event: progress\ndata: ${JSON.stringify(progressOf(run))}\n\nevent: end\ndata: ${JSON.stringify(progressOf(run))}\n\n`, 200, { 'content-type': 'text/event-stream' });
+        return streamJobEvents(c, deps.jobs, job.id, (j) => progressOf(getRun(deps.db, id), j));
       },
     );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { taggingRuns, type Suggestion, type TaggingRun } from '../../db/schema/index.ts';
+import { taggingRuns, type Job, type Suggestion, type TaggingRun } from '../../db/schema/index.ts';
 import { JsonValueSchema } from '../json.ts';
 import { providerLabel } from '../providers/label.ts';
 import { EvidenceQuoteSchema } from '../review/item.ts';
@@ -14,7 +14,7 @@ export const RunEstimateSchema = z
     items: z.number().int(),
     passages: z.number().int(),
     documents: z.number().int(),
-    /** Items whose every requested answer is already stored (not asked again). */
+    /** Items whose every requested answer is already stored by this provider, model, prompt and codebook (not asked again). */
     cached: z.number().int(),
     requests: z.number().int(),
     estimatedTokensIn: z.number().int(),
@@ -31,7 +31,11 @@ const RunStatusSchema = z.enum(taggingRuns.status.enumValues);
 export const RunProgressSchema = z
   .object({
     runId: z.number().int(),
+    /** The job executing the run (null for a run recorded before runs were jobs). */
+    jobId: z.number().int().nullable(),
     status: RunStatusSchema,
+    /** What the run's job is doing: `queued`, `selecting` (writing its item list) or `tagging`; the status once it has stopped. */
+    phase: z.string(),
     provider: z.string(),
     model: z.string(),
     itemsTotal: z.number().int(),
@@ -39,7 +43,7 @@ export const RunProgressSchema = z
     itemsFailed: z.number().int(),
     itemsCached: z.number().int(),
     costUsd: z.number(),
-    /** items per second since this process started working on the run */
+    /** items per second since the process working on it started */
     ratePerSec: z.number(),
     /** s; null until a rate is known */
     etaSec: z.number().nullable(),
@@ -51,7 +55,7 @@ export type RunProgress = z.infer<typeof RunProgressSchema>;
 /** A run's stored options: the request as run (defaults filled in) and the provider's parameters. */
 const RunOptionsSchema = RunRequestSchema.extend({ providerParams: z.record(z.string(), JsonValueSchema) });
 
-/** A tagging run; `live` says whether this server process is working on it now. */
+/** A tagging run; `live` says whether a process is working on it now (its job is running). */
 export const TaggingRunSchema = z
   .object({
     id: z.number().int(),
@@ -64,6 +68,8 @@ export const TaggingRunSchema = z
     selection: RunRequestSchema.shape.selection,
     options: RunOptionsSchema,
     itemsTotal: z.number().int(),
+    /** When the run's item list was complete (written by its job); null before. */
+    itemsSelectedAt: z.string().nullable(),
     itemsDone: z.number().int(),
     itemsFailed: z.number().int(),
     itemsCached: z.number().int(),
@@ -78,6 +84,8 @@ export const TaggingRunSchema = z
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     heartbeatAt: z.string().nullable(),
+    /** The job executing the run (see /api/jobs); null for a run recorded before runs were jobs. */
+    jobId: z.number().int().nullable(),
     live: z.boolean(),
   })
   .meta({ id: 'TaggingRun' });
@@ -96,9 +104,9 @@ export const TaggingRunDetailSchema = z.object({ run: TaggingRunSchema, failures
 
 const RunJsonColumns = TaggingRunSchema.pick({ promptVersions: true, selection: true, options: true });
 
-/** A run row as the API shows it: its JSON columns (written by createRun) parsed to their types. */
-export function runView(run: TaggingRun, live: boolean): TaggingRunView {
-  return { ...run, ...RunJsonColumns.parse({ promptVersions: run.promptVersions, selection: run.selection, options: run.options }), live };
+/** A run row as the API shows it: its JSON columns (written by createRun) parsed to their types, with its job. */
+export function runView(run: TaggingRun, job: Job | null): TaggingRunView {
+  return { ...run, ...RunJsonColumns.parse({ promptVersions: run.promptVersions, selection: run.selection, options: run.options }), jobId: job?.id ?? null, live: job?.state === 'running' };
 }
 
 /** One suggestion with its full provenance. */

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { CodebookDefinition } from '../codebooks/definition.ts';
 import type { EvidenceQuote } from '../../db/schema/suggestions.ts';
 import { costUsd } from '../providers/prices.ts';
-import { RETRYABLE_KINDS, type ClassifyOutput, type Provider, type ProviderErrorKind, type RawEvidence } from '../providers/types.ts';
-import { DEFAULT_PROMPT_VERSIONS, getPromptTemplate, promptFingerprint, renderPrompt, type Level, type PromptContext } from './prompts.ts';
+import { RETRYABLE_KINDS, type ClassifyOutput, type ClassifyRequest, type Provider, type ProviderErrorKind, type RawEvidence } from '../providers/types.ts';
+import { DEFAULT_PROMPT_VERSIONS, getPromptTemplate, promptFingerprint, renderPrompt, type Level, type PromptContext, type RenderedPrompt } from './prompts.ts';
 
 /** A codebook as suggestions cite it. */
 export interface CodebookRef {
@@ -158,7 +158,22 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, retryA
  */
 export async function suggestForText(provider: Provider, input: SuggestInput, options: SuggestOptions = {}): Promise<SuggestResult> {
   const prompt = promptFor(input);
-  const { nonce, ...messages } = renderPrompt(prompt, promptContext(input));
+  // Rendered (with its nonce) when a provider reads it: the local baseline classifies the text
+  // alone, and rendering the codebook into every prompt was most of its work on a large run.
+  let rendered: RenderedPrompt | null = null;
+  const render = () => (rendered ??= renderPrompt(prompt, promptContext(input)));
+  const request: ClassifyRequest = {
+    codebook: input.codebook.definition,
+    level: input.level,
+    text: input.text,
+    get messages() {
+      const { system, user } = render();
+      return { system, user };
+    },
+    get nonce() {
+      return render().nonce;
+    },
+  };
   const maxAttempts = options.maxAttempts ?? 1;
   const baseMs = options.backoffBaseMs ?? 500;
   const maxMs = options.backoffMaxMs ?? 30_000; // 30 s
@@ -170,10 +185,7 @@ export async function suggestForText(provider: Provider, input: SuggestInput, op
       release?.({ ok: true });
       return { ok: false, errorKind: 'cancelled', error: 'cancelled', attempts: attempt - 1, costUsd: failedCost };
     }
-    const result = await provider.classify(
-      { codebook: input.codebook.definition, level: input.level, text: input.text, messages, nonce },
-      { signal: options.signal, timeoutMs: options.timeoutMs },
-    );
+    const result = await provider.classify(request, { signal: options.signal, timeoutMs: options.timeoutMs });
     release?.(result.ok ? { ok: true } : { ok: false, errorKind: result.errorKind, retryAfterMs: result.retryAfterMs });
     if (result.ok) {
       const problem = checkAgainstCodebook(result.output, input.codebook.definition);

@@ -28,6 +28,8 @@ export const items = sqliteTable(
     excluded: integer('excluded', { mode: 'boolean' }).notNull().default(false),
     /** Stable uniform [0,1) draw made at creation: the random-sample ordering of the queue. */
     randomKey: real('random_key').notNull(),
+    /** Unicode code points in the item's text: what a run's token estimate sums without reading texts. */
+    chars: integer('chars').notNull().default(0),
 
     suggestionCount: integer('suggestion_count').notNull().default(0),
     latestSuggestionId: integer('latest_suggestion_id'),
@@ -68,6 +70,8 @@ export const items = sqliteTable(
   },
   (t) => [
     uniqueIndex('items_passage_uq').on(t.passageId),
+    // The tagging cache: items with the same text (their suggestions share cache keys).
+    index('items_text_hash_idx').on(t.textHash),
     index('items_document_idx').on(t.documentId, t.level, t.seq),
     // Per-source scans and the dashboard's drill-down: document order within a source, with the
     // state columns a cell's count filters on, so counting a cell never reads the rows.

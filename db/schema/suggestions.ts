@@ -48,7 +48,7 @@ export const suggestions = sqliteTable(
     latencyMs: integer('latency_ms'),
     requestId: text('request_id'),
     rawResponse: text('raw_response'),
-    /** Hash of (text hash, provider, model, prompt hash, codebook hash, params): same key, not asked again. */
+    /** Hash of (text hash, provider, model, prompt hash, codebook hash, params): same key, not asked again. Looked up through the item's text hash (items_text_hash_idx): an index on this random key would cost a page write per stored suggestion. */
     cacheKey: text('cache_key').notNull(),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
   },
@@ -58,7 +58,6 @@ export const suggestions = sqliteTable(
     // scans the whole run through suggestions_run_idx for every stored suggestion.
     index('suggestions_item_run_idx').on(t.itemId, t.runId),
     index('suggestions_run_idx').on(t.runId),
-    index('suggestions_cache_idx').on(t.cacheKey),
     index('suggestions_model_idx').on(t.provider, t.model, t.promptVersion),
   ],
 );

@@ -3,10 +3,13 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-or
 import { codebooks } from './codebooks.ts';
 import { items } from './items.ts';
 
+export const TAGGING_RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'budget_exceeded', 'interrupted'] as const;
+
 /** One job asking a provider about a selection of items. */
 export const taggingRuns = sqliteTable('tagging_runs', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  status: text('status', { enum: ['pending', 'running', 'completed', 'failed', 'cancelled', 'budget_exceeded'] })
+  /** interrupted: the process running it died; it resumes with its pending items. */
+  status: text('status', { enum: TAGGING_RUN_STATUSES })
     .notNull()
     .default('pending'),
   provider: text('provider').notNull(),
@@ -19,6 +22,8 @@ export const taggingRuns = sqliteTable('tagging_runs', {
   /** Concurrency, temperature, repeats, outlet masking, timeouts and the rest, as run. */
   options: text('options', { mode: 'json' }).notNull(),
   itemsTotal: integer('items_total').notNull().default(0),
+  /** When the run's item list was complete (its job selects items first, in batches); null before. */
+  itemsSelectedAt: text('items_selected_at'),
   itemsDone: integer('items_done').notNull().default(0),
   itemsFailed: integer('items_failed').notNull().default(0),
   itemsCached: integer('items_cached').notNull().default(0),

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Db } from '../../db/client.ts';
 import { openAppDb } from '../../api/db.ts';
 import { loadConfig } from '../../api/config.ts';
+import { serverDeps } from '../../api/jobs/setup.ts';
 import { startServer } from '../../api/server.ts';
 import { webDist } from '../build.ts';
 
@@ -22,16 +23,18 @@ export interface BrowserFixture {
 }
 
 /**
- * Starts the real server on a free loopback port over a fresh database file and opens a
- * headless Debian Chromium page on it.
+ * Starts the real server on a free loopback port over a fresh database file (configured from
+ * `env`, e.g. OPENAI_BASE_URL for the scripted model server) and opens a headless Debian
+ * Chromium page on it.
  */
-export async function openAppInBrowser(): Promise<BrowserFixture> {
+export async function openAppInBrowser(env: NodeJS.ProcessEnv = {}): Promise<BrowserFixture> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const dir = mkdtempSync(join(tmpdir(), 'framescope-e2e-'));
   const dbPath = join(dir, 'framescope.db');
-  const config = loadConfig({}, { dbPath, port: 0, host: '127.0.0.1' });
+  const config = loadConfig(env, { dbPath, port: 0, host: '127.0.0.1' });
   const db = openAppDb(dbPath);
-  const { server, url } = await startServer({ db, config, now: () => new Date(), webRoot: webDist });
+  const deps = serverDeps({ db, config, webRoot: webDist });
+  const { server, url } = await startServer(deps);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -48,6 +51,7 @@ export async function openAppInBrowser(): Promise<BrowserFixture> {
     close: async () => {
       await browser.close();
       await closeServer(server);
+      await deps.jobs.stop();
       db.$client.close();
       rmSync(dir, { recursive: true, force: true });
     },

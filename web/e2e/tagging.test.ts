@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getActiveCodebook } from '../../api/codebooks/service.ts';
 import { seedCorpus } from '../../api/fixtures.ts';
+import { codebookOnlyModel } from '../../api/training/store.ts';
 import { openAppInBrowser, type BrowserFixture } from './browser.ts';
 
 describe('the Tagging page in Chromium', () => {
@@ -20,16 +22,15 @@ describe('the Tagging page in Chromium', () => {
     await page.goto(`${fx.url}/tagging`);
     await expect.poll(() => page.getByLabel('Provider').inputValue()).toBe('local');
     await page.getByRole('button', { name: 'Estimate' }).click();
-    await expect.poll(() => page.getByLabel('Estimate').textContent()).toBe(
-      '5 items (3 passages, 2 documents), 0 already answered, 5 requests to local baseline (local-baseline-v1); estimated cost $0.0000',
-    );
+    const model = codebookOnlyModel(getActiveCodebook(fx.db)).version;
+    await expect.poll(() => page.getByLabel('Estimate').textContent()).toBe(`5 items (3 passages, 2 documents), 0 already answered, 5 requests to local baseline (${model}); estimated cost $0.0000`);
     await page.getByRole('button', { name: 'Start run' }).click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 20_000 }).toBe('completed');
     expect(await page.getByTestId('run-counts').textContent()).toBe('5 / 5 items · 5 suggested · 0 cached · 0 failed · $0.0000');
-    expect(await page.locator('.tagging-progress').textContent()).toContain('Proposed by local baseline (local-baseline-v1)');
+    expect(await page.locator('.tagging-progress').textContent()).toContain(`Proposed by local baseline (${model})`);
     const row = page.locator('table.tagging-runs tbody tr').first();
     await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('completed');
-    expect(await row.locator('td').nth(2).textContent()).toBe('local baseline (local-baseline-v1)');
+    expect(await row.locator('td').nth(2).textContent()).toBe(`local baseline (${model})`);
   });
 
   it('refuses an empty selection with the reason', async () => {

@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/DashboardPage.tsx';
 import { DocumentPage } from './pages/DocumentPage.tsx';
 import { EvalsPage } from './pages/EvalsPage.tsx';
 import { ExportPage } from './pages/ExportPage.tsx';
+import { JobsPage } from './pages/JobsPage.tsx';
 import { ReviewPage } from './pages/ReviewPage.tsx';
 import { TaggingPage } from './pages/TaggingPage.tsx';
 
@@ -17,6 +18,7 @@ const NAV = [
   { to: '/export', label: 'Export' },
   { to: '/evals', label: 'Evals' },
   { to: '/codebooks', label: 'Codebooks' },
+  { to: '/jobs', label: 'Jobs' },
 ];
 
 /** The layout: navigation on top, one page below. */
@@ -45,6 +47,7 @@ export function App() {
             <Route path="/export" element={<ExportPage />} />
             <Route path="/evals" element={<EvalsPage />} />
             <Route path="/codebooks" element={<CodebooksPage />} />
+            <Route path="/jobs" element={<JobsPage />} />
             <Route path="*" element={<p>Nothing here. Try the Corpus page.</p>} />
           </Routes>
         </LoginGate>

@@ -2,7 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { ChoiceGroup } from '../components/export/ChoiceGroup.tsx';
 import { ExportPreviewPanel } from '../components/export/ExportPreviewPanel.tsx';
 import { listSources, type Source } from '../lib/api/corpus.ts';
-import { DEFAULT_EXPORT, exportUrl, listCodebooks, previewExport, type CodebookChoice, type ExportChoice, type ExportPreview } from '../lib/api/export.ts';
+import { JobProgressBar } from '../components/jobs/JobProgressBar.tsx';
+import { DEFAULT_EXPORT, exportJobFileUrl, exportUrl, listCodebooks, previewExport, startExportJob, type CodebookChoice, type ExportChoice, type ExportPreview } from '../lib/api/export.ts';
+import { followJob, type JobView } from '../lib/api/jobs.ts';
 
 const STATUS_HELP: Record<ExportChoice['status'], string> = {
   reviewed: 'only items a person decided',
@@ -20,6 +22,13 @@ export function ExportPage() {
   const [codebooks, setCodebooks] = useState<CodebookChoice[]>([]);
   const [preview, setPreview] = useState<ExportPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [job, setJob] = useState<JobView | null>(null);
+  const jobId = job?.id ?? null;
+  useEffect(() => (jobId === null ? undefined : followJob(jobId, setJob, setJob)), [jobId]);
+  const prepare = () => {
+    setJob(null);
+    startExportJob(choice).then(setJob, (e: Error) => setError(e.message));
+  };
   const set = <K extends keyof ExportChoice>(key: K, value: ExportChoice[K]) => setChoice((c) => ({ ...c, [key]: value }));
 
   useEffect(() => {
@@ -145,6 +154,23 @@ export function ExportPage() {
         </a>{' '}
         <span className="muted">The download streams: it starts at once and your browser shows its progress.</span>
       </p>
+      <p>
+        <button onClick={prepare} disabled={error !== null}>
+          Prepare the file on the server
+        </button>{' '}
+        <span className="muted">For large exports: written by a job (see Jobs), then downloaded in one go.</span>
+      </p>
+      {job && (
+        <div className="panel" aria-label="Export job">
+          <span className={`badge job-${job.state}`}>{job.state}</span> <JobProgressBar job={job} />
+          {job.error && <p className="error">{job.error}</p>}
+          {job.state === 'completed' && (
+            <a className="export-download" href={exportJobFileUrl(job.id)}>
+              Download the prepared file
+            </a>
+          )}
+        </div>
+      )}
       {choice.format === 'csv' && (
         <p className="muted">
           CSV: themes are joined with <code>|</code>; cells starting with = + - @, tab or carriage return get a leading <code>'</code> so spreadsheets never run

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { RunForm } from '../components/tagging/RunForm.tsx';
 import { RunProgressPanel } from '../components/tagging/RunProgressPanel.tsx';
 import { RunsTable } from '../components/tagging/RunsTable.tsx';
@@ -7,7 +8,9 @@ import { listRuns, type TaggingRun } from '../lib/api/tagging.ts';
 /** Tagging page: start a run (with its estimate), watch it live, cancel or resume it, and see every run. */
 export function TaggingPage() {
   const [runs, setRuns] = useState<TaggingRun[]>([]);
-  const [selected, setSelected] = useState<number | null>(null);
+  const [params] = useSearchParams();
+  // The Jobs page links a tagging job to its run here.
+  const [selected, setSelected] = useState<number | null>(params.get('run') ? Number(params.get('run')) : null);
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(() => {

@@ -1,5 +1,7 @@
-import { useRef, useState, type DragEvent } from 'react';
-import { isRowFile, previewUpload, uploadFiles, type ColumnPreview, type ImportReport } from '../../lib/api/corpus.ts';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { isRowFile, previewUpload, uploadFiles, type ColumnPreview } from '../../lib/api/corpus.ts';
+import { followJob, importReportOf, type JobView } from '../../lib/api/jobs.ts';
+import { JobProgressBar } from '../jobs/JobProgressBar.tsx';
 import { ImportResults } from './ImportResults.tsx';
 import { mapSpec, MappingPreview } from './MappingPreview.tsx';
 
@@ -17,17 +19,29 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
   const [source, setSource] = useState('');
   const [map, setMap] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
+  const [job, setJob] = useState<JobView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [strict, setStrict] = useState(false);
   const [dateOrder, setDateOrder] = useState<'' | 'mdy' | 'dmy' | 'ymd'>('');
 
+  // The import runs as a job on the server: follow it, showing each file's result as it finishes.
+  const jobId = job?.id ?? null;
+  useEffect(() => {
+    if (jobId === null) return;
+    return followJob(jobId, setJob, (final) => {
+      setJob(final);
+      if (final.error) setError(final.error);
+      onImported();
+    });
+  }, [jobId, onImported]);
+  const report = job ? importReportOf(job) : null;
+
   /** One row file is previewed first, so its mapping can be checked and changed; anything else imports at once. */
   async function choose(files: File[]) {
     if (files.length === 0) return;
     setError(null);
-    setReport(null);
+    setJob(null);
     if (files.length === 1 && isRowFile(files[0]!.name)) {
       try {
         const preview = await previewUpload(files[0]!, map);
@@ -44,13 +58,11 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
 
   async function send(files: File[], columnMap: string) {
     setError(null);
-    setReport(null);
+    setJob(null);
     setPending(null);
     setProgress(0);
     try {
-      const r = await uploadFiles(files, { source, map: columnMap, strict, dateOrder: dateOrder || undefined }, setProgress);
-      setReport(r);
-      onImported();
+      setJob(await uploadFiles(files, { source, map: columnMap, strict, dateOrder: dateOrder || undefined }, setProgress));
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -112,8 +124,13 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
       </div>
       {progress !== null && (
         <p role="status">
-          {progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : 'Importing…'} <progress max={1} value={progress < 1 ? progress : undefined} />
+          {progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : 'Saving the files…'} <progress max={1} value={progress < 1 ? progress : undefined} />
         </p>
+      )}
+      {job && (
+        <div role="status" aria-label="Import progress">
+          <span className={`badge job-${job.state}`}>{job.state === 'completed' ? 'imported' : job.state}</span> <JobProgressBar job={job} />
+        </div>
       )}
       {pending && (
         <div className="panel">

@@ -1,23 +1,47 @@
 import { useEffect, useState } from 'react';
 import { cancelRun, followRun, getRun, providerLabel, resumeRun, type RunFailure, type RunProgress, type TaggingRun } from '../../lib/api/tagging.ts';
 
-const fromRun = (r: TaggingRun): RunProgress => ({ runId: r.id, status: r.status, provider: r.provider, model: r.model, itemsTotal: r.itemsTotal, itemsDone: r.itemsDone, itemsFailed: r.itemsFailed, itemsCached: r.itemsCached, costUsd: r.costUsd, ratePerSec: 0, etaSec: null, error: r.error });
+const fromRun = (r: TaggingRun): RunProgress => ({
+  runId: r.id,
+  jobId: r.jobId,
+  phase: r.status === 'pending' ? 'queued' : r.status === 'running' ? 'tagging' : r.status,
+  status: r.status,
+  provider: r.provider,
+  model: r.model,
+  itemsTotal: r.itemsTotal,
+  itemsDone: r.itemsDone,
+  itemsFailed: r.itemsFailed,
+  itemsCached: r.itemsCached,
+  costUsd: r.costUsd,
+  ratePerSec: 0,
+  etaSec: null,
+  error: r.error,
+});
 
-/** Live progress of one run (server-sent events), its failures, and cancel/resume. */
+const STOPPED = new Set<RunProgress['status']>(['cancelled', 'budget_exceeded', 'failed', 'interrupted']);
+
+/** What the run's job is doing, in words, before and between the counts. */
+function phaseText(p: RunProgress): string | null {
+  if (p.phase === 'queued') return 'Queued: the run starts as soon as a job slot is free.';
+  if (p.phase === 'selecting') return `Selecting the run's items (about ${p.itemsTotal.toLocaleString('en')})…`;
+  if (p.status === 'interrupted') return 'Interrupted: the server stopped while this run was working. Resume it to continue with its pending items.';
+  return null;
+}
+
+/** Live progress of one run (server-sent events from its job): rate, ETA, cost, failures; cancel and resume. */
 export function RunProgressPanel({ runId, onChanged }: { runId: number; onChanged: () => void }) {
   const [progress, setProgress] = useState<RunProgress | null>(null);
   const [failures, setFailures] = useState<RunFailure[]>([]);
   const [follow, setFollow] = useState(0);
-  // A run marked running that no process is working on was killed: it can be resumed.
-  const [orphaned, setOrphaned] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let stop = () => {};
+    let cancelled = false;
     getRun(runId)
       .then(({ run, failures }) => {
+        if (cancelled) return;
         setProgress(fromRun(run));
-        setOrphaned(run.status === 'running' && !run.live);
         setFailures(failures);
         stop = followRun(runId, setProgress, (p) => {
           setProgress(p);
@@ -26,7 +50,10 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
         });
       })
       .catch((e: Error) => setError(e.message));
-    return () => stop();
+    return () => {
+      cancelled = true;
+      stop();
+    };
   }, [runId, follow, onChanged]);
 
   async function act(what: 'cancel' | 'resume') {
@@ -43,7 +70,8 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
 
   if (!progress) return <section className="panel">{error ? <p className="error">{error}</p> : <p className="muted">Loading run {runId}…</p>}</section>;
   const processed = progress.itemsDone + progress.itemsCached + progress.itemsFailed;
-  const live = progress.status === 'running' && !orphaned;
+  const live = progress.status === 'running' || progress.status === 'pending';
+  const phase = phaseText(progress);
   return (
     <section className="panel tagging-progress" aria-label={`Run ${runId} progress`}>
       <h2>
@@ -51,16 +79,18 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
       </h2>
       <p>
         Proposed by <strong>{providerLabel(progress.provider, progress.model)}</strong>
+        {progress.jobId !== null && <span className="muted"> · job #{progress.jobId} (see Jobs)</span>}
       </p>
+      {phase && <p className="tagging-phase" data-testid="run-phase">{phase}</p>}
       <progress max={Math.max(1, progress.itemsTotal)} value={processed} aria-label="Items processed" />
       <p data-testid="run-counts">
         {processed} / {progress.itemsTotal} items · {progress.itemsDone} suggested · {progress.itemsCached} cached · {progress.itemsFailed} failed · ${progress.costUsd.toFixed(4)}
-        {live && ` · ${progress.ratePerSec.toFixed(1)} items/s · ETA ${progress.etaSec === null ? '–' : `${Math.round(progress.etaSec)} s`}`}
+        {live && progress.phase === 'tagging' && ` · ${progress.ratePerSec.toFixed(1)} items/s · ETA ${progress.etaSec === null ? '–' : `${Math.round(progress.etaSec)} s`}`}
       </p>
       {progress.error && <p className="error">{progress.error}</p>}
       <div className="row">
         {live && <button onClick={() => act('cancel')}>Cancel</button>}
-        {(orphaned || progress.status === 'cancelled' || progress.status === 'budget_exceeded' || progress.status === 'failed') && <button onClick={() => act('resume')}>Resume</button>}
+        {STOPPED.has(progress.status) && <button onClick={() => act('resume')}>Resume</button>}
         {error && <span className="error" role="alert">{error}</span>}
       </div>
       {failures.length > 0 && (

@@ -46,12 +46,12 @@ function fetchWithUploadProgress(onProgress: (fraction: number) => void): typeof
     });
 }
 
-/** Uploads files to import (with the form's metadata fields), reporting upload progress (0..1). */
-export function uploadFiles(
-  files: File[],
-  fields: { source?: string; map?: string; strict?: boolean; dateOrder?: 'mdy' | 'dmy' | 'ymd' },
-  onProgress: (fraction: number) => void,
-): Promise<ImportReport> {
+/**
+ * Uploads files to import (with the form's metadata fields), reporting upload progress (0..1).
+ * Resolves with the import job the server queued: follow it with followJob; its result is the
+ * per-file report, filled as files finish.
+ */
+export function uploadFiles(files: File[], fields: { source?: string; map?: string; strict?: boolean; dateOrder?: 'mdy' | 'dmy' | 'ymd' }, onProgress: (fraction: number) => void) {
   const text = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
   return call(
     api.imports.$post(

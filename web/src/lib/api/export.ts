@@ -73,3 +73,6 @@ export function exportQuery(c: ExportChoice): ExportQuery {
 export const exportUrl = (c: ExportChoice) => api.export.$path({ query: exportQuery(c) });
 export const previewExport = (c: ExportChoice) => call(api.export.preview.$get({ query: exportQuery(c) }));
 export const listCodebooks = () => call(api.codebooks.$get()).then((r) => r.codebooks);
+/** Writes the export to a file on the server as a job (progress on the Jobs page); download it from `exportJobFileUrl` once completed. */
+export const startExportJob = (c: ExportChoice) => call(api.export.jobs.$post({ query: exportQuery(c) }));
+export const exportJobFileUrl = (jobId: number) => api.export.jobs[':id'].file.$path({ param: { id: String(jobId) } });

@@ -1,0 +1,21 @@
+import { rollupsJob } from '../dashboard/job.ts';
+import { evalJob } from '../evals/job.ts';
+import { exportJob } from '../export/job.ts';
+import { importJob } from '../ingest/job.ts';
+import { taggingJob } from '../tagging/job.ts';
+import { trainingJob } from '../training/job.ts';
+import type { JobKind, JobKindSpec } from './types.ts';
+
+const KINDS: Record<JobKind, JobKindSpec<unknown>> = {
+  tagging: taggingJob,
+  import: importJob,
+  export: exportJob,
+  eval: evalJob,
+  rollups: rollupsJob,
+  training: trainingJob,
+};
+
+/** The code of a job kind. */
+export function jobKind(kind: JobKind): JobKindSpec<unknown> {
+  return KINDS[kind];
+}

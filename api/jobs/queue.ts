@@ -1,0 +1,209 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { jobs, type Job, type JobKind, type JobProgress, type JobState } from '../../db/schema/index.ts';
+import { audit } from '../audit.ts';
+import { conflict, notFound } from '../errors.ts';
+import { initialProgress } from './types.ts';
+
+/** A job to record. */
+export interface EnqueueSpec {
+  kind: JobKind;
+  params: unknown;
+  createdBy: string;
+  taggingRunId?: number | null;
+  /** What the Jobs view shows before the job starts (its total, if known). */
+  progress?: JobProgress;
+  /** Record it already claimed by this owner: a CLI process runs its own job at once. */
+  claimBy?: string;
+}
+
+export interface JobFilter {
+  states?: JobState[];
+  kinds?: JobKind[];
+  taggingRunId?: number;
+  /** Keyset paging: jobs with a smaller id. */
+  beforeId?: number;
+  limit?: number;
+}
+
+/** What the heartbeat learned: carry on, stop because someone asked, or stop because another process owns the job now. */
+export type HeartbeatAnswer = 'ok' | 'cancel' | 'lost';
+
+/**
+ * The job queue, as callers see it. The SQLite implementation below is the default; a
+ * PostgreSQL deployment implements the same interface over `FOR UPDATE SKIP LOCKED` (or hands
+ * claim/heartbeat/finish to pg-boss or graphile-worker) without any caller changing. Every
+ * state change is conditional on the owner, so two processes can never both run one job.
+ */
+export interface JobQueue {
+  /** Records a job (in `tx` when given, so the job and the domain record it refers to commit together). */
+  enqueue(spec: EnqueueSpec, now: Date, tx?: DbOrTx): Job;
+  /** Takes the oldest queued job (or the given one) for `owner`; null when there is none. */
+  claim(owner: string, now: Date, jobId?: number): Job | null;
+  /** Proof of life with the latest progress. */
+  heartbeat(jobId: number, owner: string, now: Date, progress: JobProgress): HeartbeatAnswer;
+  saveResult(jobId: number, owner: string, result: unknown, tx?: DbOrTx): void;
+  /** Ends a job its owner ran; null when the owner had lost it. */
+  finish(jobId: number, owner: string, now: Date, end: { state: JobState; error?: string | null; result?: unknown; progress?: JobProgress }): Job | null;
+  /** Ends a running job whose owner died (or whose worker crashed): `interrupted` or `failed`, with the reason. */
+  interrupt(jobId: number, owner: string, now: Date, state: 'interrupted' | 'failed', reason: string): Job | null;
+  /** Asks a job to stop: a queued (or interrupted) one is cancelled at once, a running one when its owner next looks. */
+  requestCancel(jobId: number, actor: string, now: Date): Job;
+  /** Puts a stopped job back in the queue, or straight into `claimBy`'s hands. */
+  resume(jobId: number, actor: string, now: Date, claimBy?: string): Job;
+  get(jobId: number): Job;
+  list(filter?: JobFilter): Job[];
+}
+
+const RESUMABLE_FROM: ReadonlySet<JobState> = new Set(['cancelled', 'interrupted', 'failed']);
+
+/** The job queue in the app's SQLite database (db/schema/jobs.ts). */
+export class SqliteJobQueue implements JobQueue {
+  constructor(private readonly db: Db) {}
+
+  enqueue(spec: EnqueueSpec, now: Date, tx: DbOrTx = this.db): Job {
+    const claimed = spec.claimBy !== undefined;
+    const at = now.toISOString();
+    return tx
+      .insert(jobs)
+      .values({
+        kind: spec.kind,
+        params: spec.params,
+        createdBy: spec.createdBy,
+        createdAt: at,
+        taggingRunId: spec.taggingRunId ?? null,
+        progress: spec.progress ?? initialProgress(),
+        state: claimed ? 'running' : 'queued',
+        owner: spec.claimBy ?? null,
+        attempts: claimed ? 1 : 0,
+        startedAt: claimed ? at : null,
+        heartbeatAt: claimed ? at : null,
+      })
+      .returning()
+      .get();
+  }
+
+  claim(owner: string, now: Date, jobId?: number): Job | null {
+    const at = now.toISOString();
+    return this.db.transaction((tx) => {
+      const next = tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(jobId === undefined ? eq(jobs.state, 'queued') : and(eq(jobs.state, 'queued'), eq(jobs.id, jobId)))
+        .orderBy(jobs.id)
+        .limit(1)
+        .get();
+      if (!next) return null;
+      return (
+        tx
+          .update(jobs)
+          .set({ state: 'running', owner, attempts: sql`${jobs.attempts} + 1`, startedAt: sql`coalesce(${jobs.startedAt}, ${at})`, heartbeatAt: at, finishedAt: null, error: null })
+          .where(and(eq(jobs.id, next.id), eq(jobs.state, 'queued')))
+          .returning()
+          .get() ?? null
+      );
+    });
+  }
+
+  heartbeat(jobId: number, owner: string, now: Date, progress: JobProgress): HeartbeatAnswer {
+    const row = this.db
+      .update(jobs)
+      .set({ heartbeatAt: now.toISOString(), progress })
+      .where(and(eq(jobs.id, jobId), eq(jobs.owner, owner), eq(jobs.state, 'running')))
+      .returning({ cancel: jobs.cancelRequested })
+      .get();
+    if (!row) return 'lost';
+    return row.cancel ? 'cancel' : 'ok';
+  }
+
+  saveResult(jobId: number, owner: string, result: unknown, tx: DbOrTx = this.db): void {
+    tx.update(jobs)
+      .set({ result })
+      .where(and(eq(jobs.id, jobId), eq(jobs.owner, owner)))
+      .run();
+  }
+
+  finish(jobId: number, owner: string, now: Date, end: { state: JobState; error?: string | null; result?: unknown; progress?: JobProgress }): Job | null {
+    return (
+      this.db
+        .update(jobs)
+        .set({
+          state: end.state,
+          error: end.error ?? null,
+          ...(end.result === undefined ? {} : { result: end.result }),
+          ...(end.progress ? { progress: end.progress } : {}),
+          finishedAt: now.toISOString(),
+          heartbeatAt: now.toISOString(),
+          owner: null,
+          cancelRequested: false,
+        })
+        .where(and(eq(jobs.id, jobId), eq(jobs.owner, owner), eq(jobs.state, 'running')))
+        .returning()
+        .get() ?? null
+    );
+  }
+
+  interrupt(jobId: number, owner: string, now: Date, state: 'interrupted' | 'failed', reason: string): Job | null {
+    return this.db.transaction((tx) => {
+      const job = tx
+        .update(jobs)
+        .set({ state, error: reason, finishedAt: now.toISOString(), owner: null, cancelRequested: false })
+        .where(and(eq(jobs.id, jobId), eq(jobs.owner, owner), eq(jobs.state, 'running')))
+        .returning()
+        .get();
+      if (job) audit(tx, { actor: 'system', action: `job.${state}`, entityType: 'job', entityId: jobId, details: { kind: job.kind, reason } });
+      return job ?? null;
+    });
+  }
+
+  requestCancel(jobId: number, actor: string, now: Date): Job {
+    return this.db.transaction((tx) => {
+      const job = this.getIn(tx, jobId);
+      if (job.state === 'queued' || job.state === 'interrupted') {
+        // Queued, or stopped by a kill: nothing runs it, so it is cancelled at once.
+        audit(tx, { actor, action: 'job.cancel', entityType: 'job', entityId: jobId, details: { kind: job.kind } });
+        return tx.update(jobs).set({ state: 'cancelled', finishedAt: now.toISOString(), error: null }).where(eq(jobs.id, jobId)).returning().get();
+      }
+      if (job.state !== 'running') return job;
+      audit(tx, { actor, action: 'job.cancel', entityType: 'job', entityId: jobId, details: { kind: job.kind } });
+      return tx.update(jobs).set({ cancelRequested: true }).where(eq(jobs.id, jobId)).returning().get();
+    });
+  }
+
+  resume(jobId: number, actor: string, now: Date, claimBy?: string): Job {
+    return this.db.transaction((tx) => {
+      const job = this.getIn(tx, jobId);
+      if (job.state === 'queued' || job.state === 'running') throw conflict(`job ${jobId} is already ${job.state}`, 'job_active');
+      if (!RESUMABLE_FROM.has(job.state)) throw conflict(`job ${jobId} is already ${job.state}`, 'job_completed');
+      audit(tx, { actor, action: 'job.resume', entityType: 'job', entityId: jobId, details: { kind: job.kind, from: job.state } });
+      const at = now.toISOString();
+      const claimed = claimBy === undefined ? { state: 'queued' as const } : { state: 'running' as const, owner: claimBy, attempts: sql`${jobs.attempts} + 1`, heartbeatAt: at };
+      return tx.update(jobs).set({ ...claimed, error: null, finishedAt: null, cancelRequested: false }).where(eq(jobs.id, jobId)).returning().get();
+    });
+  }
+
+  get(jobId: number): Job {
+    return this.getIn(this.db, jobId);
+  }
+
+  list(filter: JobFilter = {}): Job[] {
+    const conditions = [];
+    if (filter.states?.length) conditions.push(inArray(jobs.state, filter.states));
+    if (filter.kinds?.length) conditions.push(inArray(jobs.kind, filter.kinds));
+    if (filter.taggingRunId !== undefined) conditions.push(eq(jobs.taggingRunId, filter.taggingRunId));
+    if (filter.beforeId !== undefined) conditions.push(lt(jobs.id, filter.beforeId));
+    return this.db
+      .select()
+      .from(jobs)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(jobs.id))
+      .limit(filter.limit ?? 50)
+      .all();
+  }
+
+  private getIn(tx: DbOrTx, jobId: number): Job {
+    const job = tx.select().from(jobs).where(eq(jobs.id, jobId)).get();
+    if (!job) throw notFound(`job ${jobId} not found`);
+    return job;
+  }
+}

@@ -1,0 +1,96 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { taggingRuns, type TaggingRun } from '../../db/schema/index.ts';
+import { audit } from '../audit.ts';
+import type { JobKindSpec, JobOutcome } from '../jobs/types.ts';
+import { planOfRun } from './request.ts';
+import { getRun, runFailures } from './runs.ts';
+import { materialiseRunItems } from './selection.ts';
+import { inlineSink, threadSink } from './sink.ts';
+import { tagPendingItems } from './worker.ts';
+
+/** What a tagging job reports when it stops: the run's status and counts. */
+export const TaggingJobResultSchema = z
+  .object({ runId: z.number().int(), status: z.enum(taggingRuns.status.enumValues), itemsDone: z.number().int(), itemsCached: z.number().int(), itemsFailed: z.number().int(), costUsd: z.number() })
+  .meta({ id: 'TaggingJobResult' });
+
+/** A tagging job's parameters: the run it works on (the run row holds the request and provenance). */
+export interface TaggingJobParams {
+  runId: number;
+}
+
+const processedOf = (run: TaggingRun) => run.itemsDone + run.itemsFailed + run.itemsCached;
+
+/** Pending items from which a run's writes get a thread of their own (below, its start-up costs more than it saves). */
+const THREAD_SINK_MIN_ITEMS = 5_000;
+
+/**
+ * Runs a tagging run as a job: selects its items (first time only, in batches), then tags the
+ * pending ones. Resumable: the item list and every written outcome are in the database, so a
+ * resume asks only about what is still pending.
+ */
+export const taggingJob: JobKindSpec<TaggingJobParams> = {
+  kind: 'tagging',
+  resumable: true,
+  describe: (p) => `tagging run ${p.runId}`,
+  result: TaggingJobResultSchema,
+  async run(ctx): Promise<JobOutcome> {
+    const { db, now } = ctx.deps;
+    let run = getRun(db, ctx.params.runId);
+    const plan = planOfRun(ctx.deps, run);
+    const iso = () => now().toISOString();
+    db.update(taggingRuns).set({ status: 'running', startedAt: run.startedAt ?? iso(), heartbeatAt: iso(), finishedAt: null, error: null }).where(eq(taggingRuns.id, run.id)).run();
+
+    if (!run.itemsSelectedAt) {
+      ctx.progress({ phase: 'selecting', unit: 'items', done: 0, total: run.itemsTotal });
+      const selected = await materialiseRunItems(db, run, plan.options, { signal: ctx.signal, yield: ctx.yield, onProgress: (n) => ctx.progress({ done: n }), now });
+      if (selected === 'aborted') return finishRun(ctx.signal.reason === 'shutdown' ? 'interrupted' : 'cancelled', null);
+      run = getRun(db, run.id);
+    }
+
+    let counts = { done: processedOf(run), failed: run.itemsFailed, cost: run.costUsd };
+    ctx.progress({ phase: 'tagging', unit: 'items', total: run.itemsTotal, done: counts.done, failed: counts.failed, costUsd: counts.cost });
+    // A large run on a database file writes from a thread of its own, in parallel with classifying.
+    const sink = !db.$client.memory && run.itemsTotal - counts.done >= THREAD_SINK_MIN_ITEMS ? threadSink(db.$client.name, run.id, plan.codebookId) : inlineSink(db, run.id, plan.codebookId, now);
+    let work;
+    try {
+      work = await tagPendingItems(db, run, plan, sink, {
+        signal: ctx.signal,
+        yield: ctx.yield,
+        onWritten: (t) => {
+          counts = { done: counts.done + t.done + t.failed + t.cached, failed: counts.failed + t.failed, cost: counts.cost + t.costUsd };
+          ctx.progress({ done: counts.done, failed: counts.failed, costUsd: counts.cost });
+        },
+      });
+    } finally {
+      await sink.close();
+    }
+
+    if (work.stop === 'cancelled') return finishRun(ctx.signal.reason === 'shutdown' ? 'interrupted' : 'cancelled', null);
+    if (work.stop !== 'done') return finishRun(work.stop, work.error);
+    const after = getRun(db, run.id);
+    if (after.itemsFailed > 0 && after.itemsDone + after.itemsCached === 0) {
+      // Nothing came back: a run of failures is a failed run, whatever the reason of each.
+      const first = runFailures(db, run.id, 1)[0];
+      return finishRun('failed', `every item failed (${after.itemsFailed} of ${after.itemsTotal})${first ? `; the first: ${first.errorKind}: ${first.error}` : ''}`);
+    }
+    return finishRun('completed', null);
+
+    function finishRun(status: TaggingRun['status'], error: string | null): JobOutcome {
+      const final = db.transaction((tx) => {
+        audit(tx, { actor: 'system', action: `tagging_run.${status}`, entityType: 'tagging_run', entityId: run.id, details: error ? { error } : null });
+        return tx.update(taggingRuns).set({ status, finishedAt: iso(), heartbeatAt: iso(), error }).where(eq(taggingRuns.id, run.id)).returning().get();
+      });
+      const result = { runId: final.id, status: final.status, itemsDone: final.itemsDone, itemsCached: final.itemsCached, itemsFailed: final.itemsFailed, costUsd: final.costUsd };
+      if (status === 'completed') return { state: 'completed', result };
+      if (status === 'cancelled' || status === 'interrupted') return { state: 'cancelled', result };
+      return { state: 'failed', error, result };
+    }
+  },
+  onStopped({ db, now }, job) {
+    const runId = job.taggingRunId;
+    if (runId === null) return;
+    const status: TaggingRun['status'] = job.state === 'interrupted' ? 'interrupted' : job.state === 'cancelled' ? 'cancelled' : 'failed';
+    db.update(taggingRuns).set({ status, error: job.error, finishedAt: now().toISOString() }).where(eq(taggingRuns.id, runId)).run();
+  },
+};

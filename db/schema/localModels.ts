@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { codebooks } from './codebooks.ts';
+import { jobs } from './jobs.ts';
+
+/**
+ * A trained local baseline, stored so every process and request reuses it instead of training
+ * again. `version` names the model in suggestions' provenance: a retrained model (another
+ * training set) always has another version.
+ */
+export const localModels = sqliteTable(
+  'local_models',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** e.g. `local-baseline-v1.n2000.3fa2b1c9`: model family, reviewed examples, hash of codebook and training set. */
+    version: text('version').notNull().unique(),
+    codebookId: integer('codebook_id').notNull().references(() => codebooks.id),
+    codebookHash: text('codebook_hash').notNull(),
+    /** Reviewed items it learned from (the codebook's own examples not counted). */
+    trainingSize: integer('training_size').notNull(),
+    /** sha256 over the training examples and options. */
+    trainingHash: text('training_hash').notNull(),
+    /** The newest review that could have been in the training set: reviews after it are new to this model. */
+    lastReviewId: integer('last_review_id').notNull(),
+    /** The serialised weights (api/providers/local.ts's artefact format). */
+    artifact: blob('artifact', { mode: 'buffer' }).notNull(),
+    /** bytes of `artifact` */
+    artifactBytes: integer('artifact_bytes').notNull(),
+    jobId: integer('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  },
+  (t) => [index('local_models_codebook_idx').on(t.codebookHash, t.id)],
+);
+
+export type LocalModel = typeof localModels.$inferSelect;
