@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDb } from '../db/client.ts';
+import { openAppDb } from '../api/db.ts';
 import { bulkPassageText, seedBulkCorpus } from '../api/fixtures.ts';
 import { spawnServer } from '../api/testing.ts';
 
@@ -56,7 +56,7 @@ async function rounds(base: string, stop: (round: number) => Promise<boolean>): 
 
 const dir = mkdtempSync(join(tmpdir(), 'framescope-bench-responsive-'));
 const dbPath = join(dir, 'bench.db');
-const db = openDb(dbPath);
+const db = openAppDb(dbPath);
 process.stderr.write(`generating ${PASSAGES.toLocaleString('en')} passages…\n`);
 seedBulkCorpus(db, { sources: 50, documents: Math.ceil(PASSAGES / PER_DOCUMENT), passagesPerDocument: PER_DOCUMENT, passageText: bulkPassageText });
 db.$client.close();

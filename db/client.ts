@@ -51,9 +51,6 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000'); // 5 s: another process (a CLI run beside the server) may hold the write lock
   if (!sqlite.readonly) sqlite.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last commits, never corrupts
-  // 64 MiB of page cache (the default is 2 MiB): a tagging run's inserts land all over the
-  // suggestion indexes, and with a small cache every one of them reads its index pages again.
-  sqlite.pragma('cache_size = -65536');
   const db = drizzle(sqlite, { schema, casing: 'snake_case' }) as Db;
   if (options.migrate === false) return sqlite.readonly ? db : writeFirst(db);
   const readOnly = readOnlyReason(db);

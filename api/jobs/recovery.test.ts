@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client.ts';
+import { openAppDb } from '../db.ts';
 import { bulkPassageText, seedBulkCorpus } from '../fixtures.ts';
 import { spawnServer, type ServerProcess } from '../testing.ts';
 import type { JobView } from './view.ts';
@@ -33,7 +33,7 @@ describe('a server killed with SIGKILL in the middle of a job', () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-kill-run-'));
     const dbPath = join(dir, 'fs.db');
     const passages = 10_000;
-    const db = openDb(dbPath);
+    const db = openAppDb(dbPath);
     seedBulkCorpus(db, { sources: 10, documents: passages / 20, passagesPerDocument: 20, passageText: bulkPassageText });
     db.$client.close();
 
@@ -54,7 +54,7 @@ describe('a server killed with SIGKILL in the middle of a job', () => {
     expect(finished).toMatchObject({ status: 'completed', itemsDone: passages });
     await server.kill();
 
-    const check = openDb(dbPath);
+    const check = openAppDb(dbPath);
     const perItem = check.$client
       .prepare(`SELECT count(*) AS n FROM items i LEFT JOIN suggestions s ON s.item_id = i.id WHERE i.level = 'passage' GROUP BY i.id HAVING count(s.id) <> 1`)
       .all();
@@ -67,7 +67,7 @@ describe('a server killed with SIGKILL in the middle of a job', () => {
   it('resumes an import started by upload after a restart: the file cut off is imported whole, none twice', async () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-kill-import-'));
     const dbPath = join(dir, 'fs.db');
-    openDb(dbPath).$client.close();
+    openAppDb(dbPath).$client.close();
     const csv = (name: string, rows: number) => {
       const lines = ['text,title,source'];
       for (let i = 0; i < rows; i++) lines.push(`"${bulkPassageText(i, name.length)}\n\n${bulkPassageText(i, name.length + 1)}",${name} row ${i},${name} outlet`);
@@ -97,7 +97,7 @@ describe('a server killed with SIGKILL in the middle of a job', () => {
     expect(report.totals.failed).toBe(0);
     await server.kill();
 
-    const check = openDb(dbPath);
+    const check = openAppDb(dbPath);
     const docs = check.$client.prepare('SELECT s.name AS source, count(*) AS n, count(DISTINCT d.content_hash) AS distinctTexts FROM documents d JOIN sources s ON s.id = d.source_id GROUP BY s.name ORDER BY s.name').all();
     expect(docs).toEqual([
       { source: 'first outlet', n: 50, distinctTexts: 50 },

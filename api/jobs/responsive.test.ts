@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
+import { openAppDb } from '../db.ts';
 import { loadConfig } from '../config.ts';
 import type { AppDeps } from '../deps.ts';
 import { bulkPassageText, seedBulkCorpus } from '../fixtures.ts';
@@ -20,7 +21,7 @@ describe('a server running a large local tagging run', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-responsive-'));
     const dbPath = join(dir, 'fs.db');
-    db = openDb(dbPath);
+    db = openAppDb(dbPath);
     seedBulkCorpus(db, { sources: 20, documents: PASSAGES / 25, passagesPerDocument: 25, passageText: bulkPassageText });
     deps = serverDeps({ db, config: loadConfig({}, { dbPath, port: 0, host: '127.0.0.1' }) });
     const started = await startServer(deps);

@@ -101,10 +101,10 @@ describe('the OpenAPI document', () => {
     const passage = doc!.passageItemIds[0]!;
     addSuggestion(deps.db, passage, { label: 'critical', stance: -1, themes: ['sovereignty'] });
     addReview(deps.db, passage, { reviewer: 'Bob', action: 'edit', label: 'analytical', stance: 0, themes: [] });
-    const run = (await (await app.request('/api/tagging/runs', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', cookie } })).json()) as { id: number };
+    const run = (await (await app.request('/api/tagging/runs', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', cookie } })).json()) as { id: number; jobId: number };
     await (await app.request(`/api/tagging/runs/${run.id}/events`)).text();
     const params: Record<string, string> = { id: String(passage), name: 'local-baseline-shared-corpus-v1' };
-    const idFor: Record<string, number> = { '/api/sources/{id}': doc!.sourceId, '/api/documents/{id}': doc!.id, '/api/tagging/runs/{id}': run.id };
+    const idFor: Record<string, number> = { '/api/sources/{id}': doc!.sourceId, '/api/documents/{id}': doc!.id, '/api/tagging/runs/{id}': run.id, '/api/jobs/{id}': run.jobId };
 
     const checked: string[] = [];
     for (const def of app.openAPIRegistry.definitions) {

@@ -7,6 +7,9 @@ import { OutcomeWriter } from './writer.ts';
 const { dbPath, runId, codebookId } = workerData as WriterData;
 const port = parentPort!;
 const db = openDb(dbPath);
+// 64 MiB of page cache (the default is 2 MiB): a run's writes land on index pages all over the
+// suggestions and items tables, which a small cache reads again and again.
+db.$client.pragma('cache_size = -65536');
 const writer = new OutcomeWriter(db, runId, codebookId, () => new Date());
 const send = (m: FromWriter) => port.postMessage(m);
 
