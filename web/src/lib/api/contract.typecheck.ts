@@ -9,6 +9,7 @@ import type { DrillDownItem, FramingRow, TimelineRow } from './dashboard.ts';
 import type { EvalResult } from './evals.ts';
 import type { ApiError } from './client.ts';
 import type { ItemView, QueueEntry, QueueFilter } from './review.ts';
+import type { JobView } from './jobs.ts';
 import type { RunProgress, TaggingRun } from './tagging.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -22,6 +23,8 @@ export type Checks = [
   Expect<Equal<ItemView['item']['reviewedThemes'], string[]>>,
   Expect<Equal<ItemView['suggestions'][number]['evidence'][number]['start'], number | null>>,
   Expect<Equal<TaggingRun['live'], boolean>>,
+  Expect<Equal<TaggingRun['jobId'], number | null>>,
+  Expect<Equal<JobView['state'], 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted'>>,
   Expect<Equal<RunProgress['etaSec'], number | null>>,
   Expect<Equal<FramingRow['shares'], Record<string, number>>>,
   Expect<Equal<TimelineRow['meanStance'], number | null>>,
