@@ -4,7 +4,14 @@ import { seedCorpus } from '../fixtures.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 import { testDeps } from '../testing.ts';
 import { singleLine } from './prompts.ts';
-import { createRun, executeRun, type RunRequest } from './runs.ts';
+import { createRun, getRun, type RunRequest } from './runs.ts';
+
+/** Records a run and waits for its job to end; resolves with the run row. */
+async function executeRun(deps: ReturnType<typeof testDeps>, request: RunRequest) {
+  const { run, job } = createRun(deps, request, 'test');
+  await deps.jobs.settled(job.id);
+  return getRun(deps.db, run.id);
+}
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -28,7 +35,7 @@ describe('untrusted metadata in the prompt', () => {
   it('sends the title and outlet only inside the data markers, each flattened to one line, with a fresh random nonce per request', async () => {
     const { deps, server } = await setup();
     seedCorpus(deps.db, [{ name: HOSTILE_OUTLET, documents: [{ title: HOSTILE_TITLE, passages: [{ text: 'The summit ended without a statement.' }] }, { title: 'Plain', passages: [{ text: 'Another article.' }] }] }]);
-    await executeRun(deps, createRun(deps, documentsOnly).id);
+    await executeRun(deps, documentsOnly);
     expect(server.requests).toHaveLength(2);
     const first = userMessage(server.requests[0]!);
     const nonce = /^<<<DATA ([0-9a-f]{32})$/m.exec(first)![1]!;
@@ -62,7 +69,7 @@ describe('the suggestion cache', () => {
       { name: 'Third Outlet', documents: [{ title: 'Another title', passages: [{ text }] }] },
     ]);
     const [hostile, other, retitled] = docs.map((d) => d.id);
-    const tag = async (documentIds: number[], maskOutlet = false) => executeRun(deps, createRun(deps, { ...documentsOnly, maskOutlet, selection: { documentIds } }).id);
+    const tag = async (documentIds: number[], maskOutlet = false) => executeRun(deps, { ...documentsOnly, maskOutlet, selection: { documentIds } });
 
     await tag([hostile!]);
     expect(server.countFor(text)).toBe(1);
