@@ -5,7 +5,7 @@ import { items } from '../../db/schema/index.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
 import { exportBytes, readJsonl } from '../export/testing.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
-import { reviewedTrainingExamples } from '../tagging/runs.ts';
+import { reviewedTrainingExamples } from '../training/examples.ts';
 import { testApp } from '../testing.ts';
 import { seedHistories } from './testing.ts';
 
@@ -33,7 +33,7 @@ describe('origins and the independent human record', () => {
   it('trains the local model on independent human decisions only: no bulk accept, no suggestion, no import unless gold', () => {
     const { deps } = testApp();
     const { p } = seedHistories(deps.db);
-    const examples = reviewedTrainingExamples(deps.db, getActiveCodebook(deps.db).definition);
+    const { examples } = reviewedTrainingExamples(deps.db, getActiveCodebook(deps.db).definition);
     const text = (k: number) => deps.db.$client.prepare('SELECT p.text FROM items i JOIN passages p ON p.id = i.passage_id WHERE i.id = ?').pluck().get(p[k]!) as string;
     expect(examples.map((e) => [e.text, e.label, e.stance, e.themes])).toEqual([
       [text(0), 'critical', -2, ['sovereignty']],
