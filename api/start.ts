@@ -59,7 +59,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     db.$client.close();
     throw err;
   }
-  console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider}${config.openai.baseURL ? ` at ${redactUrl(config.openai.baseURL)}` : ''})`);
   // A clean stop (Ctrl-C, `restore --stop-server`, a service manager) stops running jobs at their next
   // clean point (left resumable), finishes requests, checkpoints the WAL and drops the lock.
   const stop = () => {
@@ -78,6 +77,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Announced only once a stop is handled: whoever waits for this line may signal at once.
+  console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider}${config.openai.baseURL ? ` at ${redactUrl(config.openai.baseURL)}` : ''})`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

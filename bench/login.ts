@@ -11,6 +11,7 @@ import { readdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../api/config.ts';
 import { openAppDb } from '../api/db.ts';
+import { serverDeps } from '../api/jobs/setup.ts';
 import { startServer } from '../api/server.ts';
 import { ensureWebBuild } from '../web/build.ts';
 import { quantile } from './load/driver.ts';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const asset = `/assets/${readdirSync(`${webRoot}/assets`).find((f) => f.endsWith('.js'))}`;
   const db = openAppDb(':memory:');
   const config = { ...loadConfig({ HOST: '0.0.0.0', FRAMESCOPE_ADMIN_PASSWORD: PASSWORD }), host: '127.0.0.1', port: 0 };
-  const { server, url } = await startServer({ db, config, now: () => new Date(), webRoot });
+  const { server, url } = await startServer(serverDeps({ db, config, webRoot }));
   const login = async (name: string, password: string) => {
     const t0 = performance.now();
     const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });

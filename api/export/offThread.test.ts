@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openAppDb } from '../db.ts';
+import { serverDeps } from '../jobs/setup.ts';
 import { exportBytes, readParquet, seedLabelled } from './testing.ts';
 
 const dirs: string[] = [];
@@ -20,7 +21,7 @@ describe('HTTP export of a database file', () => {
     const db = openAppDb(dbPath);
     seedLabelled(db);
     const now = () => new Date('2026-01-15T12:00:00Z');
-    const app = createApp({ db, config: loadConfig({}, { dbPath }), now });
+    const app = createApp(serverDeps({ db, config: loadConfig({}, { dbPath }), now }));
     const queries: Record<string, string>[] = [
       { format: 'csv', level: 'passage', status: 'all' },
       { format: 'jsonl', level: 'document', status: 'final' },
