@@ -15,6 +15,10 @@ const envSchema = z.object({
   FRAMESCOPE_MODEL: z.string().min(1).optional(),
   FRAMESCOPE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   FRAMESCOPE_JOB_THREADS: z.coerce.number().int().min(1).max(16).default(2),
+  FRAMESCOPE_BATCH_MAX_REQUESTS: z.coerce.number().int().min(1).max(50_000).default(50_000),
+  FRAMESCOPE_BATCH_MAX_BYTES: z.coerce.number().int().min(1_024).max(200 * 1024 * 1024).default(200 * 1024 * 1024),
+  FRAMESCOPE_BATCH_POLL_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  FRAMESCOPE_BATCH_MAX_ROUNDS: z.coerce.number().int().min(1).max(20).default(3),
 });
 
 /** Everything the app reads from its environment, parsed once at start-up. */
@@ -31,6 +35,19 @@ export interface Config {
   adminPassword: string | undefined;
   /** Jobs (tagging runs, imports, exports ...) a server runs at once, each in its own worker thread. */
   jobThreads: number;
+  /** Batch runs: requests and bytes per submitted batch at most (the Batch API's limits by default), ms between polls, submissions per item at most. */
+  batch: BatchConfig;
+}
+
+/** How batch runs split, poll and resubmit. */
+export interface BatchConfig {
+  maxRequests: number;
+  /** bytes of the uploaded JSONL file */
+  maxBytes: number;
+  /** ms between polls of a submitted batch */
+  pollMs: number;
+  /** Submissions of an item (the first and resubmissions of unanswered ones) before it is recorded as failed. */
+  maxRounds: number;
 }
 
 export const DEFAULT_DB_PATH = join('data', 'framescope.db');
@@ -53,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     loopbackOnly: isLoopback(host),
     adminPassword: e.FRAMESCOPE_ADMIN_PASSWORD,
     jobThreads: e.FRAMESCOPE_JOB_THREADS,
+    batch: { maxRequests: e.FRAMESCOPE_BATCH_MAX_REQUESTS, maxBytes: e.FRAMESCOPE_BATCH_MAX_BYTES, pollMs: e.FRAMESCOPE_BATCH_POLL_MS, maxRounds: e.FRAMESCOPE_BATCH_MAX_ROUNDS },
   };
 }
 

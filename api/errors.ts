@@ -46,6 +46,7 @@ export const ERROR_STATUS = {
   unknown_label: 400,
   unknown_model: 400,
   unknown_price: 400,
+  batch_unsupported: 400,
   unknown_prompt: 400,
   unknown_source: 400,
   unknown_theme: 400,

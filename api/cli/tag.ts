@@ -36,6 +36,7 @@ interface TagCliOptions extends DbOptions {
   prices?: string;
   json?: boolean;
   retrain?: boolean;
+  batch?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -58,7 +59,7 @@ function progressBar(enabled: boolean) {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'tagging {bar} {value}/{total} | done {done} cached {cached} failed {failed} | {rate}/s | ETA {etaText} | ${cost}',
+      format: '{phase} {bar} {value}/{total} | done {done} cached {cached} failed {failed} | {rate}/s | ETA {etaText} | ${cost}{message}',
       hideCursor: true,
     },
     cliProgress.Presets.shades_classic,
@@ -73,6 +74,8 @@ function progressBar(enabled: boolean) {
         rate: p.ratePerSec.toFixed(1),
         etaText: p.etaSec === null ? '-' : `${Math.round(p.etaSec)}s`,
         cost: p.costUsd.toFixed(4),
+        phase: p.phase,
+        message: p.message ? ` | ${p.message}` : '',
       };
       const value = p.itemsDone + p.itemsCached + p.itemsFailed;
       if (!started) {
@@ -108,6 +111,7 @@ export function registerTag(program: Command): void {
       .option('--response-format <mode>', 'auto, json_schema or json_object', 'auto')
       .option('--temperature <t>', 'sampling temperature (default 0)')
       .option('--prices <file>', 'JSON price overrides: {"model": {"inputPerMTok": 0.15, "outputPerMTok": 0.6}}')
+      .option('--batch', "submit through the provider's Batch API: half the price, answers within 24 h (resumable: the batch ids are stored with the run)")
       .option('--resume <run>', 'resume a stopped, cancelled or killed run')
       .option('--retrain', 'local provider: train the local baseline on every review first (it is retrained anyway when enough new reviews came in)')
       .option('--json', 'print the run summary as one JSON object on stdout'),
@@ -136,7 +140,7 @@ export function registerTag(program: Command): void {
         await retrainIfDue(deps, request, opts.retrain === true);
         const estimate = estimateRun(deps, request);
         process.stderr.write(
-          `${estimate.items} items (${estimate.passages} passages, ${estimate.documents} documents), ${estimate.cached} already answered; ${estimate.displayName}; estimated cost ${estimate.estimatedCostUsd === null ? 'unknown (no price for this model)' : `$${estimate.estimatedCostUsd.toFixed(4)}`}\n`,
+          `${estimate.items} items (${estimate.passages} passages, ${estimate.documents} documents), ${estimate.cached} already answered; ${estimate.displayName}; estimated cost ${estimate.estimatedCostUsd === null ? 'unknown (no price for this model)' : `$${estimate.estimatedCostUsd.toFixed(4)}${request.batch ? ' at the batch price' : ''}`}\n`,
         );
         claimed = createRun(deps, request, 'cli', { claimBy: deps.jobs.owner });
         process.stderr.write(`tagging run ${claimed.run.id} (resume with: tag --resume ${claimed.run.id})\n`);
@@ -249,5 +253,6 @@ function buildRequest(db: ReturnType<typeof openForCommand>['db'], opts: TagCliO
     responseFormat: opts.responseFormat,
     temperature: opts.temperature === undefined ? undefined : Number(opts.temperature),
     prices,
+    batch: opts.batch === true,
   };
 }

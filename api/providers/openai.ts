@@ -18,7 +18,8 @@ import { z } from 'zod';
 import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { zodIssueText } from '../errors.ts';
 import { providerLabel } from './label.ts';
-import { priceFor, type ModelPrice } from './prices.ts';
+import { batchPriceFor, priceFor, type ModelPrice } from './prices.ts';
+import { openAIBatchApi } from './openaiBatch.ts';
 import { redactText, redactUrl, secretsOf } from './redact.ts';
 import type { ClassifyOptions, ClassifyOutput, ClassifyRequest, ClassifyResult, Provider, ProviderErrorKind } from './types.ts';
 
@@ -86,6 +87,23 @@ function lenientFormat(schema: ReturnType<typeof suggestionSchema>) {
   ) as unknown as typeof strict;
 }
 
+/** What one completion says: a refusal, a usable answer, or content that breaks the schema (raw: the completion as recorded). */
+export type CompletionReading =
+  | { kind: 'refusal'; error: string; raw: string }
+  | { kind: 'answer'; output: ClassifyOutput; raw: string }
+  | { kind: 'invalid'; error: string; content: string; raw: string };
+
+/** Reads one completion's first choice against the codebook's schema (the parsed copy the SDK adds is left out of the record). */
+export function readCompletion(completion: ChatCompletion, schema: ReturnType<typeof suggestionSchema>): CompletionReading {
+  const { parsed: _parsed, ...message } = (completion.choices[0]?.message ?? {}) as { parsed?: unknown; content?: string | null; refusal?: string | null };
+  const raw = JSON.stringify({ ...completion, choices: completion.choices.map((c) => ({ ...c, message })) });
+  if (message.refusal) return { kind: 'refusal', error: `the model refused: ${message.refusal}`, raw };
+  const content = message.content ?? '';
+  const parsed = parseAnswer(schema, content);
+  if (!parsed.ok) return { kind: 'invalid', error: parsed.error, content, raw };
+  return { kind: 'answer', output: { ...parsed.value, evidence: parsed.value.evidence.map((quote) => ({ quote })) }, raw };
+}
+
 /** ms from a retry-after (seconds or HTTP date) or retry-after-ms header. */
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   const ms = headers?.get('retry-after-ms');
@@ -98,7 +116,7 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 }
 
 /** Maps the SDK's error classes (by type, never by message text) to our failure kinds. */
-function classifyError(err: unknown): { errorKind: ProviderErrorKind; error: string; retryAfterMs?: number } {
+export function classifyError(err: unknown): { errorKind: ProviderErrorKind; error: string; retryAfterMs?: number } {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof APIUserAbortError) return { errorKind: 'cancelled', error: 'cancelled' };
   if (err instanceof APIConnectionTimeoutError) return { errorKind: 'timeout', error: `request timed out: ${message}` };
@@ -150,10 +168,20 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
     return c;
   };
 
+  const baseBody = (messages: ChatCompletionMessageParam[]) => ({ model: opts.model, messages, temperature, max_tokens: maxTokens });
+  /** The messages of a request: in JSON mode the system message carries the JSON schema. */
+  const messagesFor = (request: ClassifyRequest): ChatCompletionMessageParam[] => [
+    {
+      role: 'system',
+      content: mode === 'json_object' ? `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${compiledFor(request.codebook).jsonSchema}` : request.messages.system,
+    },
+    { role: 'user', content: request.messages.user },
+  ];
+
   /** One chat completion; returns its content, or throws the SDK's error. */
   async function complete(messages: ChatCompletionMessageParam[], cb: CodebookDefinition, options: ClassifyOptions) {
     const requestOptions = { signal: options.signal, timeout: options.timeoutMs ?? opts.timeoutMs ?? 60_000 };
-    const base = { model: opts.model, messages, temperature, max_tokens: maxTokens };
+    const base = baseBody(messages);
     if (mode === 'json_schema') {
       const { data, request_id } = await client.chat.completions.parse({ ...base, response_format: compiledFor(cb).format }, requestOptions).withResponse();
       return { completion: data as ChatCompletion, requestId: request_id };
@@ -165,24 +193,24 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
     return { completion: data, requestId: request_id };
   }
 
+  const price = priceFor(opts.model, opts.prices);
   return {
     name: 'openai',
     model: opts.model,
     displayName: `${providerLabel('openai', opts.model)} via ${opts.baseURL ? redactUrl(opts.baseURL) : 'api.openai.com'}`,
     params: { temperature, maxTokens, responseFormat: opts.responseFormat ?? 'auto' },
-    price: priceFor(opts.model, opts.prices),
+    price,
+    batch: openAIBatchApi(client, {
+      price: batchPriceFor(opts.model, price, opts.prices),
+      body: (request) => ({ ...baseBody(messagesFor(request)), response_format: mode === 'json_schema' ? compiledFor(request.codebook).format : { type: 'json_object' } }),
+      read: (completion, cb) => readCompletion(completion, compiledFor(cb).schema),
+      mode: () => mode,
+      classifyError,
+      redact: (text) => redactText(text, secrets),
+    }),
     async classify(request: ClassifyRequest, options: ClassifyOptions = {}): Promise<ClassifyResult> {
       const { schema, jsonSchema } = compiledFor(request.codebook);
-      const messages: ChatCompletionMessageParam[] = [
-        {
-          role: 'system',
-          content:
-            mode === 'json_object'
-              ? `${request.messages.system}\n\nThe JSON object must follow this JSON schema:\n${jsonSchema}`
-              : request.messages.system,
-        },
-        { role: 'user', content: request.messages.user },
-      ];
+      const messages = messagesFor(request);
       const started = performance.now();
       let tokensIn = 0;
       let tokensOut = 0;
@@ -208,18 +236,15 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
         requestId = result.requestId ?? completion.id ?? null;
         tokensIn += completion.usage?.prompt_tokens ?? 0;
         tokensOut += completion.usage?.completion_tokens ?? 0;
-        const { parsed: _parsed, ...message } = (completion.choices[0]?.message ?? {}) as { parsed?: unknown; content?: string | null; refusal?: string | null };
-        raws.push(JSON.stringify({ ...completion, choices: completion.choices.map((c) => ({ ...c, message })) }));
-        if (message.refusal) {
-          return { ok: false, errorKind: 'refusal', error: `the model refused: ${message.refusal}`, rawResponse: raws.join('\n'), tokensIn, tokensOut };
+        const reading = readCompletion(completion, schema);
+        raws.push(reading.raw);
+        if (reading.kind === 'refusal') {
+          return { ok: false, errorKind: 'refusal', error: reading.error, rawResponse: raws.join('\n'), tokensIn, tokensOut };
         }
-        const content = message.content ?? '';
-        const parsed = parseAnswer(schema, content);
-        if (parsed.ok) {
-          const output: ClassifyOutput = { ...parsed.value, evidence: parsed.value.evidence.map((quote) => ({ quote })) };
+        if (reading.kind === 'answer') {
           return {
             ok: true,
-            output,
+            output: reading.output,
             tokensIn,
             tokensOut,
             latencyMs: Math.round(performance.now() - started),
@@ -230,12 +255,12 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
           };
         }
         if (round === 1) {
-          return { ok: false, errorKind: 'invalid_output', error: `${parsed.error} (also after one repair attempt)`, rawResponse: raws.join('\n'), tokensIn, tokensOut };
+          return { ok: false, errorKind: 'invalid_output', error: `${reading.error} (also after one repair attempt)`, rawResponse: raws.join('\n'), tokensIn, tokensOut };
         }
         repaired = true;
         messages.push(
-          { role: 'assistant', content },
-          { role: 'user', content: `That answer is not usable: ${parsed.error}. Reply again with only the JSON object, exactly in the required format.` },
+          { role: 'assistant', content: reading.content },
+          { role: 'user', content: `That answer is not usable: ${reading.error}. Reply again with only the JSON object, exactly in the required format.` },
         );
       }
       return { ok: false, errorKind: 'invalid_output', error: 'no usable answer', rawResponse: raws.join('\n'), tokensIn, tokensOut };

@@ -2,7 +2,13 @@
 export interface ModelPrice {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Through the Batch API; half the online price when not given (OpenAI's batch discount). */
+  batchInputPerMTok?: number;
+  batchOutputPerMTok?: number;
 }
+
+/** The Batch API's discount on the online price when a price entry does not name its own batch price. */
+export const BATCH_PRICE_FACTOR = 0.5;
 
 /**
  * List prices of common models (USD per 1M tokens) used for estimates and cost so far. Override
@@ -36,4 +42,14 @@ export function priceFor(model: string, overrides: Record<string, ModelPrice> = 
 export function costUsd(price: ModelPrice | null, tokensIn: number | null, tokensOut: number | null): number | null {
   if (!price) return null;
   return ((tokensIn ?? 0) * price.inputPerMTok + (tokensOut ?? 0) * price.outputPerMTok) / 1_000_000;
+}
+
+/** The price of a model through the Batch API: the entry's own batch price, else half its online price; null when unknown. */
+export function batchPriceFor(model: string, online: ModelPrice | null, overrides: Record<string, ModelPrice> = {}): ModelPrice | null {
+  const entry = priceFor(model, overrides) ?? online;
+  if (!entry) return null;
+  return {
+    inputPerMTok: entry.batchInputPerMTok ?? entry.inputPerMTok * BATCH_PRICE_FACTOR,
+    outputPerMTok: entry.batchOutputPerMTok ?? entry.outputPerMTok * BATCH_PRICE_FACTOR,
+  };
 }

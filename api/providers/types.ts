@@ -100,4 +100,47 @@ export interface Provider {
   /** USD per 1M input and output tokens, or null when unknown (then costs are not counted). */
   readonly price: { inputPerMTok: number; outputPerMTok: number } | null;
   classify(request: ClassifyRequest, options?: ClassifyOptions): Promise<ClassifyResult>;
+  /** The provider's Batch API, when it has one. */
+  readonly batch?: BatchApi;
+}
+
+/** The provider's Batch API status of one submitted batch. */
+export interface BatchInfo {
+  id: string;
+  /** validating, in_progress, finalizing, completed, expired, failed, cancelling, cancelled */
+  status: string;
+  inputFileId: string;
+  outputFileId: string | null;
+  errorFileId: string | null;
+  requests: { total: number; completed: number; failed: number };
+  /** Why the provider refused the batch (status failed), or null. */
+  errors: string | null;
+  metadata: Record<string, string>;
+}
+
+/** Batch statuses after which a batch changes no more. */
+export const FINISHED_BATCH_STATUSES: ReadonlySet<string> = new Set(['completed', 'expired', 'failed', 'cancelled']);
+
+/**
+ * Asking many items at once through the provider's Batch API, at the batch price: each line
+ * carries the request the online path would send, each answer is read as the online path reads
+ * one. Only providers with such an API have it.
+ */
+export interface BatchApi {
+  /** USD per 1M tokens at the batch price, or null when the price is unknown. */
+  readonly price: { inputPerMTok: number; outputPerMTok: number } | null;
+  /** One JSONL line (no newline) asking `request` under `customId`. */
+  line(customId: string, request: ClassifyRequest): string;
+  /** Reads one line of an output or error file: the answer (or failure) for its custom_id. */
+  readLine(line: string, codebook: CodebookDefinition): { customId: string; result: ClassifyResult } | null;
+  /** Uploads a JSONL file of lines (purpose batch); returns its file id. */
+  upload(jsonl: string, filename: string, signal?: AbortSignal): Promise<string>;
+  /** Creates a batch over an uploaded file (24 h completion window). */
+  create(inputFileId: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<BatchInfo>;
+  /** The provider's batch whose metadata holds every given pair, if one exists (a submission cut short before its id was stored). */
+  find(metadata: Record<string, string>, signal?: AbortSignal): Promise<BatchInfo | null>;
+  retrieve(batchId: string, signal?: AbortSignal): Promise<BatchInfo>;
+  /** A file's content as text (output and error files). */
+  content(fileId: string, signal?: AbortSignal): Promise<string>;
+  cancel(batchId: string, signal?: AbortSignal): Promise<BatchInfo>;
 }

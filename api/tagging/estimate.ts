@@ -74,6 +74,8 @@ export function estimatePlan(db: Db, plan: RunPlan): RunEstimate {
   }
   const tokensOut = requests * EXPECTED_OUTPUT_TOKENS;
   const local = provider.name === 'local';
+  // A batch run is priced at the batch price (null without a Batch API: createRun refuses it).
+  const price = options.batch ? (provider.batch?.price ?? null) : provider.price;
   return {
     provider: provider.name,
     model: provider.model,
@@ -85,7 +87,7 @@ export function estimatePlan(db: Db, plan: RunPlan): RunEstimate {
     requests,
     estimatedTokensIn: local ? 0 : tokensIn,
     estimatedTokensOut: local ? 0 : tokensOut,
-    estimatedCostUsd: local ? 0 : costUsd(provider.price, tokensIn, tokensOut),
+    estimatedCostUsd: local ? 0 : costUsd(price, tokensIn, tokensOut),
   };
 }
 

@@ -45,7 +45,14 @@ export const RunRequestSchema = z.object({
   backoffBaseMs: z.number().int().min(0).max(60_000).default(500),
   responseFormat: z.enum(['auto', 'json_schema', 'json_object']).default('auto'),
   /** Price overrides, USD per 1M tokens by model. */
-  prices: z.record(z.string(), z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) })).optional(),
+  prices: z
+    .record(
+      z.string(),
+      z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0), batchInputPerMTok: z.number().min(0).optional(), batchOutputPerMTok: z.number().min(0).optional() }),
+    )
+    .optional(),
+  /** Through the provider's Batch API (OpenAI-compatible providers with one): cheaper, answered within 24 h instead of at once. */
+  batch: z.boolean().default(false),
 });
 export type RunRequest = z.input<typeof RunRequestSchema>;
 export type RunOptions = z.output<typeof RunRequestSchema>;

@@ -7,7 +7,7 @@ import type { JobRunner } from '../jobs/runner.ts';
 import { initialProgress } from '../jobs/types.ts';
 import { estimatePlan } from './estimate.ts';
 import { registerPromptVersion } from './prompts.ts';
-import { resolvePlan, type RunRequest, type TaggingDeps } from './request.ts';
+import { resolvePlan, RunRequestSchema, type RunRequest, type TaggingDeps } from './request.ts';
 import type { RunProgress } from './schemas.ts';
 
 export { RunRequestSchema, type RunRequest, type TaggingDeps } from './request.ts';
@@ -63,6 +63,7 @@ export function progressOf(run: TaggingRun, job: Job | null = null): RunProgress
     ratePerSec: p && p.phase === 'tagging' ? p.ratePerSec : 0,
     etaSec: p && p.phase === 'tagging' ? p.etaSec : null,
     error: run.error,
+    message: p?.message ?? null,
   };
 }
 
@@ -75,6 +76,7 @@ export function progressOf(run: TaggingRun, job: Job | null = null): RunProgress
 export function createRun(deps: TaggingJobDeps, request: RunRequest, actor = 'cli', opts: { claimBy?: string } = {}): { run: TaggingRun; job: Job } {
   const plan = resolvePlan(deps, request);
   const { options: o, provider, prompts } = plan;
+  if (o.batch && !provider.batch) throw badRequest(`${provider.displayName} has no Batch API: batch runs need an OpenAI-compatible provider that offers one`, 'batch_unsupported');
   if (o.budgetUsd !== undefined && provider.price === null) {
     throw badRequest(`no price is known for model ${provider.model}, so a budget cap cannot be enforced; add it with prices`, 'unknown_price');
   }
@@ -103,12 +105,15 @@ export function createRun(deps: TaggingJobDeps, request: RunRequest, actor = 'cl
       .returning()
       .get();
     audit(tx, { actor, action: 'tagging_run.create', entityType: 'tagging_run', entityId: run.id, after: { provider: run.provider, model: run.model, items: estimate.items, selection: o.selection, levels: o.levels } });
-    const job = deps.jobs.queue.enqueue({ kind: 'tagging', params: { runId: run.id }, createdBy: actor, taggingRunId: run.id, progress: initialProgress('queued', 'items', estimate.items), claimBy: opts.claimBy }, now, tx);
+    const job = deps.jobs.queue.enqueue({ kind: jobKindOf(o), params: { runId: run.id }, createdBy: actor, taggingRunId: run.id, progress: initialProgress('queued', 'items', estimate.items), claimBy: opts.claimBy }, now, tx);
     return { run, job };
   });
   if (!opts.claimBy) deps.jobs.wake();
   return created;
 }
+
+/** The job kind that executes a run: online requests, or the provider's Batch API. */
+const jobKindOf = (options: { batch: boolean }) => (options.batch ? 'tagging_batch' : 'tagging');
 
 /** Asks a run's job to stop; requests in flight are dropped and their items stay pending for a resume. */
 export function cancelRun(deps: TaggingJobDeps, runId: number, actor = 'cli'): TaggingRun {
@@ -139,7 +144,7 @@ export function resumeRun(deps: TaggingJobDeps, runId: number, actor = 'cli', op
   if (opts.budgetUsd !== undefined) deps.db.update(taggingRuns).set({ budgetUsd: opts.budgetUsd }).where(eq(taggingRuns.id, runId)).run();
   const job = existing
     ? deps.jobs.queue.resume(existing.id, actor, deps.now(), opts.claimBy)
-    : deps.jobs.queue.enqueue({ kind: 'tagging', params: { runId }, createdBy: actor, taggingRunId: runId, claimBy: opts.claimBy }, deps.now());
+    : deps.jobs.queue.enqueue({ kind: jobKindOf(RunRequestSchema.parse(run.options)), params: { runId }, createdBy: actor, taggingRunId: runId, claimBy: opts.claimBy }, deps.now());
   if (!opts.claimBy) deps.jobs.wake();
   return { run: getRun(deps.db, runId), job };
 }

@@ -48,6 +48,8 @@ export const RunProgressSchema = z
     /** s; null until a rate is known */
     etaSec: z.number().nullable(),
     error: z.string().nullable(),
+    /** One line from the run's job, e.g. where a batch run's batches are; null when it has none. */
+    message: z.string().nullable(),
   })
   .meta({ id: 'TaggingRunProgress' });
 export type RunProgress = z.infer<typeof RunProgressSchema>;

@@ -152,17 +152,15 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, retryA
 }
 
 /**
- * Asks a provider about one passage or document and returns a storable suggestion, or the
- * reason it failed. No database: tagging runs persist the result; the evals runner scores it.
- * Retryable failures are retried with backoff (honouring retry-after) up to `maxAttempts`.
+ * The request a provider is asked for an input. The prompt is rendered (with its nonce) only
+ * when a provider reads it: the local baseline classifies the text alone, and rendering the
+ * codebook into every prompt was most of its work on a large run.
  */
-export async function suggestForText(provider: Provider, input: SuggestInput, options: SuggestOptions = {}): Promise<SuggestResult> {
+export function classifyRequest(input: SuggestInput): ClassifyRequest {
   const prompt = promptFor(input);
-  // Rendered (with its nonce) when a provider reads it: the local baseline classifies the text
-  // alone, and rendering the codebook into every prompt was most of its work on a large run.
   let rendered: RenderedPrompt | null = null;
   const render = () => (rendered ??= renderPrompt(prompt, promptContext(input)));
-  const request: ClassifyRequest = {
+  return {
     codebook: input.codebook.definition,
     level: input.level,
     text: input.text,
@@ -174,6 +172,16 @@ export async function suggestForText(provider: Provider, input: SuggestInput, op
       return render().nonce;
     },
   };
+}
+
+/**
+ * Asks a provider about one passage or document and returns a storable suggestion, or the
+ * reason it failed. No database: tagging runs persist the result; the evals runner scores it.
+ * Retryable failures are retried with backoff (honouring retry-after) up to `maxAttempts`.
+ */
+export async function suggestForText(provider: Provider, input: SuggestInput, options: SuggestOptions = {}): Promise<SuggestResult> {
+  const prompt = promptFor(input);
+  const request = classifyRequest(input);
   const maxAttempts = options.maxAttempts ?? 1;
   const baseMs = options.backoffBaseMs ?? 500;
   const maxMs = options.backoffMaxMs ?? 30_000; // 30 s

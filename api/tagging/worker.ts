@@ -25,7 +25,8 @@ const YIELD_EVERY_MS = 50;
 /** Answers of this run kept in memory for items with the same text (older ones are found in the stored cache). */
 const ANSWERED_KEPT = 5_000;
 
-interface Pending {
+/** A pending item of a run with its input, cache keys and stored answers. */
+export interface Pending {
   itemId: number;
   input: SuggestInput;
   keys: string[];
@@ -46,14 +47,17 @@ export interface WorkHooks {
   yield: () => Promise<void>;
 }
 
-/** Reads the run's pending items page by page (texts and context in one query) with their cache lookups. */
-function pendingReader(db: Db, run: TaggingRun, plan: RunPlan) {
+/**
+ * Reads the run's pending items page by page (texts and context in one query) with their cache
+ * lookups; with `batchId`, only those of that batch (null: those in no batch).
+ */
+export function pendingReader(db: Db, run: TaggingRun, plan: RunPlan, scope: { batchId: number | null } | null = null) {
   const c: Database.Database = db.$client;
   const page = c.prepare(
     `SELECT ri.id AS cursor, i.id AS itemId, i.level AS level, i.text_hash AS textHash, coalesce(p.text, d.text) AS text, d.title AS title, s.name AS sourceName
      FROM tagging_run_items ri JOIN items i ON i.id = ri.item_id JOIN documents d ON d.id = i.document_id JOIN sources s ON s.id = i.source_id
      LEFT JOIN passages p ON p.id = i.passage_id
-     WHERE ri.run_id = ? AND ri.status = 'pending' AND ri.id > ? ORDER BY ri.id LIMIT ?`,
+     WHERE ri.run_id = @runId AND ri.status = 'pending' AND ri.id > @cursor ${scope ? 'AND ri.batch_id IS @batchId' : ''} ORDER BY ri.id LIMIT @limit`,
   );
   // Same cache key means same text: the stored answers are found through the items with the page's text hashes.
   const cache = c.prepare(
@@ -93,7 +97,7 @@ function pendingReader(db: Db, run: TaggingRun, plan: RunPlan) {
   };
   const next = (): Pending | null => {
     if (buffer.length === 0) {
-      const rows = page.all(run.id, cursor, PAGE) as { cursor: number; itemId: number; level: Level; textHash: string; text: string; title: string; sourceName: string }[];
+      const rows = page.all({ runId: run.id, cursor, limit: PAGE, ...(scope ? { batchId: scope.batchId } : {}) }) as { cursor: number; itemId: number; level: Level; textHash: string; text: string; title: string; sourceName: string }[];
       if (rows.length === 0) return null;
       cursor = rows.at(-1)!.cursor;
       buffer = rows.map((r) => {

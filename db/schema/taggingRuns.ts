@@ -41,6 +41,42 @@ export const taggingRuns = sqliteTable('tagging_runs', {
   heartbeatAt: text('heartbeat_at'),
 });
 
+export const TAGGING_BATCH_STATUSES = ['preparing', 'uploaded', 'submitted', 'applied', 'failed'] as const;
+
+/**
+ * One submission of a batch run's requests to the provider's Batch API. Written before each
+ * step with the provider (upload, create, download), so a process killed at any point resumes
+ * from the stored ids and never submits an item twice. preparing: items assigned, file not yet
+ * uploaded; uploaded: the input file exists (`inputFileId`); submitted: the provider's batch
+ * exists (`providerBatchId`); applied: its answers are stored; failed: the provider refused it.
+ */
+export const taggingBatches = sqliteTable(
+  'tagging_batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id').notNull().references(() => taggingRuns.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: TAGGING_BATCH_STATUSES }).notNull().default('preparing'),
+    /** 1 for the first submission of its items, 2 for a resubmission of items an earlier batch did not answer ... */
+    round: integer('round').notNull().default(1),
+    requests: integer('requests').notNull().default(0),
+    /** Size of the uploaded JSONL file. */
+    bytes: integer('bytes').notNull().default(0),
+    inputFileId: text('input_file_id'),
+    providerBatchId: text('provider_batch_id'),
+    /** The provider's own status: validating, in_progress, finalizing, completed, expired, failed, cancelling, cancelled. */
+    providerStatus: text('provider_status'),
+    requestsCompleted: integer('requests_completed').notNull().default(0),
+    requestsFailed: integer('requests_failed').notNull().default(0),
+    outputFileId: text('output_file_id'),
+    errorFileId: text('error_file_id'),
+    error: text('error'),
+    createdAt: text('created_at').notNull(),
+    submittedAt: text('submitted_at'),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [index('tagging_batches_run_idx').on(t.runId, t.status)],
+);
+
 /** The items a run was asked about, materialised when it starts so a killed run resumes exactly. */
 export const taggingRunItems = sqliteTable(
   'tagging_run_items',
@@ -54,9 +90,12 @@ export const taggingRunItems = sqliteTable(
     errorKind: text('error_kind'),
     error: text('error'),
     updatedAt: text('updated_at'),
+    /** A batch run: the batch holding this item's requests (null: not submitted, or submitted again later). */
+    batchId: integer('batch_id').references(() => taggingBatches.id, { onDelete: 'set null' }),
   },
-  (t) => [uniqueIndex('tagging_run_items_uq').on(t.runId, t.itemId), index('tagging_run_items_status_idx').on(t.runId, t.status)],
+  (t) => [uniqueIndex('tagging_run_items_uq').on(t.runId, t.itemId), index('tagging_run_items_status_idx').on(t.runId, t.status), index('tagging_run_items_batch_idx').on(t.batchId)],
 );
 
 export type TaggingRun = typeof taggingRuns.$inferSelect;
 export type TaggingRunItem = typeof taggingRunItems.$inferSelect;
+export type TaggingBatch = typeof taggingBatches.$inferSelect;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTestBatches, type TestBatches, type TestBatchOptions } from './batches.ts';
 
 /**
  * A scripted OpenAI-compatible TEST server: it is not a model. It speaks the real wire format
@@ -50,6 +51,8 @@ export interface TestServerOptions {
   latencyMs?: number;
   script?: (ctx: RequestContext) => Behaviour;
   port?: number;
+  /** The Batch API side (files and batches endpoints); its lines are answered by the chat script too. */
+  batches?: TestBatchOptions;
 }
 
 export interface TestServer {
@@ -60,6 +63,8 @@ export interface TestServer {
   /** Requests received per item text. */
   countFor(text: string): number;
   setScript(script: TestServerOptions['script']): void;
+  /** Files and batches received through the Batch API endpoints. */
+  readonly batches: TestBatches;
   close(): Promise<void>;
 }
 
@@ -115,6 +120,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const requests: TestServer['requests'] = [];
   const perText = new Map<string, number>();
   let counter = 0;
+  let baseUrl = '';
+  const batches = createTestBatches(() => baseUrl, send, options.batches);
 
   const completion = (ctx: RequestContext, message: { content: string | null; refusal: string | null }, finish: string) => {
     const promptChars = (ctx.body.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0);
@@ -134,6 +141,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (await batches.handle(req, res, Buffer.concat(chunks))) return;
     if (req.method === 'GET' && req.url?.endsWith('/models')) {
       return send(res, 200, { object: 'list', data: [{ id: 'test-model', object: 'model', created: 0, owned_by: 'framescope-test' }] });
     }
@@ -194,9 +202,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   server.keepAliveTimeout = 30_000; // 30 s: benches reuse connections
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}/v1`;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: baseUrl,
     requests,
+    batches,
     countFor: (text) => perText.get(text) ?? 0,
     setScript: (s) => {
       script = s ?? (() => ({ kind: 'answer' }));

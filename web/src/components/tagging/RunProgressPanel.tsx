@@ -16,6 +16,7 @@ const fromRun = (r: TaggingRun): RunProgress => ({
   ratePerSec: 0,
   etaSec: null,
   error: r.error,
+  message: null,
 });
 
 const STOPPED = new Set<RunProgress['status']>(['cancelled', 'budget_exceeded', 'failed', 'interrupted']);
@@ -24,6 +25,9 @@ const STOPPED = new Set<RunProgress['status']>(['cancelled', 'budget_exceeded', 
 function phaseText(p: RunProgress): string | null {
   if (p.phase === 'queued') return 'Queued: the run starts as soon as a job slot is free.';
   if (p.phase === 'selecting') return `Selecting the run's items (about ${p.itemsTotal.toLocaleString('en')})…`;
+  if (p.phase === 'submitting') return `Submitting batches to the provider's Batch API${p.message ? ` (${p.message})` : ''}…`;
+  if (p.phase === 'waiting') return `Waiting for the provider's batches (answered within 24 hours; safe to close this page)${p.message ? `: ${p.message}` : ''}.`;
+  if (p.phase === 'applying') return `Storing the answers of a finished batch${p.message ? ` (${p.message})` : ''}…`;
   if (p.status === 'interrupted') return 'Interrupted: the server stopped while this run was working. Resume it to continue with its pending items.';
   return null;
 }
