@@ -3,7 +3,7 @@ import { seedCorpus, type FixturePassage } from '../fixtures.ts';
 import type { BatchBehaviour, TestBatchOptions } from '../providers/testing/batches.ts';
 import { startTestServer, type Behaviour, type TestServer } from '../providers/testing/server.ts';
 import { testDeps } from '../testing.ts';
-import { runBatches } from './batchStore.ts';
+import { runBatches, updateBatch } from './batchStore.ts';
 import { createRun, getRun, resumeRun, runFailures, type RunRequest } from './runs.ts';
 
 type Deps = ReturnType<typeof testDeps>;
@@ -17,10 +17,10 @@ afterEach(async () => {
 const passages = (n: number, prefix = 'Passage'): FixturePassage[] => Array.from({ length: n }, (_, i) => ({ text: `${prefix} ${i}: the council met on Monday to discuss the customs union.` }));
 
 /** Deps over a fresh database whose openai provider is the test server, batches split at `maxRequests`, polled every 5 ms. */
-async function setup(texts: FixturePassage[], opts: { script?: (text: string, attempt: number) => Behaviour; batches?: TestBatchOptions; maxRequests?: number; maxRounds?: number } = {}) {
+async function setup(texts: FixturePassage[], opts: { script?: (text: string, attempt: number) => Behaviour; batches?: TestBatchOptions; maxRequests?: number; maxBytes?: number; maxRounds?: number } = {}) {
   server ??= await startTestServer({ script: opts.script ? (ctx) => opts.script!(ctx.text, ctx.attempt) : undefined, batches: opts.batches });
   const deps = testDeps({
-    env: { OPENAI_BASE_URL: server.url, FRAMESCOPE_MODEL: 'test-model', FRAMESCOPE_BATCH_POLL_MS: '5', FRAMESCOPE_BATCH_MAX_REQUESTS: String(opts.maxRequests ?? 50_000), FRAMESCOPE_BATCH_MAX_ROUNDS: String(opts.maxRounds ?? 3) },
+    env: { OPENAI_BASE_URL: server.url, FRAMESCOPE_MODEL: 'test-model', FRAMESCOPE_BATCH_POLL_MS: '5', FRAMESCOPE_BATCH_MAX_REQUESTS: String(opts.maxRequests ?? 50_000), FRAMESCOPE_BATCH_MAX_ROUNDS: String(opts.maxRounds ?? 3), FRAMESCOPE_BATCH_MAX_BYTES: String(opts.maxBytes ?? 200 * 1024 * 1024) },
   });
   const docs = seedCorpus(deps.db, [{ name: 'Outlet A', documents: [{ title: 'Doc', passages: texts }] }]);
   return { deps, docs, server };
@@ -139,5 +139,35 @@ describe('batch tagging runs through the Batch API of the scripted server', () =
     await deps.jobs.settled(resumed.job.id);
     expect(getRun(deps.db, run.id)).toMatchObject({ status: 'completed', itemsDone: 5 });
     expect(server!.batches.created.length, 'the cancelled batch had answered everything: nothing resubmitted').toBe(1);
+  });
+
+  it('adopts the batch a process created but was killed before storing its id, instead of creating it again', async () => {
+    const { deps } = await setup(passages(4));
+    server!.batches.hold();
+    const { run, job } = createRun(deps, batch, 'test');
+    for (let i = 0; i < 500 && runBatches(deps.db, run.id)[0]?.status !== 'submitted'; i++) await new Promise((r) => setTimeout(r, 5));
+    await deps.jobs.stop();
+    expect(deps.jobs.queue.get(job.id).state).toBe('interrupted');
+    // As if killed between creating the batch and storing its id.
+    updateBatch(deps.db, runBatches(deps.db, run.id)[0]!.id, { status: 'uploaded', providerBatchId: null });
+    server!.batches.release();
+    const resumed = resumeRun(deps, run.id, 'test');
+    await deps.jobs.settled(resumed.job.id);
+    expect(getRun(deps.db, run.id)).toMatchObject({ status: 'completed', itemsDone: 4 });
+    expect(server!.batches.created.length).toBe(1);
+    expect(runBatches(deps.db, run.id)[0]!.providerBatchId).toBe(server!.batches.created[0]!.id);
+  });
+
+  it('splits at the configured bytes per batch file, and fails an item too large for any batch with the reason', async () => {
+    const { deps, docs } = await setup([...passages(6), { text: `Long: ${'the customs union '.repeat(4_000)}` }], { maxBytes: 60_000 });
+    const run = await tag(deps, batch);
+    expect(run).toMatchObject({ status: 'completed', itemsDone: 6, itemsFailed: 1 });
+    const files = server!.batches.files;
+    expect(files.length).toBeGreaterThan(1);
+    for (const f of files) expect(f.bytes, 'every uploaded file within the limit').toBeLessThanOrEqual(60_000);
+    expect(server!.batches.created.reduce((n, b) => n + b.customIds.length, 0)).toBe(6);
+    const [failure] = runFailures(deps.db, run.id);
+    expect(failure!.itemId).toBe(docs[0]!.passageItemIds[6]);
+    expect(failure!.error).toMatch(/^its 1 requests \(\d+ bytes\) exceed one batch's limits \(50000 requests, 60000 bytes\)$/);
   });
 });

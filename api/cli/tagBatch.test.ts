@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/client.ts';
+import { seedCorpus } from '../fixtures.ts';
+import { startTestServer, type TestServer } from '../providers/testing/server.ts';
+
+// tsx as a loader in the same process (its CLI would fork a grandchild that a SIGKILL misses).
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const cliPath = join(import.meta.dirname, '..', 'cli.ts');
+
+/** The real CLI in a child process; resolves with its exit code and output. */
+function cli(args: string[], env: NodeJS.ProcessEnv, onSpawn?: (child: ChildProcess) => void) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}
+
+/** Every stored suggestion by passage text, without what differs between runs (ids, batch ids, request ids, costs). */
+function suggestionsOf(dbPath: string) {
+  const db = openDb(dbPath);
+  const rows = db.$client
+    .prepare(
+      `SELECT p.text, s.label, s.stance, s.themes, s.confidence, s.rationale, s.evidence, s.substantive, s.model, s.prompt_version AS promptVersion, s.prompt_hash AS promptHash, s.cache_key AS cacheKey
+       FROM suggestions s JOIN items i ON i.id = s.item_id JOIN passages p ON p.id = i.passage_id ORDER BY p.text, s.sample_index`,
+    )
+    .all();
+  db.$client.close();
+  return rows;
+}
+
+let dir = '';
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('tag --batch', () => {
+  it('survives a SIGKILL after its batches were submitted: resumed, it polls the same batches, submits nothing twice and stores what an online run stores', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'framescope-batch-'));
+    server = await startTestServer();
+    const passages = Array.from({ length: 120 }, (_, i) => ({ text: `Passage ${i} about the customs union and its members.` }));
+    const dbs = { batch: join(dir, 'batch.db'), online: join(dir, 'online.db') };
+    for (const path of Object.values(dbs)) {
+      const db = openDb(path);
+      seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'One', passages }] }]);
+      db.$client.close();
+    }
+    const env = { OPENAI_BASE_URL: server.url, FRAMESCOPE_MODEL: 'test-model', FRAMESCOPE_BATCH_POLL_MS: '20', FRAMESCOPE_BATCH_MAX_REQUESTS: '50' };
+    const online = await cli(['tag', '--level', 'passage', '--json', '--db', dbs.online], env);
+    expect(online.code, online.stderr).toBe(0);
+
+    // Held: no batch finishes before the kill.
+    server.batches.hold();
+    const killed = await cli(['tag', '--batch', '--level', 'passage', '--json', '--db', dbs.batch], env, (child) => {
+      const poll = setInterval(() => {
+        if (server!.batches.created.length === 3) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 5);
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(server.batches.created.map((b) => b.customIds.length)).toEqual([50, 50, 20]);
+    server.batches.release();
+
+    const resumed = await cli(['tag', '--resume', '1', '--json', '--db', dbs.batch], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', itemsTotal: 120, itemsDone: 120, itemsFailed: 0 });
+    expect(server.batches.created.length, 'no batch submitted again').toBe(3);
+    const customIds = server.batches.created.flatMap((b) => b.customIds);
+    expect(new Set(customIds).size, 'no item in two batches').toBe(120);
+    expect(suggestionsOf(dbs.batch)).toEqual(suggestionsOf(dbs.online));
+  }, 120_000);
+});
