@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { TaggingRun } from '../../db/schema/index.ts';
 import type { AppDeps } from '../deps.ts';
+import { runBatches } from '../tagging/batchStore.ts';
 import { cancelRun, createRun, estimateRun, getRun, jobOfRun, listRuns, progressOf, resumeRun, runFailures, RunRequestSchema } from '../tagging/runs.ts';
-import { RunEstimateSchema, RunProgressSchema, runView, TaggingRunDetailSchema, TaggingRunListSchema, TaggingRunSchema } from '../tagging/schemas.ts';
+import { RunEstimateSchema, RunProgressSchema, runView, TaggingBatchSchema, TaggingRunDetailSchema, TaggingRunListSchema, TaggingRunSchema } from '../tagging/schemas.ts';
 import { streamJobEvents } from './jobEvents.ts';
 import { actorName, conflictResponse, errorResponses, IdParams, json, jsonBody, newRouter } from './router.ts';
 
@@ -47,7 +48,7 @@ export function taggingRoutes(deps: AppDeps) {
       createRoute({ method: 'get', path: '/runs/{id}', summary: 'One run with its failed items and their reasons', request: { params: IdParams }, responses: { 200: json(TaggingRunDetailSchema, 'Run'), ...errorResponses } }),
       (c) => {
         const { id } = c.req.valid('param');
-        return c.json({ run: withJob(getRun(deps.db, id)), failures: runFailures(deps.db, id) }, 200);
+        return c.json({ run: withJob(getRun(deps.db, id)), failures: runFailures(deps.db, id), batches: runBatches(deps.db, id).map((b) => TaggingBatchSchema.parse(b)) }, 200);
       },
     )
     .openapi(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { taggingRuns, type Job, type Suggestion, type TaggingRun } from '../../db/schema/index.ts';
+import { taggingBatches, taggingRuns, type Job, type Suggestion, type TaggingRun } from '../../db/schema/index.ts';
 import { JsonValueSchema } from '../json.ts';
 import { providerLabel } from '../providers/label.ts';
 import { EvidenceQuoteSchema } from '../review/item.ts';
@@ -101,8 +101,31 @@ export const RunFailureSchema = z
   .object({ itemId: z.number().int(), errorKind: z.string().nullable(), error: z.string().nullable(), attempts: z.number().int() })
   .meta({ id: 'TaggingRunFailure' });
 
-/** One run with its failures. */
-export const TaggingRunDetailSchema = z.object({ run: TaggingRunSchema, failures: z.array(RunFailureSchema) }).meta({ id: 'TaggingRunDetail' });
+/** One submission of a batch run to the provider's Batch API (db/schema/taggingRuns.ts taggingBatches). */
+export const TaggingBatchSchema = z
+  .object({
+    id: z.number().int(),
+    status: z.enum(taggingBatches.status.enumValues),
+    /** 1 for a first submission, 2 and up for items submitted again. */
+    round: z.number().int(),
+    requests: z.number().int(),
+    /** bytes of the uploaded file */
+    bytes: z.number().int(),
+    providerBatchId: z.string().nullable(),
+    providerStatus: z.string().nullable(),
+    requestsCompleted: z.number().int(),
+    requestsFailed: z.number().int(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    submittedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'TaggingBatch' });
+
+/** One run with its failures and, for a batch run, its batches. */
+export const TaggingRunDetailSchema = z
+  .object({ run: TaggingRunSchema, failures: z.array(RunFailureSchema), batches: z.array(TaggingBatchSchema) })
+  .meta({ id: 'TaggingRunDetail' });
 
 const RunJsonColumns = TaggingRunSchema.pick({ promptVersions: true, selection: true, options: true });
 

@@ -15,6 +15,7 @@ export function RunForm({ onStarted }: { onStarted: (run: TaggingRun) => void })
   const [repeats, setRepeats] = useState('1');
   const [budget, setBudget] = useState('');
   const [maskOutlet, setMaskOutlet] = useState(false);
+  const [batch, setBatch] = useState(false);
   const [estimate, setEstimate] = useState<RunEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -33,10 +34,11 @@ export function RunForm({ onStarted }: { onStarted: (run: TaggingRun) => void })
     repeats: Number(repeats),
     budgetUsd: budget ? Number(budget) : undefined,
     maskOutlet,
+    batch: provider === 'openai' && batch,
   });
 
   // Any change makes the shown estimate stale.
-  useEffect(() => setEstimate(null), [provider, model, levels, sourceIds, untaggedOnly, sample, repeats, maskOutlet]);
+  useEffect(() => setEstimate(null), [provider, model, levels, sourceIds, untaggedOnly, sample, repeats, maskOutlet, batch]);
 
   async function act(what: 'estimate' | 'start') {
     setBusy(true);
@@ -66,6 +68,11 @@ export function RunForm({ onStarted }: { onStarted: (run: TaggingRun) => void })
         {provider === 'openai' && (
           <label>
             Model <input value={model} onChange={(e) => setModel(e.target.value)} placeholder="server default" aria-label="Model" />
+          </label>
+        )}
+        {provider === 'openai' && (
+          <label title="Submitted through the provider's Batch API: half the price, answered within 24 hours; the run resumes by itself from its stored batches">
+            <input type="checkbox" checked={batch} onChange={(e) => setBatch(e.target.checked)} /> Batch (half price, within 24 h)
           </label>
         )}
         <label>
@@ -117,7 +124,7 @@ export function RunForm({ onStarted }: { onStarted: (run: TaggingRun) => void })
         <p className="tagging-estimate" aria-label="Estimate">
           {estimate.items} items ({estimate.passages} passages, {estimate.documents} documents), {estimate.cached} already answered, {estimate.requests} requests to{' '}
           <strong>{estimate.displayName}</strong>; estimated cost{' '}
-          {estimate.estimatedCostUsd === null ? 'unknown (no price for this model)' : `$${estimate.estimatedCostUsd.toFixed(4)}`}
+          {estimate.estimatedCostUsd === null ? 'unknown (no price for this model)' : `$${estimate.estimatedCostUsd.toFixed(4)}${batch && provider === 'openai' ? ' at the batch price' : ''}`}
         </p>
       )}
     </section>

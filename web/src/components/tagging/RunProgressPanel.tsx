@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { cancelRun, followRun, getRun, providerLabel, resumeRun, type RunFailure, type RunProgress, type TaggingRun } from '../../lib/api/tagging.ts';
+import { cancelRun, followRun, getRun, providerLabel, resumeRun, type RunBatch, type RunFailure, type RunProgress, type TaggingRun } from '../../lib/api/tagging.ts';
 
 const fromRun = (r: TaggingRun): RunProgress => ({
   runId: r.id,
@@ -36,6 +36,7 @@ function phaseText(p: RunProgress): string | null {
 export function RunProgressPanel({ runId, onChanged }: { runId: number; onChanged: () => void }) {
   const [progress, setProgress] = useState<RunProgress | null>(null);
   const [failures, setFailures] = useState<RunFailure[]>([]);
+  const [batches, setBatches] = useState<RunBatch[]>([]);
   const [follow, setFollow] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
@@ -43,15 +44,31 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
     let stop = () => {};
     let cancelled = false;
     getRun(runId)
-      .then(({ run, failures }) => {
+      .then(({ run, failures, batches }) => {
         if (cancelled) return;
         setProgress(fromRun(run));
         setFailures(failures);
-        stop = followRun(runId, setProgress, (p) => {
-          setProgress(p);
-          getRun(runId).then((r) => setFailures(r.failures)).catch(() => {});
-          onChanged();
-        });
+        setBatches(batches);
+        let phase = '';
+        stop = followRun(
+          runId,
+          (p) => {
+            setProgress(p);
+            // A batch run's batches change when it moves between submitting, waiting and applying.
+            if (p.phase !== phase) getRun(runId).then((r) => setBatches(r.batches)).catch(() => {});
+            phase = p.phase;
+          },
+          (p) => {
+            setProgress(p);
+            getRun(runId)
+              .then((r) => {
+                setFailures(r.failures);
+                setBatches(r.batches);
+              })
+              .catch(() => {});
+            onChanged();
+          },
+        );
       })
       .catch((e: Error) => setError(e.message));
     return () => {
@@ -92,6 +109,7 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
         {live && progress.phase === 'tagging' && ` · ${progress.ratePerSec.toFixed(1)} items/s · ETA ${progress.etaSec === null ? '–' : `${Math.round(progress.etaSec)} s`}`}
       </p>
       {progress.error && <p className="error">{progress.error}</p>}
+      {batches.length > 0 && <BatchesTable batches={batches} />}
       <div className="row">
         {live && <button onClick={() => act('cancel')}>Cancel</button>}
         {STOPPED.has(progress.status) && <button onClick={() => act('resume')}>Resume</button>}
@@ -110,5 +128,43 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
         </details>
       )}
     </section>
+  );
+}
+
+/** A batch run's submissions to the provider's Batch API: what each holds and where it is. */
+function BatchesTable({ batches }: { batches: RunBatch[] }) {
+  return (
+    <table className="tagging-batches" aria-label="Batches">
+      <thead>
+        <tr>
+          <th>Batch</th>
+          <th>Round</th>
+          <th>Requests</th>
+          <th>Answered</th>
+          <th>Provider status</th>
+          <th>Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {batches.map((b) => (
+          <tr key={b.id}>
+            <td>{b.providerBatchId ?? `#${b.id}`}</td>
+            <td>{b.round}</td>
+            <td>
+              {b.requests.toLocaleString('en')} ({(b.bytes / 1024 / 1024).toFixed(1)} MiB)
+            </td>
+            <td>
+              {(b.requestsCompleted + b.requestsFailed).toLocaleString('en')}
+              {b.requestsFailed > 0 && ` (${b.requestsFailed.toLocaleString('en')} failed)`}
+            </td>
+            <td>{b.providerStatus ?? '–'}</td>
+            <td>
+              {b.status}
+              {b.error && <span className="error"> {b.error}</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

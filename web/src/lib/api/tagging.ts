@@ -11,6 +11,8 @@ export type RunEstimate = Ok<typeof api.tagging.estimate.$post>;
 export type TaggingRun = Ok<typeof api.tagging.runs.$post>;
 export type RunStatus = TaggingRun['status'];
 export type RunFailure = Ok<typeof run.$get>['failures'][number];
+/** One submission of a batch run to the provider's Batch API. */
+export type RunBatch = Ok<typeof run.$get>['batches'][number];
 /** Live progress, as the run's event stream sends it (the API's TaggingRunProgress schema). */
 export type { RunProgress };
 
