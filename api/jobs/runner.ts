@@ -155,6 +155,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         publish({ type: 'finished', job: stopped });
       }
     }
+    if (!options.background) return;
+    for (const job of queue.list({ states: ['interrupted'], limit: 1_000 })) {
+      if (jobKind(job.kind).autoResume) queue.resume(job.id, 'system', now);
+    }
   };
 
   const pollRemote = () => {

@@ -49,6 +49,11 @@ export interface JobKindSpec<P = unknown> {
    * or idempotent); one that is not is marked failed with the reason.
    */
   resumable: boolean;
+  /**
+   * A server resumes a job of this kind by itself once its process is gone (interrupted by a
+   * kill or a shutdown): its work is waiting on someone else (a provider's batch), not on a person.
+   */
+  autoResume?: boolean;
   /** One line for the Jobs view, e.g. `tagging run 3` or `import of 2 files (a.csv, b.csv)`. */
   describe(params: P): string;
   /** What the job's result holds (saved as it goes or at the end). */

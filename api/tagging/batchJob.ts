@@ -43,6 +43,8 @@ function batchMessage(work: BatchWork): string {
 export const batchTaggingJob: JobKindSpec<TaggingJobParams> = {
   kind: 'tagging_batch',
   resumable: true,
+  // A batch can take 24 h at the provider: a restarted server goes on polling it by itself.
+  autoResume: true,
   describe: (p) => `batch tagging run ${p.runId}`,
   result: TaggingJobResultSchema,
   async run(ctx: JobContext<TaggingJobParams>): Promise<JobOutcome> {
