@@ -85,9 +85,11 @@ export const batchTaggingJob: JobKindSpec<TaggingJobParams> = {
         if (ctx.signal.aborted) break;
         // What open batches are expected to cost is committed already.
         const committed = counts.cost + openBatches(db, run.id).reduce((usd, b) => usd + batchEstimateUsd(api, b.requests, b.bytes), 0);
-        report('submitting');
-        for (const b of openBatches(db, run.id)) if (b.status !== 'submitted' && !ctx.signal.aborted) await sendBatch(work, b);
-        if (!budgetHit && !ctx.signal.aborted) budgetHit = (await submitPending(work, committed)).budgetHit;
+        const unsent = openBatches(db, run.id).filter((b) => b.status !== 'submitted');
+        const toSubmit = !budgetHit && unassignedCount(db, run.id) > 0;
+        if (unsent.length > 0 || toSubmit) report('submitting');
+        for (const b of unsent) if (!ctx.signal.aborted) await sendBatch(work, b);
+        if (toSubmit && !ctx.signal.aborted) budgetHit = (await submitPending(work, committed)).budgetHit;
         const open = openBatches(db, run.id).filter((b) => b.status === 'submitted');
         if (open.length === 0 || ctx.signal.aborted) break;
         report('waiting');
