@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.ts';
 import { identifyLocalReviewer } from '../auth/service.ts';
 import { addSuggestion, seedCorpus } from '../fixtures.ts';
 import { testApp } from '../testing.ts';
-import { BULK_CHUNK_ITEMS, bulkAccept, decide, MAX_BULK_ITEMS } from './decisions.ts';
+import { BULK_CHUNK_ITEMS, bulkAccept, MAX_BULK_ITEMS } from './bulk.ts';
+import { decide } from './decisions.ts';
 
 const reviewCount = (db: Db) => (db.$client.prepare('SELECT count(*) AS n FROM reviews').get() as { n: number }).n;
 

@@ -9,10 +9,10 @@ import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { recomputeReviewState } from '../items/state.ts';
-import { hidesOthers, itemState, ItemStateSchema, type ItemState } from './item.ts';
+import { itemState, ItemStateSchema, type ItemState } from './item.ts';
 import { getProtocol, isIndependent } from './protocol.ts';
-import { filterCondition, type QueueFilter } from './queue.ts';
 import { QUEUE_ORDERS } from './queue-params.ts';
+import { ownDecision, requiredDecisions, visibility } from './visibility.ts';
 
 /** A reviewer's decision on one item, as the item view sends it. */
 export const DecisionSchema = z.object({
@@ -45,6 +45,8 @@ export const DecisionResultSchema = z
     item: ItemStateSchema,
     /** True when the idempotency key had been used: nothing new was stored. */
     replayed: z.boolean().optional(),
+    /** True when the decision repeats this person's standing one unchanged: nothing new was stored (`reviewId` is the standing review). */
+    unchanged: z.boolean().optional(),
   })
   .meta({ id: 'DecisionResult' });
 export type DecisionResult = z.infer<typeof DecisionResultSchema>;
@@ -69,8 +71,15 @@ function validateAgainstCodebook(def: CodebookDefinition, d: { label?: string | 
 }
 
 /** What changed in an item's visible state, for the audit log. */
-function snapshot(i: ItemState) {
+export function auditSnapshot(i: ItemState) {
   return { reviewStatus: i.reviewStatus, reviewedLabel: i.reviewedLabel, reviewedStance: i.reviewedStance, reviewedThemes: i.reviewedThemes, excluded: i.excluded, version: i.version };
+}
+
+/** Whether a decision repeats a standing one: the same label (or the same open reject), stance and themes. */
+function sameDecision(standing: Review, d: { action: Review['action']; label: string | null; stance: number | null; themes: string[] | null }): boolean {
+  const themes = (t: string[] | null) => [...new Set(t ?? [])].sort().join('|');
+  const open = (r: { action: string; label: string | null }) => r.action === 'reject' && r.label === null;
+  return open(standing) === open(d) && standing.label === d.label && standing.stance === d.stance && themes(standing.themes) === themes(d.themes);
 }
 
 /** The label a review stands for in a conflict check (exclusion changes compare by direction). */
@@ -129,6 +138,9 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
   validateAgainstCodebook(def, d);
   if (d.action === 'adjudicate') requireAdmin(actor);
   if ((d.action === 'edit' || d.action === 'adjudicate') && d.label == null) throw badRequest(`${d.action} needs a label`, 'label_required');
+  if (d.action === 'exclude' && !d.note?.trim()) {
+    throw badRequest('exclude needs a reason in note (boilerplate, caption, navigation, donation appeal ...): it is exported with who excluded the passage and when', 'reason_required');
+  }
 
   return db.transaction((tx) => {
     const item = tx.select().from(items).where(eq(items.id, itemId)).get();
@@ -140,10 +152,20 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
         if (earlier.itemId !== itemId || earlier.action !== d.action) {
           throw conflict(`idempotency key "${d.idempotencyKey}" was already used for review ${earlier.id} (${earlier.action} on item ${earlier.itemId}); send a new key for a new decision`, 'idempotency_conflict');
         }
-        return { reviewId: earlier.id, item: itemState(tx, itemId, hidesOthers(protocol, item.randomKey, actor)), replayed: true };
+        return { reviewId: earlier.id, item: itemState(tx, itemId, visibility(tx, protocol, item, actor).hideOthers), replayed: true };
       }
     }
-    const blind = protocol.blind && actor.role !== 'admin';
+    // Adjudication is its own step, seeing everything, once the item has the independent
+    // decisions it needs; coding follows visibility(): blind to the model and to other coders until decided.
+    const mode = d.action === 'adjudicate' ? 'adjudicate' : 'code';
+    const seen = visibility(tx, protocol, item, actor, mode);
+    const blind = seen.blind;
+    if (mode === 'adjudicate') {
+      const required = requiredDecisions(protocol, item.randomKey);
+      if (item.independentCount < required) {
+        throw conflict(`item ${item.id} has ${item.independentCount} of the ${required} independent decision${required > 1 ? 's' : ''} it needs; adjudication waits for them`, 'adjudication_not_ready');
+      }
+    }
     if ((d.action === 'exclude' || d.action === 'include') && item.level !== 'passage') {
       throw badRequest('only passages can be excluded; a document is excluded by excluding its passages', 'not_a_passage');
     }
@@ -166,13 +188,18 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
       themes = shownSuggestion.themes;
     }
     if (d.action === 'edit' || d.action === 'adjudicate' || (d.action === 'reject' && label !== null)) themes = themes ?? [];
+    const mine = d.action === 'accept' || d.action === 'edit' || d.action === 'reject' ? ownDecision(tx, itemId, actor) : null;
+    if (mine && sameDecision(mine, { action: d.action, label, stance, themes })) {
+      return { reviewId: mine.id, item: itemState(tx, itemId, visibility(tx, protocol, item, actor).hideOthers), unchanged: true };
+    }
     const before = itemState(tx, itemId, false);
     const shown = {
       suggestion: shownSuggestion
         ? { id: shownSuggestion.id, label: shownSuggestion.label, stance: shownSuggestion.stance, themes: shownSuggestion.themes, confidence: shownSuggestion.confidence, provider: shownSuggestion.provider, model: shownSuggestion.model }
         : null,
       blind,
-      othersDecisionsShown: !hidesOthers(protocol, item.randomKey, actor),
+      othersDecisionsShown: !seen.hideOthers,
+      mode,
       version: d.basedOnVersion,
     };
     const review = tx
@@ -207,12 +234,12 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
       entityType: 'review',
       entityId: review.id,
       itemId,
-      before: snapshot(before),
-      after: snapshot(after),
+      before: auditSnapshot(before),
+      after: auditSnapshot(after),
       details: { label: review.label, stance: review.stance, themes: review.themes, note: review.note, shown, queueOrder: review.queueOrder, timeSpentMs: review.timeSpentMs },
       at: now,
     });
-    return { reviewId: review.id, item: itemState(tx, itemId, hidesOthers(protocol, item.randomKey, actor)) };
+    return { reviewId: review.id, item: itemState(tx, itemId, visibility(tx, protocol, item, actor).hideOthers) };
   });
 }
 
@@ -254,12 +281,12 @@ export function undoReview(db: Db, actor: Actor, reviewId: number | undefined, n
       entityType: 'review',
       entityId: row.id,
       itemId: item.id,
-      before: snapshot(before),
-      after: snapshot(after),
+      before: auditSnapshot(before),
+      after: auditSnapshot(after),
       details: { undoes: { id: target.id, action: target.action, label: target.label, kind: target.kind } },
       at: now,
     });
-    return { reviewId: row.id, undoneReviewId: target.id, item: itemState(tx, item.id, hidesOthers(getProtocol(tx), item.randomKey, actor)) };
+    return { reviewId: row.id, undoneReviewId: target.id, item: itemState(tx, item.id, visibility(tx, getProtocol(tx), item, actor).hideOthers) };
   });
 }
 
@@ -268,130 +295,5 @@ export function addNote(db: Db, actor: Actor, itemId: number, note: string, now:
   db.transaction((tx) => {
     if (!tx.select({ id: items.id }).from(items).where(eq(items.id, itemId)).get()) throw notFound(`item ${itemId} not found`);
     audit(tx, { actor: actor.name, action: 'item.note', entityType: 'item', entityId: itemId, itemId, details: { note }, at: now });
-  });
-}
-
-/** An item a bulk accept would accept. */
-const BulkCandidateSchema = z.object({ itemId: z.number().int(), label: z.string(), confidence: z.number(), snippet: z.string() });
-type BulkCandidate = z.infer<typeof BulkCandidateSchema>;
-
-/** What a bulk accept would accept. */
-export const BulkPreviewSchema = z
-  .object({
-    count: z.number().int(),
-    threshold: z.number(),
-    /** Most items one bulk accept takes (MAX_BULK_ITEMS). */
-    limit: z.number().int(),
-    /** The first candidates, highest confidence first (at most 200). */
-    items: z.array(BulkCandidateSchema),
-  })
-  .meta({ id: 'BulkPreview' });
-export type BulkPreview = z.infer<typeof BulkPreviewSchema>;
-
-/** The outcome of a bulk accept: how many were accepted, and how many left the selection while it ran (someone reviewed them, or a new suggestion arrived) and were left alone. */
-export const BulkAcceptedSchema = z.object({ accepted: z.number().int(), skipped: z.number().int() }).meta({ id: 'BulkAccepted' });
-export type BulkResult = z.infer<typeof BulkAcceptedSchema>;
-
-const BULK_PREVIEW_ROWS = 200;
-/** Most items one bulk accept may take: a larger selection is refused (400) with this limit. */
-export const MAX_BULK_ITEMS = 10_000;
-/** Items accepted per transaction; the server answers other requests between chunks. */
-export const BULK_CHUNK_ITEMS = 50;
-
-function bulkWhere(db: Db | Tx, actor: Actor, filter: QueueFilter, threshold: number) {
-  const protocol = getProtocol(db);
-  if (protocol.blind) throw badRequest('blind mode: suggestions are hidden, so they cannot be accepted in bulk', 'blind');
-  if (!(threshold >= 0 && threshold <= 1)) throw badRequest(`threshold ${threshold} must be between 0 and 1`, 'invalid_threshold');
-  return sql`${filterCondition({ ...filter, status: 'unreviewed' }, actor, protocol)} AND i.latest_suggestion_id IS NOT NULL AND i.suggested_confidence >= ${threshold}`;
-}
-
-/** What a bulk accept over the current filter at `threshold` would accept (only unreviewed items with a suggestion). */
-export function previewBulkAccept(db: Db, actor: Actor, filter: QueueFilter, threshold: number): BulkPreview {
-  const where = bulkWhere(db, actor, filter, threshold);
-  const count = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
-  const rows = db.all<BulkCandidate>(sql`
-    SELECT i.id AS itemId, i.suggested_label AS label, i.suggested_confidence AS confidence,
-      substr(COALESCE(p.text, d.text), 1, 160) AS snippet
-    FROM items i JOIN documents d ON d.id = i.document_id LEFT JOIN passages p ON p.id = i.passage_id
-    WHERE ${where} ORDER BY i.suggested_confidence DESC, i.id LIMIT ${BULK_PREVIEW_ROWS}`);
-  return { count, threshold, limit: MAX_BULK_ITEMS, items: rows };
-}
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Accepts the latest suggestion of every item the preview showed, as `bulk` reviews by this
- * reviewer. `expectedCount` is the count the reviewer confirmed: if the selection changed since,
- * nothing is written and 409 says so; more than MAX_BULK_ITEMS is refused with 400.
- *
- * The work is linear and never holds the server: items are accepted BULK_CHUNK_ITEMS per
- * transaction, yielding to other requests between chunks. Each chunk takes only its items that
- * are still unreviewed with the same suggestion, so a decision made meanwhile is never
- * overwritten; those are reported as skipped.
- */
-export async function bulkAccept(
-  db: Db,
-  actor: Actor,
-  filter: QueueFilter,
-  threshold: number,
-  expectedCount: number,
-  now: Date,
-  queueOrder: Review['queueOrder'] = null,
-): Promise<BulkResult> {
-  const codebook: Codebook = getActiveCodebook(db);
-  const where = bulkWhere(db, actor, filter, threshold);
-  const count = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
-  if (count !== expectedCount) {
-    throw conflict(`the selection changed: ${count} items match now, you confirmed ${expectedCount}; preview again`, 'bulk_changed', { count });
-  }
-  if (count > MAX_BULK_ITEMS) {
-    throw badRequest(`a bulk accept takes at most ${MAX_BULK_ITEMS} items and this selection has ${count}: raise the threshold or narrow the filter`, 'bulk_too_large', { limit: MAX_BULK_ITEMS, count });
-  }
-  const targets = db.all<{ id: number; suggestionId: number }>(sql`SELECT i.id, i.latest_suggestion_id AS suggestionId FROM items i WHERE ${where} ORDER BY i.id`);
-  let accepted = 0;
-  for (let at = 0; at < targets.length; at += BULK_CHUNK_ITEMS) {
-    if (at > 0) await nextTurn();
-    accepted += acceptChunk(db, actor, codebook, targets.slice(at, at + BULK_CHUNK_ITEMS), { threshold, filter, queueOrder, now });
-  }
-  db.transaction((tx) => audit(tx, { actor: actor.name, action: 'review.bulk-accept', entityType: 'review', details: { count: accepted, skipped: targets.length - accepted, threshold, filter }, at: now }));
-  return { accepted, skipped: targets.length - accepted };
-}
-
-/** One transaction of a bulk accept: the chunk's items still unreviewed with the suggestion the preview saw. */
-function acceptChunk(
-  db: Db,
-  actor: Actor,
-  codebook: Codebook,
-  chunk: { id: number; suggestionId: number }[],
-  ctx: { threshold: number; filter: QueueFilter; queueOrder: Review['queueOrder']; now: Date },
-): number {
-  return db.transaction((tx) => {
-    const still = new Set(
-      tx
-        .all<{ id: number }>(
-          sql`SELECT i.id FROM items i WHERE i.id IN (${sql.join(chunk.map((t) => sql`${t.id}`), sql`, `)}) AND ${bulkWhere(tx, actor, ctx.filter, ctx.threshold)}`,
-        )
-        .map((r) => r.id),
-    );
-    const live = chunk.filter((t) => still.has(t.id));
-    const byId = new Map((live.length === 0 ? [] : tx.select().from(suggestions).where(inArray(suggestions.id, live.map((t) => t.suggestionId))).all()).map((s) => [s.id, s]));
-    let accepted = 0;
-    for (const t of live) {
-      const item = tx.select({ version: items.version, latestSuggestionId: items.latestSuggestionId }).from(items).where(eq(items.id, t.id)).get()!;
-      if (item.latestSuggestionId !== t.suggestionId) continue;
-      const s = byId.get(t.suggestionId)!;
-      const before = itemState(tx, t.id, false);
-      const shown = { suggestion: { id: s.id, label: s.label, stance: s.stance, themes: s.themes, confidence: s.confidence, provider: s.provider, model: s.model }, blind: false, bulk: { threshold: ctx.threshold, filter: ctx.filter } };
-      const review = tx
-        .insert(reviews)
-        .values({ itemId: t.id, reviewerId: actor.id, action: 'accept', kind: 'bulk', codebookId: codebook.id, label: s.label, stance: s.stance, themes: s.themes, suggestionId: s.id, shown, basedOnVersion: item.version, queueOrder: ctx.queueOrder, createdAt: ctx.now.toISOString() })
-        .returning({ id: reviews.id })
-        .get();
-      if (s.themes.length > 0) tx.insert(reviewThemes).values([...new Set(s.themes)].map((theme) => ({ reviewId: review.id, theme }))).run();
-      recomputeReviewState(tx, t.id, ctx.now);
-      audit(tx, { actor: actor.name, action: 'review.accept', entityType: 'review', entityId: review.id, itemId: t.id, before: snapshot(before), after: snapshot(itemState(tx, t.id, false)), details: { kind: 'bulk', shown }, at: ctx.now });
-      accepted += 1;
-    }
-    return accepted;
   });
 }

@@ -1,11 +1,13 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { auditLog, documents, items, itemThemes, passages, reviews, sources, suggestions, users } from '../../db/schema/index.ts';
-import type { Actor } from '../auth/service.ts';
-import { notFound } from '../errors.ts';
-import { JsonValueSchema } from '../json.ts';
-import { getProtocol, isIndependent, ReviewProtocolSchema, type ReviewProtocol } from './protocol.ts';
+import { documents, items, itemThemes, passages, reviews, sources, suggestions, users } from '../../db/schema/index.ts';
+import { requireAdmin, type Actor } from '../auth/service.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { getActiveCodebook } from '../codebooks/service.ts';
+import { nearGuess } from '../tagging/quality.ts';
+import { getProtocol, isIndependent, ReviewProtocolSchema } from './protocol.ts';
+import { ownDecision, requiredDecisions, visibility, type ViewMode } from './visibility.ts';
 
 /** An item's current state as a reviewer may see it. Decision fields are null when the protocol hides them. */
 export const ItemStateSchema = z
@@ -52,6 +54,8 @@ export const SuggestionViewSchema = z
     runId: z.number().int().nullable(),
     sampleIndex: z.number().int(),
     createdAt: z.string(),
+    /** The confidence is close to an even guess over the codebook's labels (api/tagging/quality.ts). */
+    nearGuess: z.boolean(),
   })
   .meta({ id: 'SuggestionView' });
 export type SuggestionView = z.infer<typeof SuggestionViewSchema>;
@@ -84,6 +88,20 @@ export const ContextPassageSchema = z
   .meta({ id: 'ContextPassage' });
 export type ContextPassage = z.infer<typeof ContextPassageSchema>;
 
+/** A person's own standing decision on an item. */
+export const OwnDecisionSchema = z
+  .object({
+    reviewId: z.number().int(),
+    action: z.enum(['accept', 'edit', 'reject']),
+    label: z.string().nullable(),
+    stance: z.number().int().nullable(),
+    themes: z.array(z.string()),
+    note: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'OwnDecision' });
+export type OwnDecision = z.infer<typeof OwnDecisionSchema>;
+
 /** Everything the item view shows. */
 export const ItemViewSchema = z
   .object({
@@ -95,6 +113,8 @@ export const ItemViewSchema = z
     /** Where `text` starts in `documentText` (UTF-16 code units). */
     textStart: z.number().int(),
     documentText: z.string(),
+    /** The document's passages as offsets into `documentText`, with boilerplate marked: the whole-document view shows them. */
+    documentPassages: z.array(z.object({ itemId: z.number().int().nullable(), seq: z.number().int(), start: z.number().int(), end: z.number().int(), excluded: z.boolean(), excludedReason: z.string().nullable() })),
     previous: ContextPassageSchema.nullable(),
     next: ContextPassageSchema.nullable(),
     /** Every suggestion, newest first; empty in blind mode. */
@@ -103,9 +123,18 @@ export const ItemViewSchema = z
     suggestionAgreement: z.object({ total: z.number().int(), labels: z.record(z.string(), z.number().int()), topLabel: z.string().nullable(), topShare: z.number().nullable() }),
     /** The review history this reviewer may see, oldest first. */
     reviews: z.array(ReviewViewSchema),
+    /** The model's suggestions are hidden from this coder until they decide (blind mode). */
     blind: z.boolean(),
-    /** Reviewers of this item work independently (others' decisions hidden from non-admins). */
+    /** Coders of this item work independently: others' decisions are hidden from a coder until they decide. */
     independent: z.boolean(),
+    /** Other coders' decisions are hidden from this viewer now. */
+    othersHidden: z.boolean(),
+    /** code: deciding as one of the item's coders; adjudicate: an admin settling it, seeing everything. */
+    mode: z.enum(['code', 'adjudicate']),
+    /** This person's own standing decision: what the panel shows and edits. */
+    mine: OwnDecisionSchema.nullable(),
+    /** Independent decisions the item needs before it can be adjudicated, and has. */
+    adjudication: z.object({ required: z.number().int(), independent: z.number().int(), ready: z.boolean() }),
     protocol: ReviewProtocolSchema,
   })
   .meta({ id: 'ItemView' });
@@ -149,13 +178,16 @@ export function itemState(db: DbOrTx, itemId: number, hideOthers = false): ItemS
   };
 }
 
-/** Whether this reviewer is kept from seeing others' decisions (admins always see everything). */
-export function hidesOthers(protocol: ReviewProtocol, randomKey: number, actor: Actor | null): boolean {
-  return isIndependent(protocol, randomKey) && actor?.role !== 'admin';
-}
-
-/** The item view: the text in its document, suggestions side by side, visible history. */
-export function itemView(db: Db, itemId: number, actor: Actor | null): ItemView {
+/**
+ * The item view: the text in its document, suggestions side by side, visible history, and the
+ * viewer's own standing decision. In `adjudicate` mode (admins only) everything is visible;
+ * coding follows api/review/visibility.ts.
+ */
+export function itemView(db: Db, itemId: number, actor: Actor | null, mode: ViewMode = 'code'): ItemView {
+  if (mode === 'adjudicate') {
+    if (!actor) throw forbidden('adjudication needs an admin', 'admin_only');
+    requireAdmin(actor);
+  }
   const row = db
     .select({ item: items, document: documents, source: sources, passage: passages })
     .from(items)
@@ -166,8 +198,10 @@ export function itemView(db: Db, itemId: number, actor: Actor | null): ItemView 
     .get();
   if (!row) throw notFound(`item ${itemId} not found`);
   const protocol = getProtocol(db);
-  const hideOthers = hidesOthers(protocol, row.item.randomKey, actor);
-  const blind = protocol.blind && actor?.role !== 'admin';
+  const labelCount = getActiveCodebook(db).definition.labels.length;
+  const { blind, hideOthers } = visibility(db, protocol, row.item, actor, mode);
+  const mine = ownDecision(db, itemId, actor);
+  const required = requiredDecisions(protocol, row.item.randomKey);
 
   const neighbour = (seq: number): ContextPassage | null => {
     if (row.passage === null) return null;
@@ -200,6 +234,13 @@ export function itemView(db: Db, itemId: number, actor: Actor | null): ItemView 
     source: { id: row.source.id, name: row.source.name, country: row.source.country },
     text: row.passage?.text ?? row.document.text,
     textStart: row.passage?.start ?? 0,
+    documentPassages: db
+      .select({ itemId: items.id, seq: passages.seq, start: passages.start, end: passages.end, excluded: passages.excluded, excludedReason: passages.excludedReason })
+      .from(passages)
+      .leftJoin(items, eq(items.passageId, passages.id))
+      .where(eq(passages.documentId, row.document.id))
+      .orderBy(asc(passages.seq))
+      .all(),
     documentText: row.document.text,
     previous: row.passage ? neighbour(row.passage.seq - 1) : null,
     next: row.passage ? neighbour(row.passage.seq + 1) : null,
@@ -218,6 +259,7 @@ export function itemView(db: Db, itemId: number, actor: Actor | null): ItemView 
       codebookVersion: s.codebookVersion,
       runId: s.runId,
       sampleIndex: s.sampleIndex,
+      nearGuess: nearGuess(s.confidence, labelCount),
       createdAt: s.createdAt,
     })),
     suggestionAgreement: {
@@ -229,6 +271,18 @@ export function itemView(db: Db, itemId: number, actor: Actor | null): ItemView 
     reviews: reviewHistory(db, itemId, hideOthers ? actor : null),
     blind,
     independent: isIndependent(protocol, row.item.randomKey),
+    othersHidden: hideOthers,
+    mode,
+    mine: mine && {
+      reviewId: mine.id,
+      action: mine.action as OwnDecision['action'],
+      label: mine.label,
+      stance: mine.stance,
+      themes: [...new Set(mine.themes ?? [])].sort(),
+      note: mine.note,
+      createdAt: mine.createdAt,
+    },
+    adjudication: { required, independent: row.item.independentCount, ready: row.item.independentCount >= required },
     protocol,
   };
 }
@@ -259,34 +313,4 @@ export function reviewHistory(db: DbOrTx, itemId: number, onlyBy: Actor | null):
     undone: undone.has(r.id),
     createdAt: r.createdAt,
   }));
-}
-
-/** One audit entry about an item; what it records before, after and beside the change differs per action. */
-export const HistoryEntrySchema = z
-  .object({ id: z.number().int(), at: z.string(), actor: z.string(), action: z.string(), before: JsonValueSchema, after: JsonValueSchema, details: JsonValueSchema })
-  .meta({ id: 'HistoryEntry' });
-export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
-
-/** An item's audit history. */
-export const ItemHistorySchema = z.object({ entries: z.array(HistoryEntrySchema) }).meta({ id: 'ItemHistory' });
-
-/** The audit columns hold JSON written by audit(); parsing proves it to the type. */
-const JsonEntry = HistoryEntrySchema.pick({ before: true, after: true, details: true });
-
-/**
- * An item's audit history, oldest first: every decision, undo, exclusion change, adjudication
- * and note with who, when, what changed and what they saw. Reviewers working independently see
- * only their own entries.
- */
-export function itemHistory(db: Db, itemId: number, actor: Actor | null): HistoryEntry[] {
-  const item = db.select({ randomKey: items.randomKey }).from(items).where(eq(items.id, itemId)).get();
-  if (!item) throw notFound(`item ${itemId} not found`);
-  const onlyOwn = hidesOthers(getProtocol(db), item.randomKey, actor);
-  return db
-    .select()
-    .from(auditLog)
-    .where(onlyOwn ? and(eq(auditLog.itemId, itemId), eq(auditLog.actor, actor!.name)) : eq(auditLog.itemId, itemId))
-    .orderBy(asc(auditLog.id))
-    .all()
-    .map((e) => ({ id: e.id, at: e.at, actor: e.actor, action: e.action, ...JsonEntry.parse({ before: e.before, after: e.after, details: e.details }) }));
 }

@@ -5,7 +5,8 @@ import type { Actor } from '../auth/service.ts';
 import { REVIEW_STATUSES } from '../../db/schema/vocabulary.ts';
 import { badRequest } from '../errors.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
-import { getProtocol, type ReviewProtocol } from './protocol.ts';
+import { nearGuess } from '../tagging/quality.ts';
+import { getProtocol, isIndependent, type ReviewProtocol } from './protocol.ts';
 import { QUEUE_ORDERS, type QueueFilterKey, type QueueOrder } from './queue-params.ts';
 
 /** One of `values`, given as text (a URL) or in a JSON body. */
@@ -44,7 +45,8 @@ export type QueueFilter = z.infer<typeof QueueFilterSchema>;
 
 /** The queue page's query: the filter, an ordering, a page size and the cursor of the page before. */
 export const QueueQuerySchema = QueueFilterSchema.extend({
-  order: z.enum(QUEUE_ORDERS).default('confidence'),
+  // The random sample by default: it feeds the corrected estimates, and least-confident-first opens a weak model's queue on its near-guesses.
+  order: z.enum(QUEUE_ORDERS).default('random'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().optional(),
 });
@@ -64,6 +66,8 @@ export const QueueEntrySchema = z
     suggestedLabel: z.string().nullable(),
     suggestedConfidence: z.number().nullable(),
     suggestionAgreement: z.number().nullable(),
+    /** The suggestion's confidence is close to an even guess over the codebook's labels. */
+    nearGuess: z.boolean(),
     /** null (with reviewedLabel and reviewCount) when the protocol hides others' decisions from this reviewer. */
     reviewStatus: z.enum(REVIEW_STATUSES).nullable(),
     reviewedLabel: z.string().nullable(),
@@ -89,6 +93,9 @@ export type QueuePage = z.infer<typeof QueuePageSchema>;
 /** A queue row as SQLite returns it (booleans are 0/1), with the page's sort keys k0, k1, .... */
 type QueueRow = Omit<QueueEntry, 'excluded' | 'reviewStatus' | 'reviewCount'> & {
   excluded: number;
+  randomKey: number;
+  /** 1 when this reviewer has a standing decision on the item. */
+  mine: number;
   reviewStatus: (typeof REVIEW_STATUSES)[number];
   reviewCount: number;
   [key: `k${number}`]: number | string | null;
@@ -202,7 +209,9 @@ export function queuePage(
       d.published, i.seq, substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
       i.suggested_label AS suggestedLabel, i.suggested_confidence AS suggestedConfidence,
       i.suggestion_agreement AS suggestionAgreement, i.review_status AS reviewStatus, i.reviewed_label AS reviewedLabel,
-      i.review_count AS reviewCount, i.excluded, i.version, ${sql.join(keyNames.map((k) => sql`page.${k} AS ${k}`), sql`, `)}
+      i.review_count AS reviewCount, i.excluded, i.version, i.random_key AS randomKey,
+      ${actor ? sql`EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id AND r.reviewer_id = ${actor.id} AND r.action IN ${DECIDED} AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes_review_id = r.id))` : sql`0`} AS mine,
+      ${sql.join(keyNames.map((k) => sql`page.${k} AS ${k}`), sql`, `)}
     FROM page
     JOIN items i ON i.id = page.id
     JOIN documents d ON d.id = i.document_id
@@ -212,10 +221,13 @@ export function queuePage(
   `);
   const more = rows.length > opts.limit;
   const page = rows.slice(0, opts.limit);
-  const hideSuggestion = protocol.blind && actor?.role !== 'admin';
-  const hideOthers = (protocol.blind || protocol.overlap > 1) && actor?.role !== 'admin';
-  const entries = page.map(
-    (r): QueueEntry => ({
+  // The same rule as the item view (visibility.ts): blind to the model, and to other coders of an
+  // item needing independent decisions, until this reviewer has decided it; admins alike.
+  const labelCount = db.get<{ n: number | null } | undefined>(sql`SELECT json_array_length(definition, '$.labels') AS n FROM codebooks WHERE active = 1`)?.n ?? 0;
+  const entries = page.map((r): QueueEntry => {
+    const hideSuggestion = protocol.blind && r.mine !== 1;
+    const hideOthers = isIndependent(protocol, r.randomKey) && r.mine !== 1;
+    return {
       itemId: r.itemId,
       level: r.level,
       documentId: r.documentId,
@@ -227,13 +239,14 @@ export function queuePage(
       suggestedLabel: hideSuggestion ? null : r.suggestedLabel,
       suggestedConfidence: hideSuggestion ? null : r.suggestedConfidence,
       suggestionAgreement: hideSuggestion ? null : r.suggestionAgreement,
+      nearGuess: !hideSuggestion && nearGuess(r.suggestedConfidence, labelCount),
       reviewStatus: hideOthers ? null : r.reviewStatus,
       reviewedLabel: hideOthers ? null : r.reviewedLabel,
       reviewCount: hideOthers ? null : r.reviewCount,
       excluded: r.excluded === 1,
       version: r.version,
-    }),
-  );
+    };
+  });
   const last = page.at(-1);
   const nextCursor = more && last ? Buffer.from(JSON.stringify(keys.map((_, n) => last[`k${n}`]))).toString('base64url') : null;
   // Counted for the first page only: later pages keep the count the reviewer started with.

@@ -171,10 +171,18 @@ describe('decisions', () => {
     );
     expect(both.map((r) => r.status)).toEqual([201, 201]);
     expect(deps.db.select().from(items).where(eq(items.id, a[1]!)).get()!.reviewStatus).toBe('disputed');
-    // Bob works independently: he sees his own decision only, and Ann's history entries are hidden from him.
+    // Coders work independently: Cy, who has not decided, sees neither decision nor its history
+    // entries; Bob, once he has decided, sees what the others decided too.
+    const cy = await reviewer(app, 'Cy');
+    const cyView = await view(app, a[1]!, cy);
+    expect(cyView.item.reviewStatus).toBeNull();
+    expect(cyView.reviews).toEqual([]);
+    expect(cyView.othersHidden).toBe(true);
+    expect((await call(app, 'GET', `/api/items/${a[1]}/history`, { cookie: cy })).body.entries).toEqual([]);
     const bobView = await view(app, a[1]!, bob);
-    expect(bobView.item.reviewStatus).toBeNull();
-    expect(bobView.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['Bob']);
+    expect(bobView.item.reviewStatus).toBe('disputed');
+    expect(bobView.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['Ann', 'Bob']);
+    expect(bobView.mine).toMatchObject({ action: 'edit', label: 'integrationist' });
     const cases = (await call(app, 'GET', '/api/review/adjudication?kind=reviewers', { cookie: ann })).body.cases;
     expect(cases.map((c: { itemId: number; decisions: { reviewer: string; label: string }[] }) => [c.itemId, c.decisions.map((d) => `${d.reviewer}:${d.label}`)])).toEqual([
       [a[1], ['Ann:critical', 'Bob:integrationist']],

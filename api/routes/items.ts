@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireActor } from '../auth/middleware.ts';
 import type { AppDeps } from '../deps.ts';
 import { addNote, DecisionResultSchema, DecisionSchema, decide } from '../review/decisions.ts';
-import { itemHistory, ItemHistorySchema, itemView, ItemViewSchema } from '../review/item.ts';
+import { itemHistory, ItemHistorySchema } from '../review/history.ts';
+import { itemView, ItemViewSchema } from '../review/item.ts';
 import { itemSuggestions } from '../tagging/runs.ts';
 import { SuggestionListSchema, suggestionView } from '../tagging/schemas.ts';
 import { conflictResponse, errorResponses, IdParams, json, jsonBody, newRouter, OkSchema } from './router.ts';
@@ -15,11 +16,18 @@ export function itemsRoutes(deps: AppDeps) {
       createRoute({
         method: 'get',
         path: '/{id}',
-        summary: 'The item view: text in context, suggestions side by side, visible review history',
-        request: { params: IdParams },
+        summary: "The item view: text in context, suggestions side by side, the visible review history and the viewer's own decision",
+        request: {
+          params: IdParams,
+          query: z.object({
+            mode: z.enum(['code', 'adjudicate']).default('code').openapi({
+              description: 'code: as one of its coders (blind to the model and to other coders until decided, under the protocol); adjudicate: admins, seeing everything',
+            }),
+          }),
+        },
         responses: { 200: json(ItemViewSchema, 'Item view'), ...errorResponses },
       }),
-      (c) => c.json(itemView(db, c.req.valid('param').id, c.get('actor')), 200),
+      (c) => c.json(itemView(db, c.req.valid('param').id, c.get('actor'), c.req.valid('query').mode), 200),
     )
     .openapi(
       createRoute({

@@ -5,6 +5,7 @@ import { runBatches } from '../tagging/batchStore.ts';
 import { cancelRun, createRun, estimateRun, getRun, jobOfRun, listRuns, progressOf, resumeRun, runFailures, RunRequestSchema } from '../tagging/runs.ts';
 import { RunEstimateSchema, RunProgressSchema, runView, TaggingBatchSchema, TaggingRunDetailSchema, TaggingRunListSchema, TaggingRunSchema } from '../tagging/schemas.ts';
 import { streamJobEvents } from './jobEvents.ts';
+import { modelQuality, ModelQualityListSchema } from '../tagging/quality.ts';
 import { actorName, conflictResponse, errorResponses, IdParams, json, jsonBody, newRouter } from './router.ts';
 
 const ResumeSchema = z.object({ budgetUsd: z.number().positive().optional().openapi({ description: 'A new budget cap in USD (a budget-stopped run needs a higher one)' }) });
@@ -39,6 +40,15 @@ export function taggingRoutes(deps: AppDeps) {
         responses: { 201: json(TaggingRunSchema, 'Recorded and queued'), ...errorResponses },
       }),
       (c) => c.json(withJob(createRun(deps, c.req.valid('json'), actorName(c, 'web')).run), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/quality',
+        summary: "Each model's measured quality here: its suggestions against the independent human decisions made after them (not yet measured below 30)",
+        responses: { 200: json(ModelQualityListSchema, 'Measured quality per model family'), ...errorResponses },
+      }),
+      (c) => c.json(modelQuality(deps.db), 200),
     )
     .openapi(
       createRoute({ method: 'get', path: '/runs', summary: 'Tagging runs, newest first', responses: { 200: json(TaggingRunListSchema, 'Runs'), ...errorResponses } }),

@@ -17,7 +17,7 @@ export function queueContext(params: URLSearchParams): QueueContext {
     if (v) (filter as Record<string, string>)[key] = v;
   }
   const rawOrder = params.get('order');
-  const order = (QUEUE_ORDERS as readonly string[]).includes(rawOrder ?? '') ? (rawOrder as QueueOrder) : 'confidence';
+  const order = (QUEUE_ORDERS as readonly string[]).includes(rawOrder ?? '') ? (rawOrder as QueueOrder) : 'random';
   const sp = new URLSearchParams();
   for (const key of FILTER_KEYS) if (filter[key]) sp.set(key, filter[key]!);
   sp.set('order', order);

@@ -47,7 +47,7 @@ export const reviewApi = {
   setup: () => call(api.review.setup.$get()),
   queue: (filter: QueueFilter, order: QueueOrder, cursor?: string | null, limit = 50) =>
     call(api.review.queue.$get({ query: { ...filter, order, cursor: cursor ?? undefined, limit: String(limit) } })),
-  item: (itemId: number) => call(item.$get({ param: id(itemId) })),
+  item: (itemId: number, mode: 'code' | 'adjudicate' = 'code') => call(item.$get({ param: id(itemId), query: { mode } })),
   history: (itemId: number) => call(item.history.$get({ param: id(itemId) })),
   decide: (itemId: number, d: Decision) => call(item.reviews.$post({ param: id(itemId), json: d })),
   note: (itemId: number, note: string) => call(item.notes.$post({ param: id(itemId), json: { note } })),
