@@ -133,7 +133,7 @@ function buildCorpus(db: Db) {
   return seeded;
 }
 
-const filters = (query: Record<string, string | undefined>): DashboardFilters => parseFilters({ basis: 'final', level: 'passage', ...query } as never);
+const filtersOf = (db: Db, query: Record<string, string | undefined>): DashboardFilters => parseFilters({ basis: 'final', level: 'passage', ...query } as never, db);
 
 /** Every dashboard view's JSON for a filter state. */
 function views(db: Db, f: DashboardFilters) {
@@ -156,6 +156,7 @@ function rollupSnapshot(db: Db) {
 
 describe('dashboard rollups', () => {
   const db = createTestDb();
+  const filters = (query: Record<string, string | undefined>) => filtersOf(db, query);
   const seeded = buildCorpus(db);
 
   it('answer every view exactly as the scan of items does, for each basis, level and a source filter', () => {

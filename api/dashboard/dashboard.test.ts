@@ -111,6 +111,9 @@ describe('dashboard aggregates on fixtures', () => {
     const betaId = deps.db.get<{ id: number }>(sql`SELECT id FROM sources WHERE name = 'Beta'`).id;
     const bySource = await get<Framing>(app, `/api/dashboard/framing?basis=model&sources=${betaId}`);
     expect(bySource.rows.map((r) => r.source)).toEqual(['Beta']);
+    // A name means the same source as its id, as in the review queue and the export.
+    const byName = await get<Framing>(app, '/api/dashboard/framing?basis=model&sources=Beta');
+    expect(byName.rows.map((r) => [r.source, r.counted])).toEqual(bySource.rows.map((r) => [r.source, r.counted]));
     const byDate = await get<Framing>(app, '/api/dashboard/framing?basis=model&from=2024-04&to=2024');
     expect(byDate.rows.map((r) => [r.source, r.counted])).toEqual([['Alpha', 2]]);
     const byProvider = await get<Framing>(app, '/api/dashboard/framing?basis=model&provider=openai&model=gpt-test');

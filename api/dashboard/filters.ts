@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { sql, type SQL } from 'drizzle-orm';
 import { REVIEW_STATUSES, type ReviewStatus } from '../../db/schema/vocabulary.ts';
+import type { Db } from '../../db/client.ts';
 import { badRequest } from '../errors.ts';
+import { resolveSources } from '../ingest/sourceNames.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { requestedBasis, type Basis } from '../items/provenance.ts';
 
@@ -19,7 +21,7 @@ export const DashboardQuerySchema = z.object({
     .transform((v) => v === '1' || v === 'true')
     .openapi({ type: 'string', enum: ['1', '0', 'true', 'false'], description: 'With basis=people: also count bulk accepts and imported labels (stated in the response)' }),
   level: z.enum(['passage', 'document']).default('passage'),
-  sources: z.string().optional().openapi({ description: 'Comma-separated source ids' }),
+  sources: z.string().optional().openapi({ description: 'Comma-separated source ids or exact names (the same parameter as the review queue and the export)' }),
   from: z.string().optional().openapi({ description: 'Earliest publication date: YYYY, YYYY-MM or YYYY-MM-DD' }),
   to: z.string().optional().openapi({ description: 'Latest publication date: YYYY, YYYY-MM or YYYY-MM-DD' }),
   provider: z.string().optional(),
@@ -84,8 +86,8 @@ function ids(value: string | undefined, name: string): number[] {
 
 const isStatus = (s: string): s is ReviewStatus => (REVIEW_STATUSES as readonly string[]).includes(s);
 
-/** Parses the URL filters; a malformed value is a 400 naming it. */
-export function parseFilters(q: DashboardQuery): DashboardFilters {
+/** Parses the URL filters; a malformed value or an unknown source is a 400 naming it. */
+export function parseFilters(q: DashboardQuery, db: Db): DashboardFilters {
   const statuses = list(q.status);
   const unknown = statuses.find((s) => !isStatus(s));
   if (unknown !== undefined) throw badRequest(`status: "${unknown}" is not one of ${REVIEW_STATUSES.join(', ')}`, 'invalid_input');
@@ -99,7 +101,7 @@ export function parseFilters(q: DashboardQuery): DashboardFilters {
   return {
     basis,
     level: q.level,
-    sourceIds: ids(q.sources, 'sources'),
+    sourceIds: resolveSources(db.$client, list(q.sources)).map((s) => s.id),
     from,
     to,
     provider: q.provider || null,

@@ -22,7 +22,7 @@ describe('the dashboard without syndicated copies', () => {
     expect(report.totals).toMatchObject({ documents: 3, duplicates: 1, labels: 3 });
     // The labels came with the file (not marked gold): the people basis counts them only with includeBulk.
     const counts = (syndicated: 'include' | 'exclude') =>
-      framingMix(db, parseFilters(DashboardQuerySchema.parse({ basis: 'people', includeBulk: '1', level: 'document', syndicated }))).rows.map((r) => [r.source, r.counted, Object.fromEntries(Object.entries(r.counts).filter(([, n]) => n > 0))]);
+      framingMix(db, parseFilters(DashboardQuerySchema.parse({ basis: 'people', includeBulk: '1', level: 'document', syndicated }), db)).rows.map((r) => [r.source, r.counted, Object.fromEntries(Object.entries(r.counts).filter(([, n]) => n > 0))]);
     expect(counts('include')).toEqual([
       ['Agency', 1, { analytical: 1 }],
       ['Daily B', 2, { analytical: 1, critical: 1 }],

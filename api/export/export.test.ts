@@ -282,7 +282,7 @@ describe('GET /api/export', () => {
       'labels: "pro-western" is not a label of the codebook (integrationist, critical, analytical)',
     );
     const source = await app.request('/api/export?sources=Nowhere');
-    expect(((await source.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'unknown_source', message: 'sources: no source named "Nowhere"' });
+    expect(((await source.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'unknown_source', message: 'sources: no source with the id or name "Nowhere"' });
     const format = await app.request('/api/export?format=xlsx');
     expect(format.status).toBe(400);
   });

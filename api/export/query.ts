@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { percentAgreement } from '../metrics/agreement.ts';
 import { badRequest } from '../errors.ts';
+import { resolveSources } from '../ingest/sourceNames.ts';
 import { basisSql, reviewOriginSql, sqlText } from '../items/provenance.ts';
 import { EXPORT_FORMAT_VERSION, columnsFor, type ExportColumn, type ExportRow } from './columns.ts';
 import type { ExportRequest } from './request.ts';
@@ -206,18 +207,9 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
   }
 
   if (request.sources.length > 0) {
-    const ids: number[] = [];
-    const names: string[] = [];
-    for (const token of request.sources) {
-      const row = (
-        /^\d+$/.test(token)
-          ? sqlite.prepare('SELECT id, name FROM sources WHERE id = ? OR name = ?').get(Number(token), token)
-          : sqlite.prepare('SELECT id, name FROM sources WHERE name = ?').get(token)
-      ) as { id: number; name: string } | undefined;
-      if (!row) throw badRequest(`sources: no source named ${JSON.stringify(token)}`, 'unknown_source');
-      ids.push(row.id);
-      names.push(row.name);
-    }
+    const named = resolveSources(sqlite, request.sources);
+    const ids = named.map((n) => n.id);
+    const names = named.map((n) => n.name);
     where.push(`i.source_id IN (${ids.map(() => '?').join(',')})`);
     params.push(...ids);
     summary.push(`sources: ${names.join(', ')}`);

@@ -137,9 +137,11 @@ describe('lists of ids', () => {
     const estimate = await post('/api/tagging/estimate', { selection: { documentIds: many } });
     expect(estimate.status).toBe(400);
     expect(await errorOf(estimate)).toEqual({ code: 'invalid_input', message: 'selection.documentIds: at most 5000 ids per request; select by source or split the request' });
-    const bulk = await post('/api/review/bulk/preview', { filter: { level: 'passage', source: many }, threshold: 0.5 });
+    const bulk = await post('/api/review/bulk/preview', { filter: { level: 'passage', sources: many }, threshold: 0.5 });
     expect(bulk.status).toBe(400);
-    expect((await errorOf(bulk)).message).toBe('filter.source: at most 5000 ids per request; select by source or split the request');
+    expect((await errorOf(bulk)).message).toBe('filter.sources: at most 5000 ids per request; select by source or split the request');
+    const misnamed = await post('/api/review/bulk/preview', { filter: { level: 'passage', source: [1] }, threshold: 0.5 });
+    expect([misnamed.status, (await errorOf(misnamed)).message]).toEqual([400, 'filter: Unrecognized key: "source"']);
     const dashboard = await app.request(`/api/dashboard/framing?sources=${many.join(',')}`);
     expect(dashboard.status).toBe(400);
     expect(await errorOf(dashboard)).toEqual({ code: 'too_many_ids', message: 'sources: at most 5000 ids per request, got 100000; select by source or split the request' });

@@ -51,7 +51,7 @@ function bulkWhere(db: Db | Tx, actor: Actor, filter: QueueFilter, threshold: nu
   const protocol = getProtocol(db);
   if (protocol.blind) throw badRequest('blind mode: suggestions are hidden, so they cannot be accepted in bulk', 'blind');
   if (!(threshold >= 0 && threshold <= 1)) throw badRequest(`threshold ${threshold} must be between 0 and 1`, 'invalid_threshold');
-  return sql`${filterCondition({ ...filter, status: 'unreviewed' }, actor, protocol)} AND i.latest_suggestion_id IS NOT NULL AND i.suggested_confidence >= ${threshold}`;
+  return sql`${filterCondition(db, { ...filter, status: 'unreviewed' }, actor, protocol)} AND i.latest_suggestion_id IS NOT NULL AND i.suggested_confidence >= ${threshold}`;
 }
 
 /** What a bulk accept over the current filter at `threshold` would accept (only unreviewed items with a suggestion). */

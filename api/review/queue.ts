@@ -5,17 +5,19 @@ import type { Actor } from '../auth/service.ts';
 import { REVIEW_STATUSES } from '../../db/schema/vocabulary.ts';
 import { badRequest } from '../errors.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
+import { clientOf } from '../dashboard/rollups.ts';
+import { resolveSources } from '../ingest/sourceNames.ts';
 import { nearGuess } from '../tagging/quality.ts';
 import { getProtocol, isIndependent, type ReviewProtocol } from './protocol.ts';
 import { QUEUE_ORDERS, type QueueFilterKey, type QueueOrder } from './queue-params.ts';
 
 /** One of `values`, given as text (a URL) or in a JSON body. */
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.string().pipe(z.enum(values));
-/** Source ids: `3,7` in a URL, `[3, 7]` (or `"3,7"`) in a JSON body. */
-const ids = z
+/** Source ids or exact names (api/ingest/sourceNames.ts): `3,7` in a URL, `[3, 7]` (or `"3,7"`) in a JSON body. */
+const sourceTokens = z
   .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
-  .transform((v) => (Array.isArray(v) ? v : typeof v === 'number' ? [v] : v === '' ? [] : v.split(',')).map(Number))
-  .pipe(z.array(z.number().int().positive()).max(MAX_IDS_PER_LIST, tooManyIds()))
+  .transform((v) => (Array.isArray(v) ? v : typeof v === 'number' ? [v] : v.split(',')).map((t) => String(t).trim()).filter((t) => t !== ''))
+  .pipe(z.array(z.string()).max(MAX_IDS_PER_LIST, tooManyIds()))
   .optional();
 const number = z.union([z.string(), z.number()]).pipe(z.coerce.number());
 const confidence = number.pipe(z.number().min(0).max(1)).optional();
@@ -27,7 +29,7 @@ const confidence = number.pipe(z.number().min(0).max(1)).optional();
 export const QueueFilterSchema = z.object({
   level: oneOf(['passage', 'document']).default('passage'),
   status: oneOf(['unreviewed', 'reviewed', 'rejected', 'disputed', 'excluded']).optional(),
-  source: ids,
+  sources: sourceTokens,
   document: number.pipe(z.number().int().positive()).optional(),
   /** The latest suggestion's label (a codebook label id). */
   label: z.string().min(1).optional(),
@@ -131,7 +133,7 @@ function afterCursor(keys: SQL[], values: (number | string | null)[]): SQL {
 const DECIDED = sql`('accept', 'edit', 'reject')`;
 
 /** The WHERE clause of a filter, for one reviewer (overlap mode makes "unreviewed" personal). */
-export function filterCondition(f: QueueFilter, actor: Actor | null, protocol: ReviewProtocol): SQL {
+export function filterCondition(db: DbOrTx, f: QueueFilter, actor: Actor | null, protocol: ReviewProtocol): SQL {
   const parts: SQL[] = [sql`i.level = ${f.level}`];
   // Excluded passages are kept but never counted: they have their own view (status=excluded)
   // and stay out of every other one, "any status" included, so boilerplate never heads a queue.
@@ -148,7 +150,10 @@ export function filterCondition(f: QueueFilter, actor: Actor | null, protocol: R
   if (f.status === 'reviewed') parts.push(sql`i.review_status IN ('reviewed', 'adjudicated')`);
   if (f.status === 'rejected') parts.push(sql`i.review_status = 'rejected'`);
   if (f.status === 'disputed') parts.push(sql`i.review_status = 'disputed'`);
-  if (f.source && f.source.length > 0) parts.push(sql`i.source_id IN (${sql.join(f.source.map((s) => sql`${s}`), sql`, `)})`);
+  if (f.sources && f.sources.length > 0) {
+    const ids = resolveSources(clientOf(db), f.sources).map((s) => s.id);
+    parts.push(sql`i.source_id IN (${sql.join(ids.map((s) => sql`${s}`), sql`, `)})`);
+  }
   if (f.document !== undefined) parts.push(sql`i.document_id = ${f.document}`);
   if (f.label !== undefined) parts.push(sql`i.suggested_label = ${f.label}`);
   if (f.theme !== undefined) parts.push(sql`EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.theme = ${f.theme})`);
@@ -193,7 +198,7 @@ export function queuePage(
   opts: { order: QueueOrder; limit: number; cursor?: string | undefined },
 ): QueuePage {
   const protocol = getProtocol(db);
-  const where = filterCondition(filter, actor, protocol);
+  const where = filterCondition(db, filter, actor, protocol);
   const keys = SORT_KEYS[opts.order];
   const after = opts.cursor ? sql` AND ${afterCursor(keys, decodeCursor(opts.cursor, keys.length))}` : sql``;
   const keyNames = keys.map((_, n) => sql.raw(`k${n}`));

@@ -57,9 +57,13 @@ describe('review queue', () => {
     expect(await ids('disagreement=models')).toEqual([a[2]]);
     expect(await ids('model=m1')).toEqual([a[2]]);
     expect(await ids('theme=sovereignty')).toEqual([a[0]]);
-    const sourceB = (await call(app, 'GET', `/api/review/queue?source=${deps.db.select().from(items).where(eq(items.id, b[0]!)).get()!.sourceId}&order=document`, { cookie })).body;
+    const sourceB = (await call(app, 'GET', `/api/review/queue?sources=${deps.db.select().from(items).where(eq(items.id, b[0]!)).get()!.sourceId}&order=document`, { cookie })).body;
     expect(sourceB.entries.map((e: { itemId: number }) => e.itemId)).toEqual([b[0], b[1]]);
     expect(sourceB.total).toBe(2);
+    // Sources by name, as the dashboard and the export take them; an unknown one is named.
+    expect((await call(app, 'GET', `/api/review/queue?sources=${encodeURIComponent('Outlet B')}&order=document`, { cookie })).body.total).toBe(2);
+    const unknown = await call(app, 'GET', '/api/review/queue?sources=Outlet%20C', { cookie });
+    expect([unknown.status, unknown.body.error.message]).toEqual([400, 'sources: no source with the id or name "Outlet C"']);
   });
 
   it('pages with a cursor without repeating or skipping items', async () => {

@@ -47,7 +47,7 @@ const TimelineQuerySchema = DashboardQuerySchema.extend({
 const SimilarityQuerySchema = DashboardQuerySchema.extend({ limit: sourceLimit('40', 'Compare the N largest sources, or all') });
 /** Agreement and corrected estimates always rest on independent human decisions: they take no basis. */
 const PeopleQuerySchema = DashboardQuerySchema.omit({ basis: true, includeBulk: true });
-const peopleFilters = (q: z.infer<typeof PeopleQuerySchema>) => parseFilters({ ...q, basis: 'people', includeBulk: false });
+const peopleFilters = (q: z.infer<typeof PeopleQuerySchema>, db: AppDeps['db']) => parseFilters({ ...q, basis: 'people', includeBulk: false }, db);
 
 const tags = ['dashboard'];
 
@@ -64,7 +64,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(DashboardMetaSchema, 'Filter options'), ...errorResponses },
       }),
-      (c) => c.json(dashboardMeta(db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(dashboardMeta(db, parseFilters(c.req.valid('query'), db)), 200),
     )
     .openapi(
       createRoute({
@@ -75,7 +75,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(FramingSchema, 'Label counts and shares per source'), ...errorResponses },
       }),
-      (c) => c.json(framingMix(db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(framingMix(db, parseFilters(c.req.valid('query'), db)), 200),
     )
     .openapi(
       createRoute({
@@ -86,7 +86,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(StanceSchema, 'Mean stance and interval per source'), ...errorResponses },
       }),
-      (c) => c.json(stanceBySource(db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(stanceBySource(db, parseFilters(c.req.valid('query'), db)), 200),
     )
     .openapi(
       createRoute({
@@ -97,7 +97,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(ThemesSchema, 'Theme heatmap cells'), ...errorResponses },
       }),
-      (c) => c.json(themesBySource(db, parseFilters(c.req.valid('query'))), 200),
+      (c) => c.json(themesBySource(db, parseFilters(c.req.valid('query'), db)), 200),
     )
     .openapi(
       createRoute({
@@ -110,7 +110,7 @@ export function dashboardRoutes(deps: AppDeps) {
       }),
       (c) => {
         const q = c.req.valid('query');
-        return c.json(timeline(db, parseFilters(q), q.granularity, q.limit), 200);
+        return c.json(timeline(db, parseFilters(q, db), q.granularity, q.limit), 200);
       },
     )
     .openapi(
@@ -124,7 +124,7 @@ export function dashboardRoutes(deps: AppDeps) {
       }),
       (c) => {
         const q = c.req.valid('query');
-        return c.json(sourceSimilarity(db, parseFilters(q), q.limit), 200);
+        return c.json(sourceSimilarity(db, parseFilters(q, db), q.limit), 200);
       },
     )
     .openapi(
@@ -136,7 +136,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: PeopleQuerySchema },
         responses: { 200: json(AgreementSchema, 'Confusion matrix and progress'), ...errorResponses },
       }),
-      (c) => c.json(modelAndPeople(db, peopleFilters(c.req.valid('query'))), 200),
+      (c) => c.json(modelAndPeople(db, peopleFilters(c.req.valid('query'), db)), 200),
     )
     .openapi(
       createRoute({
@@ -147,7 +147,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: PeopleQuerySchema },
         responses: { 200: json(CorrectedSchema, 'Model-only and corrected estimates per source'), ...errorResponses },
       }),
-      (c) => c.json(correctedEstimates(db, peopleFilters(c.req.valid('query'))), 200),
+      (c) => c.json(correctedEstimates(db, peopleFilters(c.req.valid('query'), db)), 200),
     )
     .openapi(
       createRoute({
@@ -161,7 +161,7 @@ export function dashboardRoutes(deps: AppDeps) {
       (c) => {
         const { sourceId, label, theme, period, granularity, suggested, reviewed, randomSample, offset, limit, ...filters } = c.req.valid('query');
         const drill = { sourceId, label, theme, period, granularity, suggested, reviewed, randomSample: randomSample !== undefined, offset, limit };
-        return c.json(drillDown(db, parseFilters(filters), drill), 200);
+        return c.json(drillDown(db, parseFilters(filters, db), drill), 200);
       },
     );
 }

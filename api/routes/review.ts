@@ -11,7 +11,7 @@ import { QueueFilterSchema, QueuePageSchema, QueueQuerySchema, queuePage } from 
 import { reviewSetup, ReviewSetupSchema } from '../review/setup.ts';
 import { conflictResponse, errorResponses, json, jsonBody, newRouter } from './router.ts';
 
-const BulkSchema = z.object({ filter: QueueFilterSchema, threshold: z.number().min(0).max(1) });
+const BulkSchema = z.object({ filter: QueueFilterSchema.strict(), threshold: z.number().min(0).max(1) });
 
 /** `/api/review`: the queue, undo, bulk accept, the protocol, adjudication and agreement. */
 export function reviewRoutes(deps: AppDeps) {

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ChoiceGroup } from '../components/export/ChoiceGroup.tsx';
+import { SourcePicker } from '../components/SourcePicker.tsx';
 import { ExportPreviewPanel } from '../components/export/ExportPreviewPanel.tsx';
 import { listSources, type Source } from '../lib/api/corpus.ts';
 import { JobProgressBar } from '../components/jobs/JobProgressBar.tsx';
@@ -93,12 +94,7 @@ export function ExportPage() {
           </label>
           <span className="muted">{STATUS_HELP[choice.status]}</span>
         </div>
-        <ChoiceGroup
-          legend="Sources"
-          options={sources.map((s) => ({ value: String(s.id), label: s.name }))}
-          selected={choice.sources.map(String)}
-          onChange={(next) => set('sources', next.map(Number))}
-        />
+        <SourcePicker sources={sources} selected={choice.sources} onChange={(next) => set('sources', next)} />
         <div className="row">
           <label>
             Published from <input value={choice.from} placeholder="YYYY[-MM[-DD]]" size={12} onChange={(e) => set('from', e.target.value.trim())} />

@@ -6,6 +6,8 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { typingInField, useWindowKeys } from './keys.ts';
 import { queueContext, useReviewSession } from './session.tsx';
 import { UserText } from '../UserText.tsx';
+import { SourcePicker, type PickableSource } from '../SourcePicker.tsx';
+import { listSources } from '../../lib/api/corpus.ts';
 
 const ORDER_NAMES: Record<(typeof QUEUE_ORDERS)[number], string> = {
   confidence: 'least confident first',
@@ -24,7 +26,13 @@ export function QueueView() {
   const [help, setHelp] = useState(false);
   const { codebook } = s.setup;
 
+  const [sources, setSources] = useState<PickableSource[]>([]);
+
   useEffect(() => s.reloadQueue(ctx), [s.reloadQueue, ctx]);
+  useEffect(() => {
+    listSources().then(setSources, () => setSources([]));
+  }, []);
+  const pickedSources = (ctx.filter.sources ?? '').split(',').filter((t) => /^\d+$/.test(t)).map(Number);
 
   const set = (key: keyof QueueFilter | 'order', value: string) => {
     const next = new URLSearchParams(params);
@@ -76,7 +84,7 @@ export function QueueView() {
         {choice('disagreement', 'Disagreement', [['', 'any or none'], ['models', 'between models'], ['reviewers', 'between reviewers'], ['model-reviewer', 'reviewer vs model'], ['any', 'any kind']], ctx.filter.disagreement ?? '')}
         {text('minConfidence', 'Confidence from', 4)}
         {text('maxConfidence', 'to', 4)}
-        {text('source', 'Source ids', 6)}
+        <SourcePicker sources={sources} selected={pickedSources} onChange={(next) => set('sources', next.join(','))} />
         {text('document', 'Document id', 6)}
         {text('provider', 'Provider')}
         {text('model', 'Model')}
