@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { documents, imports, items, passages, reviews, reviewThemes, sources, suggestions, suggestionThemes, users } from '../db/schema/index.ts';
+import type { EvidenceQuote } from '../db/schema/suggestions.ts';
 import { eq } from 'drizzle-orm';
 import { getActiveCodebook } from './codebooks/service.ts';
 import { charCount } from './items/chars.ts';
@@ -121,6 +122,8 @@ export interface FixtureSuggestion {
   model?: string;
   promptVersion?: string;
   runId?: number | null;
+  rationale?: string;
+  evidence?: EvidenceQuote[];
 }
 
 /** Inserts a suggestion for an item (under the active codebook) and updates the item's state. */
@@ -138,8 +141,8 @@ export function addSuggestion(db: Db, itemId: number, s: FixtureSuggestion): num
         stance: s.stance,
         themes,
         confidence: s.confidence ?? 0.8,
-        rationale: 'fixture',
-        evidence: [],
+        rationale: s.rationale ?? 'fixture',
+        evidence: s.evidence ?? [],
         provider: s.provider ?? 'local',
         model: s.model ?? 'local-baseline',
         promptVersion: s.promptVersion ?? 'passage-v1',

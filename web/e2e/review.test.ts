@@ -73,7 +73,10 @@ describe('the review queue in Chromium, keyboard only', () => {
     await page.keyboard.press('u'); // undo the reject: back to that item
     await waitForItem(ids[2]!);
     await page.waitForSelector('[data-testid="review-notice"]:text("Undid your last decision on item")');
-    await page.keyboard.press('x'); // exclude it
+    await page.keyboard.press('x'); // exclude it: asks why first
+    await page.waitForSelector('input[aria-label="Reason for excluding"]:focus');
+    await page.keyboard.type('photo caption');
+    await page.keyboard.press('Enter');
     await waitForItem(ids[3]!);
     expect(await shown()).toBe(ids[3]);
 
@@ -103,6 +106,7 @@ describe('the review queue in Chromium, keyboard only', () => {
       [4, 'accept', 'bulk', 'critical', 0, 'document', tess.id],
     ]);
     expect(rows[3]!.undoesReviewId).toBe(rows[2]!.id);
+    expect(rows[4]!.note).toBe('photo caption');
     const states = fx.db.select().from(items).where(eq(items.level, 'passage')).orderBy(asc(items.seq)).all();
     expect(states.map((i) => [i.reviewStatus, i.reviewedLabel, i.excluded])).toEqual([
       ['reviewed', 'critical', false],

@@ -16,12 +16,16 @@ process.on('SIGTERM', () => {
   stop = true;
 });
 process.stdout.write('ready\n');
+// Each visit changes the coder's label on the item: repeating one's standing decision records nothing.
+const visits = new Map<string, number>();
 let n = 0;
 while (!stop) {
   const itemId = itemIds[n % itemIds.length]!;
   const actor = actors[n % actors.length]!;
+  const visit = visits.get(`${actor.id}:${itemId}`) ?? 0;
+  visits.set(`${actor.id}:${itemId}`, visit + 1);
   const version = (db.$client.prepare('SELECT version FROM items WHERE id = ?').get(itemId) as { version: number }).version;
-  const { reviewId } = decide(db, actor, itemId, { action: 'edit', label: n % 2 === 0 ? 'critical' : 'analytical', stance: 0, themes: [], basedOnVersion: version, note: `write ${n}` }, new Date());
+  const { reviewId } = decide(db, actor, itemId, { action: 'edit', label: visit % 2 === 0 ? 'critical' : 'analytical', stance: 0, themes: [], basedOnVersion: version, note: `write ${n}` }, new Date());
   process.stdout.write(`ack ${reviewId} ${Date.now()}\n`);
   n++;
   // Yield so the signal is seen; a busy server commits this often or more.

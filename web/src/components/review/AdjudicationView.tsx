@@ -14,7 +14,7 @@ export function AdjudicationView() {
   return (
     <div className="panel">
       <h2>Adjudication</h2>
-      <p className="muted">Open an item, pick the settled label with a number key and press c. The individual reviews stay in the history.</p>
+      <p className="muted">Items with the independent decisions they need and a disagreement. Open one to see every decision and the model's suggestion, pick the settled label with a number key and press c: the next disagreement opens. The individual reviews stay in the history.</p>
       <label>
         Show{' '}
         <select aria-label="Disagreement kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
@@ -40,7 +40,7 @@ export function AdjudicationView() {
             {cases.map((c) => (
               <tr key={c.itemId}>
                 <td>
-                  <Link to={`/review/items/${c.itemId}?disagreement=any&order=disputed&level=${c.level}`}>{c.itemId}</Link>
+                  <Link to={`/review/items/${c.itemId}?disagreement=any&order=disputed&level=${c.level}&mode=adjudicate`}>{c.itemId}</Link>
                 </td>
                 <td>{c.kind === 'reviewers' ? 'reviewers disagree' : 'reviewer vs model'}</td>
                 <td className="review-snippet">

@@ -1,6 +1,31 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { reviewApi, type BulkPreview } from '../../lib/api/review.ts';
-import type { QueueContext } from './session.tsx';
+import { useReviewSession, type QueueContext } from './session.tsx';
+
+/**
+ * The bulk-accept block the queue and the item view share: `open()` shows the dialog; once it
+ * has accepted, a notice says how many, the queue reloads and the queue list is shown.
+ */
+export function useBulkAccept(ctx: QueueContext): { open: () => void; isOpen: boolean; element: ReactNode } {
+  const s = useReviewSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [isOpen, setOpen] = useState(false);
+  const element = isOpen ? (
+    <BulkDialog
+      ctx={ctx}
+      onClose={() => setOpen(false)}
+      onDone={(n) => {
+        setOpen(false);
+        s.setNotice({ kind: 'info', text: `Bulk accepted ${n} ${n === 1 ? 'item' : 'items'}.` });
+        s.reloadQueue(ctx);
+        if (location.pathname !== '/review') navigate(`/review${ctx.search}`);
+      }}
+    />
+  ) : null;
+  return { open: () => setOpen(true), isOpen, element };
+}
 
 /**
  * Bulk accept: choose a confidence threshold, see how many and which suggestions would be

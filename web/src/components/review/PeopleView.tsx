@@ -34,7 +34,7 @@ export function PeopleView({ actor }: { actor: Actor }) {
               <input type="number" min={1} max={10} disabled={!admin} value={protocol.overlap} onChange={(e) => setProtocol({ ...protocol, overlap: Number(e.target.value) })} />
             </label>
             <label>
-              for a share of items{' '}
+              for this share of items (0-1){' '}
               <input type="number" min={0.01} max={1} step={0.01} disabled={!admin} value={protocol.overlapShare} onChange={(e) => setProtocol({ ...protocol, overlapShare: Number(e.target.value) })} />
             </label>
             <label>
@@ -43,7 +43,11 @@ export function PeopleView({ actor }: { actor: Actor }) {
             {admin && <button type="submit">Save</button>}
           </form>
         )}
-        <p className="muted">With more than one review per item, reviewers do not see each other's decisions; disagreements go to adjudication.</p>
+        <p className="muted" data-testid="protocol-help">
+          With more than one independent review per item, a random sample of items (the share: 0.2 means one item in five, chosen once per item and kept) is coded by that many
+          people, each blind to the others' decisions until they have decided; those items measure agreement between people, and their disagreements go to
+          adjudication. The other items need one review. Blind mode hides the model's suggestion from every coder, admins included, until they have decided.
+        </p>
       </div>
       <div className="panel">
         <h2>People</h2>

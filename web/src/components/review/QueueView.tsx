@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { QUEUE_ORDERS, type QueueFilter } from '../../lib/api/review.ts';
-import { BulkDialog } from './BulkDialog.tsx';
+import { useBulkAccept } from './BulkDialog.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
-import { typingInField, useWindowKeys } from './keys.ts';
+import { runBinding, typingInField, useWindowKeys, type KeyBinding } from './keys.ts';
 import { queueContext, useReviewSession } from './session.tsx';
 import { UserText } from '../UserText.tsx';
 import { SourcePicker, type PickableSource } from '../SourcePicker.tsx';
 import { listSources } from '../../lib/api/corpus.ts';
+import { ModelQualityNote } from '../tagging/ModelQualityNote.tsx';
 
 const ORDER_NAMES: Record<(typeof QUEUE_ORDERS)[number], string> = {
   confidence: 'least confident first',
@@ -22,7 +23,7 @@ export function QueueView() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const ctx = useMemo(() => queueContext(params), [params]);
-  const [bulk, setBulk] = useState(false);
+  const bulk = useBulkAccept(ctx);
   const [help, setHelp] = useState(false);
   const { codebook } = s.setup;
 
@@ -41,18 +42,19 @@ export function QueueView() {
     setParams(next);
   };
   const first = s.queue.entries[0]?.itemId;
+  const bindings: KeyBinding[] = [
+    { keys: ['Enter', 'j'], hint: 'Enter  or  j', what: 'start reviewing at the first item', run: () => first !== undefined && navigate(`/review/items/${first}${ctx.search}`) },
+    { keys: ['b'], hint: 'b', what: 'bulk accept above a confidence threshold in this queue', run: bulk.open },
+    { keys: ['?'], hint: '?', what: 'this help', run: () => setHelp(true) },
+  ];
   useWindowKeys((e: KeyboardEvent) => {
-    if (bulk || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (bulk.isOpen || e.ctrlKey || e.metaKey || e.altKey) return;
     if (help) {
       if (e.key === 'Escape' || e.key === '?') setHelp(false);
       return;
     }
     if (typingInField(e)) return;
-    if ((e.key === 'Enter' || e.key === 'j') && first !== undefined) navigate(`/review/items/${first}${ctx.search}`);
-    else if (e.key === 'b') setBulk(true);
-    else if (e.key === '?') setHelp(true);
-    else return;
-    e.preventDefault();
+    if (runBinding(bindings, e)) e.preventDefault();
   });
 
   const text = (key: keyof QueueFilter, label: string, size = 8) => (
@@ -98,7 +100,7 @@ export function QueueView() {
               Start reviewing (<kbd>Enter</kbd>)
             </Link>
           )}
-          <button onClick={() => setBulk(true)}>
+          <button onClick={bulk.open}>
             <kbd>b</kbd> Bulk accept…
           </button>
           <span className="muted">
@@ -106,6 +108,7 @@ export function QueueView() {
           </span>
         </div>
         {s.queue.error && <p className="error">{s.queue.error}</p>}
+        <ModelQualityNote />
         <table className="grid review-queue">
           <thead>
             <tr>
@@ -130,6 +133,7 @@ export function QueueView() {
                 </td>
                 <td>
                   {e.suggestedLabel ?? '—'} {e.suggestedConfidence !== null ? `${Math.round(e.suggestedConfidence * 100)}%` : ''}
+                  {e.nearGuess && <span className="badge near-guess">close to a guess</span>}
                   {e.suggestionAgreement !== null && e.suggestionAgreement < 1 ? ` (agreement ${Math.round(e.suggestionAgreement * 100)}%)` : ''}
                 </td>
                 <td>
@@ -146,18 +150,8 @@ export function QueueView() {
           </button>
         )}
       </div>
-      {help && <HelpOverlay onClose={() => setHelp(false)} />}
-      {bulk && (
-        <BulkDialog
-          ctx={ctx}
-          onClose={() => setBulk(false)}
-          onDone={(n) => {
-            setBulk(false);
-            s.setNotice({ kind: 'info', text: `Bulk accepted ${n} ${n === 1 ? 'item' : 'items'}.` });
-            s.reloadQueue(ctx);
-          }}
-        />
-      )}
+      {help && <HelpOverlay bindings={bindings} onClose={() => setHelp(false)} />}
+      {bulk.element}
     </div>
   );
 }

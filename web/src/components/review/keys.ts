@@ -1,27 +1,25 @@
 import { useLayoutEffect, useRef } from 'react';
 
-/** The review keyboard map: one list drives both the handlers and the `?` help overlay. */
-export const REVIEW_KEYS: { keys: string; what: string }[] = [
-  { keys: '1 … 9', what: 'pick a label (codebook order); 0 clears it' },
-  { keys: '[  ]', what: 'stance down / up' },
-  { keys: 't', what: 'themes: then ↑ ↓ move, Space toggles, t / Esc / Enter leaves' },
-  { keys: 'a  or  Enter', what: 'accept the suggestion (with the label, stance or themes you changed: edit and accept)' },
-  { keys: 'r', what: 'reject the suggestion (with the label you picked as the right answer, or left open)' },
-  { keys: 's', what: 'skip' },
-  { keys: 'x', what: 'mark excluded / not excluded' },
-  { keys: 'c', what: 'admin: settle a disagreement with the picked label (adjudicate)' },
-  { keys: 'u', what: 'undo your last decision (repeat to go further back)' },
-  { keys: 'j  or  →', what: 'next item' },
-  { keys: 'k  or  ←', what: 'previous item' },
-  { keys: 'n', what: 'write a note (Enter saves it to the history)' },
-  { keys: 'd', what: 'show / hide the whole document' },
-  { keys: 'o', what: 'open the document page' },
-  { keys: 'h', what: 'show / hide the history' },
-  { keys: 'b', what: 'bulk accept above a confidence threshold in this queue' },
-  { keys: 'g', what: 'back to the queue list' },
-  { keys: '?', what: 'this help' },
-  { keys: 'Esc', what: 'close an overlay' },
-];
+/**
+ * One keyboard shortcut: the `KeyboardEvent.key` values it answers to, how the help writes them,
+ * what it does, and the action. A screen's shortcuts are one list of these: it drives both the
+ * key handler and the `?` help, so the two cannot disagree.
+ */
+export interface KeyBinding {
+  keys: readonly string[];
+  /** As the help shows it, e.g. `a  or  Enter`. */
+  hint: string;
+  what: string;
+  run: (e: KeyboardEvent) => void;
+}
+
+/** Runs the binding a key event names; false when no binding takes the key. */
+export function runBinding(bindings: readonly KeyBinding[], e: KeyboardEvent): boolean {
+  const binding = bindings.find((b) => b.keys.includes(e.key));
+  if (!binding) return false;
+  binding.run(e);
+  return true;
+}
 
 /** True when the key event belongs to a text field, not to the review shortcuts. */
 export function typingInField(e: KeyboardEvent): boolean {

@@ -5,6 +5,8 @@ import { reviewApi, FILTER_KEYS, QUEUE_ORDERS, type Actor, type Decision, type I
 export interface QueueContext {
   filter: QueueFilter;
   order: QueueOrder;
+  /** code: deciding as a coder; adjudicate: an admin settling disagreements, seeing everything (`mode=adjudicate`). */
+  mode: 'code' | 'adjudicate';
   /** The query string (with leading `?`) that reproduces this context. */
   search: string;
 }
@@ -21,7 +23,9 @@ export function queueContext(params: URLSearchParams): QueueContext {
   const sp = new URLSearchParams();
   for (const key of FILTER_KEYS) if (filter[key]) sp.set(key, filter[key]!);
   sp.set('order', order);
-  return { filter, order, search: `?${sp.toString()}` };
+  const mode = params.get('mode') === 'adjudicate' ? 'adjudicate' : 'code';
+  if (mode === 'adjudicate') sp.set('mode', mode);
+  return { filter, order, mode, search: `?${sp.toString()}` };
 }
 
 interface QueueState {
@@ -159,7 +163,8 @@ export function ReviewSessionProvider({ actor, setup, children }: { actor: Actor
       try {
         const res = await reviewApi.decide(id, d);
         invalidate(id);
-        if (d.action !== 'skip') done.current.push({ reviewId: res.reviewId, itemId: id });
+        // An unchanged repeat stored nothing: there is nothing new to undo.
+        if (d.action !== 'skip' && !res.unchanged) done.current.push({ reviewId: res.reviewId, itemId: id });
       } catch (err) {
         invalidate(id);
         setNotice({ kind: 'error', text: `Item ${id} not saved: ${(err as Error).message}`, itemId: id });

@@ -38,3 +38,7 @@ export function followRun(runId: number, onProgress: (p: RunProgress) => void, o
   });
   return () => source.close();
 }
+export type ModelQualityList = Ok<typeof api.tagging.quality.$get>;
+export type ModelQuality = ModelQualityList['models'][number];
+/** Each model family's measured quality on this database's independent human decisions. */
+export const modelQuality = () => call(api.tagging.quality.$get());
