@@ -163,6 +163,8 @@ function* bundle(sqlite: Database.Database, plan: ExportPlan, tally: DatasetTall
     while (out.length > 0) yield out.shift()!;
   };
   const entry = plan.request.format === 'parquet' ? new ZipPassThrough(dataFile) : new ZipDeflate(dataFile, { level: 6 });
+  // Entries are dated by the export's clock, not the wall clock: the same export is the same bytes.
+  entry.mtime = generatedAt;
   zip.add(entry);
   for (const chunk of data) {
     entry.push(chunk);
@@ -181,15 +183,16 @@ function* bundle(sqlite: Database.Database, plan: ExportPlan, tally: DatasetTall
   for (const c of codebooks) {
     const name = `codebook-${c.name}-v${c.version}.json`.replace(/[^\w.@-]+/g, '_');
     codebookFiles.push(name);
-    addFile(zip, name, `${JSON.stringify(JSON.parse(c.definition), null, 2)}\n`);
+    addFile(zip, name, `${JSON.stringify(JSON.parse(c.definition), null, 2)}\n`, generatedAt);
   }
-  addFile(zip, 'README.md', renderDatasetCard({ plan, tally, dataFile, codebookFiles, generatedAt }));
+  addFile(zip, 'README.md', renderDatasetCard({ plan, tally, dataFile, codebookFiles, generatedAt }), generatedAt);
   zip.end();
   yield* drain();
 }
 
-function addFile(zip: Zip, name: string, text: string): void {
+function addFile(zip: Zip, name: string, text: string, mtime: Date): void {
   const file = new ZipDeflate(name, { level: 9 });
+  file.mtime = mtime;
   zip.add(file);
   file.push(strToU8(text), true);
 }
