@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../metrics/rng.ts';
-import { correctedEstimate, type CorrectionSums } from './corrected.ts';
+import { correctedEstimate, withinScale, type CorrectionSums } from './corrected.ts';
 import { jensenShannonDistance } from './similarity.ts';
 
 /**
@@ -56,6 +56,16 @@ describe('corrected estimates', () => {
     expect(est.model!.estimate).toBe(0.5);
     expect(est.correction).toBe(-0.5);
     expect(est.corrected!.estimate).toBe(0);
+  });
+
+  it('keeps a share and its intervals inside 0..1, where the raw normal interval runs below 0', () => {
+    const sums = { n: 4, sumModel: 2, sumModelSq: 2, nSample: 2, sumDiff: -1, sumDiffSq: 1, sumModelDiff: -1 };
+    expect(correctedEstimate(sums).corrected!.low).toBeLessThan(0);
+    const est = withinScale(correctedEstimate(sums), 0, 1);
+    expect([est.corrected!.estimate, est.corrected!.low]).toEqual([0, 0]);
+    expect(est.corrected!.high).toBeGreaterThan(0);
+    expect(est.corrected!.high).toBeLessThanOrEqual(1);
+    expect([est.model!.low >= 0, est.model!.high <= 1]).toEqual([true, true]);
   });
 
   it('gives no corrected estimate without at least two sampled items', () => {

@@ -73,3 +73,14 @@ export function correctedEstimate(s: CorrectionSums, level = 0.95): CorrectedEst
   const varPseudo = Math.max(0, (sumPseudoSq - s.n * mean * mean) / (s.n - 1));
   return { model, corrected: interval(mean, Math.sqrt(varPseudo / s.n), level), correction, nSample: s.nSample };
 }
+
+/**
+ * An estimate with its intervals kept on the outcome's scale (a share in 0..1, a stance in its
+ * range): a normal interval near the end of a bounded scale, or a correction, can run past it,
+ * and a share of -3% or 104% means nothing to a reader.
+ */
+export function withinScale(e: CorrectedEstimate, min: number, max: number): CorrectedEstimate {
+  const clamp = (x: number) => Math.min(max, Math.max(min, x));
+  const keep = (i: CorrectedEstimate['model']) => i && { ...i, estimate: clamp(i.estimate), low: clamp(i.low), high: clamp(i.high) };
+  return { ...e, model: keep(e.model), corrected: keep(e.corrected) };
+}

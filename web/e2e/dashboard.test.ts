@@ -139,12 +139,12 @@ describe('the dashboard in Chromium', () => {
       return { file: download.suggestedFilename(), bytes: readFileSync(path) };
     };
     const png = await save('Download Framing mix by source as PNG');
-    expect(png.file).toBe('framescope-framing.png');
+    expect(png.file).toMatch(/^framescope_framing_model_post-soviet-integration-v1_\d{4}-\d{2}-\d{2}\.png$/);
     expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.bytes.length).toBeGreaterThan(5_000);
 
     const svg = await save('Download Framing mix by source as SVG');
-    expect(svg.file).toBe('framescope-framing.svg');
+    expect(svg.file).toBe(png.file.replace(/png$/, 'svg'));
     const svgText = svg.bytes.toString('utf8');
     expect(svgText.startsWith('<svg')).toBe(true);
     expect(svgText).toContain('Framing mix by source');
@@ -152,9 +152,10 @@ describe('the dashboard in Chromium', () => {
     expect(svgText).toContain('recharts-bar-rectangle');
 
     const csv = await save('Download Framing mix by source data as CSV');
-    expect(csv.file).toBe('framescope-framing.csv');
+    expect(csv.file).toBe(png.file.replace(/png$/, 'csv'));
     const [header, ...rows] = parseCsv(csv.bytes.toString('utf8'));
-    expect(header!.slice(0, 4)).toEqual(['source', 'counted', 'integrationist_count', 'integrationist_share']);
+    expect(header!.slice(0, 5)).toEqual(['basis', 'source', 'counted', 'integrationist_count', 'integrationist_share']);
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['model']));
     const direct = fx.db.$client
       .prepare(
         `SELECT s.name AS source, count(i.suggested_label) AS counted, sum(i.suggested_label = 'integrationist') AS integrationist,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { correctedEstimate, CorrectedEstimateSchema, type CorrectionSums } from '../corrected.ts';
+import { correctedEstimate, CorrectedEstimateSchema, withinScale, type CorrectionSums } from '../corrected.ts';
 import { correctionSample } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
@@ -106,8 +106,8 @@ export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
       source: name(sourceId),
       n: acc.stance.n,
       nSample: acc.nSample,
-      labels: Object.fromEntries([...acc.labels].map(([label, sums]) => [label, correctedEstimate(sums)])),
-      stance: correctedEstimate(acc.stance),
+      labels: Object.fromEntries([...acc.labels].map(([label, sums]) => [label, withinScale(correctedEstimate(sums), 0, 1)])),
+      stance: withinScale(correctedEstimate(acc.stance), codebook.stance.min, codebook.stance.max),
     }),
   );
   return {

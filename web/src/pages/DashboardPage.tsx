@@ -7,10 +7,12 @@ import { FilterBar } from '../components/dashboard/FilterBar.tsx';
 import { FramingChart } from '../components/dashboard/FramingChart.tsx';
 import { SimilarityView } from '../components/dashboard/SimilarityView.tsx';
 import { StanceChart } from '../components/dashboard/StanceChart.tsx';
+import { DashboardFiltersText } from '../components/dashboard/ChartCard.tsx';
 import { ThemesView } from '../components/dashboard/ThemesView.tsx';
 import { TimelineChart } from '../components/dashboard/TimelineChart.tsx';
 import type { Drill } from '../components/dashboard/types.ts';
 import { useView } from '../components/dashboard/useView.ts';
+import { ModelQualityNote } from '../components/tagging/ModelQualityNote.tsx';
 import { dashboardApi, type DashboardParams } from '../lib/api/dashboard.ts';
 
 const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status'] as const;
@@ -31,6 +33,22 @@ function paramsFrom(sp: URLSearchParams): DashboardParams {
   }
   if (sp.get('syndicated') === 'exclude') p.syndicated = 'exclude';
   return p;
+}
+
+/** The filters in force, in words, as chart downloads state them. */
+function filtersText(p: DashboardParams, sources: readonly { id: number; name: string }[]): string {
+  const parts: string[] = [];
+  if (p.sources) {
+    const ids = p.sources.split(',');
+    parts.push(`sources: ${ids.map((id) => sources.find((s) => String(s.id) === id)?.name ?? id).join(', ')}`);
+  }
+  if (p.from || p.to) parts.push(`published ${p.from ?? '…'} to ${p.to ?? '…'}`);
+  if (p.provider) parts.push(`provider ${p.provider}`);
+  if (p.model) parts.push(`model ${p.model}`);
+  if (p.promptVersion) parts.push(`prompt ${p.promptVersion}`);
+  if (p.status) parts.push(`review status ${p.status.split(',').join(', ')}`);
+  if (p.syndicated === 'exclude') parts.push('syndicated copies left out');
+  return parts.length > 0 ? parts.join('; ') : 'all items';
 }
 
 /** The comparative dashboard: shared filters in the URL, every chart clickable and downloadable. */
@@ -54,6 +72,7 @@ export function DashboardPage() {
   const m = meta.data;
   const view = { params, paramsKey, onDrill: (d: Drill) => setDrill(d) };
   return (
+    <DashboardFiltersText.Provider value={filtersText(params, m.sources)}>
     <div className="dash">
       <h1>Dashboard</h1>
       {m.totals.items === 0 ? (
@@ -76,6 +95,7 @@ export function DashboardPage() {
             </p>
           )}
           <FilterBar meta={m} params={params} onChange={update} />
+          {params.basis === 'model' && <ModelQualityNote />}
           {drill && <DrillDownPanel key={JSON.stringify(drill)} params={params} paramsKey={paramsKey} drill={drill} onClose={() => setDrill(null)} />}
           <FramingChart {...view} />
           <StanceChart {...view} />
@@ -87,5 +107,6 @@ export function DashboardPage() {
         </>
       )}
     </div>
+    </DashboardFiltersText.Provider>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { RunForm } from '../components/tagging/RunForm.tsx';
 import { RunProgressPanel } from '../components/tagging/RunProgressPanel.tsx';
+import { ModelQualityNote } from '../components/tagging/ModelQualityNote.tsx';
 import { RunsTable } from '../components/tagging/RunsTable.tsx';
 import { listRuns, type TaggingRun } from '../lib/api/tagging.ts';
 
@@ -26,6 +27,11 @@ export function TaggingPage() {
       <p className="muted">
         A provider proposes a label, stance, themes and evidence for each passage and document; people decide on the Review page. Suggestions never count as reviewed.
       </p>
+      <section className="panel">
+        <h2>How good the models have been here</h2>
+        <p className="muted">Each model's suggestions against the independent human decisions made after them (bulk accepts never count).</p>
+        <ModelQualityNote />
+      </section>
       <RunForm
         onStarted={(run) => {
           setSelected(run.id);

@@ -42,7 +42,7 @@ export function AgreementView({ params, paramsKey, onDrill }: ViewProps) {
   };
   return (
     <>
-      <ChartCard id="confusion" title="Model and people: suggested vs independent human labels" statement={data.statement} data={confusionCsv}>
+      <ChartCard id="confusion" title="Model and people: suggested vs independent human labels" statement={data.statement} source={data} data={confusionCsv}>
         <p data-testid="agreement-stats">
           {data.pairs} items with both a suggestion and an independent human label · agreement {pct(data.percentAgreement)} · Cohen&rsquo;s κ {fmt(data.cohenKappa)} · mean |stance difference|{' '}
           {fmt(data.meanAbsStanceDifference)}
@@ -50,7 +50,7 @@ export function AgreementView({ params, paramsKey, onDrill }: ViewProps) {
         <p className="muted">Rows: the model&rsquo;s label; columns: the people&rsquo;s; colour: share of the row.</p>
         <Heatmap rows={labels.map((l) => `model: ${l.name}`)} columns={labels.map((l) => `people: ${l.name}`)} cells={cells} cellText={(i, j) => String(count(labels[i]!.id, labels[j]!.id))} ariaLabel="Confusion matrix" />
       </ChartCard>
-      <ChartCard id="progress" title="Review progress by source" statement="Items per review status (people's work so far, bulk accepts included); the random sample of independent decisions feeds the corrected estimates." data={progressCsv}>
+      <ChartCard id="progress" title="Review progress by source" statement="Items per review status (people's work so far, bulk accepts included); the random sample of independent decisions feeds the corrected estimates." source={{ ...data, basis: 'people-bulk' }} data={progressCsv}>
         {progress.length === 0 ? (
           <p className="muted">No items yet.</p>
         ) : (

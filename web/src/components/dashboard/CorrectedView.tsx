@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { dashboardApi } from '../../lib/api/dashboard.ts';
-import { ChartCard, fmt } from './ChartCard.tsx';
+import { categoryAxisWidth, ChartCard, nameTick, fmt, tick } from './ChartCard.tsx';
 import { TOP_N, type ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
@@ -19,6 +19,7 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
       const e = pick(r)[kind];
       return e ? [{ source: r.source, sourceId: r.sourceId, value: e.estimate, err: [e.estimate - e.low, e.high - e.estimate] as [number, number] }] : [];
     });
+  const axisWidth = categoryAxisWidth(rows.map((r) => r.source));
   const sampleTotal = data.rows.reduce((a, r) => a + r.nSample, 0);
   const csv = {
     header: ['source', 'outcome', 'n_suggested', 'n_random_sample', 'model_estimate', 'model_low', 'model_high', 'correction', 'corrected_estimate', 'corrected_low', 'corrected_high'],
@@ -46,6 +47,7 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
       id="corrected"
       title="Corrected estimates"
       statement={`${data.statement} ${sampleTotal} items in the random reviewed sample.`}
+      source={data}
       data={csv}
       help={help}
       controls={
@@ -68,8 +70,8 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
         <div className="dash-scroll">
           <ScatterChart width={900} height={Math.max(160, rows.length * 30 + 80)} margin={{ left: 20, right: 30 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="value" domain={outcome === 'stance' ? [data.codebook.stance.min, data.codebook.stance.max] : [0, 1]} />
-            <YAxis type="category" dataKey="source" width={220} interval={0} allowDuplicatedCategory={false} tick={{ fontSize: 12 }} />
+            <XAxis type="number" dataKey="value" domain={outcome === 'stance' ? [data.codebook.stance.min, data.codebook.stance.max] : [0, 1]} allowDataOverflow tickFormatter={tick} />
+            <YAxis type="category" dataKey="source" width={axisWidth} interval={0} allowDuplicatedCategory={false} tick={nameTick(axisWidth)} />
             <Tooltip formatter={(v) => fmt(Number(v), 3)} />
             <Legend />
             {(['model', 'corrected'] as const).map((kind) => (

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { dashboardApi, type FramingRow } from '../../lib/api/dashboard.ts';
-import { ChartCard, fmt, labelColour } from './ChartCard.tsx';
+import { categoryAxisWidth, ChartCard, nameTick, fmt, labelColour, tick } from './ChartCard.tsx';
 import { TOP_N, type ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
@@ -28,6 +28,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
     source: r.small ? `${r.source} (n=${r.counted})` : r.source,
     ...Object.fromEntries(labels.map((l) => [l.id, r.shares[l.id]! * 100])),
   }));
+  const axisWidth = categoryAxisWidth(chartData.map((d) => d.source));
   const csv = {
     header: ['source', 'counted', ...labels.flatMap((l) => [`${l.id}_count`, `${l.id}_share`]), 'mean_stance', 'disputed_left_out', 'small_sample'],
     rows: sorted.map((r) => [r.source, r.counted, ...labels.flatMap((l) => [r.counts[l.id]!, r.shares[l.id]!]), r.meanStance, r.disputed, r.small]),
@@ -37,6 +38,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
       id="framing"
       title="Framing mix by source"
       statement={`${data.statement} Share of ${data.level === 'passage' ? 'passages' : 'documents'} per label.`}
+      source={data}
       data={csv}
       controls={
         <label>
@@ -60,8 +62,8 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
           <div className="dash-scroll">
             <BarChart width={900} height={Math.max(160, shown.length * BAR_HEIGHT + 70)} data={chartData} layout="vertical" margin={{ left: 20, right: 20 }}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-              <XAxis type="number" domain={[0, 100]} unit="%" />
-              <YAxis type="category" dataKey="source" width={220} interval={0} tick={{ fontSize: 12 }} />
+              <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} allowDataOverflow tickFormatter={(v) => `${tick(v)}%`} />
+              <YAxis type="category" dataKey="source" width={axisWidth} interval={0} tick={nameTick(axisWidth)} />
               <Tooltip formatter={(v) => `${fmt(Number(v), 1)}%`} />
               <Legend />
               {labels.map((l, k) => (

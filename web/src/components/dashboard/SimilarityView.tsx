@@ -37,6 +37,7 @@ export function SimilarityView({ params, paramsKey, onDrill }: ViewProps) {
       id="similarity"
       title="Source similarity"
       statement={`${data.statement} Jensen–Shannon distance (0 = same profile, 1 = nothing in common) between ${profile === 'combined' ? 'framing and theme profiles (mean of the two)' : `${profile} profiles`}.`}
+      source={data}
       data={csv}
       controls={
         <select value={profile} onChange={(e) => setProfile(e.target.value as typeof profile)} aria-label="Similarity profile">

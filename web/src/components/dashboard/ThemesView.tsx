@@ -58,7 +58,7 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
   };
   return (
     <>
-      <ChartCard id="themes" title="Themes by source" statement={`${data.statement} Share of each source's ${unit} that touch each theme; hover for counts.`} data={csv}>
+      <ChartCard id="themes" title="Themes by source" statement={`${data.statement} Share of each source's ${unit} that touch each theme; hover for counts.`} source={data} data={csv}>
         {sources.length === 0 ? (
           <p className="muted">No labelled items under these filters.</p>
         ) : (
@@ -80,7 +80,7 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
           </>
         )}
       </ChartCard>
-      <ChartCard id="label-themes" title="Themes by framing label" statement={`${data.statement} Share of each label's ${unit} that touch each theme.`} data={labelCsv}>
+      <ChartCard id="label-themes" title="Themes by framing label" statement={`${data.statement} Share of each label's ${unit} that touch each theme.`} source={data} data={labelCsv}>
         <div className="dash-scroll">
           <Heatmap
             rows={labels.map((l) => l.name)}

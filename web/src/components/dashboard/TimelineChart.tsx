@@ -1,11 +1,17 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { dashboardApi } from '../../lib/api/dashboard.ts';
-import { ChartCard, labelColour } from './ChartCard.tsx';
+import { ChartCard, labelColour, tick } from './ChartCard.tsx';
 import type { ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
 const MAX_LINES = 8; // sources drawn at once (the server sends only these); others are reachable through the source filter
+
+/** A period (YYYY or YYYY-MM) as ms since the epoch at its start, so the axis spaces periods by time, not by position. */
+const periodTime = (period: string) => {
+  const [year, month] = period.split('-').map(Number);
+  return Date.UTC(year!, (month ?? 1) - 1, 1);
+};
 
 /** Mean stance or one label's share per source over months or years. */
 export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
@@ -20,7 +26,7 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
   const lines = [...totals.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, MAX_LINES);
   const periods = [...new Set(data.rows.map((r) => r.period))].sort();
   const chartData = periods.map((period) => {
-    const point: Record<string, string | number | null> = { period };
+    const point: Record<string, string | number | null> = { period, t: periodTime(period) };
     for (const r of data.rows.filter((x) => x.period === period)) {
       point[`s${r.sourceId}`] = measure === 'stance' ? r.meanStance : (r.shares[measure] ?? 0) * 100;
     }
@@ -36,6 +42,7 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
       id="timeline"
       title="Over time"
       statement={`${data.statement} ${measureName} per ${granularity}. ${data.undated > 0 ? `${data.undated} items are undated or dated too coarsely for this granularity and are not shown.` : ''}`}
+      source={data}
       data={csv}
       controls={
         <>
@@ -69,9 +76,17 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
             }}
           >
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="period" />
-            <YAxis domain={measure === 'stance' ? [data.codebook.stance.min, data.codebook.stance.max] : [0, 100]} />
-            <Tooltip />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              ticks={chartData.map((p) => p.t as number)}
+              tickFormatter={(t) => periods[chartData.findIndex((p) => p.t === t)] ?? ''}
+              padding={{ left: 20, right: 20 }}
+            />
+            <YAxis domain={measure === 'stance' ? [data.codebook.stance.min, data.codebook.stance.max] : [0, 100]} allowDataOverflow tickFormatter={tick} />
+            <Tooltip labelFormatter={(t) => periods[chartData.findIndex((p) => p.t === t)] ?? ''} formatter={(v) => tick(Number(v))} />
             <Legend />
             {lines.map(([id, s], k) => (
               <Line key={id} dataKey={`s${id}`} name={s.source} stroke={labelColour(k)} connectNulls isAnimationActive={false} />

@@ -16,7 +16,7 @@ export function ModelQualityNote({ only }: { only?: readonly { provider: string;
   }, []);
   if (!models) return null;
   const shown = only ? models.filter((q) => only.some((o) => familyOf(q, o.provider, o.model))) : models;
-  if (shown.length === 0) return null;
+  if (shown.length === 0) return only ? null : <p className="muted" data-testid="model-quality">No model has made a suggestion yet: nothing to measure.</p>;
   return (
     <div className="model-quality" data-testid="model-quality">
       {shown.map((q) => (
