@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { bootstrapInterval } from '../metrics/bootstrap.ts';
 import { testApp } from '../testing.ts';
-import { correctedEstimate } from './corrected.ts';
+import { correctedEstimate, withinScale } from './corrected.ts';
 import { rebuildRollups } from './rollups.ts';
 import { BOOTSTRAP_ITERATIONS, BOOTSTRAP_SEED } from './views/stance.ts';
 import type { Db } from '../../db/client.ts';
@@ -310,12 +310,14 @@ describe('dashboard aggregates on fixtures', () => {
     expect(body.rows).toHaveLength(1);
     const row = body.rows[0]!;
     expect([row.n, row.nSample]).toEqual([4, 2]);
+    // Shares and their intervals are kept inside 0..1, the stance inside -2..2.
     // integrationist: Ŷ = (1,1,0,0); sample items 1 and 3 with D = (0−1, 0−0).
-    expect(row.labels.integrationist).toEqual(correctedEstimate({ n: 4, sumModel: 2, sumModelSq: 2, nSample: 2, sumDiff: -1, sumDiffSq: 1, sumModelDiff: -1 }));
+    expect(row.labels.integrationist).toEqual(withinScale(correctedEstimate({ n: 4, sumModel: 2, sumModelSq: 2, nSample: 2, sumDiff: -1, sumDiffSq: 1, sumModelDiff: -1 }), 0, 1));
     // critical: Ŷ = (0,0,1,0); D = (1−0, 1−1).
-    expect(row.labels.critical).toEqual(correctedEstimate({ n: 4, sumModel: 1, sumModelSq: 1, nSample: 2, sumDiff: 1, sumDiffSq: 1, sumModelDiff: 0 }));
+    expect(row.labels.critical).toEqual(withinScale(correctedEstimate({ n: 4, sumModel: 1, sumModelSq: 1, nSample: 2, sumDiff: 1, sumDiffSq: 1, sumModelDiff: 0 }), 0, 1));
     // stance: Ŷ = (2,1,−1,0); D = (−1−2, −1−(−1)).
-    expect(row.stance).toEqual(correctedEstimate({ n: 4, sumModel: 2, sumModelSq: 6, nSample: 2, sumDiff: -3, sumDiffSq: 9, sumModelDiff: -6 }));
+    expect(row.stance).toEqual(withinScale(correctedEstimate({ n: 4, sumModel: 2, sumModelSq: 6, nSample: 2, sumDiff: -3, sumDiffSq: 9, sumModelDiff: -6 }), -2, 2));
+    expect((row.labels.integrationist as { corrected: { low: number } }).corrected.low).toBe(0);
     expect((row.labels.integrationist as { corrected: { estimate: number } }).corrected.estimate).toBe(0);
   });
 
