@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import type { DbOrTx } from '../../db/client.ts';
 import { AppError } from '../errors.ts';
 import { jobKind } from './kinds.ts';
-import type { JobQueue } from './queue.ts';
+import type { HeartbeatAnswer, JobQueue } from './queue.ts';
 import { initialProgress, type Job, type JobContext, type JobDeps, type JobEvent, type JobOutcome, type JobProgress } from './types.ts';
 
 /** ms between heartbeats; a job whose heartbeat is older than HEARTBEAT_STALE_MS has lost its owner. */
@@ -43,7 +44,16 @@ export async function executeJob(deps: JobDeps, queue: JobQueue, job: Job, owner
   const snapshot = (): Job => ({ ...job, state: 'running', progress });
   const beat = () => {
     lastBeat = performance.now();
-    const answer = queue.heartbeat(job.id, owner, deps.now(), progress);
+    let answer: HeartbeatAnswer;
+    try {
+      answer = queue.heartbeat(job.id, owner, deps.now(), progress);
+    } catch (err) {
+      // Another connection held the write lock past the busy timeout (a large write under a
+      // loaded machine): this beat is skipped, the next one a second later carries the progress;
+      // a job is only taken for dead after HEARTBEAT_STALE_MS without one.
+      if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY')) return;
+      throw err;
+    }
     if (answer === 'lost') lost = true;
     if (answer !== 'ok' && !controller.signal.aborted) controller.abort('cancel');
   };

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -125,7 +126,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const done = run
       .catch((err: unknown): Job => {
         // The worker thread died under the job: say so and let the kind tidy up.
-        const reason = `the job's worker stopped unexpectedly: ${err instanceof Error ? err.message : String(err)}`;
+        const reason = `the job's worker stopped unexpectedly: ${err instanceof Error ? err.message : inspect(err, { depth: 3, breakLength: Infinity })}`;
         const failed = queue.interrupt(job.id, owner, deps.now(), 'failed', reason) ?? queue.get(job.id);
         jobKind(job.kind).onStopped?.(deps, failed);
         publish({ type: 'finished', job: failed });

@@ -57,9 +57,13 @@ export function threadSink(dbPath: string, runId: number, codebookId: number): O
     else fail(new Error(`writing outcomes failed: ${m.message}`));
   });
   worker.on('error', fail);
+  worker.on('messageerror', fail);
+  let closing = false;
+  // A writer that stops before it was told to fails every write, the ones in flight and the ones
+  // still to come: a batch posted to a stopped thread would otherwise wait for its answer forever.
   const exited = new Promise<void>((resolve) =>
     worker.on('exit', (code) => {
-      if (waiting.size > 0) fail(new Error(`the outcome writer thread exited with code ${code}`));
+      if (!closing || waiting.size > 0) fail(new Error(`the outcome writer thread stopped (exit code ${code}) with the run not fully written; resume the run to continue`));
       resolve();
     }),
   );
@@ -73,6 +77,7 @@ export function threadSink(dbPath: string, runId: number, codebookId: number): O
       });
     },
     async close() {
+      closing = true;
       worker.postMessage({ type: 'close' } satisfies ToWriter);
       await exited;
     },
