@@ -1,16 +1,20 @@
+import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { parseColumnMap } from '../ingest/columns.ts';
 import { DATE_ORDERS, type DateOrder } from '../ingest/dates.ts';
 import { failedReport, runImport, totalsOf, type FileReport, type ImportProgress, type ImportReport } from '../ingest/import.ts';
 import { collectFiles } from '../ingest/manifest.ts';
-import { formatBytes, IngestError } from '../ingest/normalize.ts';
+import { decodeText, formatBytes, IngestError } from '../ingest/normalize.ts';
 import { SUPPORTED_EXTENSIONS, type DocumentMeta } from '../ingest/readers.ts';
 import { diskSource } from '../ingest/sources.ts';
+import { importSourcesCsv, MAX_SOURCES_CSV_BYTES, type SourcesImportReport } from '../sources/importCsv.ts';
+import { AppError } from '../errors.ts';
 import { CliError, openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
 
 interface ImportCliOptions extends DbOptions {
   source?: string;
+  sources?: string;
   title?: string;
   author?: string;
   published?: string;
@@ -77,14 +81,43 @@ function printText(report: ImportReport): void {
   );
 }
 
+/** `import --sources FILE`: creates and updates sources and their groupings from a CSV. */
+function importSources(opts: ImportCliOptions): void {
+  let text: string;
+  try {
+    const bytes = readFileSync(opts.sources!);
+    if (bytes.length > MAX_SOURCES_CSV_BYTES) throw new CliError(`--sources: ${opts.sources} is over ${formatBytes(MAX_SOURCES_CSV_BYTES)}`);
+    text = decodeText(bytes);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`--sources: ${e instanceof IngestError ? e.message : (e as Error).message}`);
+  }
+  const { db } = openForCommand(opts);
+  let report: SourcesImportReport;
+  try {
+    report = importSourcesCsv(db, text, 'cli', new Date());
+  } catch (e) {
+    throw new CliError(e instanceof AppError ? e.message : String(e));
+  } finally {
+    db.$client.close();
+  }
+  if (opts.json) printJson({ sources: report });
+  else {
+    const groupings = report.groupings.length > 0 ? `, groupings ${report.groupings.join(', ')}` : '';
+    process.stdout.write(`sources ${opts.sources}: ${report.created} created, ${report.updated} updated, ${report.rejected.length} rows rejected${groupings}\n`);
+    for (const r of report.rejected) process.stdout.write(`  rejected  line ${r.line}: ${r.reason}\n`);
+  }
+}
+
 /** `import <paths...>`: single-document files, row files (streamed, any size) or folders (with manifest.json). */
 export function registerImport(program: Command): void {
   withDbOption(
     program
       .command('import')
       .description(`import documents from files or folders: ${SUPPORTED_EXTENSIONS}; a folder manifest.json lists its documents`)
-      .argument('<paths...>', 'files or folders')
+      .argument('[paths...]', 'files or folders')
       .option('--source <name>', 'source (outlet) of every document')
+      .option('--sources <file>', 'a CSV of sources to create or update first: name, url, country, language, notes, and any other column as a named grouping (e.g. alignment)')
       .option('--title <title>', 'document title')
       .option('--author <name>', 'document author')
       .option('--published <date>', 'publication date (2024-10-15, 2024-10, 2024, 15 October 2024, 10/15/2024 ...)')
@@ -107,6 +140,11 @@ export function registerImport(program: Command): void {
       throw new CliError(e instanceof IngestError ? e.message : String(e));
     }
     if (opts.dateOrder !== undefined && !DATE_ORDERS.includes(opts.dateOrder as DateOrder)) throw new CliError(`--date-order must be ${DATE_ORDERS.join(', ')} (got "${opts.dateOrder}")`);
+    if (opts.sources !== undefined) importSources(opts);
+    if (paths.length === 0) {
+      if (opts.sources !== undefined) return;
+      throw new CliError('import: give files or folders to import, or --sources FILE');
+    }
     const meta: DocumentMeta = { title: opts.title, author: opts.author, source: opts.source, published: opts.published, url: opts.url, language: opts.language, country: opts.country };
     const { db } = openForCommand(opts);
     const { files, failures } = collectFiles(paths);

@@ -164,7 +164,7 @@ describe('dashboard aggregates on fixtures', () => {
       [2, 2],
     ];
     const expected = bootstrapInterval(units, (s) => s.reduce((a, u) => a + u[0], 0) / s.reduce((a, u) => a + u[1], 0), { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED });
-    expect(body.rows).toEqual([{ sourceId: d1!.sourceId, source: 'Gamma', items: 5, documents: 3, mean: 0.8, low: expected.low, high: expected.high, method: 'bootstrap', small: true }]);
+    expect(body.rows).toEqual([{ sourceId: d1!.sourceId, group: null, source: 'Gamma', items: 5, documents: 3, mean: 0.8, low: expected.low, high: expected.high, method: 'bootstrap', small: true }]);
     expect(expected.low).toBeLessThan(0.8);
     expect(expected.high).toBeGreaterThan(0.8);
   });

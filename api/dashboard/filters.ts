@@ -6,6 +6,7 @@ import { badRequest } from '../errors.ts';
 import { resolveSources } from '../ingest/sourceNames.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { requestedBasis, type Basis } from '../items/provenance.ts';
+import { parseGroupRef, type GroupRef } from './groups.ts';
 
 /**
  * The filters every dashboard view shares, as they travel in the URL. Lists are comma-separated
@@ -29,6 +30,8 @@ export const DashboardQuerySchema = z.object({
   promptVersion: z.string().optional(),
   codebook: z.string().optional().openapi({ description: 'Codebook id; the active codebook when absent' }),
   status: z.string().optional().openapi({ description: `Comma-separated review statuses: ${REVIEW_STATUSES.join(', ')}` }),
+  groupBy: z.string().max(60).optional().openapi({ description: 'Aggregate by a grouping of sources instead of by source: country, language or a named grouping (GET /api/sources/groupings)' }),
+  group: z.string().max(300).optional().openapi({ description: 'Only the sources of one group, as GROUPING:VALUE (alignment:independent; alignment: for the sources without a value)' }),
   syndicated: z.enum(['include', 'exclude']).default('include').openapi({ description: "exclude: leave out documents linked as copies of another source's document (syndicated stories)" }),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuerySchema>;
@@ -49,6 +52,10 @@ export interface DashboardFilters {
   statuses: ReviewStatus[];
   /** Leave out syndicated copies (documents linked to another source's earlier document). */
   excludeSyndicated: boolean;
+  /** Rows per group of this grouping instead of per source (dashboard/groups.ts). */
+  groupBy: string | null;
+  /** Only this group's sources; resolved into `sourceIds` by resolveGroupScope. */
+  group: GroupRef | null;
   /** Read `items` even where the rollups could answer (the equivalence tests compare both). */
   scan?: boolean;
 }
@@ -110,6 +117,8 @@ export function parseFilters(q: DashboardQuery, db: Db): DashboardFilters {
     codebookId: codebook[0] ?? null,
     statuses: statuses.filter(isStatus),
     excludeSyndicated: q.syndicated === 'exclude',
+    groupBy: q.groupBy?.trim() || null,
+    group: q.group ? parseGroupRef(q.group, 'group') : null,
   };
 }
 

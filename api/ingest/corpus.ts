@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { documents, items, passages, sources } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import { groupsOf, setGroups, SourceGroupsPatchSchema, SourceGroupsSchema } from '../sources/groups.ts';
 import { webUrlProblem } from './webUrl.ts';
 
 /** A source with how much of the corpus it holds. */
@@ -12,8 +13,10 @@ export const SourceSummarySchema = z
     id: z.number().int(),
     name: z.string(),
     country: z.string().nullable(),
+    language: z.string().nullable(),
     url: z.string().nullable(),
     notes: z.string().nullable(),
+    groups: SourceGroupsSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
     documentCount: z.number().int(),
@@ -30,17 +33,19 @@ const sourceCounts = {
   passageCount: sql<number>`(SELECT count(*) FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.source_id = "sources"."id")`.mapWith(Number),
 };
 
-/** Every source, by name, with document and passage counts. */
+/** Every source, by name, with its groupings and document and passage counts. */
 export function listSources(db: Db): SourceSummary[] {
+  const groups = groupsOf(db);
   return db
     .select({ ...sourceColumns(), ...sourceCounts })
     .from(sources)
     .orderBy(asc(sources.name))
-    .all();
+    .all()
+    .map((s) => ({ ...s, groups: groups.get(s.id) ?? {} }));
 }
 
 function sourceColumns() {
-  return { id: sources.id, name: sources.name, country: sources.country, url: sources.url, notes: sources.notes, createdAt: sources.createdAt, updatedAt: sources.updatedAt };
+  return { id: sources.id, name: sources.name, country: sources.country, language: sources.language, url: sources.url, notes: sources.notes, createdAt: sources.createdAt, updatedAt: sources.updatedAt };
 }
 
 /** One source with its counts; 404 when missing. */
@@ -51,7 +56,7 @@ export function getSource(db: Db, id: number): SourceSummary {
     .where(eq(sources.id, id))
     .get();
   if (!row) throw notFound(`source ${id} not found`);
-  return row;
+  return { ...row, groups: groupsOf(db, [id]).get(id) ?? {} };
 }
 
 /** Editable source fields; null clears a field. */
@@ -59,8 +64,10 @@ export const SourcePatchSchema = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     country: z.string().trim().max(100).nullable().optional(),
+    language: z.string().trim().max(100).nullable().optional(),
     url: z.string().trim().max(2000).nullable().optional(),
     notes: z.string().max(10_000).nullable().optional(),
+    groups: SourceGroupsPatchSchema.optional(),
   })
   .meta({ id: 'SourcePatch' });
 export type SourcePatch = z.infer<typeof SourcePatchSchema>;
@@ -72,16 +79,19 @@ export function updateSource(db: Db, id: number, patch: SourcePatch, actor: stri
   db.transaction((tx) => {
     const before = tx.select().from(sources).where(eq(sources.id, id)).get();
     if (!before) throw notFound(`source ${id} not found`);
+    const groupsBefore = groupsOf(tx, [id]).get(id) ?? {};
     if (patch.name !== undefined && patch.name !== before.name) {
       const clash = tx.select({ id: sources.id }).from(sources).where(eq(sources.name, patch.name)).get();
       if (clash) throw conflict(`a source named "${patch.name}" already exists (id ${clash.id})`);
     }
-    const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as SourcePatch;
+    const { groups, ...fields } = patch;
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Omit<SourcePatch, 'groups'>;
     tx.update(sources)
       .set({ ...changes, updatedAt: now.toISOString() })
       .where(eq(sources.id, id))
       .run();
-    audit(tx, { actor, action: 'source.update', entityType: 'source', entityId: id, before, after: changes, at: now });
+    if (groups) setGroups(tx, id, groups);
+    audit(tx, { actor, action: 'source.update', entityType: 'source', entityId: id, before: { ...before, groups: groupsBefore }, after: patch, at: now });
   });
   return getSource(db, id);
 }

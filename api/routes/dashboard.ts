@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { DashboardQuerySchema, parseFilters } from '../dashboard/filters.ts';
+import { DashboardQuerySchema, parseFilters, type DashboardQuery } from '../dashboard/filters.ts';
+import { resolveGroupScope } from '../dashboard/groups.ts';
+import { compareGroups, CompareSchema } from '../dashboard/views/compare.ts';
 import { AgreementSchema, modelAndPeople } from '../dashboard/views/agreement.ts';
 import { correctedEstimates, CorrectedSchema } from '../dashboard/views/corrected.ts';
 import { framingMix, FramingSchema } from '../dashboard/views/framing.ts';
@@ -47,13 +49,19 @@ const TimelineQuerySchema = DashboardQuerySchema.extend({
 const SimilarityQuerySchema = DashboardQuerySchema.extend({ limit: sourceLimit('40', 'Compare the N largest sources, or all') });
 /** Agreement and corrected estimates always rest on independent human decisions: they take no basis. */
 const PeopleQuerySchema = DashboardQuerySchema.omit({ basis: true, includeBulk: true });
-const peopleFilters = (q: z.infer<typeof PeopleQuerySchema>, db: AppDeps['db']) => parseFilters({ ...q, basis: 'people', includeBulk: false }, db);
+const CompareQuerySchema = DashboardQuerySchema.extend({
+  a: z.string().max(200).openapi({ description: "One group of the groupBy grouping (a value; empty for the sources without one)" }),
+  b: z.string().max(200).openapi({ description: 'The other group' }),
+});
 
 const tags = ['dashboard'];
 
 /** `/api/dashboard`: the comparative dashboard's aggregates and drill-down. */
 export function dashboardRoutes(deps: AppDeps) {
   const { db } = deps;
+  /** The parsed filters with a `group` narrowing resolved into its sources. */
+  const filters = (q: DashboardQuery) => resolveGroupScope(db, parseFilters(q, db));
+  const peopleFilters = (q: z.infer<typeof PeopleQuerySchema>) => filters({ ...q, basis: 'people', includeBulk: false });
   return newRouter()
     .openapi(
       createRoute({
@@ -64,7 +72,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(DashboardMetaSchema, 'Filter options'), ...errorResponses },
       }),
-      (c) => c.json(dashboardMeta(db, parseFilters(c.req.valid('query'), db)), 200),
+      (c) => c.json(dashboardMeta(db, filters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
@@ -75,7 +83,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(FramingSchema, 'Label counts and shares per source'), ...errorResponses },
       }),
-      (c) => c.json(framingMix(db, parseFilters(c.req.valid('query'), db)), 200),
+      (c) => c.json(framingMix(db, filters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
@@ -86,7 +94,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(StanceSchema, 'Mean stance and interval per source'), ...errorResponses },
       }),
-      (c) => c.json(stanceBySource(db, parseFilters(c.req.valid('query'), db)), 200),
+      (c) => c.json(stanceBySource(db, filters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
@@ -97,7 +105,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: DashboardQuerySchema },
         responses: { 200: json(ThemesSchema, 'Theme heatmap cells'), ...errorResponses },
       }),
-      (c) => c.json(themesBySource(db, parseFilters(c.req.valid('query'), db)), 200),
+      (c) => c.json(themesBySource(db, filters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
@@ -110,7 +118,7 @@ export function dashboardRoutes(deps: AppDeps) {
       }),
       (c) => {
         const q = c.req.valid('query');
-        return c.json(timeline(db, parseFilters(q, db), q.granularity, q.limit), 200);
+        return c.json(timeline(db, filters(q), q.granularity, q.limit), 200);
       },
     )
     .openapi(
@@ -124,7 +132,7 @@ export function dashboardRoutes(deps: AppDeps) {
       }),
       (c) => {
         const q = c.req.valid('query');
-        return c.json(sourceSimilarity(db, parseFilters(q, db), q.limit), 200);
+        return c.json(sourceSimilarity(db, filters(q), q.limit), 200);
       },
     )
     .openapi(
@@ -136,7 +144,7 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: PeopleQuerySchema },
         responses: { 200: json(AgreementSchema, 'Confusion matrix and progress'), ...errorResponses },
       }),
-      (c) => c.json(modelAndPeople(db, peopleFilters(c.req.valid('query'), db)), 200),
+      (c) => c.json(modelAndPeople(db, peopleFilters(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
@@ -147,7 +155,21 @@ export function dashboardRoutes(deps: AppDeps) {
         request: { query: PeopleQuerySchema },
         responses: { 200: json(CorrectedSchema, 'Model-only and corrected estimates per source'), ...errorResponses },
       }),
-      (c) => c.json(correctedEstimates(db, peopleFilters(c.req.valid('query'), db)), 200),
+      (c) => c.json(correctedEstimates(db, peopleFilters(c.req.valid('query'))), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/compare',
+        summary: 'Two groups of a grouping side by side: label shares and mean stance, the difference and its 95% interval over documents',
+        tags,
+        request: { query: CompareQuerySchema },
+        responses: { 200: json(CompareSchema, 'Both groups and their differences'), ...errorResponses },
+      }),
+      (c) => {
+        const { a, b, ...q } = c.req.valid('query');
+        return c.json(compareGroups(db, filters(q), a, b), 200);
+      },
     )
     .openapi(
       createRoute({
@@ -159,9 +181,9 @@ export function dashboardRoutes(deps: AppDeps) {
         responses: { 200: json(PassagesSchema, 'A page of items'), ...errorResponses },
       }),
       (c) => {
-        const { sourceId, label, theme, period, granularity, suggested, reviewed, randomSample, offset, limit, ...filters } = c.req.valid('query');
+        const { sourceId, label, theme, period, granularity, suggested, reviewed, randomSample, offset, limit, ...rest } = c.req.valid('query');
         const drill = { sourceId, label, theme, period, granularity, suggested, reviewed, randomSample: randomSample !== undefined, offset, limit };
-        return c.json(drillDown(db, parseFilters(filters, db), drill), 200);
+        return c.json(drillDown(db, filters(rest), drill), 200);
       },
     );
 }

@@ -105,6 +105,8 @@ describe('the OpenAPI document', () => {
     await (await app.request(`/api/tagging/runs/${run.id}/events`)).text();
     const params: Record<string, string> = { id: String(passage), name: 'local-baseline-shared-corpus-v1' };
     const idFor: Record<string, number> = { '/api/sources/{id}': doc!.sourceId, '/api/documents/{id}': doc!.id, '/api/tagging/runs/{id}': run.id, '/api/jobs/{id}': run.jobId };
+    /** Routes with a required query. */
+    const queryFor: Record<string, string> = { '/api/dashboard/compare': '?groupBy=country&a=&b=RU' };
 
     const checked: string[] = [];
     for (const def of app.openAPIRegistry.definitions) {
@@ -113,7 +115,7 @@ describe('the OpenAPI document', () => {
       const media = response && 'content' in response ? response.content?.['application/json'] : undefined;
       const ok = media && 'schema' in media ? media.schema : undefined;
       if (!(ok instanceof ZodType)) continue;
-      const url = def.route.path.replace(/\{(\w+)\}/g, (_, p: string) => String(idFor[def.route.path] ?? params[p]));
+      const url = def.route.path.replace(/\{(\w+)\}/g, (_, p: string) => String(idFor[def.route.path] ?? params[p])) + (queryFor[def.route.path] ?? '');
       const res = await app.request(url, { headers: { cookie } });
       expect(res.status, url).toBe(200);
       const body: unknown = await res.json();

@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** An outlet or author channel. */
 export const sources = sqliteTable('sources', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
   country: text('country'),
+  /** The outlet's main language (a code such as `en`, or free text). */
+  language: text('language'),
   url: text('url'),
   notes: text('notes'),
   createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
@@ -13,3 +15,20 @@ export const sources = sqliteTable('sources', {
 });
 
 export type Source = typeof sources.$inferSelect;
+
+/**
+ * A source's value in a named grouping people define (`alignment` → `state-aligned`): any number
+ * of groupings per source, at most one value in each. The dashboard aggregates by a grouping
+ * instead of by source.
+ */
+export const sourceGroups = sqliteTable(
+  'source_groups',
+  {
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    grouping: text('grouping').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.grouping] }), index('source_groups_grouping_idx').on(t.grouping, t.value)],
+);

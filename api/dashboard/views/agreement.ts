@@ -5,11 +5,11 @@ import { cohenKappa } from '../../metrics/agreement.ts';
 import { INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, MODEL_PEOPLE_STATEMENT, modelPeoplePairs } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
 const ProgressSchema = z.object({
-  sourceId: z.number().int(),
-  source: z.string(),
+  ...UnitFields,
   items: z.number().int(),
   suggested: z.number().int(),
   unreviewed: z.number().int(),
@@ -33,6 +33,8 @@ export const AgreementSchema = z
     cohenKappa: z.number().nullable(),
     /** Mean |reviewed − suggested| stance over the same items. */
     meanAbsStanceDifference: z.number().nullable(),
+    /** The grouping progress rows stand for; null: per source. */
+    groupBy: z.string().nullable(),
     progress: z.array(ProgressSchema),
   })
   .meta({ id: 'DashboardAgreement' });
@@ -46,7 +48,9 @@ interface Cell {
   absDiff: number | null;
   stancePairs: number;
 }
-type Progress = Omit<z.infer<typeof ProgressSchema>, 'source'>;
+type Progress = Omit<z.infer<typeof ProgressSchema>, 'source' | 'group' | 'sourceId'> & { sourceId: number };
+
+const PROGRESS_COUNTS = ['items', 'suggested', 'unreviewed', 'reviewed', 'rejected', 'disputed', 'adjudicated', 'randomSample'] as const;
 
 function fromRollups(db: Db, f: DashboardFilters): { confusion: Cell[]; progress: Progress[] } {
   const sources = rollupSources(f);
@@ -96,7 +100,8 @@ export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
   const kappa = pairs > 0 ? cohenKappa(model, people) : Number.NaN;
   const stancePairs = confusion.reduce((a, r) => a + r.stancePairs, 0);
   const absDiff = confusion.reduce((a, r) => a + (r.absDiff ?? 0), 0);
-  const name = sourceNames(db);
+  const units = unitsFor(db, f, sourceNames(db));
+  const progressRows = mergeByUnit(progress, units, (into, r) => PROGRESS_COUNTS.forEach((k) => (into[k] += r[k])), (r) => ({ ...r }));
   return {
     level: f.level,
     statement: MODEL_PEOPLE_STATEMENT,
@@ -106,6 +111,7 @@ export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
     percentAgreement: pairs > 0 ? agree / pairs : null,
     cohenKappa: Number.isNaN(kappa) ? null : kappa,
     meanAbsStanceDifference: stancePairs > 0 ? absDiff / stancePairs : null,
-    progress: progress.map((r) => ({ ...r, source: name(r.sourceId) })).sort(bySource),
+    groupBy: units.grouping,
+    progress: progressRows.map(({ key, sums: { sourceId: _, ...counts } }) => ({ ...counts, ...units.unit(key) })).sort(bySource),
   };
 }

@@ -32,6 +32,8 @@ export const ViewHeaderSchema = z.object({
   statement: StatementSchema,
   level: LevelSchema,
   codebook: CodebookViewSchema,
+  /** The grouping rows stand for (country, language or a named grouping); null: one row per source. */
+  groupBy: z.string().nullable(),
 });
 export type ViewHeader = z.infer<typeof ViewHeaderSchema>;
 
@@ -54,7 +56,7 @@ export function codebookFor(db: Db, f: DashboardFilters): CodebookView {
 }
 
 export function header(db: Db, f: DashboardFilters): ViewHeader {
-  return { basis: f.basis, statement: basisStatement(f.basis), level: f.level, codebook: codebookFor(db, f) };
+  return { basis: f.basis, statement: basisStatement(f.basis), level: f.level, codebook: codebookFor(db, f), groupBy: f.groupBy };
 }
 
 /** Source names by id: views aggregate by id and name the rows at the end. */

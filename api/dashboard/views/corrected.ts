@@ -5,11 +5,11 @@ import { correctedEstimate, CorrectedEstimateSchema, withinScale, type Correctio
 import { correctionSample } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
 const CorrectedRowSchema = z.object({
-  sourceId: z.number().int(),
-  source: z.string(),
+  ...UnitFields,
   /** Items with a model suggestion. */
   n: z.number().int(),
   /** Items of the random reviewed sample. */
@@ -21,7 +21,7 @@ export type CorrectedRow = z.infer<typeof CorrectedRowSchema>;
 
 /** Model estimates corrected by the random reviewed sample. */
 export const CorrectedSchema = z
-  .object({ level: LevelSchema, statement: StatementSchema, codebook: CodebookViewSchema, rows: z.array(CorrectedRowSchema) })
+  .object({ level: LevelSchema, statement: StatementSchema, codebook: CodebookViewSchema, groupBy: z.string().nullable(), rows: z.array(CorrectedRowSchema) })
   .meta({ id: 'DashboardCorrected' });
 export type Corrected = z.infer<typeof CorrectedSchema>;
 
@@ -71,10 +71,13 @@ export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
   // label's sums follow; the stance sums are carried per group.
   const groups = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
   const empty = (): CorrectionSums => ({ n: 0, sumModel: 0, sumModelSq: 0, nSample: 0, sumDiff: 0, sumDiffSq: 0, sumModelDiff: 0 });
-  const perSource = new Map<number, { labels: Map<string, CorrectionSums>; stance: CorrectionSums; nSample: number }>();
+  const units = unitsFor(db, f, sourceNames(db));
+  // A group's sums are its sources' sums: the estimator is a mean over the group's items.
+  const perUnit = new Map<string, { labels: Map<string, CorrectionSums>; stance: CorrectionSums; nSample: number }>();
   for (const g of groups) {
-    let acc = perSource.get(g.sourceId);
-    if (!acc) perSource.set(g.sourceId, (acc = { labels: new Map(codebook.labels.map((l) => [l.id, empty()])), stance: empty(), nSample: 0 }));
+    const key = units.keyOf(g.sourceId);
+    let acc = perUnit.get(key);
+    if (!acc) perUnit.set(key, (acc = { labels: new Map(codebook.labels.map((l) => [l.id, empty()])), stance: empty(), nSample: 0 }));
     const inSampleGroup = g.reviewed !== null;
     if (inSampleGroup) acc.nSample += g.n;
     for (const [label, sums] of acc.labels) {
@@ -99,11 +102,9 @@ export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
     st.sumDiffSq += g.sdd;
     st.sumModelDiff += g.smd;
   }
-  const name = sourceNames(db);
-  const rows = [...perSource.entries()].map(
-    ([sourceId, acc]): CorrectedRow => ({
-      sourceId,
-      source: name(sourceId),
+  const rows = [...perUnit.entries()].map(
+    ([key, acc]): CorrectedRow => ({
+      ...units.unit(key),
       n: acc.stance.n,
       nSample: acc.nSample,
       labels: Object.fromEntries([...acc.labels].map(([label, sums]) => [label, withinScale(correctedEstimate(sums), 0, 1)])),
@@ -114,6 +115,7 @@ export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
     level: f.level,
     statement: correctionSample.statement,
     codebook,
+    groupBy: units.grouping,
     rows: rows.sort(bySource),
   };
 }

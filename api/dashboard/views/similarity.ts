@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import type { DashboardFilters } from '../filters.ts';
 import { jensenShannonDistanceOfShares, shares } from '../similarity.ts';
+import { UnitFields } from '../groups.ts';
 import { ViewHeaderSchema } from './common.ts';
 import { framingMix, type FramingRow } from './framing.ts';
 import { themesBySource } from './themes.ts';
@@ -12,7 +13,7 @@ const DistanceMatrixSchema = z.array(z.array(z.number().nullable()));
 /** How alike sources are. */
 export const SimilaritySchema = ViewHeaderSchema.extend({
   sources: z.array(
-    z.object({ sourceId: z.number().int(), source: z.string(), counted: z.number().int(), nearest: z.object({ sourceId: z.number().int(), distance: z.number() }).nullable() }),
+    z.object({ ...UnitFields, counted: z.number().int(), nearest: z.object({ sourceId: UnitFields.sourceId, source: z.string(), distance: z.number() }).nullable() }),
   ),
   framing: DistanceMatrixSchema,
   themes: DistanceMatrixSchema,
@@ -21,6 +22,9 @@ export const SimilaritySchema = ViewHeaderSchema.extend({
   omitted: z.number().int(),
 }).meta({ id: 'DashboardSimilarity' });
 export type Similarity = z.infer<typeof SimilaritySchema>;
+
+/** A row's source id, or its group's value (the two never collide: a group key is prefixed). */
+const unitKey = (r: { sourceId: number | null; group: string | null }) => (r.sourceId !== null ? String(r.sourceId) : `group:${r.group}`);
 
 /** NaN (a source without themes has no theme distance) has no JSON form: null. */
 const json = (m: number[][]) => m.map((row) => row.map((v) => (Number.isNaN(v) ? null : v)));
@@ -35,16 +39,16 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
   const themes = themesBySource(db, f);
   const themeIds = framing.codebook.themes.map((t) => t.id);
   const labelIds = framing.codebook.labels.map((l) => l.id);
-  const themeProfile = new Map<number, number[]>();
+  const themeProfile = new Map<string, number[]>();
   for (const cell of themes.cells) {
-    const v = themeProfile.get(cell.sourceId) ?? themeIds.map(() => 0);
+    const v = themeProfile.get(unitKey(cell)) ?? themeIds.map(() => 0);
     v[themeIds.indexOf(cell.theme)] = cell.count;
-    themeProfile.set(cell.sourceId, v);
+    themeProfile.set(unitKey(cell), v);
   }
   const ranked = framing.rows.filter((r) => r.counted > 0).sort((a, b) => b.counted - a.counted || a.source.localeCompare(b.source));
   const shown = limit === null ? ranked : ranked.slice(0, limit);
   const framingVec = (r: FramingRow) => labelIds.map((id) => r.counts[id]!);
-  const themeVec = (r: FramingRow) => themeProfile.get(r.sourceId) ?? themeIds.map(() => 0);
+  const themeVec = (r: FramingRow) => themeProfile.get(unitKey(r)) ?? themeIds.map(() => 0);
   const all = ranked.map((r, index) => ({ r, index, fp: shares(framingVec(r)), tp: shares(themeVec(r)) }));
   const jsd = (p: number[] | null, q: number[] | null) => (p === null || q === null ? Number.NaN : jensenShannonDistanceOfShares(p, q));
   type Profile = (typeof all)[number];
@@ -70,11 +74,11 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
     [mf[a]![a], mt[a]![a], mc[a]![a]] = [self.df, self.dt, self.dc];
   }
   const nearestOf = (a: Profile) => {
-    let best: { sourceId: number; distance: number } | null = null;
+    let best: { sourceId: number | null; source: string; distance: number } | null = null;
     for (const b of all) {
       if (b === a) continue;
       const d = distance(a, b).dc;
-      if (!Number.isNaN(d) && (best === null || d < best.distance)) best = { sourceId: b.r.sourceId, distance: d };
+      if (!Number.isNaN(d) && (best === null || d < best.distance)) best = { sourceId: b.r.sourceId, source: b.r.source, distance: d };
     }
     return best;
   };
@@ -83,7 +87,8 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
     statement: framing.statement,
     level: framing.level,
     codebook: framing.codebook,
-    sources: shownAll.map((a) => ({ sourceId: a.r.sourceId, source: a.r.source, counted: a.r.counted, nearest: nearestOf(a) })),
+    groupBy: framing.groupBy,
+    sources: shownAll.map((a) => ({ sourceId: a.r.sourceId, source: a.r.source, group: a.r.group, counted: a.r.counted, nearest: nearestOf(a) })),
     framing: json(mf),
     themes: json(mt),
     combined: json(mc),

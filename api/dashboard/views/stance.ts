@@ -6,6 +6,7 @@ import { normalQuantile } from '../corrected.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
+import { mergeByUnit, UnitFields, unitsFor, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 
 /** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
@@ -14,8 +15,7 @@ export const BOOTSTRAP_ITERATIONS = 1000;
 export const BOOTSTRAP_SEED = 20_230_501;
 
 const StanceRowSchema = z.object({
-  sourceId: z.number().int(),
-  source: z.string(),
+  ...UnitFields,
   items: z.number().int(),
   documents: z.number().int(),
   mean: z.number(),
@@ -74,14 +74,19 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   return [...bySourceId.values()];
 }
 
-/** The same sums from source_stance_rollups; per-document units are read only for the sources a bootstrap resamples. */
-function fromRollups(db: Db, f: DashboardFilters): StanceSums[] {
+/**
+ * The same sums from source_stance_rollups; per-document units are read only for the sources
+ * of units (a source, or a group) a bootstrap resamples.
+ */
+function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   const sums = db
     .all<Omit<StanceSums, 'docs'>>(
       sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM source_stance_rollups WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
     )
     .map((r): StanceSums => ({ ...r, docs: [] }));
-  const resampled = new Map(sums.filter(resamplesDocuments).map((r) => [r.sourceId, r]));
+  const unitDocuments = new Map<string, number>();
+  for (const r of sums) unitDocuments.set(units.keyOf(r.sourceId), (unitDocuments.get(units.keyOf(r.sourceId)) ?? 0) + r.documents);
+  const resampled = new Map(sums.filter((r) => resamplesDocuments({ documents: unitDocuments.get(units.keyOf(r.sourceId))! })).map((r) => [r.sourceId, r]));
   if (resampled.size > 0) {
     const docs = db.values<[sourceId: number, s: number, n: number]>(
       sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])} ORDER BY document_id`,
@@ -90,6 +95,16 @@ function fromRollups(db: Db, f: DashboardFilters): StanceSums[] {
   }
   return sums;
 }
+
+const addSums = (into: StanceSums, r: StanceSums) => {
+  into.documents += r.documents;
+  into.items += r.items;
+  into.s += r.s;
+  into.ss += r.ss;
+  into.sn += r.sn;
+  into.nn += r.nn;
+  into.docs.push(...r.docs);
+};
 
 /** Σs / Σn over a sample of units. */
 function ratio(sample: readonly Unit[]): number {
@@ -111,30 +126,33 @@ function ratio(sample: readonly Unit[]): number {
  */
 export function stanceBySource(db: Db, f: DashboardFilters): Stance {
   const head = header(db, f);
-  const sums = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
-  const units = new Map<number, Unit[]>();
-  for (const r of sums) if (resamplesDocuments(r)) units.set(r.sourceId, r.docs);
+  const groupsOrSources = unitsFor(db, f, sourceNames(db));
+  const perSource = readView(f, { rollups: () => fromRollups(db, f, groupsOrSources), scan: () => fromItems(db, f) });
+  const sums = mergeByUnit(perSource, groupsOrSources, addSums, (r) => ({ ...r, docs: [...r.docs] }));
+  const units = new Map<string, Unit[]>();
+  for (const { key, sums: r } of sums) if (resamplesDocuments(r)) units.set(key, r.docs);
   // One document cannot be resampled: its passages are, and the method says they were treated as independent.
-  const singleDocument = sums.filter((r) => r.documents === 1).map((r) => r.sourceId);
-  if (singleDocument.length > 0) {
+  const singleDocument = new Set(sums.filter(({ sums: r }) => r.documents === 1).map(({ key }) => key));
+  if (singleDocument.size > 0) {
     const b = basisSql(f.basis);
     const s = scope(f);
+    const sourceIds = perSource.filter((r) => singleDocument.has(groupsOrSources.keyOf(r.sourceId))).map((r) => r.sourceId);
     const passages = db.values<[sourceId: number, s: number]>(
-      sql`SELECT i.source_id, ${b.stance} FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL AND i.source_id IN ${inList(singleDocument)}`,
+      sql`SELECT i.source_id, ${b.stance} FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL AND i.source_id IN ${inList(sourceIds)}`,
     );
     for (const [sourceId, stance] of passages) {
-      const list = units.get(sourceId) ?? [];
+      const key = groupsOrSources.keyOf(sourceId);
+      const list = units.get(key) ?? [];
       list.push([stance, 1]);
-      units.set(sourceId, list);
+      units.set(key, list);
     }
   }
   const z95 = normalQuantile(0.95);
-  const name = sourceNames(db);
-  const rows = sums.map((r): StanceRow => {
+  const rows = sums.map(({ key, sums: r }): StanceRow => {
     const mean = r.s / r.items;
     let ci: Pick<Interval, 'low' | 'high'>;
     let method: StanceRow['method'];
-    const resampled = units.get(r.sourceId);
+    const resampled = units.get(key);
     if (resampled) {
       ci = bootstrapInterval(resampled, ratio, { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED, level: 0.95 });
       method = r.documents > 1 ? 'bootstrap' : 'bootstrap-passages';
@@ -146,8 +164,7 @@ export function stanceBySource(db: Db, f: DashboardFilters): Stance {
       method = 'cluster-normal';
     }
     return {
-      sourceId: r.sourceId,
-      source: name(r.sourceId),
+      ...groupsOrSources.unit(key),
       items: r.items,
       documents: r.documents,
       mean,

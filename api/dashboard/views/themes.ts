@@ -4,10 +4,12 @@ import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { bySource, CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts';
+import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
 const ThemeCellSchema = z.object({
-  sourceId: z.number().int(),
+  sourceId: UnitFields.sourceId,
+  group: UnitFields.group,
   theme: z.string(),
   count: z.number().int(),
   /** Share of the source's counted items that touch the theme. */
@@ -26,7 +28,7 @@ export type LabelThemeCell = z.infer<typeof LabelThemeCellSchema>;
 
 /** Theme heatmap by source and the label × theme view. */
 export const ThemesSchema = ViewHeaderSchema.extend({
-  sources: z.array(z.object({ sourceId: z.number().int(), source: z.string(), counted: z.number().int() })),
+  sources: z.array(z.object({ ...UnitFields, counted: z.number().int() })),
   cells: z.array(ThemeCellSchema),
   labelCells: z.array(LabelThemeCellSchema),
   labelCounts: CountsSchema,
@@ -37,7 +39,7 @@ export type Themes = z.infer<typeof ThemesSchema>;
 interface ThemeSums {
   counted: { sourceId: number; counted: number }[];
   byLabel: { label: string; n: number }[];
-  cells: Omit<ThemeCell, 'share'>[];
+  cells: { sourceId: number; theme: string; count: number }[];
   labelCells: Omit<LabelThemeCell, 'share'>[];
 }
 
@@ -70,7 +72,7 @@ function fromItems(db: Db, f: DashboardFilters): ThemeSums {
     SELECT i.source_id AS sourceId, ${b.label} AS label, t.theme AS theme, count(*) AS n
     FROM ${s.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
     WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2, t.theme`);
-  const bySourceTheme = new Map<string, Omit<ThemeCell, 'share'>>();
+  const bySourceTheme = new Map<string, ThemeSums['cells'][number]>();
   const byLabelTheme = new Map<string, Omit<LabelThemeCell, 'share'>>();
   for (const r of raw) {
     const key = `${r.sourceId}\u0000${r.theme}`;
@@ -92,28 +94,43 @@ function fromItems(db: Db, f: DashboardFilters): ThemeSums {
 
 const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
-/** Theme heatmap by source and the label × theme view; themes outside the codebook are dropped. */
+/** Theme heatmap by source (or group) and the label × theme view; themes outside the codebook are dropped. */
 export function themesBySource(db: Db, f: DashboardFilters): Themes {
   const head = header(db, f);
   const themeIds = new Set(head.codebook.themes.map((t) => t.id));
   const labelIds = new Set(head.codebook.labels.map((l) => l.id));
   const sums = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
-  const counted = new Map(sums.counted.map((d) => [d.sourceId, d.counted]));
+  const units = unitsFor(db, f, sourceNames(db));
+  const perUnit = mergeByUnit(sums.counted, units, (into, r) => (into.counted += r.counted), (r) => ({ ...r }));
+  const counted = new Map(perUnit.map(({ key, sums: d }) => [key, d.counted]));
+  const cellsByKey = new Map<string, { unit: string; theme: string; count: number }>();
+  for (const c of sums.cells) {
+    if (!themeIds.has(c.theme)) continue;
+    const unit = units.keyOf(c.sourceId);
+    const key = `${unit}\u0000${c.theme}`;
+    const acc = cellsByKey.get(key);
+    if (acc) acc.count += c.count;
+    else cellsByKey.set(key, { unit, theme: c.theme, count: c.count });
+  }
   const labelCounts = Object.fromEntries(head.codebook.labels.map((l) => [l.id, sums.byLabel.find((r) => r.label === l.id)?.n ?? 0]));
-  const cells = sums.cells
-    .filter((cell) => themeIds.has(cell.theme))
-    .sort((x, y) => x.sourceId - y.sourceId || byText(x.theme, y.theme))
-    .map((cell) => ({ ...cell, share: cell.count / (counted.get(cell.sourceId) || 1) }));
+  const cells = [...cellsByKey.values()]
+    .sort((x, y) => byUnitKey(x.unit, y.unit) || byText(x.theme, y.theme))
+    .map((c): ThemeCell => {
+      const { sourceId, group } = units.unit(c.unit);
+      return { sourceId, group, theme: c.theme, count: c.count, share: c.count / (counted.get(c.unit) || 1) };
+    });
   const labelCells = sums.labelCells
     .filter((cell) => themeIds.has(cell.theme) && labelIds.has(cell.label))
     .sort((x, y) => byText(x.label, y.label) || byText(x.theme, y.theme))
     .map((cell) => ({ ...cell, share: cell.count / (labelCounts[cell.label] || 1) }));
-  const name = sourceNames(db);
   return {
     ...head,
-    sources: sums.counted.map((d) => ({ sourceId: d.sourceId, source: name(d.sourceId), counted: d.counted })).sort(bySource),
+    sources: perUnit.map(({ key, sums: d }) => ({ ...units.unit(key), counted: d.counted })).sort(bySource),
     cells,
     labelCells,
     labelCounts,
   };
 }
+
+/** Source ids in number order, group values as text. */
+const byUnitKey = (x: string, y: string) => (/^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : byText(x, y));

@@ -4,11 +4,11 @@ import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
 import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
+import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
 const TimelineRowSchema = z.object({
-  sourceId: z.number().int(),
-  source: z.string(),
+  ...UnitFields,
   period: z.string(),
   counted: z.number().int(),
   counts: CountsSchema,
@@ -29,14 +29,14 @@ export const TimelineSchema = ViewHeaderSchema.extend({
 export type Timeline = z.infer<typeof TimelineSchema>;
 
 /** One source and period (null: too coarsely dated), in period order, with its label columns. */
-type PeriodRow = { sourceId: number; period: string | null; counted: number; meanStance: number | null } & LabelColumns;
+type PeriodRow = { sourceId: number; period: string | null; counted: number; stanceN: number; stanceSum: number } & LabelColumns;
 
 /** The scan's rows from timeline_rollups, pivoted by label in SQL. */
 function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
   return db.all<PeriodRow>(sql`
     SELECT source_id AS sourceId, CASE WHEN period <> '' THEN period END AS period,
            ${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted,
-           CASE WHEN sum(stance_n) > 0 THEN 1.0 * sum(stance_sum) / sum(stance_n) END AS meanStance
+           sum(stance_n) AS stanceN, sum(stance_sum) AS stanceSum
     FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}
     GROUP BY period, source_id ORDER BY period, source_id`);
 }
@@ -46,7 +46,7 @@ function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[
   const s = scope(f);
   return db.all<PeriodRow>(sql`
     SELECT i.source_id AS sourceId, ${periodSql(granularity)} AS period,
-           ${labelColumns(labels, (id) => sql`coalesce(sum(${b.label} = ${id}), 0)`)}, count(${b.label}) AS counted, avg(${b.stance}) AS meanStance
+           ${labelColumns(labels, (id) => sql`coalesce(sum(${b.label} = ${id}), 0)`)}, count(${b.label}) AS counted, count(${b.stance}) AS stanceN, coalesce(sum(${b.stance}), 0) AS stanceSum
     FROM ${withDocuments(s)} WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2 ORDER BY 2, i.source_id`);
 }
 
@@ -76,7 +76,8 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
   const labels = head.codebook.labels;
   // A chart draws a handful of lines; 500 sources by 120 months would be 60,000 rows. With a
   // limit and no chosen sources, only the `limit` sources with the most counted items are read.
-  const limited = limit !== null && f.sourceIds.length === 0;
+  // Grouped rows are few (one line per group), so every source is read and merged.
+  const limited = limit !== null && f.sourceIds.length === 0 && f.groupBy === null;
   const read = readView(f, {
     rollups: () => {
       const narrowed = limited ? largestSources(db, f, limit) : { f, omitted: 0 };
@@ -87,16 +88,33 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
       return limited ? keepLargest(raw, limit) : { raw, omitted: 0 };
     },
   });
-  const name = sourceNames(db);
+  const units = unitsFor(db, f, sourceNames(db));
   let undated = 0;
-  const rows: TimelineRow[] = [];
+  const dated: PeriodRow[] = [];
   for (const r of read.raw) {
-    if (r.period === null) {
-      undated += r.counted;
-      continue;
+    if (r.period === null) undated += r.counted;
+    else dated.push(r);
+  }
+  // Rows arrive in period order, so merging by (unit, period) in arrival order keeps it; per
+  // source, SQL has already grouped them.
+  const merged = new Map<string, { unit: string; row: PeriodRow }>();
+  if (units.grouping === null) dated.forEach((r, k) => merged.set(String(k), { unit: String(r.sourceId), row: r }));
+  else for (const r of dated) {
+    const unit = units.keyOf(r.sourceId);
+    const key = `${unit}\u0000${r.period}`;
+    const acc = merged.get(key);
+    if (!acc) merged.set(key, { unit, row: { ...r } });
+    else {
+      for (let k = 0; k < labels.length; k++) acc.row[`c${k}`] = (acc.row[`c${k}`] ?? 0) + (r[`c${k}`] ?? 0);
+      acc.row.counted += r.counted;
+      acc.row.stanceN += r.stanceN;
+      acc.row.stanceSum += r.stanceSum;
     }
+  }
+  const rows: TimelineRow[] = [];
+  for (const { unit, row: r } of merged.values()) {
     const { counts, shares } = labelShares(r, labels, r.counted);
-    rows.push({ sourceId: r.sourceId, source: name(r.sourceId), period: r.period, counted: r.counted, counts, shares, meanStance: r.meanStance });
+    rows.push({ ...units.unit(unit), period: r.period!, counted: r.counted, counts, shares, meanStance: r.stanceN > 0 ? r.stanceSum / r.stanceN : null });
   }
   return { ...head, granularity, rows, undated, omitted: read.omitted };
 }

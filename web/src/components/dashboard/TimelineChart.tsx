@@ -21,14 +21,16 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading the timeline…</p>;
   const labels = data.codebook.labels;
-  const totals = new Map<number, { source: string; n: number }>();
-  for (const r of data.rows) totals.set(r.sourceId, { source: r.source, n: (totals.get(r.sourceId)?.n ?? 0) + r.counted });
+  // Keyed by name: a row is a source or, grouped, a group (names are unique either way).
+  const totals = new Map<string, { source: string; n: number }>();
+  for (const r of data.rows) totals.set(r.source, { source: r.source, n: (totals.get(r.source)?.n ?? 0) + r.counted });
   const lines = [...totals.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, MAX_LINES);
+  const lineKey = new Map(lines.map(([name], k) => [name, `s${k}`]));
   const periods = [...new Set(data.rows.map((r) => r.period))].sort();
   const chartData = periods.map((period) => {
     const point: Record<string, string | number | null> = { period, t: periodTime(period) };
-    for (const r of data.rows.filter((x) => x.period === period)) {
-      point[`s${r.sourceId}`] = measure === 'stance' ? r.meanStance : (r.shares[measure] ?? 0) * 100;
+    for (const r of data.rows.filter((x) => x.period === period && lineKey.has(x.source))) {
+      point[lineKey.get(r.source)!] = measure === 'stance' ? r.meanStance : (r.shares[measure] ?? 0) * 100;
     }
     return point;
   });
@@ -89,7 +91,7 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
             <Tooltip labelFormatter={(t) => periods[chartData.findIndex((p) => p.t === t)] ?? ''} formatter={(v) => tick(Number(v))} />
             <Legend />
             {lines.map(([id, s], k) => (
-              <Line key={id} dataKey={`s${id}`} name={s.source} stroke={labelColour(k)} connectNulls isAnimationActive={false} />
+              <Line key={id} dataKey={lineKey.get(id)!} name={s.source} stroke={labelColour(k)} connectNulls isAnimationActive={false} />
             ))}
           </LineChart>
           {data.omitted > 0 && (
