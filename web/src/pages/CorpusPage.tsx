@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { DocumentsTable } from '../components/corpus/DocumentsTable.tsx';
 import { ImportResults } from '../components/corpus/ImportResults.tsx';
+import { SourcesFilePanel } from '../components/corpus/SourcesFilePanel.tsx';
 import { SourcesTable } from '../components/corpus/SourcesTable.tsx';
 import { UploadPanel } from '../components/corpus/UploadPanel.tsx';
 import { CodebookChoice } from '../components/codebooks/CodebookChoice.tsx';
@@ -52,6 +53,7 @@ export function CorpusPage() {
       )}
       {demoReport && <ImportResults report={demoReport} />}
       <UploadPanel onImported={refresh} />
+      <SourcesFilePanel onImported={refresh} />
       {sources !== null && sources.length > 0 && (
         <>
           <SourcesTable sources={sources} selected={selected} onSelect={setSelected} onChanged={refresh} />

@@ -5,6 +5,8 @@ import { CorrectedView } from '../components/dashboard/CorrectedView.tsx';
 import { DrillDownPanel } from '../components/dashboard/DrillDownPanel.tsx';
 import { FilterBar } from '../components/dashboard/FilterBar.tsx';
 import { FramingChart } from '../components/dashboard/FramingChart.tsx';
+import { GroupComparison } from '../components/dashboard/GroupComparison.tsx';
+import { GroupControls } from '../components/dashboard/GroupControls.tsx';
 import { SimilarityView } from '../components/dashboard/SimilarityView.tsx';
 import { StanceChart } from '../components/dashboard/StanceChart.tsx';
 import { DashboardFiltersText } from '../components/dashboard/ChartCard.tsx';
@@ -15,7 +17,14 @@ import { useView } from '../components/dashboard/useView.ts';
 import { ModelQualityNote } from '../components/tagging/ModelQualityNote.tsx';
 import { dashboardApi, type DashboardParams } from '../lib/api/dashboard.ts';
 
-const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status'] as const;
+const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status', 'groupBy', 'group'] as const;
+
+/** The two groups compared (page URL only, `a` and `b`; '' is the sources without a value). */
+function compareFrom(sp: URLSearchParams): { a: string; b: string } | null {
+  const a = sp.get('a');
+  const b = sp.get('b');
+  return a !== null && b !== null && sp.get('groupBy') ? { a, b } : null;
+}
 
 /** Reads the dashboard filters from the URL (the URL is the filter state). */
 function paramsFrom(sp: URLSearchParams): DashboardParams {
@@ -55,14 +64,20 @@ function filtersText(p: DashboardParams, sources: readonly { id: number; name: s
 export function DashboardPage() {
   const [sp, setSp] = useSearchParams();
   const params = useMemo(() => paramsFrom(sp), [sp]);
+  const compare = useMemo(() => compareFrom(sp), [sp]);
   const paramsKey = JSON.stringify(params);
   const [drill, setDrill] = useState<Drill | null>(null);
   const meta = useView(() => dashboardApi.meta(params), `${params.level}|${params.codebook ?? ''}`);
 
-  const update = (next: Partial<DashboardParams>) => {
+  const update = (next: Partial<DashboardParams>, nextCompare = compare) => {
     const merged: Record<string, string | undefined> = { ...params, ...next };
     const out = new URLSearchParams();
     for (const [k, v] of Object.entries(merged)) if (v) out.set(k, v);
+    // A comparison belongs to its grouping: another grouping drops it.
+    if (nextCompare && merged.groupBy === params.groupBy) {
+      out.set('a', nextCompare.a);
+      out.set('b', nextCompare.b);
+    }
     setSp(out);
     setDrill(null);
   };
@@ -96,7 +111,9 @@ export function DashboardPage() {
           )}
           <FilterBar meta={m} params={params} onChange={update} />
           {params.basis === 'model' && <ModelQualityNote />}
+          <GroupControls groupBy={params.groupBy} compare={compare} onGroupBy={(groupBy) => update({ groupBy, group: undefined }, null)} onCompare={(c) => update({}, c)} />
           {drill && <DrillDownPanel key={JSON.stringify(drill)} params={params} paramsKey={paramsKey} drill={drill} onClose={() => setDrill(null)} />}
+          {compare && <GroupComparison {...view} a={compare.a} b={compare.b} />}
           <FramingChart {...view} />
           <StanceChart {...view} />
           <ThemesView {...view} />

@@ -5,6 +5,7 @@ import { UserText, WebLink } from '../UserText.tsx';
 /** Sources with their counts; each row editable in place. */
 export function SourcesTable({ sources, selected, onSelect, onChanged }: { sources: Source[]; selected: number | null; onSelect: (id: number | null) => void; onChanged: () => void }) {
   const [editing, setEditing] = useState<number | null>(null);
+  const groupings = [...new Set(sources.flatMap((s) => Object.keys(s.groups)))].sort();
   return (
     <section className="panel" aria-label="Sources">
       <h2>Sources</h2>
@@ -13,6 +14,8 @@ export function SourcesTable({ sources, selected, onSelect, onChanged }: { sourc
           <tr>
             <th>Name</th>
             <th>Country</th>
+            <th>Language</th>
+            <th>Groups</th>
             <th>URL</th>
             <th>Notes</th>
             <th>Documents</th>
@@ -23,7 +26,7 @@ export function SourcesTable({ sources, selected, onSelect, onChanged }: { sourc
         <tbody>
           {sources.map((s) =>
             editing === s.id ? (
-              <SourceEditor key={s.id} source={s} onDone={(changed) => (setEditing(null), changed && onChanged())} />
+              <SourceEditor key={s.id} source={s} groupings={groupings} onDone={(changed) => (setEditing(null), changed && onChanged())} />
             ) : (
               <tr key={s.id} className={selected === s.id ? 'corpus-selected' : undefined}>
                 <td>
@@ -32,6 +35,14 @@ export function SourcesTable({ sources, selected, onSelect, onChanged }: { sourc
                   </button>
                 </td>
                 <td>{s.country}</td>
+                <td>{s.language}</td>
+                <td data-testid="source-groups">
+                  {Object.entries(s.groups).map(([g, v]) => (
+                    <span key={g} className="badge">
+                      {g}: <UserText text={v} />
+                    </span>
+                  ))}
+                </td>
                 <td>{s.url && <WebLink url={s.url} />}</td>
                 <td>{s.notes}</td>
                 <td>{s.documentCount}</td>
@@ -48,16 +59,22 @@ export function SourcesTable({ sources, selected, onSelect, onChanged }: { sourc
   );
 }
 
-function SourceEditor({ source, onDone }: { source: Source; onDone: (changed: boolean) => void }) {
+function SourceEditor({ source, groupings, onDone }: { source: Source; groupings: string[]; onDone: (changed: boolean) => void }) {
   const [name, setName] = useState(source.name);
   const [country, setCountry] = useState(source.country ?? '');
+  const [language, setLanguage] = useState(source.language ?? '');
+  const [groups, setGroups] = useState<Record<string, string>>(() => Object.fromEntries(groupings.map((g) => [g, source.groups[g] ?? ''])));
+  const [newGrouping, setNewGrouping] = useState('');
+  const [newValue, setNewValue] = useState('');
   const [url, setUrl] = useState(source.url ?? '');
   const [notes, setNotes] = useState(source.notes ?? '');
   const [error, setError] = useState<string | null>(null);
   const blankToNull = (v: string) => (v.trim() === '' ? null : v.trim());
   async function save() {
     try {
-      await updateSource(source.id, { name: name.trim(), country: blankToNull(country), url: blankToNull(url), notes: blankToNull(notes) });
+      const patch: Record<string, string | null> = Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, blankToNull(v)]));
+      if (newGrouping.trim() !== '') patch[newGrouping.trim()] = blankToNull(newValue);
+      await updateSource(source.id, { name: name.trim(), country: blankToNull(country), language: blankToNull(language), url: blankToNull(url), notes: blankToNull(notes), groups: patch });
       onDone(true);
     } catch (e) {
       setError((e as Error).message);
@@ -70,6 +87,21 @@ function SourceEditor({ source, onDone }: { source: Source; onDone: (changed: bo
       </td>
       <td>
         <input aria-label="Country" value={country} onChange={(e) => setCountry(e.target.value)} />
+      </td>
+      <td>
+        <input aria-label="Language" value={language} onChange={(e) => setLanguage(e.target.value)} size={6} />
+      </td>
+      <td className="corpus-groups-editor">
+        {groupings.map((g) => (
+          <label key={g}>
+            {g}{' '}
+            <input aria-label={`Group in ${g}`} value={groups[g] ?? ''} onChange={(e) => setGroups({ ...groups, [g]: e.target.value })} size={12} />
+          </label>
+        ))}
+        <label>
+          new grouping <input aria-label="New grouping name" placeholder="e.g. alignment" value={newGrouping} onChange={(e) => setNewGrouping(e.target.value)} size={10} />
+        </label>
+        <input aria-label="New grouping value" placeholder="value" value={newValue} onChange={(e) => setNewValue(e.target.value)} size={10} />
       </td>
       <td>
         <input aria-label="URL" value={url} onChange={(e) => setUrl(e.target.value)} />

@@ -55,7 +55,7 @@ export function AgreementView({ params, paramsKey, onDrill }: ViewProps) {
           <p className="muted">No items yet.</p>
         ) : (
           <div className="dash-scroll">
-            <BarChart width={900} height={Math.max(160, progress.length * 26 + 70)} data={progress} layout="vertical" margin={{ left: 20, right: 20 }}>
+            <BarChart responsive style={{ width: '100%', height: Math.max(160, progress.length * 26 + 70) }} data={progress} layout="vertical" margin={{ left: 20, right: 20 }}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
               <XAxis type="number" />
               <YAxis type="category" dataKey="source" width={220} interval={0} tick={{ fontSize: 12 }} />

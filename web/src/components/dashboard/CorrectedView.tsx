@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { dashboardApi } from '../../lib/api/dashboard.ts';
 import { categoryAxisWidth, ChartCard, nameTick, fmt, tick } from './ChartCard.tsx';
-import { TOP_N, type ViewProps } from './types.ts';
+import { TOP_N, unitDrill, type ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
 /** Model-only against corrected estimates per source, for one label's share or the stance. */
@@ -17,7 +17,7 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
   const series = (kind: 'model' | 'corrected') =>
     rows.flatMap((r) => {
       const e = pick(r)[kind];
-      return e ? [{ source: r.source, sourceId: r.sourceId, value: e.estimate, err: [e.estimate - e.low, e.high - e.estimate] as [number, number] }] : [];
+      return e ? [{ source: r.source, sourceId: r.sourceId, group: r.group, value: e.estimate, err: [e.estimate - e.low, e.high - e.estimate] as [number, number] }] : [];
     });
   const axisWidth = categoryAxisWidth(rows.map((r) => r.source));
   const sampleTotal = data.rows.reduce((a, r) => a + r.nSample, 0);
@@ -68,7 +68,7 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
         </p>
       ) : (
         <div className="dash-scroll">
-          <ScatterChart width={900} height={Math.max(160, rows.length * 30 + 80)} margin={{ left: 20, right: 30 }}>
+          <ScatterChart responsive style={{ width: '100%', height: Math.max(160, rows.length * 30 + 80) }} margin={{ left: 20, right: 30 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" dataKey="value" domain={outcome === 'stance' ? [data.codebook.stance.min, data.codebook.stance.max] : [0, 1]} allowDataOverflow tickFormatter={tick} />
             <YAxis type="category" dataKey="source" width={axisWidth} interval={0} allowDuplicatedCategory={false} tick={nameTick(axisWidth)} />
@@ -83,8 +83,8 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
                 isAnimationActive={false}
                 cursor="pointer"
                 onClick={(p) => {
-                  const row = (p as unknown as { payload: { source: string; sourceId: number } }).payload;
-                  onDrill({ title: `${row.source}: random reviewed sample`, sourceId: String(row.sourceId), randomSample: '1' });
+                  const row = (p as unknown as { payload: { source: string; sourceId: number | null; group: string | null } }).payload;
+                  onDrill({ title: `${row.source}: random reviewed sample`, ...unitDrill(row, data.groupBy), randomSample: '1' });
                 }}
               >
                 <ErrorBar dataKey="err" direction="x" width={5} />

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { dashboardApi, type FramingRow } from '../../lib/api/dashboard.ts';
 import { categoryAxisWidth, ChartCard, nameTick, fmt, labelColour, tick } from './ChartCard.tsx';
-import { TOP_N, type ViewProps } from './types.ts';
+import { TOP_N, unitDrill, type ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
 const BAR_HEIGHT = 26; // px per source
@@ -24,6 +24,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
   const shown = showAll ? sorted : sorted.slice(0, TOP_N);
   const chartData = shown.map((r) => ({
     sourceId: r.sourceId,
+    group: r.group,
     sourceName: r.source,
     source: r.small ? `${r.source} (n=${r.counted})` : r.source,
     ...Object.fromEntries(labels.map((l) => [l.id, r.shares[l.id]! * 100])),
@@ -36,7 +37,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
   return (
     <ChartCard
       id="framing"
-      title="Framing mix by source"
+      title={`Framing mix by ${data.groupBy ?? 'source'}`}
       statement={`${data.statement} Share of ${data.level === 'passage' ? 'passages' : 'documents'} per label.`}
       source={data}
       data={csv}
@@ -60,7 +61,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
       ) : (
         <>
           <div className="dash-scroll">
-            <BarChart width={900} height={Math.max(160, shown.length * BAR_HEIGHT + 70)} data={chartData} layout="vertical" margin={{ left: 20, right: 20 }}>
+            <BarChart responsive style={{ width: '100%', height: Math.max(160, shown.length * BAR_HEIGHT + 70) }} data={chartData} layout="vertical" margin={{ left: 20, right: 20 }}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
               <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} allowDataOverflow tickFormatter={(v) => `${tick(v)}%`} />
               <YAxis type="category" dataKey="source" width={axisWidth} interval={0} tick={nameTick(axisWidth)} />
@@ -76,8 +77,8 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
                   isAnimationActive={false}
                   cursor="pointer"
                   onClick={(entry) => {
-                    const row = entry.payload as { sourceId: number; sourceName: string };
-                    onDrill({ title: `${row.sourceName}: ${l.name}`, sourceId: String(row.sourceId), label: l.id });
+                    const row = entry.payload as { sourceId: number | null; group: string | null; sourceName: string };
+                    onDrill({ title: `${row.sourceName}: ${l.name}`, ...unitDrill(row, data.groupBy), label: l.id });
                   }}
                 />
               ))}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { dashboardApi } from '../../lib/api/dashboard.ts';
 import { ChartCard, fmt } from './ChartCard.tsx';
 import { Heatmap, type HeatCell } from './Heatmap.tsx';
-import type { ViewProps } from './types.ts';
+import { unitDrill, type ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
 const DEFAULT_LIMIT = 40; // sources in the matrix before "show all"
@@ -16,7 +16,6 @@ export function SimilarityView({ params, paramsKey, onDrill }: ViewProps) {
   if (!data) return <p className="muted">Loading source similarity…</p>;
   const matrix = data[profile];
   const names = data.sources.map((s) => s.source);
-  const byId = new Map(data.sources.map((s) => [s.sourceId, s.source]));
   // Close sources should look dark: colour by similarity (1 − distance).
   const cells: HeatCell[][] = data.sources.map((a, i) =>
     data.sources.map((b, j) => {
@@ -24,13 +23,13 @@ export function SimilarityView({ params, paramsKey, onDrill }: ViewProps) {
       return {
         value: d === null ? null : 1 - d,
         tooltip: `${a.source} ↔ ${b.source}: distance ${fmt(d, 3)}`,
-        onClick: () => onDrill({ title: `${a.source}: all counted items`, sourceId: String(a.sourceId) }),
+        onClick: () => onDrill({ title: `${a.source}: all counted items`, ...unitDrill(a, data.groupBy) }),
       };
     }),
   );
   const csv = {
     header: ['source', ...names, 'nearest', 'nearest_distance'],
-    rows: data.sources.map((s, i) => [s.source, ...matrix[i]!, s.nearest ? (byId.get(s.nearest.sourceId) ?? String(s.nearest.sourceId)) : null, s.nearest?.distance ?? null]),
+    rows: data.sources.map((s, i) => [s.source, ...matrix[i]!, s.nearest?.source ?? null, s.nearest?.distance ?? null]),
   };
   return (
     <ChartCard

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { CartesianGrid, ErrorBar, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { dashboardApi } from '../../lib/api/dashboard.ts';
 import { categoryAxisWidth, ChartCard, nameTick, fmt, tick } from './ChartCard.tsx';
-import { TOP_N, type ViewProps } from './types.ts';
+import { TOP_N, unitDrill, type ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
 const ROW_HEIGHT = 26; // px per source
@@ -35,7 +35,7 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
   return (
     <ChartCard
       id="stance"
-      title="Stance by source"
+      title={`Stance by ${data.groupBy ?? 'source'}`}
       statement={`${data.statement} Mean stance toward ${target} (${min}..${max}) with a 95% interval from a bootstrap over documents (passages of one article are not independent; a source with a single document has its passages resampled, which understates the uncertainty). ⚑ marks fewer than 30 items or 5 documents; below ${MIN_INTERVAL_ITEMS} items no interval is drawn (too few).`}
       source={data}
       data={csv}
@@ -45,7 +45,7 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
       ) : (
         <>
           <div className="dash-scroll">
-            <ScatterChart width={900} height={Math.max(160, shown.length * ROW_HEIGHT + 60)} margin={{ left: 20, right: 30 }}>
+            <ScatterChart responsive style={{ width: '100%', height: Math.max(160, shown.length * ROW_HEIGHT + 60) }} margin={{ left: 20, right: 30 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis type="number" dataKey="mean" domain={[min, max]} ticks={stanceTicks} allowDataOverflow tickFormatter={tick} name="mean stance" />
               <YAxis type="category" dataKey="name" width={axisWidth} interval={0} tick={nameTick(axisWidth)} allowDuplicatedCategory={false} />
@@ -72,7 +72,7 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
                 cursor="pointer"
                 onClick={(p) => {
                   const row = (p as unknown as { payload: (typeof points)[number] }).payload;
-                  onDrill({ title: `${row.source}: items with a stance`, sourceId: String(row.sourceId) });
+                  onDrill({ title: `${row.source}: items with a stance`, ...unitDrill(row, data.groupBy) });
                 }}
               >
                 <ErrorBar dataKey="err" direction="x" width={6} stroke="#1d2330" />

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { dashboardApi } from '../../lib/api/dashboard.ts';
 import { ChartCard, pct } from './ChartCard.tsx';
 import { Heatmap, type HeatCell } from './Heatmap.tsx';
-import { TOP_N, type ViewProps } from './types.ts';
+import { TOP_N, unitDrill, type ViewProps } from './types.ts';
 import { useView } from './useView.ts';
 
 /** Themes by source (heatmap of shares, counts on hover) and the label × theme view. */
@@ -13,18 +13,20 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
   if (!data) return <p className="muted">Loading themes…</p>;
   const themes = data.codebook.themes;
   const labels = data.codebook.labels;
-  const byCell = new Map(data.cells.map((c) => [`${c.sourceId}\u0000${c.theme}`, c]));
+  // A row is a source or, grouped, a group: keyed by either.
+  const unitKey = (u: { sourceId: number | null; group: string | null }) => (u.sourceId !== null ? String(u.sourceId) : `group:${u.group}`);
+  const byCell = new Map(data.cells.map((c) => [`${unitKey(c)}\u0000${c.theme}`, c]));
   const byLabelCell = new Map(data.labelCells.map((c) => [`${c.label}\u0000${c.theme}`, c]));
   const sources = data.sources.filter((s) => s.counted > 0);
   const shown = showAll ? sources : sources.slice(0, TOP_N);
   const unit = data.level === 'passage' ? 'passages' : 'documents';
   const sourceCells: HeatCell[][] = shown.map((s) =>
     themes.map((t) => {
-      const c = byCell.get(`${s.sourceId}\u0000${t.id}`);
+      const c = byCell.get(`${unitKey(s)}\u0000${t.id}`);
       return {
         value: c ? c.share : 0,
         tooltip: `${s.source} · ${t.name}: ${c?.count ?? 0} of ${s.counted} ${unit} (${pct(c?.share ?? 0)})`,
-        onClick: () => onDrill({ title: `${s.source}: ${t.name}`, sourceId: String(s.sourceId), theme: t.id }),
+        onClick: () => onDrill({ title: `${s.source}: ${t.name}`, ...unitDrill(s, data.groupBy), theme: t.id }),
       };
     }),
   );
@@ -42,7 +44,7 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
     header: ['source', 'theme', 'count', 'share', 'source_counted'],
     rows: sources.flatMap((s) =>
       themes.map((t) => {
-        const c = byCell.get(`${s.sourceId}\u0000${t.id}`);
+        const c = byCell.get(`${unitKey(s)}\u0000${t.id}`);
         return [s.source, t.id, c?.count ?? 0, c?.share ?? 0, s.counted];
       }),
     ),

@@ -68,8 +68,8 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
       ) : (
         <>
           <LineChart
-            width={900}
-            height={320}
+            responsive
+            style={{ width: '100%', height: 320 }}
             data={chartData}
             onClick={(state) => {
               const i = typeof state.activeTooltipIndex === 'number' ? state.activeTooltipIndex : Number(state.activeTooltipIndex);

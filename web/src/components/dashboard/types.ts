@@ -1,7 +1,16 @@
-import type { DashboardParams, DrillDownQuery } from '../../lib/api/dashboard.ts';
+import type { DashboardParams, DrillScope } from '../../lib/api/dashboard.ts';
 
 /** A click on a chart: what to list and how to name the list. */
-export type Drill = DrillDownQuery & { title: string };
+export type Drill = DrillScope & { title: string };
+
+/**
+ * What a row's drill-down narrows to: its source, or on a grouped view its group
+ * (`group=GROUPING:VALUE`).
+ */
+export function unitDrill(row: { sourceId: number | null; group: string | null }, groupBy: string | null): Pick<Drill, 'sourceId' | 'group'> {
+  if (row.sourceId !== null) return { sourceId: String(row.sourceId) };
+  return { group: `${groupBy ?? ''}:${row.group ?? ''}` };
+}
 
 /** Props every dashboard view receives. */
 export interface ViewProps {

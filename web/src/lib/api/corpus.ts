@@ -12,7 +12,14 @@ export type FileReport = ImportReport['files'][number];
 /** What a row file would import as: detected columns, first rows, proposed mapping. */
 export type ColumnPreview = Ok<typeof api.imports.preview.$post>;
 
+export type Grouping = Ok<typeof api.sources.groupings.$get>['groupings'][number];
+export type SourcesImportReport = Ok<typeof api.sources.import.$post>;
+
 export const listSources = () => call(api.sources.$get()).then((r) => r.sources);
+/** Country, language and the named groupings, each value with its number of sources. */
+export const listGroupings = () => call(api.sources.groupings.$get()).then((r) => r.groupings);
+/** Creates and updates sources and their groupings from a CSV. */
+export const importSourcesFile = (file: File) => call(api.sources.import.$post({ form: { file } }));
 export const updateSource = (id: number, patch: SourcePatch) => call(api.sources[':id'].$patch({ param: { id: String(id) }, json: patch }));
 export const listDocuments = (p: { q?: string; sourceId?: number; page: number; pageSize: number }) =>
   call(api.documents.$get({ query: { q: p.q || undefined, sourceId: p.sourceId, page: p.page, pageSize: p.pageSize } }));

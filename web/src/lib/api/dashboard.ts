@@ -18,6 +18,9 @@ export type TimelineRow = Ok<typeof views.timeline.$get>['rows'][number];
 export type AgreementResult = Ok<typeof views.agreement.$get>;
 export type CorrectedRow = Ok<typeof views.corrected.$get>['rows'][number];
 export type DrillDownItem = Ok<typeof views.passages.$get>['items'][number];
+export type GroupComparison = Ok<typeof views.compare.$get>;
+/** A drill-down may also narrow to one group (GROUPING:VALUE) instead of one source. */
+export type DrillScope = DrillDownQuery & Pick<DashboardQuery, 'group'>;
 
 /** Agreement and corrected estimates always rest on independent human decisions: they take no basis. */
 const withoutBasis = ({ basis: _basis, includeBulk: _bulk, ...rest }: DashboardParams) => rest;
@@ -32,5 +35,6 @@ export const dashboardApi = {
   similarity: (p: DashboardParams, limit: number | 'all') => call(views.similarity.$get({ query: { ...p, limit: String(limit) } })),
   agreement: (p: DashboardParams) => call(views.agreement.$get({ query: withoutBasis(p) })),
   corrected: (p: DashboardParams) => call(views.corrected.$get({ query: withoutBasis(p) })),
-  passages: (p: DashboardParams, d: DrillDownQuery) => call(views.passages.$get({ query: { ...p, ...d } })),
+  passages: (p: DashboardParams, d: DrillScope) => call(views.passages.$get({ query: { ...p, ...d } })),
+  compare: (p: DashboardParams, a: string, b: string) => call(views.compare.$get({ query: { ...p, a, b } })),
 };
