@@ -173,8 +173,8 @@ describe('dashboard rollups', () => {
     const f = filters({});
     const stance = stanceBySource(db, f);
     expect(stance.rows.map((r) => [r.source, r.method])).toEqual([
-      ['Few', 'bootstrap'],
       ['Many', 'cluster-normal'],
+      ['Few', 'bootstrap'],
       ['Single', 'bootstrap-passages'],
     ]);
     expect(timeline(db, f, 'month').undated).toBeGreaterThan(0);

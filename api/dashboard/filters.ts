@@ -31,6 +31,11 @@ export const DashboardQuerySchema = z.object({
   codebook: z.string().optional().openapi({ description: 'Codebook id; the active codebook when absent' }),
   status: z.string().optional().openapi({ description: `Comma-separated review statuses: ${REVIEW_STATUSES.join(', ')}` }),
   groupBy: z.string().max(60).optional().openapi({ description: 'Aggregate by a grouping of sources instead of by source: country, language or a named grouping (GET /api/sources/groupings)' }),
+  top: z
+    .string()
+    .regex(/^([1-9]\d*|all)$/, 'expected a whole number from 1, or "all"')
+    .optional()
+    .openapi({ description: 'Only the N largest sources (or groups) by volume get their own row; the rest are summed in one "others" row. all (the default): every one' }),
   group: z.string().max(300).optional().openapi({ description: 'Only the sources of one group, as GROUPING:VALUE (alignment:independent; alignment: for the sources without a value)' }),
   syndicated: z.enum(['include', 'exclude']).default('include').openapi({ description: "exclude: leave out documents linked as copies of another source's document (syndicated stories)" }),
 });
@@ -56,6 +61,8 @@ export interface DashboardFilters {
   groupBy: string | null;
   /** Only this group's sources; resolved into `sourceIds` by resolveGroupScope. */
   group: GroupRef | null;
+  /** Rows for the N largest units by volume, the rest summed in one "others" row; null: every unit. */
+  top: number | null;
   /** Read `items` even where the rollups could answer (the equivalence tests compare both). */
   scan?: boolean;
 }
@@ -119,6 +126,7 @@ export function parseFilters(q: DashboardQuery, db: Db): DashboardFilters {
     excludeSyndicated: q.syndicated === 'exclude',
     groupBy: q.groupBy?.trim() || null,
     group: q.group ? parseGroupRef(q.group, 'group') : null,
+    top: q.top === undefined || q.top === 'all' ? null : Number(q.top),
   };
 }
 

@@ -122,9 +122,9 @@ describe('outlet groups on the dashboard', () => {
     expect(framing.rows.find((r) => r.group === 'state-aligned')!.meanStance).toBeCloseTo(3 / 7, 12);
     const stance = await get<{ rows: Row[] }>(app, '/api/dashboard/stance?basis=model&groupBy=country');
     expect(stance.rows.map((r) => [r.source, r.items, r.documents, r.mean])).toEqual([
-      ['(no country)', 1, 1, -1],
-      ['BY', 2, 1, -0.5],
       ['RU', 10, 4, 0.1],
+      ['BY', 2, 1, -0.5],
+      ['(no country)', 1, 1, -1],
     ]);
   });
 
@@ -188,5 +188,41 @@ describe('outlet groups on the dashboard', () => {
     expect(await msg('/api/dashboard/compare?groupBy=alignment&a=independent&b=independent')).toMatch(/same group/);
     expect(await msg('/api/dashboard/framing?groupBy=alignmnet')).toBe('groupBy: no grouping named "alignmnet" (known: country, language, alignment, ownership)');
     expect(await msg('/api/dashboard/framing?group=alignment')).toMatch(/expected GROUPING:VALUE/);
+  });
+});
+
+describe('outlets ranked by volume, the largest with their own row', () => {
+  it('lists rows largest first and sums everything beyond top=N in one others row', async () => {
+    const { app, deps } = testApp();
+    await seedGroups(app, deps.db);
+    // Passages per source: Alpha 5, Gamma 5, Beta 2, Delta 1.
+    const all = await get<{ rows: Row[]; others: number }>(app, '/api/dashboard/framing?basis=model');
+    expect(all.rows.map((r) => r.source)).toEqual(['Alpha', 'Gamma', 'Beta', 'Delta']);
+    expect(all.others).toBe(0);
+    const top = await get<{ rows: Row[]; others: number }>(app, '/api/dashboard/framing?basis=model&top=2');
+    expect(top.others).toBe(2);
+    expect(top.rows.map((r) => [r.source, r.sourceId === null, r.group, r.counted, r.counts])).toEqual([
+      ['Alpha', false, null, 5, { integrationist: 3, critical: 1, analytical: 1 }],
+      ['Gamma', false, null, 5, { integrationist: 1, critical: 3, analytical: 1 }],
+      ['others (2 sources)', true, null, 3, { integrationist: 1, critical: 2, analytical: 0 }],
+    ]);
+    const stance = await get<{ rows: Row[]; others: number }>(app, '/api/dashboard/stance?basis=model&top=1&groupBy=alignment');
+    expect(stance.rows.map((r) => [r.source, r.items, r.documents])).toEqual([
+      ['state-aligned', 7, 3],
+      ['others (2 groups)', 6, 3],
+    ]);
+  });
+
+  it('tells the page which level has labels and lists the sources largest first', async () => {
+    const { app, deps } = testApp();
+    await seedGroups(app, deps.db);
+    const meta = await get<{ levels: Record<string, { items: number; suggested: number; reviewed: number }>; sources: { name: string; items: number }[] }>(app, '/api/dashboard/meta');
+    expect(meta.levels).toEqual({ passage: { items: 13, suggested: 13, reviewed: 1 }, document: { items: 6, suggested: 0, reviewed: 0 } });
+    expect(meta.sources.map((s) => [s.name, s.items])).toEqual([
+      ['Alpha', 5],
+      ['Gamma', 5],
+      ['Beta', 2],
+      ['Delta', 1],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { badRequest } from '../errors.ts';
@@ -54,21 +55,57 @@ export interface Unit {
 /** How a view's per-source sums become its rows: one per source, or merged per group. */
 export interface Units {
   grouping: string | null;
-  /** The unit key of a source: its id, or its group's value. */
+  /** The unit key of a source: its id, or its group's value (or {@link OTHERS}). */
   keyOf: (sourceId: number) => string;
   unit: (key: string) => Unit;
+  /** Rows by volume (items at the level, most first; ties by name), the others row last. */
+  order: (a: Unit, b: Unit) => number;
+  /** Sources or groups summed in the others row (0: no such row). */
+  others: number;
 }
 
-/** Per source (no groupBy) or per group of `f.groupBy`. */
+/** The key of the row that sums every unit beyond the `top` largest (no group value holds a NUL). */
+export const OTHERS = '\u0000others';
+
+/** A row's unit key back from its fields. */
+const keyOfUnit = (u: Unit) => (u.sourceId !== null ? String(u.sourceId) : (u.group ?? OTHERS));
+
+/**
+ * Per source (no groupBy) or per group of `f.groupBy`, ranked by volume (the level's items, from
+ * the maintained status rollups); with `f.top`, units beyond the N largest share one others row.
+ */
 export function unitsFor(db: Db, f: DashboardFilters, sourceName: (id: number) => string): Units {
-  if (f.groupBy === null) return { grouping: null, keyOf: String, unit: (key) => ({ sourceId: Number(key), source: sourceName(Number(key)), group: null }) };
   const grouping = f.groupBy;
-  const keys = sourceGroupKeys(db, grouping);
-  return {
-    grouping,
-    keyOf: (id) => keys.get(id) ?? '',
-    unit: (key) => ({ sourceId: null, source: key === '' ? unassignedName(grouping) : key, group: key }),
+  const keys = grouping === null ? null : sourceGroupKeys(db, grouping);
+  const baseKey = keys === null ? String : (id: number) => keys.get(id) ?? '';
+  const volume = new Map<string, number>();
+  const chosen = f.sourceIds.length > 0 ? new Set(f.sourceIds) : null;
+  for (const r of db.all<{ id: number; n: number }>(sql`SELECT source_id AS id, sum(n) AS n FROM source_status_rollups WHERE level = ${f.level} GROUP BY source_id`)) {
+    if (chosen && !chosen.has(r.id)) continue;
+    const key = baseKey(r.id);
+    volume.set(key, (volume.get(key) ?? 0) + r.n);
+  }
+  let keyOf = baseKey;
+  let others = 0;
+  if (f.top !== null && volume.size > f.top) {
+    const ranked = [...volume.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const kept = new Set(ranked.slice(0, f.top).map(([key]) => key));
+    others = ranked.length - f.top;
+    keyOf = (id) => {
+      const key = baseKey(id);
+      return kept.has(key) ? key : OTHERS;
+    };
+  }
+  const unit = (key: string): Unit => {
+    if (key === OTHERS) return { sourceId: null, source: `others (${others} ${grouping === null ? 'sources' : 'groups'})`, group: null };
+    if (grouping === null) return { sourceId: Number(key), source: sourceName(Number(key)), group: null };
+    return { sourceId: null, source: key === '' ? unassignedName(grouping) : key, group: key };
   };
+  const rank = (u: Unit) => {
+    const key = keyOfUnit(u);
+    return key === OTHERS ? Number.POSITIVE_INFINITY : -(volume.get(key) ?? 0);
+  };
+  return { grouping, keyOf, unit, order: (a, b) => rank(a) - rank(b) || a.source.localeCompare(b.source), others };
 }
 
 /**

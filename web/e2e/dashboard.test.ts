@@ -71,7 +71,10 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${fx.url}/dashboard?basis=model`);
     await page.locator('[data-chart=framing] .recharts-bar-rectangle').first().waitFor();
 
-    const sources = fx.db.$client.prepare('SELECT id, name FROM sources ORDER BY name').all() as { id: number; name: string }[];
+    // Largest first: passages in scope per source.
+    const sources = fx.db.$client
+      .prepare("SELECT s.id, s.name FROM sources s ORDER BY (SELECT count(*) FROM items i WHERE i.source_id = s.id AND i.level = 'passage' AND i.excluded = 0) DESC, s.name")
+      .all() as { id: number; name: string }[];
     expect(sources).toHaveLength(5);
     expect(await sourceTicks(page)).toEqual(sources.map((s) => squash(s.name)));
 
@@ -160,7 +163,7 @@ describe('the dashboard in Chromium', () => {
       .prepare(
         `SELECT s.name AS source, count(i.suggested_label) AS counted, sum(i.suggested_label = 'integrationist') AS integrationist,
                 sum(i.suggested_label = 'critical') AS critical, sum(i.suggested_label = 'analytical') AS analytical, avg(i.suggested_stance) AS stance
-         FROM items i JOIN sources s ON s.id = i.source_id WHERE i.level = 'passage' AND i.excluded = 0 GROUP BY s.name ORDER BY s.name`,
+         FROM items i JOIN sources s ON s.id = i.source_id WHERE i.level = 'passage' AND i.excluded = 0 GROUP BY s.name ORDER BY count(*) DESC, s.name`,
       )
       .all() as { source: string; counted: number; integrationist: number; critical: number; analytical: number; stance: number }[];
     expect(

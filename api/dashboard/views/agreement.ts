@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.ts';
 import { cohenKappa } from '../../metrics/agreement.ts';
 import { INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, MODEL_PEOPLE_STATEMENT, modelPeoplePairs } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
@@ -35,6 +35,8 @@ export const AgreementSchema = z
     meanAbsStanceDifference: z.number().nullable(),
     /** The grouping progress rows stand for; null: per source. */
     groupBy: z.string().nullable(),
+    /** Sources (or groups) beyond `top` summed in the others row. */
+    others: z.number().int(),
     progress: z.array(ProgressSchema),
   })
   .meta({ id: 'DashboardAgreement' });
@@ -112,6 +114,7 @@ export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
     cohenKappa: Number.isNaN(kappa) ? null : kappa,
     meanAbsStanceDifference: stancePairs > 0 ? absDiff / stancePairs : null,
     groupBy: units.grouping,
-    progress: progressRows.map(({ key, sums: { sourceId: _, ...counts } }) => ({ ...counts, ...units.unit(key) })).sort(bySource),
+    others: units.others,
+    progress: progressRows.map(({ key, sums: { sourceId: _, ...counts } }) => ({ ...counts, ...units.unit(key) })).sort(units.order),
   };
 }

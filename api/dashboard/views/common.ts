@@ -34,6 +34,8 @@ export const ViewHeaderSchema = z.object({
   codebook: CodebookViewSchema,
   /** The grouping rows stand for (country, language or a named grouping); null: one row per source. */
   groupBy: z.string().nullable(),
+  /** Sources (or groups) beyond `top` summed in the others row; 0 when every one has its row. */
+  others: z.number().int(),
 });
 export type ViewHeader = z.infer<typeof ViewHeaderSchema>;
 
@@ -56,7 +58,7 @@ export function codebookFor(db: Db, f: DashboardFilters): CodebookView {
 }
 
 export function header(db: Db, f: DashboardFilters): ViewHeader {
-  return { basis: f.basis, statement: basisStatement(f.basis), level: f.level, codebook: codebookFor(db, f), groupBy: f.groupBy };
+  return { basis: f.basis, statement: basisStatement(f.basis), level: f.level, codebook: codebookFor(db, f), groupBy: f.groupBy, others: 0 };
 }
 
 /** Source names by id: views aggregate by id and name the rows at the end. */

@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.ts';
 import { correctedEstimate, CorrectedEstimateSchema, withinScale, type CorrectionSums } from '../corrected.ts';
 import { correctionSample } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { bySource, codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
 import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
@@ -21,7 +21,7 @@ export type CorrectedRow = z.infer<typeof CorrectedRowSchema>;
 
 /** Model estimates corrected by the random reviewed sample. */
 export const CorrectedSchema = z
-  .object({ level: LevelSchema, statement: StatementSchema, codebook: CodebookViewSchema, groupBy: z.string().nullable(), rows: z.array(CorrectedRowSchema) })
+  .object({ level: LevelSchema, statement: StatementSchema, codebook: CodebookViewSchema, groupBy: z.string().nullable(), others: z.number().int(), rows: z.array(CorrectedRowSchema) })
   .meta({ id: 'DashboardCorrected' });
 export type Corrected = z.infer<typeof CorrectedSchema>;
 
@@ -116,6 +116,7 @@ export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
     statement: correctionSample.statement,
     codebook,
     groupBy: units.grouping,
-    rows: rows.sort(bySource),
+    others: units.others,
+    rows: rows.sort(units.order),
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { bySource, CountsSchema, header, labelColumns, labelCounts, SharesSchema, SMALL_ITEMS, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
+import { CountsSchema, header, labelColumns, labelCounts, SharesSchema, SMALL_ITEMS, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
@@ -108,5 +108,5 @@ export function framingMix(db: Db, f: DashboardFilters): Framing {
       small: r.counted < SMALL_ITEMS,
     };
   });
-  return { ...head, groupBy: units.grouping, rows: rows.sort(bySource) };
+  return { ...head, groupBy: units.grouping, others: units.others, rows: rows.sort(units.order) };
 }

@@ -14,6 +14,11 @@ export const DashboardMetaSchema = z
     sources: z.array(z.object({ id: z.number().int(), name: z.string(), items: z.number().int() })),
     provenance: z.array(z.object({ provider: z.string(), model: z.string(), promptVersion: z.string() })),
     totals: z.object({ items: z.number().int(), suggested: z.number().int(), reviewed: z.number().int(), randomSample: z.number().int() }),
+    /** Items, suggested and reviewed items at each level, unfiltered: the page opens at the level that has labels. */
+    levels: z.object({
+      passage: z.object({ items: z.number().int(), suggested: z.number().int(), reviewed: z.number().int() }),
+      document: z.object({ items: z.number().int(), suggested: z.number().int(), reviewed: z.number().int() }),
+    }),
     dates: z.object({ earliest: z.string().nullable(), latest: z.string().nullable() }),
   })
   .meta({ id: 'DashboardMeta' });
@@ -48,12 +53,23 @@ export function dashboardMeta(db: Db, f: DashboardFilters): DashboardMeta {
     }),
   });
   const items = new Map(counts.map((r) => [r.id, r.n]));
+  const levels = { passage: { items: 0, suggested: 0, reviewed: 0 }, document: { items: 0, suggested: 0, reviewed: 0 } };
+  for (const r of db.all<{ level: 'passage' | 'document'; items: number; suggested: number; reviewed: number }>(sql`
+    SELECT level, sum(n) AS items, sum(suggested) AS suggested, sum(CASE WHEN review_status <> 'unreviewed' THEN n ELSE 0 END) AS reviewed
+    FROM source_status_rollups GROUP BY level`)) {
+    levels[r.level] = { items: r.items, suggested: r.suggested, reviewed: r.reviewed };
+  }
   return {
     codebook: codebookFor(db, f),
     codebooks: codebooks.map((r) => ({ ...r, active: r.active === 1 })),
-    sources: db.all<{ id: number; name: string }>(sql`SELECT id, name FROM sources ORDER BY name`).map((s) => ({ ...s, items: items.get(s.id) ?? 0 })),
+    // Largest first: the picker lists outlets by volume.
+    sources: db
+      .all<{ id: number; name: string }>(sql`SELECT id, name FROM sources ORDER BY name`)
+      .map((s) => ({ ...s, items: items.get(s.id) ?? 0 }))
+      .sort((a, b) => b.items - a.items || a.name.localeCompare(b.name)),
     provenance,
     totals,
+    levels,
     dates: db.get<DashboardMeta['dates']>(sql`SELECT min(published_start) AS earliest, max(published_start) AS latest FROM documents`),
   };
 }

@@ -35,8 +35,9 @@ const json = (m: number[][]) => m.map((row) => row.map((v) => (Number.isNaN(v) ?
  * the framing and theme views use; only the pairwise distances are computed here.
  */
 export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | null): Similarity {
-  const framing = framingMix(db, f);
-  const themes = themesBySource(db, f);
+  // Its own `limit` decides which sources are compared: an "others" row has no profile to compare.
+  const framing = framingMix(db, { ...f, top: null });
+  const themes = themesBySource(db, { ...f, top: null });
   const themeIds = framing.codebook.themes.map((t) => t.id);
   const labelIds = framing.codebook.labels.map((l) => l.id);
   const themeProfile = new Map<string, number[]>();
@@ -88,6 +89,7 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
     level: framing.level,
     codebook: framing.codebook,
     groupBy: framing.groupBy,
+    others: 0,
     sources: shownAll.map((a) => ({ sourceId: a.r.sourceId, source: a.r.source, group: a.r.group, counted: a.r.counted, nearest: nearestOf(a) })),
     framing: json(mf),
     themes: json(mt),

@@ -5,7 +5,7 @@ import { bootstrapInterval, type Interval } from '../../metrics/bootstrap.ts';
 import { normalQuantile } from '../corrected.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { bySource, header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
+import { header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 
@@ -174,5 +174,5 @@ export function stanceBySource(db: Db, f: DashboardFilters): Stance {
       small: r.items < SMALL_ITEMS || r.documents < SMALL_DOCUMENTS,
     };
   });
-  return { ...head, level95: 0.95, rows: rows.sort(bySource) };
+  return { ...head, others: groupsOrSources.others, level95: 0.95, rows: rows.sort(groupsOrSources.order) };
 }

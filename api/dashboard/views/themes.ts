@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { bySource, CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts';
+import { CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 
@@ -125,7 +125,8 @@ export function themesBySource(db: Db, f: DashboardFilters): Themes {
     .map((cell) => ({ ...cell, share: cell.count / (labelCounts[cell.label] || 1) }));
   return {
     ...head,
-    sources: perUnit.map(({ key, sums: d }) => ({ ...units.unit(key), counted: d.counted })).sort(bySource),
+    others: units.others,
+    sources: perUnit.map(({ key, sums: d }) => ({ ...units.unit(key), counted: d.counted })).sort(units.order),
     cells,
     labelCells,
     labelCounts,

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { AgreementView } from '../components/dashboard/AgreementView.tsx';
 import { CorrectedView } from '../components/dashboard/CorrectedView.tsx';
@@ -12,12 +12,12 @@ import { StanceChart } from '../components/dashboard/StanceChart.tsx';
 import { DashboardFiltersText } from '../components/dashboard/ChartCard.tsx';
 import { ThemesView } from '../components/dashboard/ThemesView.tsx';
 import { TimelineChart } from '../components/dashboard/TimelineChart.tsx';
-import type { Drill } from '../components/dashboard/types.ts';
+import { DEFAULT_TOP, type Drill } from '../components/dashboard/types.ts';
 import { useView } from '../components/dashboard/useView.ts';
 import { ModelQualityNote } from '../components/tagging/ModelQualityNote.tsx';
 import { dashboardApi, type DashboardParams } from '../lib/api/dashboard.ts';
 
-const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status', 'groupBy', 'group'] as const;
+const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status', 'groupBy', 'group', 'top'] as const;
 
 /** The two groups compared (page URL only, `a` and `b`; '' is the sources without a value). */
 function compareFrom(sp: URLSearchParams): { a: string; b: string } | null {
@@ -41,6 +41,8 @@ function paramsFrom(sp: URLSearchParams): DashboardParams {
     if (v) p[k] = v;
   }
   if (sp.get('syndicated') === 'exclude') p.syndicated = 'exclude';
+  // 500 outlets stay legible: the largest have their own row, the rest one "others" row.
+  p.top ??= String(DEFAULT_TOP);
   return p;
 }
 
@@ -82,6 +84,18 @@ export function DashboardPage() {
     setDrill(null);
   };
 
+  // With no level in the URL, open at the level that has labels (documents coded as a whole have no passage suggestions).
+  const levels = meta.data?.levels;
+  useEffect(() => {
+    if (!levels || sp.has('level')) return;
+    const has = (l: 'passage' | 'document') => levels[l].suggested + levels[l].reviewed > 0;
+    if (params.level === 'passage' && !has('passage') && has('document')) {
+      const next = new URLSearchParams(sp);
+      next.set('level', 'document');
+      setSp(next, { replace: true });
+    }
+  }, [levels, sp, params.level, setSp]);
+
   if (meta.error) return <p className="error">{meta.error}</p>;
   if (!meta.data) return <p className="muted">Loading the dashboard…</p>;
   const m = meta.data;
@@ -111,7 +125,14 @@ export function DashboardPage() {
           )}
           <FilterBar meta={m} params={params} onChange={update} />
           {params.basis === 'model' && <ModelQualityNote />}
-          <GroupControls groupBy={params.groupBy} compare={compare} onGroupBy={(groupBy) => update({ groupBy, group: undefined }, null)} onCompare={(c) => update({}, c)} />
+          <GroupControls
+            groupBy={params.groupBy}
+            compare={compare}
+            top={params.top}
+            onGroupBy={(groupBy) => update({ groupBy, group: undefined }, null)}
+            onCompare={(c) => update({}, c)}
+            onTop={(top) => update({ top })}
+          />
           {drill && <DrillDownPanel key={JSON.stringify(drill)} params={params} paramsKey={paramsKey} drill={drill} onClose={() => setDrill(null)} />}
           {compare && <GroupComparison {...view} a={compare.a} b={compare.b} />}
           <FramingChart {...view} />

@@ -35,7 +35,7 @@ export function AgreementView({ params, paramsKey, onDrill }: ViewProps) {
     header: ['suggested', 'people', 'count'],
     rows: labels.flatMap((s) => labels.map((r) => [s.id, r.id, count(s.id, r.id)])),
   };
-  const progress = data.progress.slice(0, TOP_N);
+  const progress = data.progress.slice(0, data.others > 0 ? undefined : TOP_N);
   const progressCsv = {
     header: ['source', 'items', 'suggested', 'unreviewed', 'reviewed', 'rejected', 'disputed', 'adjudicated', 'random_sample'],
     rows: data.progress.map((p) => [p.source, p.items, p.suggested, p.unreviewed, p.reviewed, p.rejected, p.disputed, p.adjudicated, p.randomSample]),

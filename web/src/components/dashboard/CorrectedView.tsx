@@ -13,7 +13,7 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
   if (!data) return <p className="muted">Loading corrected estimates…</p>;
   const labels = data.codebook.labels;
   const pick = (r: (typeof data.rows)[number]) => (outcome === 'stance' ? r.stance : r.labels[outcome]!);
-  const rows = data.rows.slice(0, TOP_N);
+  const rows = data.rows.slice(0, data.others > 0 ? undefined : TOP_N);
   const series = (kind: 'model' | 'corrected') =>
     rows.flatMap((r) => {
       const e = pick(r)[kind];
@@ -84,7 +84,8 @@ export function CorrectedView({ params, paramsKey, onDrill }: ViewProps) {
                 cursor="pointer"
                 onClick={(p) => {
                   const row = (p as unknown as { payload: { source: string; sourceId: number | null; group: string | null } }).payload;
-                  onDrill({ title: `${row.source}: random reviewed sample`, ...unitDrill(row, data.groupBy), randomSample: '1' });
+                  const scope = unitDrill(row, data.groupBy);
+                  if (scope) onDrill({ title: `${row.source}: random reviewed sample`, ...scope, randomSample: '1' });
                 }}
               >
                 <ErrorBar dataKey="err" direction="x" width={5} />

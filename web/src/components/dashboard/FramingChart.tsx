@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { dashboardApi, type FramingRow } from '../../lib/api/dashboard.ts';
 import { categoryAxisWidth, ChartCard, nameTick, fmt, labelColour, tick } from './ChartCard.tsx';
 import { TOP_N, unitDrill, type ViewProps } from './types.ts';
+import { ShownOf } from './ShownOf.tsx';
 import { useView } from './useView.ts';
 
 const BAR_HEIGHT = 26; // px per source
@@ -21,7 +22,8 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
   }, [data, sortBy]);
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading framing mix…</p>;
-  const shown = showAll ? sorted : sorted.slice(0, TOP_N);
+  // With an others row the server already kept only the largest (top): all of them are drawn.
+  const shown = showAll || data.others > 0 ? sorted : sorted.slice(0, TOP_N);
   const chartData = shown.map((r) => ({
     sourceId: r.sourceId,
     group: r.group,
@@ -45,7 +47,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
         <label>
           Sort by{' '}
           <select value={sortBy} onChange={(e) => setSortBy(e.target.value)} aria-label="Sort framing mix by">
-            <option value="source">source name</option>
+            <option value="source">volume (largest first)</option>
             {labels.map((l) => (
               <option key={l.id} value={l.id}>
                 share {l.name}
@@ -56,6 +58,7 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
         </label>
       }
     >
+      <ShownOf rows={data.rows.length} others={data.others} groupBy={data.groupBy} />
       {sorted.length === 0 ? (
         <p className="muted">No labelled items under these filters.</p>
       ) : (
@@ -78,13 +81,14 @@ export function FramingChart({ params, paramsKey, onDrill }: ViewProps) {
                   cursor="pointer"
                   onClick={(entry) => {
                     const row = entry.payload as { sourceId: number | null; group: string | null; sourceName: string };
-                    onDrill({ title: `${row.sourceName}: ${l.name}`, ...unitDrill(row, data.groupBy), label: l.id });
+                    const scope = unitDrill(row, data.groupBy);
+                    if (scope) onDrill({ title: `${row.sourceName}: ${l.name}`, ...scope, label: l.id });
                   }}
                 />
               ))}
             </BarChart>
           </div>
-          {sorted.length > TOP_N && (
+          {data.others === 0 && sorted.length > TOP_N && (
             <button type="button" onClick={() => setShowAll(!showAll)}>
               {showAll ? `Show the first ${TOP_N}` : `Show all ${sorted.length} sources`}
             </button>

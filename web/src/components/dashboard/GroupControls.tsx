@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'react';
 import { listGroupings, type Grouping } from '../../lib/api/corpus.ts';
 
+const TOP_CHOICES = ['10', '25', '50', '100', 'all'] as const;
+
 interface Props {
+  /** Rows of their own before the rest are summed as others (a number, or all). */
+  top: string | undefined;
+  onTop: (top: string) => void;
   groupBy: string | undefined;
   compare: { a: string; b: string } | null;
   onGroupBy: (groupBy: string | undefined) => void;
@@ -15,7 +20,7 @@ const valueOptions = (g: Grouping) => [...g.values.map((v) => ({ value: v.value,
  * Rows per source or per group (country, language, a named grouping), and two groups of that
  * grouping to compare side by side; both travel in the page URL.
  */
-export function GroupControls({ groupBy, compare, onGroupBy, onCompare }: Props) {
+export function GroupControls({ top, onTop, groupBy, compare, onGroupBy, onCompare }: Props) {
   const [groupings, setGroupings] = useState<Grouping[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   // The pair being chosen: compared once both sides name two different groups.
@@ -38,6 +43,16 @@ export function GroupControls({ groupBy, compare, onGroupBy, onCompare }: Props)
   return (
     <section className="panel dash-groups" aria-label="Outlet groups">
       <div className="row">
+        <label title="The largest by volume get their own row; the rest are summed in one others row">
+          Show{' '}
+          <select value={top ?? 'all'} onChange={(e) => onTop(e.target.value)} aria-label="Show the largest">
+            {TOP_CHOICES.map((n) => (
+              <option key={n} value={n}>
+                {n === 'all' ? 'all, one row each' : `the ${n} largest + others`}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           Rows per{' '}
           <select value={groupBy ?? ''} onChange={(e) => onGroupBy(e.target.value || undefined)} aria-label="Rows per">

@@ -23,7 +23,10 @@ export function SimilarityView({ params, paramsKey, onDrill }: ViewProps) {
       return {
         value: d === null ? null : 1 - d,
         tooltip: `${a.source} ↔ ${b.source}: distance ${fmt(d, 3)}`,
-        onClick: () => onDrill({ title: `${a.source}: all counted items`, ...unitDrill(a, data.groupBy) }),
+        onClick: () => {
+          const scope = unitDrill(a, data.groupBy);
+          if (scope) onDrill({ title: `${a.source}: all counted items`, ...scope });
+        },
       };
     }),
   );

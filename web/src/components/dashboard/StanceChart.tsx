@@ -3,6 +3,7 @@ import { CartesianGrid, ErrorBar, ReferenceLine, Scatter, ScatterChart, Tooltip,
 import { dashboardApi } from '../../lib/api/dashboard.ts';
 import { categoryAxisWidth, ChartCard, nameTick, fmt, tick } from './ChartCard.tsx';
 import { TOP_N, unitDrill, type ViewProps } from './types.ts';
+import { ShownOf } from './ShownOf.tsx';
 import { useView } from './useView.ts';
 
 const ROW_HEIGHT = 26; // px per source
@@ -19,7 +20,8 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading stance…</p>;
   const rows = [...data.rows].sort((a, b) => b.mean - a.mean || a.source.localeCompare(b.source));
-  const shown = showAll ? rows : rows.slice(0, TOP_N);
+  // With an others row the server already kept only the largest (top): all of them are drawn.
+  const shown = showAll || data.others > 0 ? rows : rows.slice(0, TOP_N);
   const points = shown.map((r) => ({
     ...r,
     name: tooFew(r) ? `${r.source} (n=${r.items}, too few for an interval)` : r.small ? `${r.source} ⚑ small n` : r.source,
@@ -40,6 +42,7 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
       source={data}
       data={csv}
     >
+      <ShownOf rows={data.rows.length} others={data.others} groupBy={data.groupBy} />
       {rows.length === 0 ? (
         <p className="muted">No stances under these filters.</p>
       ) : (
@@ -72,14 +75,15 @@ export function StanceChart({ params, paramsKey, onDrill }: ViewProps) {
                 cursor="pointer"
                 onClick={(p) => {
                   const row = (p as unknown as { payload: (typeof points)[number] }).payload;
-                  onDrill({ title: `${row.source}: items with a stance`, ...unitDrill(row, data.groupBy) });
+                  const scope = unitDrill(row, data.groupBy);
+                  if (scope) onDrill({ title: `${row.source}: items with a stance`, ...scope });
                 }}
               >
                 <ErrorBar dataKey="err" direction="x" width={6} stroke="#1d2330" />
               </Scatter>
             </ScatterChart>
           </div>
-          {rows.length > TOP_N && (
+          {data.others === 0 && rows.length > TOP_N && (
             <button type="button" onClick={() => setShowAll(!showAll)}>
               {showAll ? `Show the first ${TOP_N}` : `Show all ${rows.length} sources`}
             </button>

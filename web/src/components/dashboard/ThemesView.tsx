@@ -18,7 +18,8 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
   const byCell = new Map(data.cells.map((c) => [`${unitKey(c)}\u0000${c.theme}`, c]));
   const byLabelCell = new Map(data.labelCells.map((c) => [`${c.label}\u0000${c.theme}`, c]));
   const sources = data.sources.filter((s) => s.counted > 0);
-  const shown = showAll ? sources : sources.slice(0, TOP_N);
+  // With an others row the server already kept only the largest (top): all of them are drawn.
+  const shown = showAll || data.others > 0 ? sources : sources.slice(0, TOP_N);
   const unit = data.level === 'passage' ? 'passages' : 'documents';
   const sourceCells: HeatCell[][] = shown.map((s) =>
     themes.map((t) => {
@@ -26,7 +27,10 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
       return {
         value: c ? c.share : 0,
         tooltip: `${s.source} · ${t.name}: ${c?.count ?? 0} of ${s.counted} ${unit} (${pct(c?.share ?? 0)})`,
-        onClick: () => onDrill({ title: `${s.source}: ${t.name}`, ...unitDrill(s, data.groupBy), theme: t.id }),
+        onClick: () => {
+          const scope = unitDrill(s, data.groupBy);
+          if (scope) onDrill({ title: `${s.source}: ${t.name}`, ...scope, theme: t.id });
+        },
       };
     }),
   );
@@ -74,7 +78,7 @@ export function ThemesView({ params, paramsKey, onDrill }: ViewProps) {
                 ariaLabel="Theme shares by source"
               />
             </div>
-            {sources.length > TOP_N && (
+            {data.others === 0 && sources.length > TOP_N && (
               <button type="button" onClick={() => setShowAll(!showAll)}>
                 {showAll ? `Show the first ${TOP_N}` : `Show all ${sources.length} sources`}
               </button>
