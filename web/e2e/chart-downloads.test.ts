@@ -80,9 +80,10 @@ describe('chart downloads carry their meaning', () => {
     expect(csv.file).toBe(`${base}.csv`);
     const [header, ...rows] = csv.bytes.toString('utf8').trimEnd().split('\r\n').map((l) => l.split(','));
     expect(header!.slice(0, 3)).toEqual(['basis', 'source', 'counted']);
+    // Largest first.
     expect(rows.map((r) => [r[0], r[1]])).toEqual([
-      ['people incl. bulk', 'Small Outlet'],
       ['people incl. bulk', LONG_NAME],
+      ['people incl. bulk', 'Small Outlet'],
     ]);
   });
 
