@@ -23,6 +23,7 @@ import { importsRoutes } from './routes/imports.ts';
 import { itemsRoutes } from './routes/items.ts';
 import { jobsRoutes } from './routes/jobs.ts';
 import { promptsRoutes } from './routes/prompts.ts';
+import { providersRoutes } from './routes/providers.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sourcesRoutes } from './routes/sources.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/imports', importsRoutes(deps))
     .route('/api/codebooks', codebooksRoutes(deps))
     .route('/api/prompts', promptsRoutes())
+    .route('/api/providers', providersRoutes(deps))
     .route('/api/tagging', taggingRoutes(deps))
     .route('/api/review', reviewRoutes(deps))
     .route('/api/items', itemsRoutes(deps))

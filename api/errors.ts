@@ -46,6 +46,7 @@ export const ERROR_STATUS = {
   unknown_codebook: 400,
   unknown_label: 400,
   unknown_model: 400,
+  unknown_profile: 400,
   unknown_price: 400,
   batch_unsupported: 400,
   unknown_prompt: 400,

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client.ts';
+import { openAppDb } from '../db.ts';
 import { seedCorpus } from '../fixtures.ts';
+import { createProfile } from '../providers/profiles/service.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 
 // tsx as a loader in the same process (its CLI would fork a grandchild that a SIGKILL misses).
@@ -46,7 +48,7 @@ describe('the tag command', () => {
     const db = openDb(dbPath);
     const expected = db.$client.prepare('SELECT (SELECT count(*) FROM passages WHERE excluded = 0) + (SELECT count(*) FROM documents) AS n').get() as { n: number };
     expect(summary).toMatchObject({ status: 'completed', provider: 'local', itemsTotal: expected.n, itemsDone: expected.n, itemsFailed: 0 });
-    expect(summary.model, 'the stored model version: family, training-set size, hash').toMatch(/^local-baseline-v1\.n0\.[0-9a-f]{8}$/);
+    expect(summary.model, 'the stored model version: family, training-set size, hash').toMatch(/^local-baseline-v2\.n0\.[0-9a-f]{8}$/);
     const missing = db.$client
       .prepare(`SELECT count(*) AS n FROM items i WHERE i.excluded = 0 AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.item_id = i.id AND s.provider = 'local')`)
       .get() as { n: number };
@@ -104,4 +106,22 @@ describe('the tag command', () => {
     expect(server.requests.length).toBeLessThanOrEqual(30 + 3);
     db.$client.close();
   }, 90_000);
+
+  it('tags with a provider profile named by --profile, sending its key from the key file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'framescope-tag-'));
+    const dbPath = join(dir, 'fs.db');
+    server = await startTestServer({ apiKey: 'sk-profile-cli-key-5150' });
+    const db = openAppDb(dbPath);
+    seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'The customs union grew.' }, { text: 'Talks resumed in Minsk.' }] }] }]);
+    createProfile(db, { name: 'lab server', preset: 'vllm', baseUrl: server.url, defaultModel: 'test-model', apiKey: 'sk-profile-cli-key-5150' }, 'test', new Date());
+    db.$client.close();
+    const res = await cli(['tag', '--profile', 'lab server', '--level', 'passage', '--json', '--db', dbPath]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ status: 'completed', provider: 'openai', model: 'test-model', itemsDone: 2, itemsFailed: 0 });
+    expect(res.stderr).toContain('via profile "lab server"');
+    expect(res.stderr).not.toContain('sk-profile-cli-key-5150');
+    expect(server.authorizations).toEqual(['Bearer sk-profile-cli-key-5150', 'Bearer sk-profile-cli-key-5150']);
+    const unknown = await cli(['tag', '--profile', 'nope', '--db', dbPath]);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([2, 'framescope: no provider profile "nope" (there are: lab server)']);
+  }, 60_000);
 });

@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { jobRunnerFor } from '../jobs/setup.ts';
 import { defaultProviders } from '../providers/factory.ts';
 import { LOCAL_MODEL } from '../providers/local.ts';
+import { findProfile } from '../providers/profiles/service.ts';
 import { createRun, estimateRun, getRun, progressOf, resumeRun, runFailures, type RunRequest, type TaggingJobDeps } from '../tagging/runs.ts';
 import { retrainDue } from '../training/schedule.ts';
 import type { RunProgress } from '../tagging/schemas.ts';
@@ -16,6 +17,7 @@ import { CliError, openForCommand, printJson, withDbOption, type DbOptions } fro
 
 interface TagCliOptions extends DbOptions {
   provider?: 'openai' | 'local';
+  profile?: string;
   model?: string;
   prompt?: string;
   codebook?: string;
@@ -94,7 +96,8 @@ export function registerTag(program: Command): void {
       .command('tag')
       .description('ask a provider (OpenAI-compatible model or the local baseline) for suggestions, as a resumable tagging run')
       .option('--provider <name>', 'openai or local (default: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local)')
-      .option('--model <name>', 'model name (default: $FRAMESCOPE_MODEL, gpt-4o-mini; local: the current stored local-baseline-v1 version, or a version to pin)')
+      .option('--profile <name>', 'a provider profile set up on the Settings page (its server, key, model, prices and concurrency)')
+      .option('--model <name>', 'model name (default: $FRAMESCOPE_MODEL, gpt-4o-mini; local: the current stored local-baseline-v2 version, or a version to pin)')
       .option('--prompt <versions>', 'prompt versions, e.g. passage-v1,document-v1 (default: the latest shipped)')
       .option('--codebook <file>', 'codebook JSON file: stored as a new version, activated and used')
       .option('--level <level>', 'passage, document or both', 'both')
@@ -237,8 +240,10 @@ function buildRequest(db: ReturnType<typeof openForCommand>['db'], opts: TagCliO
       throw new CliError(`--prices: cannot read ${opts.prices}: ${(err as Error).message}`);
     }
   }
+  if (opts.profile !== undefined && opts.provider === 'local') throw new CliError('--profile names an OpenAI-compatible server: leave out --provider local');
   return {
     provider: opts.provider,
+    profileId: opts.profile === undefined ? undefined : findProfile(db, opts.profile).id,
     model: opts.model,
     codebookId,
     promptVersions,

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebooks/definition.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
 import { badRequest } from '../errors.ts';
-import { createProvider } from '../providers/index.ts';
+import { createProvider, LOCAL_MODEL } from '../providers/index.ts';
 import type { ProviderName } from '../providers/types.ts';
 import type { CodebookRef } from '../tagging/suggest.ts';
 import { loadGoldFile, loadGoldFromDb, type GoldSet } from './gold.ts';
@@ -81,7 +81,7 @@ export async function evaluate(params: EvaluateParams, deps: { config: Config; d
   }
   const recording = params.replay ? readRecording(params.replay) : undefined;
   if (recording && recording.provider.name !== params.provider) throw badRequest(`--replay holds answers from provider ${recording.provider.name}, not ${params.provider}`, 'replay_mismatch');
-  if (params.provider === 'local' && params.model && params.model !== 'local-baseline-v1') throw badRequest(`the local provider has one model, local-baseline-v1, not ${params.model}`, 'unknown_model');
+  if (params.provider === 'local' && params.model && params.model !== LOCAL_MODEL) throw badRequest(`the local provider has one model, ${LOCAL_MODEL}, not ${params.model}`, 'unknown_model');
   const db = deps.db;
   const { result, recording: recorded } = await runEval({
     provider: { name: params.provider, create: () => createProvider(deps.config, { name: params.provider, model: params.model, codebook: codebook.definition }) },

@@ -5,6 +5,7 @@ import { EvalJobResultSchema } from '../evals/job.ts';
 import { ExportFileSchema } from '../export/job.ts';
 import { ImportReportSchema } from '../ingest/report.ts';
 import { TaggingJobResultSchema } from '../tagging/job.ts';
+import { RunProgressSchema } from '../tagging/schemas.ts';
 import { LocalModelInfoSchema } from '../training/store.ts';
 import { jobKind } from './kinds.ts';
 import type { JobRunner } from './runner.ts';
@@ -22,6 +23,7 @@ export const JobProgressSchema = z
     failed: z.number(),
     costUsd: z.number().nullable(),
     message: z.string().nullable(),
+    rateLimit: RunProgressSchema.shape.rateLimit.optional(),
   })
   .meta({ id: 'JobProgress' });
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { badRequest } from '../errors.ts';
-import { trainLocalBaseline, type TrainingExample } from './local.ts';
+import { LOCAL_MODEL, trainLocalBaseline, type TrainingExample } from './local.ts';
 import { createOpenAIProvider, type OpenAIProviderOptions } from './openai.ts';
 import type { ModelPrice } from './prices.ts';
 import type { Provider, ProviderName } from './types.ts';
@@ -36,7 +36,7 @@ export function createProvider(config: Config, options: CreateProviderOptions = 
   const name = options.name ?? config.defaultProvider;
   if (name === 'local') {
     if (!options.codebook) throw badRequest('the local baseline needs the codebook it classifies with', 'codebook_required');
-    if (options.model && options.model !== 'local-baseline-v1') throw badRequest(`the local provider has one model, local-baseline-v1, not ${options.model}`, 'unknown_model');
+    if (options.model && options.model !== LOCAL_MODEL) throw badRequest(`the local provider has one model, ${LOCAL_MODEL}, not ${options.model}`, 'unknown_model');
     return trainLocalBaseline(options.codebook, options.trainingExamples ?? []);
   }
   if (!config.openai.apiKey && !config.openai.baseURL) {

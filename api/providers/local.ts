@@ -9,12 +9,17 @@ import type { ClassifyRequest, ClassifyResult, Provider, RawEvidence } from './t
  * frequency, L2-normalised). The framing label is a multinomial logistic regression with L2
  * regularisation and class-balanced weights; stance is a second multinomial model over the
  * codebook's stance values (the most probable value is the answer); each theme
- * is a one-vs-rest binary logistic regression. Confidence is the label model's probability.
- * Evidence is the sentences whose words push hardest toward the chosen label; the rationale
- * names the strongest terms. It is always shown as "local baseline", never as an LLM.
+ * is a one-vs-rest binary logistic regression. Confidence is the label model's probability,
+ * temperature-scaled on out-of-fold human decisions once there are 30 (see Calibration).
+ * The stance is the most probable value whose sign agrees with the label's (a label's sign is
+ * the mean stance of its examples: no "integrationist, stance -2"). A document is read through
+ * its passages that are not excluded: label and stance probabilities are their length-weighted
+ * mean, its themes the union of theirs, its evidence only from them. Evidence is the sentences
+ * whose words push hardest toward the chosen label; the rationale names the strongest terms.
+ * It is always shown as "local baseline", never as an LLM.
  */
 
-export const LOCAL_MODEL = 'local-baseline-v1';
+export const LOCAL_MODEL = 'local-baseline-v2';
 
 /** One training example: a text with a human (or codebook) label, stance and themes. */
 export interface TrainingExample {
@@ -34,7 +39,27 @@ export interface TrainOptions {
   iterations?: number;
   /** Called after every gradient-descent iteration of every model, with iterations done and in all. */
   onProgress?: (done: number, total: number) => void;
+  /** Fit the confidence's temperature on out-of-fold human examples when there are enough (default true). */
+  calibrate?: boolean;
 }
+
+/** How well the label's confidence matched held-out human decisions, and the temperature fitted to them. */
+export interface Calibration {
+  /** Human examples scored out of fold (each by a label model that did not learn from it). */
+  examples: number;
+  /** The label model's scores are divided by this before the softmax (above 1 softens, below 1 sharpens). */
+  temperature: number;
+  /** Expected calibration error (10 equal-width confidence bins) of the out-of-fold confidences, before and after. */
+  eceBefore: number;
+  eceAfter: number;
+  /** Out-of-fold accuracy of the label. */
+  accuracy: number;
+}
+
+/** Folds for the out-of-fold confidences, and the fewest human examples worth calibrating on. */
+const CALIBRATION_FOLDS = 3;
+const CALIBRATION_MIN_EXAMPLES = 30;
+const ECE_BINS = 10;
 
 const STOPWORDS = new Set(
   'a an and are as at be been but by for from had has have he her his i if in into is it its of on or our she so than that the their them then there these they this to was we were what when which who will with would you your not no do does did can could should may might must also about over after before more most such only other than up out very just own same both each few'.split(
@@ -130,8 +155,10 @@ class Softmax {
     return s;
   }
 
-  predict(x: SparseVector): Float64Array {
+  /** Class probabilities; `temperature` divides the scores first (calibration). */
+  predict(x: SparseVector, temperature = 1): Float64Array {
     const s = this.scores(x);
+    if (temperature !== 1) for (let k = 0; k < s.length; k++) s[k]! /= temperature;
     let max = -Infinity;
     for (const v of s) max = Math.max(max, v);
     let sum = 0;
@@ -174,10 +201,12 @@ class Softmax {
   }
 }
 
-interface Sentence {
+/** A span of a text: offsets (UTF-16 code units), end exclusive. */
+export interface TextSpan {
   start: number;
   end: number;
 }
+type Sentence = TextSpan;
 
 /** Sentence spans (offsets into text), trimmed of surrounding whitespace. */
 export function sentenceSpans(text: string): Sentence[] {
@@ -193,15 +222,69 @@ export function sentenceSpans(text: string): Sentence[] {
   return spans;
 }
 
+function softmaxOf(z: Float64Array, temperature: number): Float64Array {
+  let max = -Infinity;
+  for (const v of z) max = Math.max(max, v / temperature);
+  const p = Float64Array.from(z, (v) => Math.exp(v / temperature - max));
+  const sum = p.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < p.length; k++) p[k]! /= sum;
+  return p;
+}
+
+/** Expected calibration error of top-label confidences: the bins' |accuracy - mean confidence|, weighted by their share. */
+export function expectedCalibrationError(answers: readonly { confidence: number; correct: boolean }[], bins = ECE_BINS): number {
+  if (answers.length === 0) return 0;
+  const sums = Array.from({ length: bins }, () => ({ n: 0, conf: 0, right: 0 }));
+  for (const a of answers) {
+    const b = sums[Math.min(bins - 1, Math.floor(a.confidence * bins))]!;
+    b.n++;
+    b.conf += a.confidence;
+    b.right += a.correct ? 1 : 0;
+  }
+  return sums.reduce((e, b) => e + (b.n === 0 ? 0 : (b.n / answers.length) * Math.abs(b.right / b.n - b.conf / b.n)), 0);
+}
+
+/**
+ * Temperature scaling: the temperature (on a log grid from 0.05 to 20) that minimises the
+ * log loss of out-of-fold label scores, with the ECE before and after.
+ */
+export function fitTemperature(oof: readonly { scores: Float64Array; y: number }[]): Calibration {
+  const answersAt = (t: number) =>
+    oof.map(({ scores, y }) => {
+      const p = softmaxOf(scores, t);
+      let best = 0;
+      for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+      return { confidence: p[best]!, correct: best === y, logLoss: -Math.log(Math.max(1e-12, p[y]!)) };
+    });
+  let temperature = 1;
+  let bestLoss = Infinity;
+  for (let i = 0; i <= 80; i++) {
+    const t = Math.exp(Math.log(0.05) + (i / 80) * (Math.log(20) - Math.log(0.05)));
+    const loss = answersAt(t).reduce((n, a) => n + a.logLoss, 0);
+    if (loss < bestLoss) [bestLoss, temperature] = [loss, t];
+  }
+  const before = answersAt(1);
+  return {
+    examples: oof.length,
+    temperature,
+    eceBefore: expectedCalibrationError(before),
+    eceAfter: expectedCalibrationError(answersAt(temperature)),
+    accuracy: before.filter((a) => a.correct).length / Math.max(1, oof.length),
+  };
+}
+
 /** The trained baseline's models, exposed for the provider and for inspection in tests. */
 export interface LocalBaselineModel {
   codebook: CodebookDefinition;
   trainingSize: number;
   /** sha256 over the training examples: which model produced a suggestion. */
   trainingHash: string;
-  classify(text: string): { label: string; probabilities: Record<string, number>; stance: number; themes: string[]; evidence: RawEvidence[]; strongestTerms: string[] };
+  /** `passages`: the spans of `text` to read (a document's passages that are not excluded); absent, the whole text. */
+  classify(text: string, passages?: readonly TextSpan[]): { label: string; probabilities: Record<string, number>; stance: number; themes: string[]; evidence: RawEvidence[]; strongestTerms: string[] };
   /** The trained weights as a self-describing artefact (see deserializeLocalModel). */
   serialize(): Buffer;
+  /** The confidence's calibration on out-of-fold human decisions, or null when too few were there. */
+  calibration: Calibration | null;
 }
 
 function codebookExamples(cb: CodebookDefinition): { label: TrainingExample[]; themes: { text: string; themes: string[] }[] } {
@@ -215,7 +298,7 @@ function codebookExamples(cb: CodebookDefinition): { label: TrainingExample[]; t
 /** sha256 over the training examples and options: which training produced a model. */
 export function trainingHashOf(examples: TrainingExample[], options: TrainOptions = {}): string {
   return createHash('sha256')
-    .update(JSON.stringify([examples.map((e) => [e.text, e.label, e.stance ?? null, e.themes ?? []]), options.includeCodebookExamples !== false, options.l2 ?? 0.01, options.iterations ?? 200]))
+    .update(JSON.stringify([examples.map((e) => [e.text, e.label, e.stance ?? null, e.themes ?? []]), options.includeCodebookExamples !== false, options.l2 ?? 0.01, options.iterations ?? 200, options.calibrate !== false]))
     .digest('hex');
 }
 
@@ -228,6 +311,9 @@ interface Trained {
   themes: (Softmax | null)[];
   trainingSize: number;
   trainingHash: string;
+  /** The stance sign each label implies, learnt with the model. */
+  labelSigns: Record<string, Sign>;
+  calibration: Calibration | null;
 }
 
 /** Trains the local baseline's models from explicit examples (plus, by default, the codebook's own). */
@@ -249,7 +335,9 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
   const withStance = labelled.filter((e) => typeof e.stance === 'number' && e.stance >= codebook.stance.min && e.stance <= codebook.stance.max);
   const themeXs = themeTexts.map((e) => vec.transform(tok(e.text)));
   const themeYs = codebook.themes.map((t) => themeTexts.map((e) => (e.themes.includes(t.id) ? 1 : 0)));
-  const models = 1 + (withStance.length > 0 ? 1 : 0) + themeYs.filter((ys) => ys.includes(1)).length;
+  const human = examples.filter((e) => labelIds.includes(e.label));
+  const calibrating = options.calibrate !== false && human.length >= CALIBRATION_MIN_EXAMPLES;
+  const models = 1 + (withStance.length > 0 ? 1 : 0) + themeYs.filter((ys) => ys.includes(1)).length + (calibrating ? CALIBRATION_FOLDS : 0);
   let done = 0;
   const onIteration = options.onProgress ? () => options.onProgress!(++done, models * iterations) : undefined;
 
@@ -261,6 +349,27 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
     iterations,
     onIteration,
   );
+
+  // Out-of-fold scores of the human examples: each fold's label model never saw them.
+  let calibration: Calibration | null = null;
+  if (calibrating) {
+    const oof: { scores: Float64Array; y: number }[] = [];
+    for (let f = 0; f < CALIBRATION_FOLDS; f++) {
+      const train = [...fromBook.label, ...human.filter((_, i) => i % CALIBRATION_FOLDS !== f)];
+      const m = new Softmax(labelIds.length, dims);
+      m.fit(
+        train.map((e) => vec.transform(tok(e.text))),
+        train.map((e) => labelIds.indexOf(e.label)),
+        l2,
+        iterations,
+        onIteration,
+      );
+      human.forEach((e, i) => {
+        if (i % CALIBRATION_FOLDS === f) oof.push({ scores: m.scores(vec.transform(tok(e.text))), y: labelIds.indexOf(e.label) });
+      });
+    }
+    calibration = fitTemperature(oof);
+  }
 
   const stanceModel = withStance.length > 0 ? new Softmax(stanceValues.length, dims) : null;
   stanceModel?.fit(
@@ -278,7 +387,34 @@ export function trainLocalModel(codebook: CodebookDefinition, examples: Training
     return m;
   });
 
-  return modelOf(codebook, { vec, label: labelModel, stance: stanceModel, themes: themeModels, trainingSize: labelled.length, trainingHash: trainingHashOf(examples, options) });
+  const labelSigns = Object.fromEntries(labelStanceSigns(codebook, labelled));
+  return modelOf(codebook, { vec, label: labelModel, stance: stanceModel, themes: themeModels, trainingSize: labelled.length, trainingHash: trainingHashOf(examples, options), labelSigns, calibration });
+}
+
+/** The stance sign a label implies: -1, 0 (no lean) or 1. */
+type Sign = -1 | 0 | 1;
+
+/**
+ * The stance sign each label implies: the sign of the mean stance of its examples (the
+ * codebook's, and the reviewed ones a model learns from), 0 when they do not lean by a quarter
+ * of the scale or have no stance. A stance of the other sign contradicts the label.
+ */
+export function labelStanceSigns(codebook: CodebookDefinition, examples: readonly { label: string; stance?: number | null }[] = codebook.examples ?? []): Map<string, Sign> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const e of examples) {
+    if (typeof e.stance !== 'number') continue;
+    const s = sums.get(e.label) ?? { sum: 0, n: 0 };
+    sums.set(e.label, { sum: s.sum + e.stance, n: s.n + 1 });
+  }
+  const range = Math.max(1, (codebook.stance.max - codebook.stance.min) / 2);
+  const mid = (codebook.stance.max + codebook.stance.min) / 2;
+  return new Map(
+    codebook.labels.map((l) => {
+      const s = sums.get(l.id);
+      const lean = s ? (s.sum / s.n - mid) / range : 0;
+      return [l.id, (lean >= 0.25 ? 1 : lean <= -0.25 ? -1 : 0) as Sign];
+    }),
+  );
 }
 
 function stanceValuesOf(codebook: CodebookDefinition): number[] {
@@ -300,6 +436,9 @@ interface ArtifactHeader {
   words: string[];
   trainingSize: number;
   trainingHash: string;
+  /** Absent in artefacts stored before labels had signs: then the codebook's examples decide. */
+  labelSigns?: Record<string, Sign>;
+  calibration?: Calibration | null;
 }
 
 /**
@@ -317,6 +456,8 @@ function serialize(codebook: CodebookDefinition, t: Trained): Buffer {
     words: [...t.vec.vocab.keys()],
     trainingSize: t.trainingSize,
     trainingHash: t.trainingHash,
+    labelSigns: t.labelSigns,
+    calibration: t.calibration,
   };
   const models = [t.label, ...(t.stance ? [t.stance] : []), ...t.themes.filter((m): m is Softmax => m !== null)];
   const arrays = [t.vec.idf, ...models.flatMap((m) => [...m.weights, m.bias])];
@@ -361,7 +502,8 @@ export function deserializeLocalModel(codebook: CodebookDefinition, artifact: Ui
   const label = restore(header.labels.length);
   const stance = header.hasStance ? restore(header.stanceValues.length) : null;
   const themes = header.themes.map((id) => (id === false ? null : restore(2)));
-  return modelOf(codebook, { vec, label, stance, themes, trainingSize: header.trainingSize, trainingHash: header.trainingHash });
+  const labelSigns = header.labelSigns ?? Object.fromEntries(labelStanceSigns(codebook));
+  return modelOf(codebook, { vec, label, stance, themes, trainingSize: header.trainingSize, trainingHash: header.trainingHash, labelSigns, calibration: header.calibration ?? null });
 }
 
 function modelOf(codebook: CodebookDefinition, t: Trained): LocalBaselineModel {
@@ -370,26 +512,57 @@ function modelOf(codebook: CodebookDefinition, t: Trained): LocalBaselineModel {
   const stanceValues = stanceValuesOf(codebook);
   const neutralStance = Math.round((codebook.stance.min + codebook.stance.max) / 2);
   const words = [...vec.vocab.keys()];
+  const signs = new Map(Object.entries(t.labelSigns));
+  const temperature = t.calibration?.temperature ?? 1;
   return {
     codebook,
     trainingSize: t.trainingSize,
     trainingHash: t.trainingHash,
     serialize: () => serialize(codebook, t),
-    classify(text) {
-      const x = vec.transform(tokenize(text));
-      const p = labelModel.predict(x);
+    calibration: t.calibration,
+    classify(text, passages) {
+      // The spans read: a document's passages that are not excluded, else the whole text.
+      const spans = passages && passages.length > 0 ? passages.filter((s) => s.end > s.start) : [{ start: 0, end: text.length }];
+      const p = new Float64Array(labelIds.length);
+      const ps = new Float64Array(stanceValues.length);
+      const themeWeight = new Map<string, number>();
+      const xs: SparseVector[] = [];
+      let total = 0;
+      for (const span of spans) {
+        const tokens = tokenize(text.slice(span.start, span.end));
+        const x = vec.transform(tokens);
+        xs.push(x);
+        // Longer passages say more: each weighs by its word count (at least 1).
+        const w = Math.max(1, tokens.length);
+        total += w;
+        const pl = labelModel.predict(x, temperature);
+        for (let k = 0; k < p.length; k++) p[k]! += w * pl[k]!;
+        if (stanceModel) {
+          const pv = stanceModel.predict(x);
+          for (let k = 0; k < ps.length; k++) ps[k]! += w * pv[k]!;
+        }
+        codebook.themes.forEach((t, i) => {
+          if ((themeModels[i]?.predict(x)[1] ?? 0) >= 0.5) themeWeight.set(t.id, (themeWeight.get(t.id) ?? 0) + w);
+        });
+      }
+      for (let k = 0; k < p.length; k++) p[k]! /= total;
       let best = 0;
       for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+      const sign = signs.get(labelIds[best]!) ?? 0;
       let stance = neutralStance;
       if (stanceModel) {
-        // The most probable stance value: the expected value of a weakly trained model sits
-        // near the middle of the scale whatever the text says.
-        const ps = stanceModel.predict(x);
-        let top = 0;
-        for (let k = 1; k < ps.length; k++) if (ps[k]! > ps[top]!) top = k;
-        stance = stanceValues[top]!;
+        // The most probable stance value whose sign does not contradict the label's: the
+        // expected value of a weakly trained model sits near the middle of the scale whatever the text says.
+        let top = -1;
+        for (let k = 0; k < ps.length; k++) {
+          const v = stanceValues[k]! - neutralStance;
+          if (sign !== 0 && v !== 0 && Math.sign(v) !== sign) continue;
+          if (top < 0 || ps[k]! > ps[top]!) top = k;
+        }
+        if (top >= 0) stance = stanceValues[top]!;
       }
-      const themes = codebook.themes.filter((_, i) => (themeModels[i]?.predict(x)[1] ?? 0) >= 0.5).map((t) => t.id);
+      // Document themes are the union of its passages' themes, most widespread first.
+      const themes = [...themeWeight.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
 
       // A term's pull toward the chosen label: its weight there minus its mean weight elsewhere.
       const pull = (featureIndex: number) => {
@@ -397,19 +570,25 @@ function modelOf(codebook: CodebookDefinition, t: Trained): LocalBaselineModel {
         for (let k = 0; k < labelIds.length; k++) if (k !== best) others += labelModel.weights[k]![featureIndex]!;
         return labelModel.weights[best]![featureIndex]! - others / Math.max(1, labelIds.length - 1);
       };
-      const termScores: [number, number][] = [];
-      for (let j = 0; j < x.idx.length; j++) termScores.push([x.idx[j]!, x.val[j]! * pull(x.idx[j]!)]);
-      termScores.sort((a, b) => b[1] - a[1]);
-      const strongestTerms = termScores.filter(([, s]) => s > 0).slice(0, 5).map(([i]) => words[i]!);
+      const termScore = new Map<number, number>();
+      for (const x of xs) for (let j = 0; j < x.idx.length; j++) termScore.set(x.idx[j]!, Math.max(termScore.get(x.idx[j]!) ?? 0, x.val[j]! * pull(x.idx[j]!)));
+      const strongestTerms = [...termScore.entries()]
+        .filter(([, v]) => v > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([i]) => words[i]!);
 
-      const scored = sentenceSpans(text).map((s) => {
-        let score = 0;
-        for (const t of tokenize(text.slice(s.start, s.end))) {
-          const i = vec.vocab.get(t);
-          if (i !== undefined) score += vec.idf[i]! * pull(i);
-        }
-        return { ...s, score };
-      });
+      // Evidence only from the spans read: never from excluded boilerplate.
+      const scored = spans.flatMap((span) =>
+        sentenceSpans(text.slice(span.start, span.end)).map((s) => {
+          let score = 0;
+          for (const t of tokenize(text.slice(span.start + s.start, span.start + s.end))) {
+            const i = vec.vocab.get(t);
+            if (i !== undefined) score += vec.idf[i]! * pull(i);
+          }
+          return { start: span.start + s.start, end: span.start + s.end, score };
+        }),
+      );
       scored.sort((a, b) => b.score - a.score);
       const chosen = scored.filter((s, i) => i === 0 || s.score > 0).slice(0, 2);
       const evidence = chosen.map((s) => ({ quote: text.slice(s.start, s.end), start: s.start }));
@@ -434,7 +613,7 @@ export function localProviderFromModel(model: LocalBaselineModel, version = LOCA
     price: { inputPerMTok: 0, outputPerMTok: 0 },
     async classify(request: ClassifyRequest): Promise<ClassifyResult> {
       const started = performance.now();
-      const r = model.classify(request.text);
+      const r = model.classify(request.text, request.level === 'document' ? request.passages : undefined);
       const confidence = r.probabilities[r.label]!;
       const rationale =
         r.strongestTerms.length > 0

@@ -1,4 +1,5 @@
 import OpenAI, {
+  AzureOpenAI,
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
@@ -20,6 +21,7 @@ import { zodIssueText } from '../errors.ts';
 import { providerLabel } from './label.ts';
 import { batchPriceFor, priceFor, type ModelPrice } from './prices.ts';
 import { openAIBatchApi } from './openaiBatch.ts';
+import { rateLimitOf } from './rateLimit.ts';
 import { redactText, redactUrl, secretsOf } from './redact.ts';
 import type { ClassifyOptions, ClassifyOutput, ClassifyRequest, ClassifyResult, Provider, ProviderErrorKind } from './types.ts';
 
@@ -39,6 +41,23 @@ export interface OpenAIProviderOptions {
   /** ms per request; the SDK's own retries are off because tagging runs retry with backoff themselves. */
   timeoutMs?: number;
   prices?: Record<string, ModelPrice>;
+  /** Azure OpenAI: `baseURL` is the resource endpoint and `model` the deployment, asked with this api-version. */
+  azure?: { apiVersion: string };
+  /** How the UI names where it runs instead of the base URL's host, e.g. `profile "lab ollama"`. */
+  via?: string;
+  /** Requests in flight at most (a profile's setting). */
+  concurrency?: number;
+}
+
+/** The SDK client for these options: AzureOpenAI for an Azure resource (deployment routes, api-version), else OpenAI. */
+export function openAIClient(opts: Pick<OpenAIProviderOptions, 'apiKey' | 'baseURL' | 'timeoutMs' | 'azure'>): OpenAI {
+  const common = {
+    apiKey: opts.apiKey ?? 'not-needed',
+    maxRetries: 0, // tagging runs retry with backoff and adapt concurrency on 429 themselves
+    timeout: opts.timeoutMs ?? 60_000, // 60 s
+  };
+  if (opts.azure) return new AzureOpenAI({ ...common, endpoint: opts.baseURL, apiVersion: opts.azure.apiVersion });
+  return new OpenAI({ ...common, baseURL: opts.baseURL });
 }
 
 /** The answer schema generated from a codebook: label enum, stance integer range, theme enum array. */
@@ -145,12 +164,7 @@ function isUnsupportedSchema(err: unknown): boolean {
  * invalid answer; refusals, length and content-filter finishes reported as such.
  */
 export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
-  const client = new OpenAI({
-    apiKey: opts.apiKey ?? 'not-needed',
-    baseURL: opts.baseURL,
-    maxRetries: 0, // tagging runs retry with backoff and adapt concurrency on 429 themselves
-    timeout: opts.timeoutMs ?? 60_000, // 60 s
-  });
+  const client = openAIClient(opts);
   const temperature = opts.temperature ?? 0;
   const maxTokens = opts.maxTokens ?? 800;
   // Credentials in OPENAI_BASE_URL or the key must never reach a stored error, a log or an answer.
@@ -183,21 +197,21 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
     const requestOptions = { signal: options.signal, timeout: options.timeoutMs ?? opts.timeoutMs ?? 60_000 };
     const base = baseBody(messages);
     if (mode === 'json_schema') {
-      const { data, request_id } = await client.chat.completions.parse({ ...base, response_format: compiledFor(cb).format }, requestOptions).withResponse();
-      return { completion: data as ChatCompletion, requestId: request_id };
+      const { data, request_id, response } = await client.chat.completions.parse({ ...base, response_format: compiledFor(cb).format }, requestOptions).withResponse();
+      return { completion: data as ChatCompletion, requestId: request_id, headers: response.headers };
     }
-    const { data, request_id } = await client.chat.completions.create({ ...base, response_format: { type: 'json_object' } }, requestOptions).withResponse();
+    const { data, request_id, response } = await client.chat.completions.create({ ...base, response_format: { type: 'json_object' } }, requestOptions).withResponse();
     const finish = data.choices[0]?.finish_reason;
     if (finish === 'length') throw new LengthFinishReasonError();
     if (finish === 'content_filter') throw new ContentFilterFinishReasonError();
-    return { completion: data, requestId: request_id };
+    return { completion: data, requestId: request_id, headers: response.headers };
   }
 
   const price = priceFor(opts.model, opts.prices);
   return {
     name: 'openai',
     model: opts.model,
-    displayName: `${providerLabel('openai', opts.model)} via ${opts.baseURL ? redactUrl(opts.baseURL) : 'api.openai.com'}`,
+    displayName: `${providerLabel('openai', opts.model)} via ${opts.via ?? (opts.baseURL ? redactUrl(opts.baseURL) : 'api.openai.com')}`,
     params: { temperature, maxTokens, responseFormat: opts.responseFormat ?? 'auto' },
     price,
     batch: openAIBatchApi(client, {
@@ -208,6 +222,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
       classifyError,
       redact: (text) => redactText(text, secrets),
     }),
+    concurrency: opts.concurrency,
     async classify(request: ClassifyRequest, options: ClassifyOptions = {}): Promise<ClassifyResult> {
       const { schema, jsonSchema } = compiledFor(request.codebook);
       const messages = messagesFor(request);
@@ -217,6 +232,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
       const raws: string[] = [];
       let repaired = false;
       let requestId: string | null = null;
+      let rateLimit: ReturnType<typeof rateLimitOf>;
       for (let round = 0; round < 2; round++) {
         let result: Awaited<ReturnType<typeof complete>>;
         try {
@@ -230,16 +246,18 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
             continue;
           }
           const failure = classifyError(err);
-          return { ok: false, ...failure, error: redactText(failure.error, secrets), rawResponse: raws.length > 0 ? redactText(raws.join('\n'), secrets) : undefined, tokensIn, tokensOut };
+          rateLimit = (err instanceof APIError ? rateLimitOf(err.headers) : undefined) ?? rateLimit;
+          return { ok: false, ...failure, error: redactText(failure.error, secrets), rawResponse: raws.length > 0 ? redactText(raws.join('\n'), secrets) : undefined, tokensIn, tokensOut, rateLimit };
         }
         const { completion } = result;
+        rateLimit = rateLimitOf(result.headers) ?? rateLimit;
         requestId = result.requestId ?? completion.id ?? null;
         tokensIn += completion.usage?.prompt_tokens ?? 0;
         tokensOut += completion.usage?.completion_tokens ?? 0;
         const reading = readCompletion(completion, schema);
         raws.push(reading.raw);
         if (reading.kind === 'refusal') {
-          return { ok: false, errorKind: 'refusal', error: reading.error, rawResponse: raws.join('\n'), tokensIn, tokensOut };
+          return { ok: false, errorKind: 'refusal', error: reading.error, rawResponse: raws.join('\n'), tokensIn, tokensOut, rateLimit };
         }
         if (reading.kind === 'answer') {
           return {
@@ -252,10 +270,11 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
             rawResponse: raws.join('\n'),
             // The model the API says answered (e.g. a dated snapshot of the alias asked for): the exported model version.
             params: { responseFormatUsed: mode, repaired, modelVersion: completion.model },
+            rateLimit,
           };
         }
         if (round === 1) {
-          return { ok: false, errorKind: 'invalid_output', error: `${reading.error} (also after one repair attempt)`, rawResponse: raws.join('\n'), tokensIn, tokensOut };
+          return { ok: false, errorKind: 'invalid_output', error: `${reading.error} (also after one repair attempt)`, rawResponse: raws.join('\n'), tokensIn, tokensOut, rateLimit };
         }
         repaired = true;
         messages.push(

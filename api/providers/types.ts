@@ -38,6 +38,8 @@ export interface ClassifyRequest {
   messages: PromptMessages;
   /** The random code this request's data markers carry; keys that compare prompts across requests leave it out. */
   nonce?: string;
+  /** A document's passages that are not excluded, as offsets into `text`; the local baseline reads only these. */
+  passages?: { start: number; end: number }[];
 }
 
 /** A quote the provider offers as evidence; `start` is a hint where it sits in the text (the local baseline knows it). */
@@ -57,6 +59,21 @@ export interface ClassifyOutput {
   substantive: boolean;
 }
 
+/**
+ * What a server said about its rate limits on one response (OpenAI's x-ratelimit-* headers, which
+ * Azure, OpenRouter and vLLM-style gateways copy); a field the server did not send is absent.
+ */
+export interface RateLimitInfo {
+  limitRequests?: number;
+  limitTokens?: number;
+  remainingRequests?: number;
+  remainingTokens?: number;
+  /** ms until the request window resets */
+  resetRequestsMs?: number;
+  /** ms until the token window resets */
+  resetTokensMs?: number;
+}
+
 /** A provider's answer to one request, with what it cost. */
 export type ClassifyResult =
   | {
@@ -70,6 +87,7 @@ export type ClassifyResult =
       rawResponse: string;
       /** Parameters as actually used (response format mode, repair attempt ...). */
       params: Record<string, JsonValue>;
+      rateLimit?: RateLimitInfo;
     }
   | {
       ok: false;
@@ -80,6 +98,7 @@ export type ClassifyResult =
       retryAfterMs?: number;
       tokensIn?: number | null;
       tokensOut?: number | null;
+      rateLimit?: RateLimitInfo;
     };
 
 /** Options for one request. */
@@ -93,12 +112,14 @@ export interface ClassifyOptions {
 export interface Provider {
   readonly name: ProviderName;
   readonly model: string;
-  /** How the UI and CLI name it (label.ts), e.g. "local baseline (local-baseline-v1)" or "gpt-4o-mini (OpenAI-compatible) via api.openai.com". */
+  /** How the UI and CLI name it (label.ts), e.g. "local baseline (local-baseline-v2)" or "gpt-4o-mini (OpenAI-compatible) via api.openai.com". */
   readonly displayName: string;
   /** Parameters that change answers (temperature, max tokens ...): part of the cache key and the provenance. */
   readonly params: Record<string, JsonValue>;
   /** USD per 1M input and output tokens, or null when unknown (then costs are not counted). */
   readonly price: { inputPerMTok: number; outputPerMTok: number } | null;
+  /** Requests in flight this provider allows at most (a profile's setting); a run asks for no more. */
+  readonly concurrency?: number;
   classify(request: ClassifyRequest, options?: ClassifyOptions): Promise<ClassifyResult>;
   /** The provider's Batch API, when it has one. */
   readonly batch?: BatchApi;

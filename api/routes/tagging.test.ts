@@ -25,7 +25,7 @@ describe('the tagging API', () => {
   it('estimates, starts a run in the server, streams its progress and lists its suggestions with provenance', async () => {
     const { app, docs, deps } = withCorpus();
     const model = codebookOnlyModel(getActiveCodebook(deps.db)).version;
-    expect(model).toMatch(/^local-baseline-v1\.n0\.[0-9a-f]{8}$/);
+    expect(model).toMatch(/^local-baseline-v2\.n0\.[0-9a-f]{8}$/);
     const estimate = await app.request('/api/tagging/estimate', post({ levels: ['passage', 'document'] }));
     expect(await estimate.json()).toEqual({
       provider: 'local',

@@ -55,6 +55,7 @@ export const taggingJob: JobKindSpec<TaggingJobParams> = {
           counts = { done: counts.done + t.done + t.failed + t.cached, failed: counts.failed + t.failed, cost: counts.cost + t.costUsd };
           ctx.progress({ done: counts.done, failed: counts.failed, costUsd: counts.cost });
         },
+        onRateLimit: (rateLimit) => ctx.progress({ rateLimit }),
       });
     } finally {
       await sink.close();

@@ -15,7 +15,9 @@ import type { CodebookRef } from './suggest.ts';
 /** What a tagging run is asked to do: the same shape from the CLI and from HTTP. */
 export const RunRequestSchema = z.object({
   provider: z.enum(['openai', 'local']).optional(),
-  /** For the local provider: a stored model version, or `local-baseline-v1` for the current one. */
+  /** A provider profile (Settings page): its server, key, model, prices and concurrency, read when the run starts. */
+  profileId: z.number().int().positive().optional(),
+  /** For the local provider: a stored model version, or `local-baseline-v2` for the current one. */
   model: z.string().min(1).optional(),
   /** Defaults to the active codebook. */
   codebookId: z.number().int().positive().optional(),
@@ -91,6 +93,7 @@ function plan(deps: TaggingDeps, options: RunOptions, codebook: CodebookRef & { 
       name: providerName,
       model,
       codebook,
+      profileId: options.profileId,
       temperature: options.temperature,
       responseFormat: options.responseFormat,
       timeoutMs: options.timeoutMs,
@@ -106,7 +109,8 @@ function plan(deps: TaggingDeps, options: RunOptions, codebook: CodebookRef & { 
 export function resolvePlan(deps: TaggingDeps, request: RunRequest): RunPlan {
   const options = parseRunRequest(request);
   const row = options.codebookId ? getCodebook(deps.db, options.codebookId) : getActiveCodebook(deps.db);
-  return plan(deps, options, codebookRef(row), options.provider ?? deps.config.defaultProvider, options.model);
+  if (options.profileId !== undefined && options.provider === 'local') throw badRequest('a provider profile is an OpenAI-compatible server: leave provider out or set it to openai', 'invalid_run_request');
+  return plan(deps, options, codebookRef(row), options.profileId !== undefined ? 'openai' : (options.provider ?? deps.config.defaultProvider), options.model);
 }
 
 /** The plan of a recorded run: its own options, codebook, provider and model (a local run keeps its model version). */

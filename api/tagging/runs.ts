@@ -64,6 +64,7 @@ export function progressOf(run: TaggingRun, job: Job | null = null): RunProgress
     etaSec: p && p.phase === 'tagging' ? p.etaSec : null,
     error: run.error,
     message: p?.message ?? null,
+    rateLimit: job?.progress?.rateLimit ?? null,
   };
 }
 

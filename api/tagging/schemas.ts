@@ -50,6 +50,19 @@ export const RunProgressSchema = z
     error: z.string().nullable(),
     /** One line from the run's job, e.g. where a batch run's batches are; null when it has none. */
     message: z.string().nullable(),
+    /** The rate limit the run works against (last known), or null before its first request. */
+    rateLimit: z
+      .object({
+        concurrency: z.number().int(),
+        maxConcurrency: z.number().int(),
+        limitRequests: z.number().nullable(),
+        limitTokens: z.number().nullable(),
+        remainingRequests: z.number().nullable(),
+        remainingTokens: z.number().nullable(),
+        resetInMs: z.number().nullable(),
+        rateLimited: z.number().int(),
+      })
+      .nullable(),
   })
   .meta({ id: 'TaggingRunProgress' });
 export type RunProgress = z.infer<typeof RunProgressSchema>;

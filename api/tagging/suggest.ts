@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CodebookDefinition } from '../codebooks/definition.ts';
 import type { EvidenceQuote } from '../../db/schema/suggestions.ts';
 import { costUsd } from '../providers/prices.ts';
-import { RETRYABLE_KINDS, type ClassifyOutput, type ClassifyRequest, type Provider, type ProviderErrorKind, type RawEvidence } from '../providers/types.ts';
+import { RETRYABLE_KINDS, type ClassifyOutput, type ClassifyRequest, type Provider, type ProviderErrorKind, type RateLimitInfo, type RawEvidence } from '../providers/types.ts';
 import { DEFAULT_PROMPT_VERSIONS, getPromptTemplate, promptFingerprint, renderPrompt, type Level, type PromptContext, type RenderedPrompt } from './prompts.ts';
 
 /** A codebook as suggestions cite it. */
@@ -23,6 +23,8 @@ export interface SuggestInput {
   maskOutlet: boolean;
   /** Defaults to the level's current prompt (passage-v2 / document-v2). */
   promptVersion?: string;
+  /** A document's passages that are not excluded (offsets into `text`): what the local baseline reads of it. */
+  passages?: { start: number; end: number }[];
 }
 
 /** A suggestion ready to store: the answer, verified evidence and full provenance. */
@@ -63,13 +65,16 @@ export type SuggestResult =
       costUsd: number | null;
     };
 
+/** How a request ended, as admission control learns from it: the server's stated rate limits and the tokens it used. */
+export type GateOutcome = ({ ok: true } | { ok: false; errorKind: ProviderErrorKind; retryAfterMs?: number }) & { rateLimit?: RateLimitInfo; tokens?: number };
+
 /**
  * Shared admission control for requests: a tagging run passes one so that every worker slows
  * down together on a 429 and speeds up again after successes.
  */
 export interface RequestGate {
   /** Waits for a free slot; the returned function reports how the request ended. */
-  acquire(signal?: AbortSignal): Promise<(outcome: { ok: true } | { ok: false; errorKind: ProviderErrorKind; retryAfterMs?: number }) => void>;
+  acquire(signal?: AbortSignal): Promise<(outcome: GateOutcome) => void>;
 }
 
 export interface SuggestOptions {
@@ -164,6 +169,7 @@ export function classifyRequest(input: SuggestInput): ClassifyRequest {
     codebook: input.codebook.definition,
     level: input.level,
     text: input.text,
+    passages: input.passages,
     get messages() {
       const { system, user } = render();
       return { system, user };
@@ -194,7 +200,8 @@ export async function suggestForText(provider: Provider, input: SuggestInput, op
       return { ok: false, errorKind: 'cancelled', error: 'cancelled', attempts: attempt - 1, costUsd: failedCost };
     }
     const result = await provider.classify(request, { signal: options.signal, timeoutMs: options.timeoutMs });
-    release?.(result.ok ? { ok: true } : { ok: false, errorKind: result.errorKind, retryAfterMs: result.retryAfterMs });
+    const learnt = { rateLimit: result.rateLimit, tokens: (result.tokensIn ?? 0) + (result.tokensOut ?? 0) };
+    release?.(result.ok ? { ok: true, ...learnt } : { ok: false, errorKind: result.errorKind, retryAfterMs: result.retryAfterMs, ...learnt });
     if (result.ok) {
       const problem = checkAgainstCodebook(result.output, input.codebook.definition);
       if (problem) return { ok: false, errorKind: 'invalid_output', error: problem, rawResponse: result.rawResponse, attempts: attempt, costUsd: failedCost };

@@ -5,7 +5,7 @@ import type { TaggingRun } from '../../db/schema/index.ts';
 import { costUsd } from '../providers/prices.ts';
 import { BudgetGuard } from './budget.ts';
 import { EXPECTED_OUTPUT_TOKENS, renderedCodebookLength, tokensOf } from './estimate.ts';
-import { AdaptiveGate } from './gate.ts';
+import { AdaptiveGate, type GateState } from './gate.ts';
 import type { Level } from './prompts.ts';
 import { promptVersionFor, type RunPlan } from './request.ts';
 import { cacheKeyFor, suggestForText, type SuggestInput, type SuggestionDraft } from './suggest.ts';
@@ -44,6 +44,8 @@ export interface WorkHooks {
   signal: AbortSignal;
   /** After every write, with the counters it moved. */
   onWritten: (totals: WriteTotals) => void;
+  /** With every batch of outcomes: the rate limit the run works against. */
+  onRateLimit?: (state: GateState) => void;
   yield: () => Promise<void>;
 }
 
@@ -54,7 +56,8 @@ export interface WorkHooks {
 export function pendingReader(db: Db, run: TaggingRun, plan: RunPlan, scope: { batchId: number | null } | null = null) {
   const c: Database.Database = db.$client;
   const page = c.prepare(
-    `SELECT ri.id AS cursor, i.id AS itemId, i.level AS level, i.text_hash AS textHash, coalesce(p.text, d.text) AS text, d.title AS title, s.name AS sourceName
+    `SELECT ri.id AS cursor, i.id AS itemId, i.level AS level, i.text_hash AS textHash, coalesce(p.text, d.text) AS text, d.title AS title, s.name AS sourceName,
+       CASE WHEN i.passage_id IS NULL THEN (SELECT json_group_array(json_array(x.start, x."end")) FROM (SELECT start, "end" FROM passages WHERE document_id = d.id AND excluded = 0 ORDER BY seq) x) END AS spans
      FROM tagging_run_items ri JOIN items i ON i.id = ri.item_id JOIN documents d ON d.id = i.document_id JOIN sources s ON s.id = i.source_id
      LEFT JOIN passages p ON p.id = i.passage_id
      WHERE ri.run_id = @runId AND ri.status = 'pending' AND ri.id > @cursor ${scope ? 'AND ri.batch_id IS @batchId' : ''} ORDER BY ri.id LIMIT @limit`,
@@ -97,7 +100,7 @@ export function pendingReader(db: Db, run: TaggingRun, plan: RunPlan, scope: { b
   };
   const next = (): Pending | null => {
     if (buffer.length === 0) {
-      const rows = page.all({ runId: run.id, cursor, limit: PAGE, ...(scope ? { batchId: scope.batchId } : {}) }) as { cursor: number; itemId: number; level: Level; textHash: string; text: string; title: string; sourceName: string }[];
+      const rows = page.all({ runId: run.id, cursor, limit: PAGE, ...(scope ? { batchId: scope.batchId } : {}) }) as { cursor: number; itemId: number; level: Level; textHash: string; text: string; title: string; sourceName: string; spans: string | null }[];
       if (rows.length === 0) return null;
       cursor = rows.at(-1)!.cursor;
       buffer = rows.map((r) => {
@@ -109,6 +112,7 @@ export function pendingReader(db: Db, run: TaggingRun, plan: RunPlan, scope: { b
           documentTitle: r.title,
           maskOutlet: options.maskOutlet,
           promptVersion: promptVersionFor(options, r.level),
+          passages: r.spans ? (JSON.parse(r.spans) as [number, number][]).map(([start, end]) => ({ start, end })) : undefined,
         };
         return { itemId: r.itemId, input, keys: Array.from({ length: options.repeats }, (_, s) => cacheKeyFor(provider, input, s)), stored: new Map() };
       });
@@ -134,7 +138,7 @@ export function pendingReader(db: Db, run: TaggingRun, plan: RunPlan, scope: { b
 export async function tagPendingItems(db: Db, run: TaggingRun, plan: RunPlan, sink: OutcomeSink, hooks: WorkHooks): Promise<WorkResult> {
   const { options: o, provider, codebook } = plan;
   const { next, copyOf } = pendingReader(db, run, plan);
-  const gate = new AdaptiveGate(o.concurrency);
+  const gate = new AdaptiveGate(Math.min(o.concurrency, provider.concurrency ?? o.concurrency));
   const perItemUsd = provider.price ? (costUsd(provider.price, tokensOf(renderedCodebookLength(codebook.definition) + 2_000), EXPECTED_OUTPUT_TOKENS) ?? 0) * o.repeats : 0;
   // The row's budget, not the options': a resume may raise it.
   const budget = new BudgetGuard(run.budgetUsd, run.costUsd, perItemUsd);
@@ -145,6 +149,7 @@ export async function tagPendingItems(db: Db, run: TaggingRun, plan: RunPlan, si
   const writes = new Set<Promise<void>>();
   const flush = () => {
     lastFlush = performance.now();
+    hooks.onRateLimit?.(gate.state());
     if (outcomes.length === 0) return;
     const batch = outcomes;
     outcomes = [];

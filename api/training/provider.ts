@@ -6,7 +6,7 @@ import { currentLocalModel, loadLocalModel, localModelInfo } from './store.ts';
 
 /**
  * The local baseline as a provider, named by its stored version: the current one for the
- * codebook, or the version asked for (`local-baseline-v1` means the current one). Its weights
+ * codebook, or the version asked for (`local-baseline-v2` means the current one). Its weights
  * are loaded on the first request it answers, so estimating or recording a run never loads
  * or trains anything.
  */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, like } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { localModels } from '../../db/schema/index.ts';
@@ -27,6 +27,11 @@ export const LocalModelInfoSchema = z
     /** False for the codebook-only model before anything stored it. */
     stored: z.boolean(),
     createdAt: z.string().nullable(),
+    /** Set when a training just made it: the confidence's calibration on out-of-fold human decisions (null: fewer than 30). */
+    calibration: z
+      .object({ examples: z.number().int(), temperature: z.number(), eceBefore: z.number(), eceAfter: z.number(), accuracy: z.number() })
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'LocalModel' });
 export type LocalModelInfo = z.infer<typeof LocalModelInfoSchema>;
@@ -53,12 +58,20 @@ const infoColumns = {
 
 /** The model a new run uses for this codebook: the newest stored one, else the codebook-only one. */
 export function currentLocalModel(db: Db, cb: CodebookRef): LocalModelInfo {
-  const row = db.select(infoColumns).from(localModels).where(eq(localModels.codebookHash, cb.hash)).orderBy(desc(localModels.id)).limit(1).get();
+  // Only a model of the current family: one trained for an earlier algorithm is retrained, not reused.
+  const row = db
+    .select(infoColumns)
+    .from(localModels)
+    .where(and(eq(localModels.codebookHash, cb.hash), like(localModels.version, `${LOCAL_MODEL}.%`)))
+    .orderBy(desc(localModels.id))
+    .limit(1)
+    .get();
   return row ? { ...row, stored: true } : codebookOnlyModel(cb);
 }
 
 /** A stored version's metadata; the codebook-only version is known without being stored. */
 export function localModelInfo(db: Db, cb: CodebookRef, version: string): LocalModelInfo {
+  if (!version.startsWith(`${LOCAL_MODEL}.`)) throw badRequest(`${version} was trained by an earlier local baseline algorithm; the current one is ${LOCAL_MODEL} (retrain on the Jobs page or with tag --retrain)`, 'unknown_model');
   const row = db.select(infoColumns).from(localModels).where(and(eq(localModels.codebookHash, cb.hash), eq(localModels.version, version))).get();
   if (row) return { ...row, stored: true };
   const base = codebookOnlyModel(cb);
@@ -133,5 +146,5 @@ export function trainAndStore(
   const model = trainLocalModel(cb.definition, examples, options);
   const info = storeLocalModel(db, cb, model, { trainingSize: examples.length, lastReviewId: meta.lastReviewId, jobId: meta.jobId });
   remember(info.version, deserializeLocalModel(cb.definition, model.serialize()));
-  return info;
+  return { ...info, calibration: model.calibration };
 }

@@ -35,7 +35,7 @@ describe('training the local baseline as a job', () => {
     expect(done.progress!.done).toBe(done.progress!.total);
 
     const after = currentLocalModel(deps.db, cb);
-    expect(after.version).toMatch(/^local-baseline-v1\.n3\.[0-9a-f]{8}$/);
+    expect(after.version).toMatch(/^local-baseline-v2\.n3\.[0-9a-f]{8}$/);
     expect(after.version).not.toBe(before.version);
     expect(after).toMatchObject({ stored: true, trainingSize: 3 });
     expect(done.result).toMatchObject({ version: after.version, trainingSize: 3 });

@@ -13,3 +13,4 @@ export * from './sources.ts';
 export * from './suggestions.ts';
 export * from './taggingRuns.ts';
 export * from './users.ts';
+export * from './providerProfiles.ts';

@@ -14,6 +14,22 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
+/** The rate limit a tagging run works against, as its admission control sees it (api/tagging/gate.ts). */
+export interface RateLimitProgress {
+  /** Requests let run at once now, and the run's (or profile's) maximum. */
+  concurrency: number;
+  maxConcurrency: number;
+  /** As the server last stated them in x-ratelimit-* headers; null when it states none. */
+  limitRequests: number | null;
+  limitTokens: number | null;
+  remainingRequests: number | null;
+  remainingTokens: number | null;
+  /** ms until the binding window resets, or null */
+  resetInMs: number | null;
+  /** 429 answers so far in this process's work on the run. */
+  rateLimited: number;
+}
+
 /** Where a job is, as the Jobs view and the progress bars show it. */
 export interface JobProgress {
   /** What the job is doing now, e.g. `selecting`, `tagging`, `training`, `importing`, `writing`. */
@@ -33,6 +49,8 @@ export interface JobProgress {
   costUsd: number | null;
   /** One line for people, e.g. the file being imported. */
   message: string | null;
+  /** Tagging: the rate limit the run works against. */
+  rateLimit?: RateLimitProgress | null;
 }
 
 /**

@@ -12,7 +12,7 @@ export const localModels = sqliteTable(
   'local_models',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** e.g. `local-baseline-v1.n2000.3fa2b1c9`: model family, reviewed examples, hash of codebook and training set. */
+    /** e.g. `local-baseline-v2.n2000.3fa2b1c9`: model family, reviewed examples, hash of codebook and training set. */
     version: text('version').notNull().unique(),
     codebookId: integer('codebook_id').notNull().references(() => codebooks.id),
     codebookHash: text('codebook_hash').notNull(),

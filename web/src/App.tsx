@@ -8,6 +8,7 @@ import { EvalsPage } from './pages/EvalsPage.tsx';
 import { ExportPage } from './pages/ExportPage.tsx';
 import { JobsPage } from './pages/JobsPage.tsx';
 import { ReviewPage } from './pages/ReviewPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
 import { TaggingPage } from './pages/TaggingPage.tsx';
 
 const NAV = [
@@ -19,6 +20,7 @@ const NAV = [
   { to: '/evals', label: 'Evals' },
   { to: '/codebooks', label: 'Codebooks' },
   { to: '/jobs', label: 'Jobs' },
+  { to: '/settings', label: 'Settings' },
 ];
 
 /** The layout: navigation on top, one page below. */
@@ -48,6 +50,7 @@ export function App() {
             <Route path="/evals" element={<EvalsPage />} />
             <Route path="/codebooks" element={<CodebooksPage />} />
             <Route path="/jobs" element={<JobsPage />} />
+            <Route path="/settings" element={<SettingsPage />} />
             <Route path="*" element={<p>Nothing here. Try the Corpus page.</p>} />
           </Routes>
         </LoginGate>

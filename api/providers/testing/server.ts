@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestBatches, type TestBatches, type TestBatchOptions } from './batches.ts';
+import { fixedWindowLimiter, type RateLimitOptions } from './limits.ts';
 
 /**
  * A scripted OpenAI-compatible TEST server: it is not a model. It speaks the real wire format
@@ -53,6 +54,12 @@ export interface TestServerOptions {
   port?: number;
   /** The Batch API side (files and batches endpoints); its lines are answered by the chat script too. */
   batches?: TestBatchOptions;
+  /** Model ids GET /v1/models lists (default: test-model). */
+  models?: string[];
+  /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
+  apiKey?: string;
+  /** Enforce a rate limit (429 beyond it) and state it in x-ratelimit-* headers. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface TestServer {
@@ -62,6 +69,10 @@ export interface TestServer {
   readonly requests: { text: string; attempt: number; behaviour: Behaviour['kind']; responseFormat: string; messages: { role: string; content: string | null }[] }[];
   /** Requests received per item text. */
   countFor(text: string): number;
+  /** Chat-completion requests in flight at most at any moment, and how many the rate limit refused with 429. */
+  readonly load: { maxInFlight: number; rateLimited: number };
+  /** Authorization headers received (to check which key a client sent). */
+  readonly authorizations: string[];
   setScript(script: TestServerOptions['script']): void;
   /** Files and batches received through the Batch API endpoints. */
   readonly batches: TestBatches;
@@ -122,6 +133,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let counter = 0;
   let baseUrl = '';
   const batches = createTestBatches(() => baseUrl, send, options.batches);
+  const load = { maxInFlight: 0, rateLimited: 0 };
+  let inFlight = 0;
+  const authorizations: string[] = [];
+  const limiter = options.rateLimit ? fixedWindowLimiter(options.rateLimit) : null;
 
   const completion = (ctx: RequestContext, message: { content: string | null; refusal: string | null }, finish: string) => {
     const promptChars = (ctx.body.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0);
@@ -141,9 +156,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    authorizations.push(req.headers.authorization ?? '');
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      return send(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    }
     if (await batches.handle(req, res, Buffer.concat(chunks))) return;
-    if (req.method === 'GET' && req.url?.endsWith('/models')) {
-      return send(res, 200, { object: 'list', data: [{ id: 'test-model', object: 'model', created: 0, owned_by: 'framescope-test' }] });
+    if (req.method === 'GET' && /\/models(\?|$)/.test(req.url ?? '')) {
+      return send(res, 200, { object: 'list', data: (options.models ?? ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'framescope-test' })) });
     }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
@@ -159,11 +178,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const attempt = perText.get(text) ?? 0;
     perText.set(text, attempt + 1);
     const ctx: RequestContext = { index: counter++, text, attempt, responseFormat: body.response_format?.type ?? 'text', body };
+    const limited = limiter?.admit(Math.ceil((body.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0) / 4));
+    if (limited && !limited.allowed) {
+      load.rateLimited++;
+      requests.push({ text, attempt, behaviour: 'rate_limit', responseFormat: ctx.responseFormat, messages: body.messages ?? [] });
+      return send(res, 429, { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } }, { 'x-request-id': `req_test_${ctx.index}`, ...limited.headers });
+    }
+    inFlight++;
+    load.maxInFlight = Math.max(load.maxInFlight, inFlight);
+    res.once('close', () => inFlight--);
     const behaviour = script(ctx);
     requests.push({ text, attempt, behaviour: behaviour.kind, responseFormat: ctx.responseFormat, messages: body.messages ?? [] });
     const delay = (options.latencyMs ?? 0) + (behaviour.kind === 'answer' ? (behaviour.delayMs ?? 0) : 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    const headers = { 'x-request-id': `req_test_${ctx.index}` };
+    const headers = { 'x-request-id': `req_test_${ctx.index}`, ...limited?.headers };
     const answer = (content: string, finish = 'stop') => send(res, 200, completion(ctx, { content, refusal: null }, finish), headers);
 
     switch (behaviour.kind) {
@@ -208,6 +236,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     requests,
     batches,
     countFor: (text) => perText.get(text) ?? 0,
+    load,
+    authorizations,
     setScript: (s) => {
       script = s ?? (() => ({ kind: 'answer' }));
     },

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 import { listSources, type Source } from '../../lib/api/corpus.ts';
+import { listProfiles, type ProviderProfile } from '../../lib/api/providers.ts';
 import { estimateRun, getHealth, startRun, type RunEstimate, type RunRequest, type TaggingRun } from '../../lib/api/tagging.ts';
 
 /** Chooses a selection, provider, model and options; shows the estimate; starts the run. */
 export function RunForm({ onStarted }: { onStarted: (run: TaggingRun) => void }) {
   const [sources, setSources] = useState<Source[]>([]);
-  const [provider, setProvider] = useState<'openai' | 'local'>('local');
+  /** `local`, `openai` (the environment's server) or `profile:ID`. */
+  const [provider, setProvider] = useState<string>('local');
+  const [profiles, setProfiles] = useState<ProviderProfile[]>([]);
   const [model, setModel] = useState('');
   const [levels, setLevels] = useState({ passage: true, document: true });
   const [sourceIds, setSourceIds] = useState<number[]>([]);
@@ -22,12 +25,19 @@ export function RunForm({ onStarted }: { onStarted: (run: TaggingRun) => void })
 
   useEffect(() => {
     getHealth().then((h) => setProvider(h.provider)).catch(() => {});
+    // Profiles are an admin's setting: a reviewer is refused the list and simply sees none.
+    listProfiles()
+      .then((d) => setProfiles(d.profiles))
+      .catch(() => {});
     listSources().then(setSources).catch((e: Error) => setError(e.message));
   }, []);
 
+  const profileId = provider.startsWith('profile:') ? Number(provider.slice('profile:'.length)) : undefined;
+  const profile = profiles.find((p) => p.id === profileId);
   const request = (): RunRequest => ({
-    provider,
-    model: provider === 'openai' && model.trim() ? model.trim() : undefined,
+    provider: profileId === undefined ? (provider as 'openai' | 'local') : undefined,
+    profileId,
+    model: provider !== 'local' && model.trim() ? model.trim() : undefined,
     levels: (['passage', 'document'] as const).filter((l) => levels[l]),
     selection: { sourceIds: sourceIds.length ? sourceIds : undefined, untaggedOnly: untaggedOnly || undefined, sample: sample ? Number(sample) : undefined },
     concurrency: Number(concurrency),
@@ -60,14 +70,19 @@ export function RunForm({ onStarted }: { onStarted: (run: TaggingRun) => void })
       <div className="row">
         <label>
           Provider{' '}
-          <select value={provider} onChange={(e) => setProvider(e.target.value as 'openai' | 'local')} aria-label="Provider">
+          <select value={provider} onChange={(e) => setProvider(e.target.value)} aria-label="Provider">
             <option value="local">local baseline (statistical classifier, no LLM)</option>
-            <option value="openai">OpenAI-compatible model</option>
+            <option value="openai">OpenAI-compatible model (environment)</option>
+            {profiles.map((p) => (
+              <option key={p.id} value={`profile:${p.id}`}>
+                profile: {p.name} ({p.defaultModel})
+              </option>
+            ))}
           </select>
         </label>
-        {provider === 'openai' && (
+        {provider !== 'local' && (
           <label>
-            Model <input value={model} onChange={(e) => setModel(e.target.value)} placeholder="server default" aria-label="Model" />
+            Model <input value={model} onChange={(e) => setModel(e.target.value)} placeholder={profile ? profile.defaultModel : 'server default'} aria-label="Model" />
           </label>
         )}
         {provider === 'openai' && (

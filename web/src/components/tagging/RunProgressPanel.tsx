@@ -17,6 +17,7 @@ const fromRun = (r: TaggingRun): RunProgress => ({
   etaSec: null,
   error: r.error,
   message: null,
+  rateLimit: null,
 });
 
 const STOPPED = new Set<RunProgress['status']>(['cancelled', 'budget_exceeded', 'failed', 'interrupted']);
@@ -30,6 +31,19 @@ function phaseText(p: RunProgress): string | null {
   if (p.phase === 'applying') return `Storing the answers of a finished batch${p.message ? ` (${p.message})` : ''}…`;
   if (p.status === 'interrupted') return 'Interrupted: the server stopped while this run was working. Resume it to continue with its pending items.';
   return null;
+}
+
+/** The limit a run works against, in words: what the server stated and how many requests go at once. */
+export function rateLimitText(l: NonNullable<RunProgress['rateLimit']>): string {
+  const parts: string[] = [];
+  if (l.limitRequests !== null || l.limitTokens !== null) {
+    const limits = [l.limitRequests !== null && `${l.limitRequests.toLocaleString('en')} requests`, l.limitTokens !== null && `${l.limitTokens.toLocaleString('en')} tokens`].filter(Boolean).join(' and ');
+    const left = [l.remainingRequests !== null && `${l.remainingRequests.toLocaleString('en')} requests`, l.remainingTokens !== null && `${l.remainingTokens.toLocaleString('en')} tokens`].filter(Boolean).join(', ');
+    parts.push(`server limit ${limits} per window${left ? ` (${left} left${l.resetInMs !== null ? `, resets in ${(l.resetInMs / 1000).toFixed(1)} s` : ''})` : ''}`);
+  } else parts.push('the server states no rate limit');
+  parts.push(`${l.concurrency} of ${l.maxConcurrency} requests at once`);
+  parts.push(`${l.rateLimited} × 429`);
+  return parts.join(' · ');
 }
 
 /** Live progress of one run (server-sent events from its job): rate, ETA, cost, failures; cancel and resume. */
@@ -103,6 +117,11 @@ export function RunProgressPanel({ runId, onChanged }: { runId: number; onChange
         {progress.jobId !== null && <span className="muted"> · job #{progress.jobId} (see Jobs)</span>}
       </p>
       {phase && <p className="tagging-phase" data-testid="run-phase">{phase}</p>}
+      {progress.rateLimit && (
+        <p className="muted" data-testid="run-rate-limit">
+          Rate limit: {rateLimitText(progress.rateLimit)}
+        </p>
+      )}
       <progress max={Math.max(1, progress.itemsTotal)} value={processed} aria-label="Items processed" />
       <p data-testid="run-counts">
         {processed} / {progress.itemsTotal} items · {progress.itemsDone} suggested · {progress.itemsCached} cached · {progress.itemsFailed} failed · ${progress.costUsd.toFixed(4)}
