@@ -56,6 +56,32 @@ export interface ServerProcess {
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
+/** What a CLI child process left behind. */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real CLI (`api/cli.ts`) in a child process with only PATH, HOME and `env` in its
+ * environment; resolves with its exit code, signal and output. `onSpawn` gets the child, e.g.
+ * to SIGKILL it mid-run (tsx runs as a loader in the same process, so the signal reaches it).
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ChildProcess) => void): Promise<CliResult> {
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'cli.ts'), ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}
+
 /** Starts `api/start.ts` on a free loopback port over `dbPath`; resolves once it serves. */
 export function spawnServer(dbPath: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   // tsx as a loader in the same process: its CLI would fork a grandchild that a SIGKILL misses.

@@ -10,15 +10,13 @@
  *   npm run bench:batch                  # 10,000 passages, batches of 2,500 requests
  *   npm run bench:batch -- --scale 0.1   # a tenth
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { openAppDb } from '../api/db.ts';
 import { seedCorpus } from '../api/fixtures.ts';
+import { runCli } from '../api/testing.ts';
 import { startTestServer } from '../api/providers/testing/server.ts';
 
 const argScale = process.argv.indexOf('--scale');
@@ -28,20 +26,6 @@ const PASSAGES = Math.round(10_000 * SCALE);
 const PER_BATCH = Math.round(2_500 * SCALE);
 const BATCHES = Math.ceil(PASSAGES / PER_BATCH);
 
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const cliPath = join(import.meta.dirname, '..', 'api', 'cli.ts');
-
-function cli(args: string[], env: NodeJS.ProcessEnv, onSpawn?: (child: ChildProcess) => void) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onSpawn?.(child);
-  });
-}
 
 function seeded(path: string) {
   const db = openAppDb(path);
@@ -77,7 +61,7 @@ try {
 
   process.stderr.write(`online run: ${PASSAGES} passages…\n`);
   let t0 = performance.now();
-  const online = await cli(['tag', '--level', 'passage', '--concurrency', '8', '--json', '--db', paths.online], env);
+  const online = await runCli(['tag', '--level', 'passage', '--concurrency', '8', '--json', '--db', paths.online], env);
   const onlineS = (performance.now() - t0) / 1000;
   if (online.code !== 0) throw new Error(`online run failed: ${online.stderr}`);
   const onlineRun = JSON.parse(online.stdout) as { costUsd: number; itemsDone: number };
@@ -86,7 +70,7 @@ try {
   process.stderr.write(`batch run: ${PASSAGES} passages in ${BATCHES} batches, killed after ${Math.ceil(BATCHES / 2)} were submitted…\n`);
   server.batches.hold();
   t0 = performance.now();
-  const killed = await cli(['tag', '--batch', '--level', 'passage', '--json', '--db', paths.batch], env, (child) => {
+  const killed = await runCli(['tag', '--batch', '--level', 'passage', '--json', '--db', paths.batch], env, (child) => {
     const poll = setInterval(() => {
       if (server.batches.created.length >= Math.ceil(BATCHES / 2)) {
         clearInterval(poll);
@@ -99,7 +83,7 @@ try {
   const atKill = server.batches.created.length;
   server.batches.release();
   t0 = performance.now();
-  const resumed = await cli(['tag', '--resume', '1', '--json', '--db', paths.batch], env);
+  const resumed = await runCli(['tag', '--resume', '1', '--json', '--db', paths.batch], env);
   const resumeS = (performance.now() - t0) / 1000;
   if (resumed.code !== 0) throw new Error(`the resumed batch run failed: ${resumed.stderr}`);
   const batchRun = JSON.parse(resumed.stdout) as { status: string; costUsd: number; itemsDone: number };

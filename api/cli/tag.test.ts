@@ -1,33 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client.ts';
 import { openAppDb } from '../db.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { createProfile } from '../providers/profiles/service.ts';
+import { runCli } from '../testing.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 
-// tsx as a loader in the same process (its CLI would fork a grandchild that a SIGKILL misses).
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const cliPath = join(import.meta.dirname, '..', 'cli.ts');
 const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
-
-/** The real CLI in a child process; resolves with its exit code and output. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ChildProcess) => void) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onSpawn?.(child);
-  });
-}
 
 let dir = '';
 let server: TestServer | null = null;
@@ -41,8 +23,8 @@ describe('the tag command', () => {
   it('gives every non-excluded passage and every document of the shared corpus a local-baseline suggestion with verified evidence when no key is set', async () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-tag-'));
     const dbPath = join(dir, 'fs.db');
-    expect((await cli(['import', corpus, '--db', dbPath, '--json'])).code).toBe(0);
-    const res = await cli(['tag', '--json', '--db', dbPath]);
+    expect((await runCli(['import', corpus, '--db', dbPath, '--json'])).code).toBe(0);
+    const res = await runCli(['tag', '--json', '--db', dbPath]);
     expect(res.code, res.stderr).toBe(0);
     const summary = JSON.parse(res.stdout) as { status: string; provider: string; model: string; itemsTotal: number; itemsDone: number; itemsFailed: number };
     const db = openDb(dbPath);
@@ -83,7 +65,7 @@ describe('the tag command', () => {
     server = await startTestServer({ latencyMs: 300 });
     const env = { OPENAI_BASE_URL: server.url, FRAMESCOPE_MODEL: 'test-model' };
 
-    const killed = await cli(['tag', '--level', 'passage', '--concurrency', '3', '--db', dbPath, '--json'], env, (child) => {
+    const killed = await runCli(['tag', '--level', 'passage', '--concurrency', '3', '--db', dbPath, '--json'], env, (child) => {
       const timer = setInterval(() => {
         const row = db.$client.prepare('SELECT items_done AS n FROM tagging_runs WHERE id = 1').get() as { n: number } | undefined;
         if (row && row.n >= 3) {
@@ -97,7 +79,7 @@ describe('the tag command', () => {
     expect(before.status).toBe('running');
     expect(before.done).toBeLessThan(30);
 
-    const resumed = await cli(['tag', '--resume', '1', '--db', dbPath, '--json'], env);
+    const resumed = await runCli(['tag', '--resume', '1', '--db', dbPath, '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', itemsTotal: 30, itemsDone: 30, itemsFailed: 0 });
     const perItem = db.$client.prepare('SELECT i.id, count(s.id) AS n FROM items i LEFT JOIN suggestions s ON s.item_id = i.id WHERE i.level = ? GROUP BY i.id').all('passage') as { n: number }[];
@@ -115,13 +97,13 @@ describe('the tag command', () => {
     seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'The customs union grew.' }, { text: 'Talks resumed in Minsk.' }] }] }]);
     createProfile(db, { name: 'lab server', preset: 'vllm', baseUrl: server.url, defaultModel: 'test-model', apiKey: 'sk-profile-cli-key-5150' }, 'test', new Date());
     db.$client.close();
-    const res = await cli(['tag', '--profile', 'lab server', '--level', 'passage', '--json', '--db', dbPath]);
+    const res = await runCli(['tag', '--profile', 'lab server', '--level', 'passage', '--json', '--db', dbPath]);
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ status: 'completed', provider: 'openai', model: 'test-model', itemsDone: 2, itemsFailed: 0 });
     expect(res.stderr).toContain('via profile "lab server"');
     expect(res.stderr).not.toContain('sk-profile-cli-key-5150');
     expect(server.authorizations).toEqual(['Bearer sk-profile-cli-key-5150', 'Bearer sk-profile-cli-key-5150']);
-    const unknown = await cli(['tag', '--profile', 'nope', '--db', dbPath]);
+    const unknown = await runCli(['tag', '--profile', 'nope', '--db', dbPath]);
     expect([unknown.code, unknown.stderr.trim()]).toEqual([2, 'framescope: no provider profile "nope" (there are: lab server)']);
   }, 60_000);
 });

@@ -1,32 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/client.ts';
 import { createRun } from '../tagging/runs.ts';
-import { testDeps } from '../testing.ts';
+import { testDeps, runCli } from '../testing.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 
-// tsx as a loader in the same process (its CLI would fork a grandchild that a SIGKILL misses).
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const cliPath = join(import.meta.dirname, '..', 'cli.ts');
-
-/** The real CLI in a child process; resolves with its exit code and output. */
-function cli(args: string[], env: NodeJS.ProcessEnv, onSpawn?: (child: ChildProcess) => void) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onSpawn?.(child);
-  });
-}
 
 /** Every stored suggestion by passage text, without what differs between runs (ids, batch ids, request ids, costs). */
 function suggestionsOf(db: Db) {
@@ -64,7 +45,7 @@ describe('tag --batch', () => {
 
     // Held: no batch finishes before the kill.
     server.batches.hold();
-    const killed = await cli(['tag', '--batch', '--level', 'passage', '--json', '--db', dbPath], env, (child) => {
+    const killed = await runCli(['tag', '--batch', '--level', 'passage', '--json', '--db', dbPath], env, (child) => {
       const poll = setInterval(() => {
         if (server!.batches.created.length === 3) {
           clearInterval(poll);
@@ -76,7 +57,7 @@ describe('tag --batch', () => {
     expect(server.batches.created.map((b) => b.customIds.length)).toEqual([50, 50, 20]);
     server.batches.release();
 
-    const resumed = await cli(['tag', '--resume', '1', '--json', '--db', dbPath], env);
+    const resumed = await runCli(['tag', '--resume', '1', '--json', '--db', dbPath], env);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', itemsTotal: 120, itemsDone: 120, itemsFailed: 0 });
     expect(server.batches.created.length, 'no batch submitted again').toBe(3);
