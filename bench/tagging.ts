@@ -10,6 +10,7 @@
  *
  *   npm run bench:tagging                  # 10,000 passages per concurrency (c=1 on 200: 40 s), 1,000,000 stored
  *   npm run bench:tagging -- --scale 0.1   # a quick run: a tenth of every count
+ *   npm run bench:tagging -- --local-only  # only the local rows: the bare classifier and the stored run
  *
  * Concurrency 1 at 200 ms needs 2,000 s for 10,000 passages, so it is measured on 200 × scale
  * passages and the table says so.
@@ -35,6 +36,7 @@ import { seededRandom } from '../api/metrics/rng.ts';
 const argScale = process.argv.indexOf('--scale');
 const SCALE = argScale > -1 ? Number(process.argv[argScale + 1]) : 1;
 if (!(SCALE > 0 && SCALE <= 1)) throw new Error('--scale must be a number in (0, 1]');
+const LOCAL_ONLY = process.argv.includes('--local-only');
 const LATENCY_MS = 200;
 const SERVER_PASSAGES = Math.round(10_000 * SCALE);
 const C1_PASSAGES = Math.max(10, Math.round(200 * SCALE));
@@ -82,7 +84,7 @@ const serverUrl = await new Promise<string>((resolve, reject) => {
 });
 const openaiConfig = loadConfig({ OPENAI_BASE_URL: serverUrl, FRAMESCOPE_MODEL: 'test-model' }, { dbPath: ':memory:' });
 try {
-  for (const concurrency of [1, 8, 32, 64]) {
+  for (const concurrency of LOCAL_ONLY ? [] : [1, 8, 32, 64]) {
     const n = concurrency === 1 ? C1_PASSAGES : SERVER_PASSAGES;
     const db = freshDb(dir, `server-c${concurrency}`, passages(n, concurrency));
     const base = { db, config: openaiConfig, now: () => new Date(), providers: defaultProviders };
@@ -100,7 +102,7 @@ try {
 
   // What this machine allows at all: a plain fetch loop posting a prompt-sized body to the
   // same server at concurrency 32, with no SDK, prompt, validation or database.
-  {
+  if (!LOCAL_ONLY) {
     const n = Math.round(2_000 * Math.max(SCALE, 0.25));
     const body = JSON.stringify({ model: 'test-model', messages: [{ role: 'system', content: 'x'.repeat(9_000) }, { role: 'user', content: '<<<PASSAGE 0a\nA passage.\nPASSAGE 0a>>>' }] });
     let next = 0;
