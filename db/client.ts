@@ -6,6 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { pendingMigrations, type MigrationInfo } from './migrate.ts';
 import * as schema from './schema/index.ts';
+import { withStatementCache } from './statements.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A transaction handle (better-sqlite3 transactions are synchronous). */
@@ -51,7 +52,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000'); // 5 s: another process (a CLI run beside the server) may hold the write lock
   if (!sqlite.readonly) sqlite.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last commits, never corrupts
-  const db = drizzle(sqlite, { schema, casing: 'snake_case' }) as Db;
+  const db = drizzle(withStatementCache(sqlite), { schema, casing: 'snake_case' }) as Db;
+  // Raw callers get the connection itself, their statements outside drizzle's cache.
+  db.$client = sqlite;
   if (options.migrate === false) return sqlite.readonly ? db : writeFirst(db);
   const readOnly = readOnlyReason(db);
   if (readOnly) {

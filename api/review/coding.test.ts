@@ -29,7 +29,7 @@ async function reviewer(app: App, name: string): Promise<string> {
   return `fs_reviewer=${encodeURIComponent(name)}`;
 }
 
-const reviewsOf = (db: ReturnType<typeof testApp>['deps']['db'], itemId: number) => db.select().from(reviews).where(eq(reviews.itemId, itemId)).all();
+const reviewsOf = (db: ReturnType<typeof testApp>['deps']['db'], itemId: number) => db.select().from(reviews).where(eq(reviews.itemId, itemId)).orderBy(reviews.id).all();
 
 describe('coding an item again', () => {
   it("shows the reviewer's own standing decision, records nothing for it unchanged, and a real change as a new review", async () => {

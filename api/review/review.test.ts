@@ -194,7 +194,7 @@ describe('decisions', () => {
     expect((await call(app, 'POST', `/api/items/${a[1]}/reviews`, { cookie: bob, json: { action: 'adjudicate', label: 'critical', basedOnVersion: 0 } })).status).toBe(403);
     const settled = await call(app, 'POST', `/api/items/${a[1]}/reviews`, { cookie: ann, json: { action: 'adjudicate', label: 'analytical', basedOnVersion: (await view(app, a[1]!, ann)).item.version } });
     expect(settled.body.item).toMatchObject({ reviewStatus: 'adjudicated', reviewedLabel: 'analytical', finalOrigin: 'adjudication' });
-    expect(deps.db.select().from(reviews).where(eq(reviews.itemId, a[1]!)).all().map((r) => r.action)).toEqual(['edit', 'edit', 'adjudicate']);
+    expect(deps.db.select().from(reviews).where(eq(reviews.itemId, a[1]!)).orderBy(reviews.id).all().map((r) => r.action)).toEqual(['edit', 'edit', 'adjudicate']);
   });
 
   it('blind mode hides suggestions and records blind reviews', async () => {
