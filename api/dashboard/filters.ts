@@ -7,6 +7,7 @@ import { resolveSources } from '../ingest/sourceNames.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { requestedBasis, type Basis } from '../items/provenance.ts';
 import { parseGroupRef, type GroupRef } from './groups.ts';
+import { isDated, wholeMonths } from './months.ts';
 
 /**
  * The filters every dashboard view shares, as they travel in the URL. Lists are comma-separated
@@ -171,6 +172,14 @@ export function scope(f: DashboardFilters): Scope {
   return { from: sql.join([sql`items i`, ...joins], sql` `), where: sql.join(where, sql` AND `), documents };
 }
 
+/** A date filter over a documents table's `published_start` (only call it with a date filter). */
+export function dateRange(f: Pick<DashboardFilters, 'from' | 'to'>, column: SQL = sql`published_start`): SQL {
+  const bounds: SQL[] = [];
+  if (f.from) bounds.push(sql`${column} >= ${f.from}`);
+  if (f.to) bounds.push(sql`${column} <= ${f.to}`);
+  return sql.join(bounds, sql` AND `);
+}
+
 /** The scope's FROM with `documents d` joined, for views that need a document's date or title. */
 export const withDocuments = (s: Scope): SQL => (s.documents ? s.from : sql`${s.from} JOIN documents d ON d.id = i.document_id`);
 
@@ -185,12 +194,13 @@ export function periodSql(granularity: Granularity): SQL {
 
 /**
  * Whether a view can read the maintained rollups (api/dashboard/rollups.ts) instead of scanning
- * items: any basis, either level and a source filter are kept in the rollups; a date range,
- * provenance (provider, model, prompt version, codebook), review-status or syndication filter
- * is not, so those fall back to the scans (views/read.ts).
+ * items: any basis, either level, a source filter and a date range of whole months are kept in
+ * the rollups (a date range through the month rollups, api/dashboard/months.ts); a range that
+ * starts or ends inside a month, a provenance (provider, model, prompt version, codebook),
+ * review-status or syndication filter is not, so those fall back to the scans (views/read.ts).
  */
 export function readsRollups(f: DashboardFilters): boolean {
-  return !f.scan && !f.excludeSyndicated && f.from === null && f.to === null && f.provider === null && f.model === null && f.promptVersion === null && f.codebookId === null && f.statuses.length === 0;
+  return !f.scan && !f.excludeSyndicated && (!isDated(f) || wholeMonths(f) !== null) && f.provider === null && f.model === null && f.promptVersion === null && f.codebookId === null && f.statuses.length === 0;
 }
 
 /** ` AND source_id IN (...)` for the rollup tables when the view is narrowed to some sources. */

@@ -20,15 +20,39 @@ function basisText(basis: Basis): { label: string; stance: string; themeKind: st
 
 const GRANULARITIES: Granularity[] = ['month', 'year'];
 
+/** One GROUP BY over items: key expressions, value expressions, and which key positions it groups by (a constant key is not grouped). */
+interface Select {
+  keys: string[];
+  values: string[];
+  from: string;
+  where: string;
+  group: number[];
+}
+
 interface Rollup {
   table: string;
   keys: string[];
   values: string[];
-  /** SELECT keys..., values... over `items i` restricted by `where`, one per basis etc. */
-  selects: (where: string) => string[];
+  /** The GROUP BYs (one per basis etc.) that give this rollup's rows over the items matching `where`. */
+  selects: (where: string) => Select[];
+  /** The table of this rollup by month (db/schema/monthRollups.ts), null for rollups a date range never narrows. */
+  months: string | null;
+  /** A month table holds running sums along `month` within the other keys. */
+  cumulative?: true;
 }
 
 const NOT_EXCLUDED = 'i.excluded = 0';
+
+/** The publication month of an item's document (joined as `md`), '' when undated. */
+const MONTH = "coalesce(substr(md.published_start, 1, 7), '')";
+
+/** A select as SQL; with `month`, the document's month is one more key (the last). */
+function selectSql(s: Select, month = false): string {
+  const keys = month ? [...s.keys, MONTH] : s.keys;
+  const group = month ? [...s.group, keys.length] : s.group;
+  const from = month ? `${s.from} JOIN documents md ON md.id = i.document_id` : s.from;
+  return `SELECT ${[...keys, ...s.values].join(', ')} FROM ${from} WHERE ${s.where} GROUP BY ${group.join(', ')}`;
+}
 
 type ThemeKey = 'source_id' | 'level' | 'basis' | 'label' | 'theme';
 
@@ -36,69 +60,96 @@ type ThemeKey = 'source_id' | 'level' | 'basis' | 'label' | 'theme';
  * Labelled items per theme (themes of the basis's kind), keyed by `keys` in that order: the
  * heatmap, the label × theme view and their source-filtered form differ only in their keys.
  */
-function themeRollup(table: string, keys: ThemeKey[]): Rollup {
+function themeRollup(table: string, keys: ThemeKey[], months: string | null): Rollup {
   return {
     table,
     keys,
     values: ['n'],
+    months,
     selects: (where) =>
       BASES.map((basis) => {
         const b = basisText(basis);
         const column: Record<ThemeKey, string> = { source_id: 'i.source_id', level: 'i.level', basis: `'${basis}'`, label: b.label, theme: 't.theme' };
-        const groupBy = keys.flatMap((k, position) => (k === 'basis' ? [] : [position + 1]));
-        return `SELECT ${keys.map((k) => column[k]).join(', ')}, count(*)
-                FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
-                WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY ${groupBy.join(', ')}`;
+        return {
+          keys: keys.map((k) => column[k]),
+          values: ['count(*)'],
+          from: `items i JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}`,
+          where: `${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where})`,
+          group: keys.flatMap((k, position) => (k === 'basis' ? [] : [position + 1])),
+        };
       }),
   };
 }
 
-const ROLLUPS: Rollup[] = [
+const BASE_ROLLUPS: Rollup[] = [
   {
     table: 'source_rollups',
     keys: ['source_id', 'level', 'basis', 'label'],
     values: ['n', 'stance_n', 'stance_sum'],
+    months: 'source_rollups_months',
     selects: (where) =>
       BASES.map((basis) => {
         const b = basisText(basis);
-        return `SELECT i.source_id, i.level, '${basis}', coalesce(${b.label}, ''), count(*), count(${b.stance}), coalesce(sum(${b.stance}), 0)
-                FROM items i WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 4`;
+        return {
+          keys: ['i.source_id', 'i.level', `'${basis}'`, `coalesce(${b.label}, '')`],
+          values: ['count(*)', `count(${b.stance})`, `coalesce(sum(${b.stance}), 0)`],
+          from: 'items i',
+          where: `${NOT_EXCLUDED} AND (${where})`,
+          group: [1, 2, 4],
+        };
       }),
   },
   {
     table: 'source_status_rollups',
     keys: ['source_id', 'level', 'review_status'],
     values: ['n', 'suggested', 'random_sample'],
+    months: 'source_status_rollups_months',
     selects: (where) => [
-      `SELECT i.source_id, i.level, i.review_status, count(*), count(i.suggested_label), coalesce(sum(${text(IN_RANDOM_SAMPLE)}), 0)
-       FROM items i ${text(INDEPENDENT_REVIEW_JOIN)} WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
+      {
+        keys: ['i.source_id', 'i.level', 'i.review_status'],
+        values: ['count(*)', 'count(i.suggested_label)', `coalesce(sum(${text(IN_RANDOM_SAMPLE)}), 0)`],
+        from: `items i ${text(INDEPENDENT_REVIEW_JOIN)}`,
+        where: `${NOT_EXCLUDED} AND (${where})`,
+        group: [1, 2, 3],
+      },
     ],
   },
-  themeRollup('source_theme_rollups', ['source_id', 'level', 'basis', 'label', 'theme']),
-  themeRollup('source_theme_totals', ['source_id', 'level', 'basis', 'theme']),
-  themeRollup('label_theme_rollups', ['level', 'basis', 'label', 'theme']),
+  themeRollup('source_theme_rollups', ['source_id', 'level', 'basis', 'label', 'theme'], null),
+  themeRollup('source_theme_totals', ['source_id', 'level', 'basis', 'theme'], 'source_theme_totals_months'),
+  themeRollup('label_theme_rollups', ['level', 'basis', 'label', 'theme'], 'label_theme_rollups_months'),
   {
     table: 'document_rollups',
     keys: ['document_id', 'level', 'basis', 'source_id'],
     values: ['n', 'stance_sum'],
+    months: null,
     selects: (where) =>
       BASES.map((basis) => {
         const b = basisText(basis);
-        return `SELECT i.document_id, i.level, '${basis}', i.source_id, count(*), sum(${b.stance})
-                FROM items i WHERE ${NOT_EXCLUDED} AND ${b.stance} IS NOT NULL AND (${where}) GROUP BY 1, 2, 4`;
+        return {
+          keys: ['i.document_id', 'i.level', `'${basis}'`, 'i.source_id'],
+          values: ['count(*)', `sum(${b.stance})`],
+          from: 'items i',
+          where: `${NOT_EXCLUDED} AND ${b.stance} IS NOT NULL AND (${where})`,
+          group: [1, 2, 4],
+        };
       }),
   },
   {
     table: 'timeline_rollups',
     keys: ['source_id', 'level', 'basis', 'granularity', 'period', 'label'],
     values: ['n', 'stance_n', 'stance_sum'],
+    months: null,
     selects: (where) =>
       BASES.flatMap((basis) =>
         GRANULARITIES.map((g) => {
           const b = basisText(basis);
-          return `SELECT i.source_id, i.level, '${basis}', '${g}', coalesce(${text(periodSql(g))}, ''), ${b.label}, count(*), count(${b.stance}), coalesce(sum(${b.stance}), 0)
-                  FROM items i JOIN documents d ON d.id = i.document_id
-                  WHERE ${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where}) GROUP BY 1, 2, 5, 6`;
+          return {
+            keys: ['i.source_id', 'i.level', `'${basis}'`, `'${g}'`, `coalesce(${text(periodSql(g))}, '')`, b.label],
+            values: ['count(*)', `count(${b.stance})`, `coalesce(sum(${b.stance}), 0)`],
+            from: 'items i JOIN documents d ON d.id = i.document_id',
+            where: `${NOT_EXCLUDED} AND ${b.label} IS NOT NULL AND (${where})`,
+            group: [1, 2, 5, 6],
+          };
         }),
       ),
   },
@@ -107,59 +158,126 @@ const ROLLUPS: Rollup[] = [
     table: 'item_totals',
     keys: ['source_id', 'level', 'tagged'],
     values: ['n', 'chars'],
+    months: null,
     selects: (where) => [
-      `SELECT i.source_id, i.level, i.suggestion_count > 0, count(*), coalesce(sum(i.chars), 0) FROM items i WHERE ${NOT_EXCLUDED} AND (${where}) GROUP BY 1, 2, 3`,
+      {
+        keys: ['i.source_id', 'i.level', 'i.suggestion_count > 0'],
+        values: ['count(*)', 'coalesce(sum(i.chars), 0)'],
+        from: 'items i',
+        where: `${NOT_EXCLUDED} AND (${where})`,
+        group: [1, 2, 3],
+      },
     ],
   },
   {
     table: 'agreement_rollups',
     keys: ['source_id', 'level', 'suggested', 'reviewed'],
     values: ['n', 'abs_diff', 'stance_pairs'],
+    months: 'agreement_rollups_months',
     selects: (where) => [
-      `SELECT i.source_id, i.level, ${text(modelPeoplePairs.suggested)}, ${text(modelPeoplePairs.people)}, count(*),
-              coalesce(sum(abs(${text(modelPeoplePairs.stanceDifference)})), 0), count(${text(modelPeoplePairs.stanceDifference)})
-       FROM items i WHERE ${NOT_EXCLUDED} AND ${text(modelPeoplePairs.where)} AND (${where})
-       GROUP BY 1, 2, 3, 4`,
+      {
+        keys: ['i.source_id', 'i.level', text(modelPeoplePairs.suggested), text(modelPeoplePairs.people)],
+        values: ['count(*)', `coalesce(sum(abs(${text(modelPeoplePairs.stanceDifference)})), 0)`, `count(${text(modelPeoplePairs.stanceDifference)})`],
+        from: 'items i',
+        where: `${NOT_EXCLUDED} AND ${text(modelPeoplePairs.where)} AND (${where})`,
+        group: [1, 2, 3, 4],
+      },
     ],
   },
   {
     table: 'corrected_rollups',
     keys: ['source_id', 'level', 'suggested', 'reviewed'],
     values: ['n', 'sm', 'smm', 'sns', 'sd', 'sdd', 'smd'],
+    months: 'corrected_rollups_months',
     selects: (where) => {
       const diff = text(correctionSample.diff);
       const inSample = text(correctionSample.inSample);
       const stanceSample = `${inSample} AND ${diff} IS NOT NULL`;
       return [
-        `SELECT i.source_id, i.level, i.suggested_label, coalesce(CASE WHEN ${inSample} THEN ${text(correctionSample.human)} END, ''), count(*),
-                coalesce(sum(i.suggested_stance), 0), coalesce(sum(i.suggested_stance * i.suggested_stance), 0),
-                coalesce(sum(${stanceSample}), 0),
-                coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0),
-                coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0),
-                coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0)
-         FROM items i ${text(correctionSample.join)}
-         WHERE ${NOT_EXCLUDED} AND i.suggested_label IS NOT NULL AND (${where}) GROUP BY 1, 2, 3, 4`,
+        {
+          keys: ['i.source_id', 'i.level', 'i.suggested_label', `coalesce(CASE WHEN ${inSample} THEN ${text(correctionSample.human)} END, '')`],
+          values: [
+            'count(*)',
+            'coalesce(sum(i.suggested_stance), 0)',
+            'coalesce(sum(i.suggested_stance * i.suggested_stance), 0)',
+            `coalesce(sum(${stanceSample}), 0)`,
+            `coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0)`,
+            `coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0)`,
+            `coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0)`,
+          ],
+          from: `items i ${text(correctionSample.join)}`,
+          where: `${NOT_EXCLUDED} AND i.suggested_label IS NOT NULL AND (${where})`,
+          group: [1, 2, 3, 4],
+        },
       ];
     },
   },
 ];
 
+/** Each month table: its rollup's keys and month, running sums of the same values from the same selects. */
+const MONTH_ROLLUPS: Rollup[] = BASE_ROLLUPS.filter((r) => r.months !== null).map((r) => ({
+  table: r.months!,
+  keys: [...r.keys, 'month'],
+  values: r.values,
+  months: null,
+  cumulative: true,
+  selects: r.selects,
+}));
+
+const ROLLUPS: Rollup[] = [...BASE_ROLLUPS, ...MONTH_ROLLUPS];
+
+const STANCE_KEYS = ['source_id', 'level', 'basis'];
+const STANCE_VALUES = ['documents', 'n', 's', 'ss', 'sn', 'nn'];
+const STANCE_MONTHS = 'source_stance_rollups_months';
+
+/** A rollup a date range can narrow: its table, its month table, keys (without month) and values; the first value counts rows. */
+export interface MonthMirror {
+  table: string;
+  months: string;
+  keys: string[];
+  values: string[];
+}
+
+/** The month tables by the rollup they mirror (api/dashboard/months.ts reads them). */
+export const MONTH_MIRRORS: ReadonlyMap<string, MonthMirror> = new Map([
+  ...BASE_ROLLUPS.filter((r) => r.months !== null).map((r) => [r.table, { table: r.table, months: r.months!, keys: r.keys, values: r.values }] as const),
+  ['source_stance_rollups', { table: 'source_stance_rollups', months: STANCE_MONTHS, keys: STANCE_KEYS, values: STANCE_VALUES }],
+]);
+
 /** Every rollup table, in the order a rebuild fills them. */
-export const ROLLUP_TABLES = [...ROLLUPS.map((r) => r.table), 'source_stance_rollups', 'suggestion_provenance'];
+export const ROLLUP_TABLES = [...ROLLUPS.map((r) => r.table), 'source_stance_rollups', STANCE_MONTHS, 'suggestion_provenance'];
 
 const SOURCE_STANCE_REBUILD = `INSERT INTO source_stance_rollups (source_id, level, basis, documents, n, s, ss, sn, nn)
   SELECT source_id, level, basis, count(*), sum(n), sum(stance_sum), sum(stance_sum * stance_sum), sum(stance_sum * n), sum(n * n)
   FROM document_rollups GROUP BY source_id, level, basis`;
 const PROVENANCE_REBUILD = `INSERT INTO suggestion_provenance (provider, model, prompt_version) SELECT DISTINCT provider, model, prompt_version FROM suggestions`;
 
-/** The SQL statements of a full rebuild, in order (also the backfill of the migration that created the tables). */
+/** INSERT of a month table from its monthly sums (a select with the month as its last key): running sums along the months of each key. */
+function cumulativeInsert(table: string, keys: string[], values: string[], monthly: string): string {
+  const running = values.map((v) => `sum(${v}) OVER w`);
+  return `INSERT INTO ${table} (${[...keys, 'month', ...values].join(', ')})
+  WITH monthly (${[...keys, 'month', ...values].join(', ')}) AS (${monthly})
+  SELECT ${[...keys, 'month', ...running].join(', ')} FROM monthly WINDOW w AS (PARTITION BY ${keys.join(', ')} ORDER BY month)`;
+}
+
+const STANCE_MONTHS_REBUILD = cumulativeInsert(
+  STANCE_MONTHS,
+  STANCE_KEYS,
+  STANCE_VALUES,
+  `SELECT r.source_id, r.level, r.basis, coalesce(substr(d.published_start, 1, 7), ''), count(*), sum(r.n), sum(r.stance_sum), sum(r.stance_sum * r.stance_sum), sum(r.stance_sum * r.n), sum(r.n * r.n)
+   FROM document_rollups r JOIN documents d ON d.id = r.document_id GROUP BY 1, 2, 3, 4`,
+);
+
+/** The statements that fill a rollup table from every item. */
+function fillStatements(r: Rollup): string[] {
+  return r.selects('1').map((s) =>
+    r.cumulative ? cumulativeInsert(r.table, r.keys.slice(0, -1), r.values, selectSql(s, true)) : `INSERT INTO ${r.table} (${[...r.keys, ...r.values].join(', ')}) ${selectSql(s)}`,
+  );
+}
+
+/** The SQL statements of a full rebuild, in order (also the backfill of the migrations that created the tables). */
 export function rebuildStatements(): string[] {
-  return [
-    ...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`),
-    ...ROLLUPS.flatMap((r) => r.selects('1').map((select) => `INSERT INTO ${r.table} (${[...r.keys, ...r.values].join(', ')}) ${select}`)),
-    SOURCE_STANCE_REBUILD,
-    PROVENANCE_REBUILD,
-  ];
+  return [...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`), ...ROLLUPS.flatMap(fillStatements), SOURCE_STANCE_REBUILD, STANCE_MONTHS_REBUILD, PROVENANCE_REBUILD];
 }
 
 /** The raw better-sqlite3 handle under a drizzle database or transaction. */
@@ -179,11 +297,24 @@ export function rebuildRollups(tx: DbOrTx): void {
   })();
 }
 
+/** The statements that move one key's running sums from a month on (a month table's delta). */
+interface Cumulative {
+  /** The key's running sums before the month. */
+  before: Database.Statement;
+  /** A row for the month, starting from those sums (none when it is there). */
+  start: Database.Statement;
+  add: Database.Statement;
+  /** Drops the month's row when nothing is left in that month (its count equals the month before's). */
+  prune: Database.Statement;
+}
+
 interface Statements {
   contributions: { rollup: Rollup; statements: Database.Statement[] }[];
   upsert: Map<string, Database.Statement>;
   prune: Map<string, Database.Statement>;
+  cumulative: Map<string, Cumulative>;
   documentRow: Database.Statement;
+  documentMonth: Database.Statement;
   provenance: Database.Statement;
 }
 const cache = new WeakMap<Database.Database, Map<string, Statements>>();
@@ -192,8 +323,24 @@ const upsertSql = (table: string, keys: string[], values: string[]) =>
   `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) VALUES (${[...keys, ...values].map(() => '?').join(', ')})
    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`;
 const pruneSql = (table: string, keys: string[], count: string) => `DELETE FROM ${table} WHERE ${keys.map((k) => `${k} = ?`).join(' AND ')} AND ${count} = 0`;
-const STANCE_KEYS = ['source_id', 'level', 'basis'];
-const STANCE_VALUES = ['documents', 'n', 's', 'ss', 'sn', 'nn'];
+
+function cumulativeStatements(c: Database.Database, table: string, keys: string[], values: string[]): Cumulative {
+  const onKey = keys.map((k) => `${k} = ?`).join(' AND ');
+  return {
+    before: c.prepare(`SELECT ${values.join(', ')} FROM ${table} WHERE ${onKey} AND month < ? ORDER BY month DESC LIMIT 1`).raw(),
+    start: c.prepare(`INSERT INTO ${table} (${[...keys, 'month', ...values].join(', ')}) VALUES (${[...keys, 'month', ...values].map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
+    add: c.prepare(`UPDATE ${table} SET ${values.map((v) => `${v} = ${v} + ?`).join(', ')} WHERE ${onKey} AND month >= ?`),
+    prune: c.prepare(`DELETE FROM ${table} WHERE ${onKey} AND month = ? AND ${values[0]} = ?`),
+  };
+}
+
+/** Adds `values` to a key's month and every later month of a month table. */
+function addToMonths(st: Cumulative, keys: unknown[], month: unknown, values: number[]): void {
+  const before = (st.before.get(...keys, month) as number[] | undefined) ?? values.map(() => 0);
+  st.start.run(...keys, month, ...before);
+  st.add.run(...values, ...keys, month);
+  st.prune.run(...keys, month, before[0]);
+}
 
 /** Whose contribution a statement set reads: one item, a document's items, a range of new documents, or a JSON array of item ids. */
 type Scope = 'item' | 'document' | 'documents' | 'items';
@@ -205,11 +352,17 @@ function statementsFor(c: Database.Database, scope: Scope): Statements {
   let s = perClient.get(scope);
   if (s) return s;
   const where = SCOPE_WHERE[scope];
+  const plain = ROLLUPS.filter((r) => !r.cumulative);
   s = {
-    contributions: ROLLUPS.map((rollup) => ({ rollup, statements: rollup.selects(where).map((q) => c.prepare(q).raw()) })),
-    upsert: new Map([...ROLLUPS.map((r) => [r.table, c.prepare(upsertSql(r.table, r.keys, r.values))] as const), ['source_stance_rollups', c.prepare(upsertSql('source_stance_rollups', STANCE_KEYS, STANCE_VALUES))]]),
-    prune: new Map([...ROLLUPS.map((r) => [r.table, c.prepare(pruneSql(r.table, r.keys, 'n'))] as const), ['source_stance_rollups', c.prepare(pruneSql('source_stance_rollups', STANCE_KEYS, 'documents'))]]),
+    contributions: ROLLUPS.map((rollup) => ({ rollup, statements: rollup.selects(where).map((q) => c.prepare(selectSql(q, rollup.cumulative)).raw()) })),
+    upsert: new Map([...plain.map((r) => [r.table, c.prepare(upsertSql(r.table, r.keys, r.values))] as const), ['source_stance_rollups', c.prepare(upsertSql('source_stance_rollups', STANCE_KEYS, STANCE_VALUES))]]),
+    prune: new Map([...plain.map((r) => [r.table, c.prepare(pruneSql(r.table, r.keys, 'n'))] as const), ['source_stance_rollups', c.prepare(pruneSql('source_stance_rollups', STANCE_KEYS, 'documents'))]]),
+    cumulative: new Map([
+      ...ROLLUPS.filter((r) => r.cumulative).map((r) => [r.table, cumulativeStatements(c, r.table, r.keys.slice(0, -1), r.values)] as const),
+      [STANCE_MONTHS, cumulativeStatements(c, STANCE_MONTHS, STANCE_KEYS, STANCE_VALUES)],
+    ]),
     documentRow: c.prepare('SELECT n, stance_sum FROM document_rollups WHERE document_id = ? AND level = ? AND basis = ? AND source_id = ?').raw(),
+    documentMonth: c.prepare("SELECT coalesce(substr(published_start, 1, 7), '') FROM documents WHERE id = ?").pluck(),
     provenance: c.prepare(
       `INSERT OR IGNORE INTO suggestion_provenance (provider, model, prompt_version)
        SELECT DISTINCT provider, model, prompt_version FROM suggestions WHERE id IN (SELECT value FROM json_each(?))`,
@@ -239,14 +392,19 @@ function accumulate(s: Statements, scopeParam: number | string | [number, number
 function applyDelta(s: Statements, delta: Delta): void {
   for (const { rollup, keys, values } of delta.values()) {
     if (values.every((v) => v === 0)) continue;
+    if (rollup.cumulative) {
+      addToMonths(s.cumulative.get(rollup.table)!, keys.slice(0, -1), keys.at(-1), values);
+      continue;
+    }
     if (rollup.table === 'document_rollups') {
       // A document's (stance sum, count) moved: its source's sums of squares move with it.
       const [n0, s0] = (s.documentRow.get(...keys) as [number, number] | undefined) ?? [0, 0];
       const [n1, s1] = [n0 + values[0]!, s0 + values[1]!];
-      const [, level, basis, sourceId] = keys;
+      const [documentId, level, basis, sourceId] = keys;
       const stance = [Number(n1 > 0) - Number(n0 > 0), n1 - n0, s1 - s0, s1 * s1 - s0 * s0, s1 * n1 - s0 * n0, n1 * n1 - n0 * n0];
       s.upsert.get('source_stance_rollups')!.run(sourceId, level, basis, ...stance);
       s.prune.get('source_stance_rollups')!.run(sourceId, level, basis);
+      addToMonths(s.cumulative.get(STANCE_MONTHS)!, [sourceId, level, basis], s.documentMonth.get(documentId), stance);
     }
     s.upsert.get(rollup.table)!.run(...keys, ...values);
     s.prune.get(rollup.table)!.run(...keys);

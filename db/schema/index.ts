@@ -1,6 +1,7 @@
 export * from './auditLog.ts';
 export * from './codebooks.ts';
 export * from './dashboardRollups.ts';
+export * from './monthRollups.ts';
 export * from './documents.ts';
 export * from './imports.ts';
 export * from './itemTotals.ts';

@@ -4,10 +4,11 @@ import type { Db } from '../../../db/client.ts';
 import { bootstrapInterval, type Interval } from '../../metrics/bootstrap.ts';
 import { normalQuantile } from '../corrected.ts';
 import { basisSql } from '../../items/provenance.ts';
-import { inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
+import { dateRange, inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor, type Units } from '../groups.ts';
 import { readView } from './read.ts';
+import { isDated, rollupTable } from '../months.ts';
 
 /** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
 export const BOOTSTRAP_MAX_DOCUMENTS = 30;
@@ -81,15 +82,16 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
 function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   const sums = db
     .all<Omit<StanceSums, 'docs'>>(
-      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM source_stance_rollups WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
+      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${rollupTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
     )
     .map((r): StanceSums => ({ ...r, docs: [] }));
   const unitDocuments = new Map<string, number>();
   for (const r of sums) unitDocuments.set(units.keyOf(r.sourceId), (unitDocuments.get(units.keyOf(r.sourceId)) ?? 0) + r.documents);
   const resampled = new Map(sums.filter((r) => resamplesDocuments({ documents: unitDocuments.get(units.keyOf(r.sourceId))! })).map((r) => [r.sourceId, r]));
   if (resampled.size > 0) {
+    const dates = isDated(f) ? sql` AND document_id IN (SELECT id FROM documents WHERE ${dateRange(f)})` : sql``;
     const docs = db.values<[sourceId: number, s: number, n: number]>(
-      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])} ORDER BY document_id`,
+      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY document_id`,
     );
     for (const [sourceId, ds, dn] of docs) resampled.get(sourceId)!.docs.push([ds, dn]);
   }

@@ -6,6 +6,7 @@ import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
+import { isDated, rollupTable } from '../months.ts';
 
 const ThemeCellSchema = z.object({
   sourceId: UnitFields.sourceId,
@@ -48,14 +49,14 @@ function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
   const sources = rollupSources(f);
   // Read in key order and packed one row per source: 500 sources × 15 themes cross into
   // JavaScript as 500 rows, and nothing is sorted.
-  const perSource = db.values<[sourceId: number, json: string]>(sql`SELECT source_id, json_group_object(theme, n) FROM source_theme_totals WHERE ${on}${sources} GROUP BY source_id`);
+  const perSource = db.values<[sourceId: number, json: string]>(sql`SELECT source_id, json_group_object(theme, n) FROM ${rollupTable(f, 'source_theme_totals')} WHERE ${on}${sources} GROUP BY source_id`);
   return {
-    counted: db.all(sql`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM source_rollups WHERE ${on}${sources} GROUP BY source_id`),
-    byLabel: db.all(sql`SELECT label, sum(n) AS n FROM source_rollups WHERE ${on} AND label <> ''${sources} GROUP BY label`),
+    counted: db.all(sql`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM ${rollupTable(f, 'source_rollups')} WHERE ${on}${sources} GROUP BY source_id`),
+    byLabel: db.all(sql`SELECT label, sum(n) AS n FROM ${rollupTable(f, 'source_rollups')} WHERE ${on} AND label <> ''${sources} GROUP BY label`),
     cells: perSource.flatMap(([sourceId, json]) => Object.entries(themeCounts(json)).map(([theme, count]) => ({ sourceId, theme, count }))),
     labelCells:
       f.sourceIds.length === 0
-        ? db.all(sql`SELECT label, theme, n AS count FROM label_theme_rollups WHERE ${on}`)
+        ? db.all(sql`SELECT label, theme, n AS count FROM ${rollupTable(f, 'label_theme_rollups')} WHERE ${on}`)
         : db.all(sql`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE ${on}${sources} GROUP BY label, theme`),
   };
 }
@@ -99,7 +100,8 @@ export function themesBySource(db: Db, f: DashboardFilters): Themes {
   const head = header(db, f);
   const themeIds = new Set(head.codebook.themes.map((t) => t.id));
   const labelIds = new Set(head.codebook.labels.map((l) => l.id));
-  const sums = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
+  // The label × theme cells of some sources have no month rollups: a date range scans their items.
+  const sums = readView(isDated(f) && f.sourceIds.length > 0 ? { ...f, scan: true } : f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
   const units = unitsFor(db, f, sourceNames(db));
   const perUnit = mergeByUnit(sums.counted, units, (into, r) => (into.counted += r.counted), (r) => ({ ...r }));
   const counted = new Map(perUnit.map(({ key, sums: d }) => [key, d.counted]));

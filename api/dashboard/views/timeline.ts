@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
@@ -6,6 +6,7 @@ import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, 
 import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
+import { isDated, rollupTable, wholeMonths, type MonthRange } from '../months.ts';
 
 const TimelineRowSchema = z.object({
   ...UnitFields,
@@ -31,14 +32,47 @@ export type Timeline = z.infer<typeof TimelineSchema>;
 /** One source and period (null: too coarsely dated), in period order, with its label columns. */
 type PeriodRow = { sourceId: number; period: string | null; counted: number; stanceN: number; stanceSum: number } & LabelColumns;
 
-/** The scan's rows from timeline_rollups, pivoted by label in SQL. */
-function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
+/** The scan's rows from timeline_rollups, pivoted by label in SQL; `periods` narrows them to a date range's periods. */
+function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity, periods: SQL = sql``): PeriodRow[] {
   return db.all<PeriodRow>(sql`
     SELECT source_id AS sourceId, CASE WHEN period <> '' THEN period END AS period,
            ${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted,
            sum(stance_n) AS stanceN, sum(stance_sum) AS stanceSum
-    FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}
+    FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}${periods}
     GROUP BY period, source_id ORDER BY period, source_id`);
+}
+
+/** Whether a range of whole months is whole years too (year periods answer it). */
+const wholeYears = (r: MonthRange) => (r.lo === '0' || r.lo.endsWith('-01')) && (r.hi === '9999-99' || r.hi.endsWith('-12'));
+
+/** Whether the rollups answer a timeline: undated, by month over whole months, by year over whole years. */
+function rollupsAnswer(f: DashboardFilters, granularity: Granularity): boolean {
+  if (!isDated(f)) return true;
+  const range = wholeMonths(f);
+  return range !== null && (granularity === 'month' || wholeYears(range));
+}
+
+/**
+ * The timeline's rows from the rollups. With a date range: the periods inside it; by month,
+ * the items of the range dated only to a year (no month to draw them in) are each source's
+ * counted items in the range (month rollups) less those in its month periods.
+ */
+function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
+  const range = isDated(f) ? wholeMonths(f) : null;
+  if (range === null) return periodRows(db, f, labels, granularity);
+  const [lo, hi] = granularity === 'month' ? [range.lo, range.hi] : [range.lo.slice(0, 4), range.hi.slice(0, 4)];
+  const rows = periodRows(db, f, labels, granularity, sql` AND period >= ${lo} AND period <= ${hi}`);
+  if (granularity === 'year') return rows;
+  const dated = new Map<number, number>();
+  for (const r of rows) dated.set(r.sourceId, (dated.get(r.sourceId) ?? 0) + r.counted);
+  const undated: PeriodRow[] = [];
+  for (const [sourceId, counted] of db.values<[number, number]>(
+    sql`SELECT source_id, sum(n) FROM ${rollupTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''${rollupSources(f)} GROUP BY source_id ORDER BY source_id`,
+  )) {
+    const left = counted - (dated.get(sourceId) ?? 0);
+    if (left > 0) undated.push({ sourceId, period: null, counted: left, stanceN: 0, stanceSum: 0 });
+  }
+  return [...undated, ...rows];
 }
 
 function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
@@ -52,9 +86,14 @@ function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[
 
 /** On the rollup path, narrows the filters to the `limit` sources with the most counted items (dated or not). */
 function largestSources(db: Db, f: DashboardFilters, limit: number): { f: DashboardFilters; omitted: number } {
-  const ranked = db.values<[sourceId: number]>(sql`
-    SELECT source_id FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = 'year'
-    GROUP BY source_id ORDER BY sum(n) DESC, source_id`);
+  // Counted items per source, dated or not: labelled items of the year periods, or of the date range.
+  const ranked = isDated(f)
+    ? db.values<[sourceId: number]>(sql`
+        SELECT source_id FROM ${rollupTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''
+        GROUP BY source_id ORDER BY sum(n) DESC, source_id`)
+    : db.values<[sourceId: number]>(sql`
+        SELECT source_id FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = 'year'
+        GROUP BY source_id ORDER BY sum(n) DESC, source_id`);
   if (ranked.length <= limit) return { f, omitted: 0 };
   return { f: { ...f, sourceIds: ranked.slice(0, limit).map(([id]) => id) }, omitted: ranked.length - limit };
 }
@@ -78,7 +117,7 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
   // limit and no chosen sources, only the `limit` sources with the most counted items are read.
   // Grouped rows are few (one line per group), so every source is read and merged.
   const limited = limit !== null && f.sourceIds.length === 0 && f.groupBy === null;
-  const read = readView(f, {
+  const read = readView(rollupsAnswer(f, granularity) ? f : { ...f, scan: true }, {
     rollups: () => {
       const narrowed = limited ? largestSources(db, f, limit) : { f, omitted: 0 };
       return { raw: fromRollups(db, narrowed.f, labels, granularity), omitted: narrowed.omitted };
