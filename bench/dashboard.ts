@@ -13,7 +13,7 @@
  *   npm run bench:dashboard -- --db FILE --reuse reuse a database generated before
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
@@ -33,8 +33,9 @@ const program = new Command()
   .option('--runs <n>', 'timed calls per endpoint', '15')
   .option('--db <file>', 'database file (default: a temporary file, removed afterwards)')
   .option('--reuse', 'use the database at --db as it is, without generating')
+  .option('--only <regex>', 'time only the endpoints whose "view filter" matches')
   .parse();
-const opts = program.opts<{ scale: string; runs: string; db?: string; reuse?: boolean }>();
+const opts = program.opts<{ scale: string; runs: string; db?: string; reuse?: boolean; only?: string }>();
 const scale = Number(opts.scale);
 const runs = Number(opts.runs);
 if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], got ${opts.scale}`);
@@ -225,6 +226,9 @@ async function main() {
       db.$client.exec('ANALYZE');
     }
     const c = db.$client;
+    // Outlet groups for the grouped views, the group filter and the comparison (every third source in each).
+    c.exec(`INSERT OR IGNORE INTO source_groups (source_id, grouping, value)
+      SELECT id, 'alignment', CASE id % 3 WHEN 0 THEN 'state-aligned' WHEN 1 THEN 'independent' ELSE 'foreign' END FROM sources`);
     const counts = c
       .prepare(`SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM passages) AS passages,
                        (SELECT count(*) FROM suggestions) AS suggestions, (SELECT count(*) FROM reviews) AS reviews`)
@@ -283,29 +287,68 @@ async function main() {
     bare['timeline (month)'] = [onSources(bare['timeline (month, all sources)']![0]!, largest(20))];
     bare['timeline (year)'] = [onSources(bare['timeline (year)']![0]!, largest(20))];
     bare['timeline (month, 8 sources)'] = [onSources(bare['timeline (month, all sources)']![0]!, largest(8))];
-    bare['framing from=2020 (scan)'] = [
-      `SELECT i.source_id, ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')} AS label, count(*)
-       FROM items i JOIN documents d ON d.id = i.document_id WHERE i.level = 'passage' AND i.excluded = 0 AND d.published_start >= '2020-01-01' GROUP BY 1, 2`,
+    bare['passages (all sources)'] = [
+      `SELECT count(*) FROM items WHERE ${SCOPE} AND ${FINAL} = 'critical'`,
+      `SELECT i.id, i.document_id, i.seq, p.text FROM items i JOIN passages p ON p.id = i.passage_id JOIN sources src ON src.id = i.source_id
+       WHERE i.level = 'passage' AND i.excluded = 0 AND ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')} = 'critical' ORDER BY src.name, i.document_id, i.seq LIMIT 50`,
     ];
-    const endpoints: [string, string][] = [
-      ['meta', '/api/dashboard/meta'],
-      ['framing', '/api/dashboard/framing'],
-      ['framing (model)', '/api/dashboard/framing?basis=model'],
-      ['stance', '/api/dashboard/stance'],
-      ['themes', '/api/dashboard/themes'],
-      ['timeline (year)', '/api/dashboard/timeline?granularity=year'],
-      ['timeline (month)', '/api/dashboard/timeline?granularity=month'],
-      ['timeline (month, 8 sources)', '/api/dashboard/timeline?granularity=month&limit=8'],
-      ['timeline (month, all sources)', '/api/dashboard/timeline?granularity=month&limit=all'],
-      ['similarity', '/api/dashboard/similarity'],
-      ['agreement', '/api/dashboard/agreement'],
-      ['corrected', '/api/dashboard/corrected'],
-      ['passages', `/api/dashboard/passages?sourceId=${bigSource}&label=critical`],
-      ['framing from=2020 (scan)', '/api/dashboard/framing?from=2020'],
+    bare.compare = [
+      `SELECT i.document_id, ${FINAL.replace(/review_status|reviewed_label|suggested_label/g, 'i.$&')}, count(*), count(${FINAL_STANCE.replace(/review_status|reviewed_stance|suggested_stance/g, 'i.$&')})
+       FROM items i WHERE i.level = 'passage' AND i.excluded = 0 AND i.source_id IN (SELECT source_id FROM source_groups WHERE grouping = 'alignment' AND value IN ('state-aligned', 'independent')) GROUP BY 1, 2`,
     ];
+    const groupIds = (value: string) => (c.prepare(`SELECT source_id FROM source_groups WHERE grouping = 'alignment' AND value = ?`).pluck().all(value) as number[]).join(',');
+    /** Each filter as the API takes it and as a condition on items for the bare SQL (`p` is the items alias and a dot, or nothing). */
+    const filters: [name: string, query: string, condition: ((p: string) => string) | null][] = [
+      ['', '', null],
+      ['from=2020', 'from=2020', (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-01-01')`],
+      ['2018-03..2021-06', 'from=2018-03&to=2021-06', (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start BETWEEN '2018-03-01' AND '2021-06-31')`],
+      ['from=2020-03-15', 'from=2020-03-15', (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-03-15')`],
+      ['status=reviewed', 'status=reviewed', (p) => `${p}review_status = 'reviewed'`],
+      ['provider=openai', 'provider=openai', (p) => `${p}latest_suggestion_id IN (SELECT id FROM suggestions WHERE provider = 'openai')`],
+      ['group=state-aligned', 'group=alignment:state-aligned', (p) => `${p}source_id IN (${groupIds('state-aligned')})`],
+      ['groupBy=alignment', 'groupBy=alignment', null],
+      ['groupBy+from=2020', 'groupBy=alignment&from=2020', (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-01-01')`],
+    ];
+    const narrowed = (q: string, condition: ((p: string) => string) | null) => {
+      if (condition === null) return q;
+      const k = q.indexOf('WHERE ');
+      return `${q.slice(0, k)}WHERE ${condition(/FROM items i\b/.test(q) ? 'i.' : '')} AND ${q.slice(k + 6)}`;
+    };
+    const views: [string, string, string][] = [
+      ['framing', '/api/dashboard/framing', 'framing'],
+      ['stance', '/api/dashboard/stance', 'stance'],
+      ['themes', '/api/dashboard/themes', 'themes'],
+      ['timeline (year)', '/api/dashboard/timeline?granularity=year&limit=all', 'timeline (year, all)'],
+      ['timeline (month, 8 sources)', '/api/dashboard/timeline?granularity=month&limit=8', 'timeline (month, all sources)'],
+      ['similarity', '/api/dashboard/similarity', 'similarity'],
+      ['agreement', '/api/dashboard/agreement', 'agreement'],
+      ['corrected', '/api/dashboard/corrected', 'corrected'],
+      ['passages (one source)', `/api/dashboard/passages?sourceId=${bigSource}&label=critical`, 'passages'],
+      ['passages (all sources)', '/api/dashboard/passages?label=critical', 'passages (all sources)'],
+    ];
+    bare['timeline (year, all)'] = [bare['timeline (year)']![0]!.replace(/WHERE i\.source_id IN \([^)]*\) AND /, 'WHERE ')];
+    const endpoints: [view: string, filter: string, path: string, bare: string[]][] = [
+      ['meta', '', '/api/dashboard/meta', bare.meta!],
+      ['framing (model)', '', '/api/dashboard/framing?basis=model', bare['framing (model)']!],
+      ['timeline (month, 20 largest)', '', '/api/dashboard/timeline?granularity=month', bare['timeline (month)']!],
+      ['timeline (month, all sources)', '', '/api/dashboard/timeline?granularity=month&limit=all', bare['timeline (month, all sources)']!],
+      ...views.flatMap(([view, path, base]) =>
+        filters
+          .filter(([name]) => !view.startsWith('passages') || !name.startsWith('groupBy'))
+          .map(([name, query, condition]): [string, string, string, string[]] => [view, name, query === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${query}`, bare[base]!.map((q) => narrowed(q, condition))]),
+      ),
+      ['passages, nothing matches', 'status=adjudicated', `/api/dashboard/passages?sourceId=${bigSource}&label=critical&status=adjudicated`, [narrowed(bare.passages![0]!, (p) => `${p}review_status = 'adjudicated'`), narrowed(bare.passages![1]!, (p) => `${p}review_status = 'adjudicated'`)]],
+      ['passages, nothing matches', 'from=2030', '/api/dashboard/passages?label=critical&from=2030', bare['passages (all sources)']!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2030-01-01')`))],
+      ['compare', 'groupBy=alignment', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent', bare.compare!],
+      ['compare', 'from=2020', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&from=2020', bare.compare!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-01-01')`))],
+    ];
+    const only = opts.only ? new RegExp(opts.only) : null;
     const rows: string[][] = [];
-    for (const [name, path] of endpoints) {
-      const statements = bare[name]!.map((q) => c.prepare(q));
+    const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'timing {bar} {value}/{total} endpoints', hideCursor: true }, cliProgress.Presets.shades_classic);
+    const chosen = endpoints.filter(([view, filter]) => only === null || only.test(`${view} ${filter}`));
+    bar.start(chosen.length, 0);
+    for (const [view, filter, path, queries] of chosen) {
+      const statements = queries.map((q) => c.prepare(q));
       const runBare = () => statements.forEach((s) => s.all());
       runBare(); // warm the page cache for both sides alike
       const res = await app.request(path);
@@ -316,16 +359,17 @@ async function main() {
         api.push(await timeAsync(async () => (await app.request(path)).json()));
         sql.push(time(runBare));
       }
-      const med = quantile(api, 0.5);
-      const bareMed = quantile(sql, 0.5);
-      rows.push([name, med.toFixed(1), quantile(api, 0.95).toFixed(1), bareMed.toFixed(1), (med / bareMed).toFixed(2), med < 150 && med / bareMed <= 2 ? 'yes' : 'no']);
+      const [med, p95, bareMed] = [quantile(api, 0.5), quantile(api, 0.95), quantile(sql, 0.5)];
+      rows.push([view, filter || '(none)', med.toFixed(1), p95.toFixed(1), bareMed.toFixed(1), (med / bareMed).toFixed(2), p95 < 150 && med / bareMed <= 2 ? 'yes' : 'no']);
+      bar.increment();
     }
+    bar.stop();
     console.log(
-      `\nDashboard endpoints at ${counts.sources} sources, ${counts.documents} documents, ${counts.passages} passages, ${counts.suggestions} suggestions, ${counts.reviews} reviews (${runs} calls each)\n`,
+      `\nDashboard endpoints at ${counts.sources} sources, ${counts.documents} documents, ${counts.passages} passages, ${counts.suggestions} suggestions, ${counts.reviews} reviews (${runs} calls each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores)\n`,
     );
-    const header = ['endpoint', 'median ms', 'p95 ms', 'bare SQL median ms', 'ratio', '<150 ms & <=2x'];
+    const header = ['view', 'filter', 'p50 ms', 'p95 ms', 'bare SQL p50 ms', 'ratio', 'p95<150 & <=2x'];
     const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-    const line = (r: string[]) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  ');
+    const line = (r: string[]) => r.map((v, k) => (k < 2 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  ');
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const r of rows) console.log(line(r));

@@ -17,6 +17,7 @@ import { sourceSimilarity } from './views/similarity.ts';
 import { stanceBySource } from './views/stance.ts';
 import { themesBySource } from './views/themes.ts';
 import { timeline } from './views/timeline.ts';
+import { drillDown, type DrillDown } from './views/passages.ts';
 
 const LABELS = ['integrationist', 'critical', 'analytical'];
 const THEMES = ['sovereignty', 'sanctions', 'union-state', 'ukraine-war'];
@@ -215,7 +216,7 @@ describe('dashboard rollups', () => {
       const [a, b] = [month(), month()].sort();
       ranges.push(k % 3 === 0 ? { from: a! } : k % 3 === 1 ? { to: b! } : { from: a!, to: b! });
     }
-    const bases = [{ basis: 'model' }, { basis: 'people' }, { basis: 'people', includeBulk: '1' }, { basis: 'final' }];
+    const bases: Record<string, string>[] = [{ basis: 'model' }, { basis: 'people' }, { basis: 'people', includeBulk: '1' }, { basis: 'final' }];
     ranges.forEach((range, k) => {
       const query: Record<string, string> = { ...range, ...bases[k % bases.length]!, level: k % 2 === 0 ? 'passage' : 'document' };
       if (k % 5 === 4) query.sources = `${seeded[1]!.sourceId},${seeded.at(-2)!.sourceId}`;
@@ -227,6 +228,36 @@ describe('dashboard rollups', () => {
     const counted = (query: Record<string, string>) => framingMix(db, filters(query)).rows.reduce((a, r) => a + r.counted, 0);
     expect(counted({ from: '2021', to: '2021' })).toBeGreaterThan(0);
     expect(counted({ from: '2021', to: '2021' })).toBeLessThan(counted({}));
+  });
+
+  it('give the drill-down the counts and pages a scan gives, across sources and past the last item', () => {
+    const many = seeded.at(-2)!.sourceId;
+    const drills: Omit<DrillDown, 'offset' | 'limit'>[] = [
+      {},
+      { label: 'critical' },
+      { sourceId: many, label: 'analytical' },
+      { theme: 'sanctions' },
+      { theme: 'sovereignty', label: 'critical' },
+      { sourceId: many, theme: 'sovereignty', label: 'integrationist' },
+      { period: '2021', granularity: 'year', label: 'critical' },
+      { suggested: 'critical', reviewed: 'analytical' },
+      { suggested: 'critical' },
+      { label: 'no-such-label' },
+    ];
+    const states = [{}, { from: '2021' }, { from: '2020-03', to: '2021-11' }, { basis: 'model', level: 'document' }, { sources: `${seeded[1]!.sourceId},${many}`, to: '2022' }];
+    let compared = 0;
+    for (const query of states) {
+      const f = filters(query);
+      for (const drill of drills) {
+        for (const [offset, limit] of [[0, 5], [3, 7], [40, 50], [0, 500], [10_000, 5]] as const) {
+          const d = { ...drill, offset, limit };
+          const fromRollups = drillDown(db, f, d);
+          expect(fromRollups, JSON.stringify({ query, d })).toEqual(drillDown(db, { ...f, scan: true }, d));
+          compared += fromRollups.items.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
   });
 
   it('limit the timeline to the sources with the most counted items, choosing the same ones as a scan', () => {
