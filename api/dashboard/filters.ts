@@ -7,6 +7,7 @@ import { resolveSources } from '../ingest/sourceNames.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { requestedBasis, type Basis } from '../items/provenance.ts';
 import { parseGroupRef, type GroupRef } from './groups.ts';
+import { hasFacets } from './facets.ts';
 import { isDated, wholeMonths } from './months.ts';
 
 /**
@@ -194,13 +195,15 @@ export function periodSql(granularity: Granularity): SQL {
 
 /**
  * Whether a view can read the maintained rollups (api/dashboard/rollups.ts) instead of scanning
- * items: any basis, either level, a source filter and a date range of whole months are kept in
- * the rollups (a date range through the month rollups, api/dashboard/months.ts); a range that
- * starts or ends inside a month, a provenance (provider, model, prompt version, codebook),
- * review-status or syndication filter is not, so those fall back to the scans (views/read.ts).
+ * items: any basis, either level and a source filter are kept in the rollups, and so are either a
+ * date range of whole months (the month rollups, api/dashboard/months.ts) or review-status and
+ * provenance (provider, model, prompt version, codebook) filters (the facet rollups,
+ * api/dashboard/facets.ts). A range that starts or ends inside a month, a date range together
+ * with a status or provenance filter, and the syndication filter fall back to the scans (views/read.ts).
  */
 export function readsRollups(f: DashboardFilters): boolean {
-  return !f.scan && !f.excludeSyndicated && (!isDated(f) || wholeMonths(f) !== null) && f.provider === null && f.model === null && f.promptVersion === null && f.codebookId === null && f.statuses.length === 0;
+  if (f.scan || f.excludeSyndicated) return false;
+  return isDated(f) ? wholeMonths(f) !== null && !hasFacets(f) : true;
 }
 
 /** ` AND source_id IN (...)` for the rollup tables when the view is narrowed to some sources. */

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { facetTable, hasFacets, type FacetFilters } from './facets.ts';
 import { MONTH_MIRRORS } from './rollups.ts';
 
 /** A date filter as a range of whole months (YYYY-MM): `lo` is '0' and `hi` '9999-99' where a side is open. */
@@ -38,20 +39,25 @@ export function wholeMonths(f: DateBounds): MonthRange | null {
 export const isDated = (f: DateBounds): boolean => f.from !== null || f.to !== null;
 
 /** What rollupTable narrows the keys by. */
-export interface RollupScope extends DateBounds {
+export interface RollupScope extends DateBounds, FacetFilters {
   level: string;
   basis: string;
   sourceIds: readonly number[];
 }
 
 /**
- * A rollup table as a view reads it: the table itself without a date filter; with one, a table
+ * A rollup table as a view reads it: the table itself without a date filter; with a status or
+ * provenance filter, its facet rows summed (api/dashboard/facets.ts); with a date filter, a table
  * of the same columns holding each key's sums over the months of the range, from the month
  * rollups (db/schema/monthRollups.ts): per key, the running sums at the last month up to `hi`
  * minus those before `lo`, keys with nothing in the range left out. Keys are narrowed to the
  * level, basis and sources first, so the two seeks per key are made for those keys only.
  */
 export function rollupTable(f: RollupScope, table: string): SQL {
+  if (hasFacets(f)) {
+    if (isDated(f)) throw new Error(`${table}: no rollups for a date range and a status or provenance filter together`);
+    return facetTable(f, table);
+  }
   if (!isDated(f)) return sql.raw(table);
   const range = wholeMonths(f);
   const mirror = MONTH_MIRRORS.get(table);

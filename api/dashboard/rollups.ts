@@ -37,8 +37,12 @@ interface Rollup {
   selects: (where: string) => Select[];
   /** The table of this rollup by month (db/schema/monthRollups.ts), null for rollups a date range never narrows. */
   months: string | null;
+  /** The table of this rollup by facet (db/schema/facetRollups.ts), null for rollups no status or provenance filter narrows. */
+  facets?: string;
   /** A month table holds running sums along `month` within the other keys. */
   cumulative?: true;
+  /** A facet table's keys include the facets (its select adds them). */
+  faceted?: true;
 }
 
 const NOT_EXCLUDED = 'i.excluded = 0';
@@ -46,13 +50,34 @@ const NOT_EXCLUDED = 'i.excluded = 0';
 /** The publication month of an item's document (joined as `md`), '' when undated. */
 const MONTH = "coalesce(substr(md.published_start, 1, 7), '')";
 
-/** A select as SQL; with `month`, the document's month is one more key (the last). */
-function selectSql(s: Select, month = false): string {
-  const keys = month ? [...s.keys, MONTH] : s.keys;
-  const group = month ? [...s.group, keys.length] : s.group;
-  const from = month ? `${s.from} JOIN documents md ON md.id = i.document_id` : s.from;
+/** The facets: review status, and the provenance of the latest suggestion (joined as `fs`; '' and 0 without one). */
+export const FACET_KEYS = ['review_status', 'provider', 'model', 'prompt_version', 'codebook_id'];
+const FACET_SQL: Record<string, string> = {
+  review_status: 'i.review_status',
+  provider: "coalesce(fs.provider, '')",
+  model: "coalesce(fs.model, '')",
+  prompt_version: "coalesce(fs.prompt_version, '')",
+  codebook_id: 'coalesce(fs.codebook_id, 0)',
+};
+
+/** The facets a rollup with these keys adds (the status rollup already has the status). */
+const facetsOf = (keys: readonly string[]) => FACET_KEYS.filter((k) => !keys.includes(k));
+
+/**
+ * A select as SQL; with `month`, the document's month is one more key (the last); with
+ * `facets`, the facet keys of `rollupKeys` beyond the select's own are the last keys.
+ */
+function selectSql(s: Select, extra: 'month' | 'facets' | null = null, rollupKeys: readonly string[] = []): string {
+  const added = extra === 'month' ? [MONTH] : extra === 'facets' ? rollupKeys.slice(s.keys.length).map((k) => FACET_SQL[k]!) : [];
+  const keys = [...s.keys, ...added];
+  const group = [...s.group, ...added.map((_, k) => s.keys.length + k + 1)];
+  const from =
+    extra === 'month' ? `${s.from} JOIN documents md ON md.id = i.document_id` : extra === 'facets' ? `${s.from} LEFT JOIN suggestions fs ON fs.id = i.latest_suggestion_id` : s.from;
   return `SELECT ${[...keys, ...s.values].join(', ')} FROM ${from} WHERE ${s.where} GROUP BY ${group.join(', ')}`;
 }
+
+/** How a rollup's rows are selected: plain, with the month, or with the facets. */
+const extraOf = (r: Rollup): 'month' | 'facets' | null => (r.cumulative ? 'month' : r.faceted ? 'facets' : null);
 
 type ThemeKey = 'source_id' | 'level' | 'basis' | 'label' | 'theme';
 
@@ -60,12 +85,13 @@ type ThemeKey = 'source_id' | 'level' | 'basis' | 'label' | 'theme';
  * Labelled items per theme (themes of the basis's kind), keyed by `keys` in that order: the
  * heatmap, the label × theme view and their source-filtered form differ only in their keys.
  */
-function themeRollup(table: string, keys: ThemeKey[], months: string | null): Rollup {
+function themeRollup(table: string, keys: ThemeKey[], months: string | null, facets?: string): Rollup {
   return {
     table,
     keys,
     values: ['n'],
     months,
+    ...(facets === undefined ? {} : { facets }),
     selects: (where) =>
       BASES.map((basis) => {
         const b = basisText(basis);
@@ -87,6 +113,7 @@ const BASE_ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'basis', 'label'],
     values: ['n', 'stance_n', 'stance_sum'],
     months: 'source_rollups_months',
+    facets: 'source_rollups_facets',
     selects: (where) =>
       BASES.map((basis) => {
         const b = basisText(basis);
@@ -104,6 +131,7 @@ const BASE_ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'review_status'],
     values: ['n', 'suggested', 'random_sample'],
     months: 'source_status_rollups_months',
+    facets: 'source_status_rollups_facets',
     selects: (where) => [
       {
         keys: ['i.source_id', 'i.level', 'i.review_status'],
@@ -115,8 +143,8 @@ const BASE_ROLLUPS: Rollup[] = [
     ],
   },
   themeRollup('source_theme_rollups', ['source_id', 'level', 'basis', 'label', 'theme'], null),
-  themeRollup('source_theme_totals', ['source_id', 'level', 'basis', 'theme'], 'source_theme_totals_months'),
-  themeRollup('label_theme_rollups', ['level', 'basis', 'label', 'theme'], 'label_theme_rollups_months'),
+  themeRollup('source_theme_totals', ['source_id', 'level', 'basis', 'theme'], 'source_theme_totals_months', 'source_theme_totals_facets'),
+  themeRollup('label_theme_rollups', ['level', 'basis', 'label', 'theme'], 'label_theme_rollups_months', 'label_theme_rollups_facets'),
   {
     table: 'document_rollups',
     keys: ['document_id', 'level', 'basis', 'source_id'],
@@ -174,6 +202,7 @@ const BASE_ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'suggested', 'reviewed'],
     values: ['n', 'abs_diff', 'stance_pairs'],
     months: 'agreement_rollups_months',
+    facets: 'agreement_rollups_facets',
     selects: (where) => [
       {
         keys: ['i.source_id', 'i.level', text(modelPeoplePairs.suggested), text(modelPeoplePairs.people)],
@@ -189,6 +218,7 @@ const BASE_ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'suggested', 'reviewed'],
     values: ['n', 'sm', 'smm', 'sns', 'sd', 'sdd', 'smd'],
     months: 'corrected_rollups_months',
+    facets: 'corrected_rollups_facets',
     selects: (where) => {
       const diff = text(correctionSample.diff);
       const inSample = text(correctionSample.inSample);
@@ -224,7 +254,17 @@ const MONTH_ROLLUPS: Rollup[] = BASE_ROLLUPS.filter((r) => r.months !== null).ma
   selects: r.selects,
 }));
 
-const ROLLUPS: Rollup[] = [...BASE_ROLLUPS, ...MONTH_ROLLUPS];
+/** Each facet table: its rollup's keys and the facets, the same values from the same selects. */
+const FACET_ROLLUPS: Rollup[] = BASE_ROLLUPS.filter((r) => r.facets !== undefined).map((r) => ({
+  table: r.facets!,
+  keys: [...r.keys, ...facetsOf(r.keys)],
+  values: r.values,
+  months: null,
+  faceted: true,
+  selects: r.selects,
+}));
+
+const ROLLUPS: Rollup[] = [...BASE_ROLLUPS, ...MONTH_ROLLUPS, ...FACET_ROLLUPS];
 
 const STANCE_KEYS = ['source_id', 'level', 'basis'];
 const STANCE_VALUES = ['documents', 'n', 's', 'ss', 'sn', 'nn'];
@@ -237,6 +277,19 @@ export interface MonthMirror {
   keys: string[];
   values: string[];
 }
+
+/** A rollup a status or provenance filter can narrow: its table, its facet table, keys (without the facets) and values. */
+export interface FacetMirror {
+  table: string;
+  facets: string;
+  keys: string[];
+  values: string[];
+}
+
+/** The facet tables by the rollup they mirror (api/dashboard/facets.ts reads them). */
+export const FACET_MIRRORS: ReadonlyMap<string, FacetMirror> = new Map(
+  BASE_ROLLUPS.filter((r) => r.facets !== undefined).map((r) => [r.table, { table: r.table, facets: r.facets!, keys: r.keys, values: r.values }] as const),
+);
 
 /** The month tables by the rollup they mirror (api/dashboard/months.ts reads them). */
 export const MONTH_MIRRORS: ReadonlyMap<string, MonthMirror> = new Map([
@@ -271,7 +324,7 @@ const STANCE_MONTHS_REBUILD = cumulativeInsert(
 /** The statements that fill a rollup table from every item. */
 function fillStatements(r: Rollup): string[] {
   return r.selects('1').map((s) =>
-    r.cumulative ? cumulativeInsert(r.table, r.keys.slice(0, -1), r.values, selectSql(s, true)) : `INSERT INTO ${r.table} (${[...r.keys, ...r.values].join(', ')}) ${selectSql(s)}`,
+    r.cumulative ? cumulativeInsert(r.table, r.keys.slice(0, -1), r.values, selectSql(s, 'month')) : `INSERT INTO ${r.table} (${[...r.keys, ...r.values].join(', ')}) ${selectSql(s, extraOf(r), r.keys)}`,
   );
 }
 
@@ -299,13 +352,64 @@ export function rebuildRollups(tx: DbOrTx): void {
 
 /** The statements that move one key's running sums from a month on (a month table's delta). */
 interface Cumulative {
-  /** The key's running sums before the month. */
+  /** The key's running sums before a month. */
   before: Database.Statement;
-  /** A row for the month, starting from those sums (none when it is there). */
-  start: Database.Statement;
-  add: Database.Statement;
-  /** Drops the month's row when nothing is left in that month (its count equals the month before's). */
-  prune: Database.Statement;
+  /** The key's rows from a month on, in month order. */
+  tail: Database.Statement;
+  update: Database.Statement;
+  insert: Database.Statement;
+  remove: Database.Statement;
+}
+
+function cumulativeStatements(c: Database.Database, table: string, keys: string[], values: string[]): Cumulative {
+  const onKey = keys.map((k) => `${k} = ?`).join(' AND ');
+  return {
+    before: c.prepare(`SELECT ${values.join(', ')} FROM ${table} WHERE ${onKey} AND month < ? ORDER BY month DESC LIMIT 1`).raw(),
+    tail: c.prepare(`SELECT month, ${values.join(', ')} FROM ${table} WHERE ${onKey} AND month >= ? ORDER BY month`).raw(),
+    update: c.prepare(`UPDATE ${table} SET ${values.map((v) => `${v} = ?`).join(', ')} WHERE ${onKey} AND month = ?`),
+    insert: c.prepare(`INSERT INTO ${table} (${[...keys, 'month', ...values].join(', ')}) VALUES (${[...keys, 'month', ...values].map(() => '?').join(', ')})`),
+    remove: c.prepare(`DELETE FROM ${table} WHERE ${onKey} AND month = ?`),
+  };
+}
+
+/** One key's monthly changes to a month table, gathered so its rows are rewritten once. */
+interface MonthChanges {
+  st: Cumulative;
+  keys: unknown[];
+  months: Map<string, number[]>;
+}
+
+/**
+ * Adds each month's change to that month and every later month of the key, in one pass over
+ * the key's rows from its first changed month: a month gets a row when it gains its first item
+ * and loses it when its last one goes (its count then equals the month before's), as a rebuild
+ * from the monthly sums would have it.
+ */
+function applyMonthChanges({ st, keys, months }: MonthChanges): void {
+  const changes = [...months.entries()].filter(([, v]) => v.some((x) => x !== 0)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (changes.length === 0) return;
+  const zero = changes[0]![1].map(() => 0);
+  const before = (st.before.get(...keys, changes[0]![0]) as number[] | undefined) ?? zero;
+  const rows = st.tail.all(...keys, changes[0]![0]) as [string, ...number[]][];
+  const added = [...zero];
+  let [i, j] = [0, 0];
+  let [oldBefore, newBefore] = [before, before];
+  while (i < rows.length || j < changes.length) {
+    const rowMonth = rows[i]?.[0];
+    const changeMonth = changes[j]?.[0];
+    const month = changeMonth !== undefined && (rowMonth === undefined || changeMonth <= rowMonth) ? changeMonth : rowMonth!;
+    const existed = rowMonth === month;
+    const old = existed ? (rows[i++]!.slice(1) as number[]) : oldBefore;
+    if (changeMonth === month) changes[j++]![1].forEach((v, k) => (added[k]! += v));
+    else if (added.every((v) => v === 0)) break;
+    const next = old.map((v, k) => v + added[k]!);
+    if (next[0] === newBefore[0]) {
+      if (existed) st.remove.run(...keys, month);
+    } else if (existed) st.update.run(...next, ...keys, month);
+    else st.insert.run(...keys, month, ...next);
+    oldBefore = old;
+    newBefore = next;
+  }
 }
 
 interface Statements {
@@ -324,24 +428,6 @@ const upsertSql = (table: string, keys: string[], values: string[]) =>
    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`;
 const pruneSql = (table: string, keys: string[], count: string) => `DELETE FROM ${table} WHERE ${keys.map((k) => `${k} = ?`).join(' AND ')} AND ${count} = 0`;
 
-function cumulativeStatements(c: Database.Database, table: string, keys: string[], values: string[]): Cumulative {
-  const onKey = keys.map((k) => `${k} = ?`).join(' AND ');
-  return {
-    before: c.prepare(`SELECT ${values.join(', ')} FROM ${table} WHERE ${onKey} AND month < ? ORDER BY month DESC LIMIT 1`).raw(),
-    start: c.prepare(`INSERT INTO ${table} (${[...keys, 'month', ...values].join(', ')}) VALUES (${[...keys, 'month', ...values].map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
-    add: c.prepare(`UPDATE ${table} SET ${values.map((v) => `${v} = ${v} + ?`).join(', ')} WHERE ${onKey} AND month >= ?`),
-    prune: c.prepare(`DELETE FROM ${table} WHERE ${onKey} AND month = ? AND ${values[0]} = ?`),
-  };
-}
-
-/** Adds `values` to a key's month and every later month of a month table. */
-function addToMonths(st: Cumulative, keys: unknown[], month: unknown, values: number[]): void {
-  const before = (st.before.get(...keys, month) as number[] | undefined) ?? values.map(() => 0);
-  st.start.run(...keys, month, ...before);
-  st.add.run(...values, ...keys, month);
-  st.prune.run(...keys, month, before[0]);
-}
-
 /** Whose contribution a statement set reads: one item, a document's items, a range of new documents, or a JSON array of item ids. */
 type Scope = 'item' | 'document' | 'documents' | 'items';
 const SCOPE_WHERE: Record<Scope, string> = { item: 'i.id = ?', document: 'i.document_id = ?', documents: 'i.document_id BETWEEN ? AND ?', items: 'i.id IN (SELECT value FROM json_each(?))' };
@@ -354,7 +440,7 @@ function statementsFor(c: Database.Database, scope: Scope): Statements {
   const where = SCOPE_WHERE[scope];
   const plain = ROLLUPS.filter((r) => !r.cumulative);
   s = {
-    contributions: ROLLUPS.map((rollup) => ({ rollup, statements: rollup.selects(where).map((q) => c.prepare(selectSql(q, rollup.cumulative)).raw()) })),
+    contributions: ROLLUPS.map((rollup) => ({ rollup, statements: rollup.selects(where).map((q) => c.prepare(selectSql(q, extraOf(rollup), rollup.keys)).raw()) })),
     upsert: new Map([...plain.map((r) => [r.table, c.prepare(upsertSql(r.table, r.keys, r.values))] as const), ['source_stance_rollups', c.prepare(upsertSql('source_stance_rollups', STANCE_KEYS, STANCE_VALUES))]]),
     prune: new Map([...plain.map((r) => [r.table, c.prepare(pruneSql(r.table, r.keys, 'n'))] as const), ['source_stance_rollups', c.prepare(pruneSql('source_stance_rollups', STANCE_KEYS, 'documents'))]]),
     cumulative: new Map([
@@ -390,10 +476,19 @@ function accumulate(s: Statements, scopeParam: number | string | [number, number
 }
 
 function applyDelta(s: Statements, delta: Delta): void {
+  const monthChanges = new Map<string, MonthChanges>();
+  const toMonths = (table: string, keys: unknown[], month: string, values: number[]) => {
+    const id = `${table}\u0000${JSON.stringify(keys)}`;
+    let changes = monthChanges.get(id);
+    if (!changes) monthChanges.set(id, (changes = { st: s.cumulative.get(table)!, keys, months: new Map() }));
+    const into = changes.months.get(month);
+    if (into) values.forEach((v, k) => (into[k]! += v));
+    else changes.months.set(month, [...values]);
+  };
   for (const { rollup, keys, values } of delta.values()) {
     if (values.every((v) => v === 0)) continue;
     if (rollup.cumulative) {
-      addToMonths(s.cumulative.get(rollup.table)!, keys.slice(0, -1), keys.at(-1), values);
+      toMonths(rollup.table, keys.slice(0, -1), keys.at(-1) as string, values);
       continue;
     }
     if (rollup.table === 'document_rollups') {
@@ -404,11 +499,12 @@ function applyDelta(s: Statements, delta: Delta): void {
       const stance = [Number(n1 > 0) - Number(n0 > 0), n1 - n0, s1 - s0, s1 * s1 - s0 * s0, s1 * n1 - s0 * n0, n1 * n1 - n0 * n0];
       s.upsert.get('source_stance_rollups')!.run(sourceId, level, basis, ...stance);
       s.prune.get('source_stance_rollups')!.run(sourceId, level, basis);
-      addToMonths(s.cumulative.get(STANCE_MONTHS)!, [sourceId, level, basis], s.documentMonth.get(documentId), stance);
+      toMonths(STANCE_MONTHS, [sourceId, level, basis], s.documentMonth.get(documentId) as string, stance);
     }
     s.upsert.get(rollup.table)!.run(...keys, ...values);
     s.prune.get(rollup.table)!.run(...keys);
   }
+  for (const changes of monthChanges.values()) applyMonthChanges(changes);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Db } from '../../../db/client.ts';
 import { basisSql, basisStatement, correctionSample, modelPeoplePairs } from '../../items/provenance.ts';
 import { inList, periodSql, readsRollups, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
 import { isDated, rollupTable } from '../months.ts';
+import { hasFacets } from '../facets.ts';
 import { LevelSchema, StatementSchema } from './common.ts';
 
 /** What a clicked bar, cell or point stands for; every field narrows the list. */
@@ -45,7 +46,7 @@ export type Passages = z.infer<typeof PassagesSchema>;
 /**
  * How many items a drill-down's number stands for, per source, from the rollups (the same
  * numbers the views show); null where no rollup holds that number (a random-sample drill, a
- * theme within one label of one source over a date range, a period inside a date range), or
+ * theme within one label of one source or a period, under a date, status or provenance filter), or
  * `perSource` null where only the total is kept (a label × theme cell).
  */
 function rollupCounts(db: Db, f: DashboardFilters, d: DrillDown): { total: number; perSource: Map<number, number> | null } | null {
@@ -58,14 +59,14 @@ function rollupCounts(db: Db, f: DashboardFilters, d: DrillDown): { total: numbe
     if (d.label !== undefined || d.theme !== undefined || d.period !== undefined) return null;
     query = sql`SELECT source_id, sum(n) FROM ${rollupTable({ ...f, basis: '' }, 'agreement_rollups')} WHERE level = ${f.level}${only('suggested', d.suggested)}${only('reviewed', d.reviewed)}${source} GROUP BY source_id`;
   } else if (d.period !== undefined) {
-    if (isDated(f) || d.theme !== undefined) return null;
+    if (isDated(f) || hasFacets(f) || d.theme !== undefined) return null;
     query = sql`SELECT source_id, sum(n) FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${d.granularity ?? 'month'} AND period = ${d.period}${only('label', d.label)}${source} GROUP BY source_id`;
   } else if (d.theme !== undefined && d.label !== undefined) {
     if (d.sourceId === undefined && f.sourceIds.length === 0) {
       const total = db.values<[number | null]>(sql`SELECT sum(n) FROM ${rollupTable(f, 'label_theme_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label = ${d.label} AND theme = ${d.theme}`)[0]?.[0] ?? 0;
       return { total, perSource: null };
     }
-    if (isDated(f)) return null;
+    if (isDated(f) || hasFacets(f)) return null;
     query = sql`SELECT source_id, sum(n) FROM source_theme_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND label = ${d.label} AND theme = ${d.theme}${source} GROUP BY source_id`;
   } else if (d.theme !== undefined) {
     query = sql`SELECT source_id, sum(n) FROM ${rollupTable(f, 'source_theme_totals')} WHERE level = ${f.level} AND basis = ${f.basis} AND theme = ${d.theme}${source} GROUP BY source_id`;

@@ -9,6 +9,7 @@ import { header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } f
 import { mergeByUnit, UnitFields, unitsFor, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated, rollupTable } from '../months.ts';
+import { hasFacets } from '../facets.ts';
 
 /** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
 export const BOOTSTRAP_MAX_DOCUMENTS = 30;
@@ -129,7 +130,8 @@ function ratio(sample: readonly Unit[]): number {
 export function stanceBySource(db: Db, f: DashboardFilters): Stance {
   const head = header(db, f);
   const groupsOrSources = unitsFor(db, f, sourceNames(db));
-  const perSource = readView(f, { rollups: () => fromRollups(db, f, groupsOrSources), scan: () => fromItems(db, f) });
+  // A document's stance sums under a status or provenance filter are sums over some of its items: no rollup keeps them.
+  const perSource = readView(hasFacets(f) ? { ...f, scan: true } : f, { rollups: () => fromRollups(db, f, groupsOrSources), scan: () => fromItems(db, f) });
   const sums = mergeByUnit(perSource, groupsOrSources, addSums, (r) => ({ ...r, docs: [...r.docs] }));
   const units = new Map<string, Unit[]>();
   for (const { key, sums: r } of sums) if (resamplesDocuments(r)) units.set(key, r.docs);

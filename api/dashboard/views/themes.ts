@@ -7,6 +7,7 @@ import { CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated, rollupTable } from '../months.ts';
+import { hasFacets } from '../facets.ts';
 
 const ThemeCellSchema = z.object({
   sourceId: UnitFields.sourceId,
@@ -100,8 +101,8 @@ export function themesBySource(db: Db, f: DashboardFilters): Themes {
   const head = header(db, f);
   const themeIds = new Set(head.codebook.themes.map((t) => t.id));
   const labelIds = new Set(head.codebook.labels.map((l) => l.id));
-  // The label × theme cells of some sources have no month rollups: a date range scans their items.
-  const sums = readView(isDated(f) && f.sourceIds.length > 0 ? { ...f, scan: true } : f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
+  // The label × theme cells of some sources have no month or facet rollups: those filters scan their items.
+  const sums = readView((isDated(f) || hasFacets(f)) && f.sourceIds.length > 0 ? { ...f, scan: true } : f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
   const units = unitsFor(db, f, sourceNames(db));
   const perUnit = mergeByUnit(sums.counted, units, (into, r) => (into.counted += r.counted), (r) => ({ ...r }));
   const counted = new Map(perUnit.map(({ key, sums: d }) => [key, d.counted]));

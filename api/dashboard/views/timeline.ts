@@ -7,6 +7,7 @@ import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNa
 import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated, rollupTable, wholeMonths, type MonthRange } from '../months.ts';
+import { hasFacets } from '../facets.ts';
 
 const TimelineRowSchema = z.object({
   ...UnitFields,
@@ -45,8 +46,9 @@ function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }
 /** Whether a range of whole months is whole years too (year periods answer it). */
 const wholeYears = (r: MonthRange) => (r.lo === '0' || r.lo.endsWith('-01')) && (r.hi === '9999-99' || r.hi.endsWith('-12'));
 
-/** Whether the rollups answer a timeline: undated, by month over whole months, by year over whole years. */
+/** Whether the rollups answer a timeline: undated, by month over whole months, by year over whole years; never by status or provenance. */
 function rollupsAnswer(f: DashboardFilters, granularity: Granularity): boolean {
+  if (hasFacets(f)) return false;
   if (!isDated(f)) return true;
   const range = wholeMonths(f);
   return range !== null && (granularity === 'month' || wholeYears(range));
