@@ -34,7 +34,7 @@ describe('the API shell', () => {
     expect(await misspelt.json()).toEqual({
       error: {
         code: 'invalid_input',
-        message: 'unknown query parameter "source": this route takes basis, includeBulk, level, sources, from, to, provider, model, promptVersion, codebook, status, groupBy, top, group, syndicated',
+        message: 'unknown query parameter "source": this route takes basis, includeBulk, level, sources, from, to, provider, model, promptVersion, codebook, status, groupBy, top, group, syndicated, story',
       },
     });
     const none = await app.request('/api/stats?verbose=1&x=2');

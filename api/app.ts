@@ -27,6 +27,7 @@ import { providersRoutes } from './routes/providers.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sourcesRoutes } from './routes/sources.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { storiesRoutes } from './routes/stories.ts';
 import { taggingRoutes } from './routes/tagging.ts';
 import { usersRoutes } from './routes/users.ts';
 
@@ -88,7 +89,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/dashboard', dashboardRoutes(deps))
     .route('/api/export', exportRoutes(deps))
     .route('/api/evals', evalsRoutes(deps))
-    .route('/api/jobs', jobsRoutes(deps));
+    .route('/api/jobs', jobsRoutes(deps))
+    .route('/api/stories', storiesRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

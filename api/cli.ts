@@ -8,6 +8,7 @@ import { registerImport } from './cli/import.ts';
 import { registerMigrate } from './cli/migrate.ts';
 import { registerServe } from './cli/serve.ts';
 import { registerStats } from './cli/stats.ts';
+import { registerStories } from './cli/stories.ts';
 import { registerTag } from './cli/tag.ts';
 import { AppError } from './errors.ts';
 import { redactText, secretsOf } from './providers/redact.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerMigrate(program);
   registerCodebook(program);
+  registerStories(program);
   return program;
 }
 

@@ -40,6 +40,7 @@ export const DashboardQuerySchema = z.object({
     .openapi({ description: 'Only the N largest sources (or groups) by volume get their own row; the rest are summed in one "others" row. all (the default): every one' }),
   group: z.string().max(300).optional().openapi({ description: 'Only the sources of one group, as GROUPING:VALUE (alignment:independent; alignment: for the sources without a value)' }),
   syndicated: z.enum(['include', 'exclude']).default('include').openapi({ description: "exclude: leave out documents linked as copies of another source's document (syndicated stories)" }),
+  story: z.string().regex(/^[1-9]\d*$/, 'expected a story id').optional().openapi({ description: 'Only the documents of one story (GET /api/stories)' }),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuerySchema>;
 
@@ -65,6 +66,8 @@ export interface DashboardFilters {
   group: GroupRef | null;
   /** Rows for the N largest units by volume, the rest summed in one "others" row; null: every unit. */
   top: number | null;
+  /** Only the documents of these stories (story_documents); null: no story filter, []: nothing. */
+  storyIds: number[] | null;
   /** Read `items` even where the rollups could answer (the equivalence tests compare both). */
   scan?: boolean;
 }
@@ -129,6 +132,7 @@ export function parseFilters(q: DashboardQuery, db: Db): DashboardFilters {
     groupBy: q.groupBy?.trim() || null,
     group: q.group ? parseGroupRef(q.group, 'group') : null,
     top: q.top === undefined || q.top === 'all' ? null : Number(q.top),
+    storyIds: q.story === undefined ? null : [Number(q.story)],
   };
 }
 
@@ -159,6 +163,9 @@ export function scope(f: DashboardFilters): Scope {
     if (f.from) where.push(sql`d.published_start >= ${f.from}`);
     if (f.to) where.push(sql`d.published_start <= ${f.to}`);
     if (f.excludeSyndicated) where.push(sql`d.duplicate_of IS NULL`);
+  }
+  if (f.storyIds !== null) {
+    where.push(f.storyIds.length === 0 ? sql`0` : sql`i.document_id IN (SELECT sd.document_id FROM story_documents sd WHERE sd.story_id IN ${inList(f.storyIds)})`);
   }
   const provenance: [SQL, string | number | null][] = [
     [sql`s.provider`, f.provider],
@@ -199,10 +206,11 @@ export function periodSql(granularity: Granularity): SQL {
  * date range of whole months (the month rollups, api/dashboard/months.ts) or review-status and
  * provenance (provider, model, prompt version, codebook) filters (the facet rollups,
  * api/dashboard/facets.ts). A range that starts or ends inside a month, a date range together
- * with a status or provenance filter, and the syndication filter fall back to the scans (views/read.ts).
+ * with a status or provenance filter, the syndication filter and the story filter fall back to
+ * the scans (views/read.ts).
  */
 export function readsRollups(f: DashboardFilters): boolean {
-  if (f.scan || f.excludeSyndicated) return false;
+  if (f.scan || f.excludeSyndicated || f.storyIds !== null) return false;
   return isDated(f) ? wholeMonths(f) !== null && !hasFacets(f) : true;
 }
 

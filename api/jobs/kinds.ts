@@ -4,6 +4,7 @@ import { exportJob } from '../export/job.ts';
 import { importJob } from '../ingest/job.ts';
 import { batchTaggingJob } from '../tagging/batchJob.ts';
 import { taggingJob } from '../tagging/job.ts';
+import { storiesJob } from '../stories/job.ts';
 import { trainingJob } from '../training/job.ts';
 import type { JobKind, JobKindSpec } from './types.ts';
 
@@ -15,6 +16,7 @@ const KINDS: Record<JobKind, JobKindSpec<unknown>> = {
   eval: evalJob,
   rollups: rollupsJob,
   training: trainingJob,
+  stories: storiesJob,
 };
 
 /** The code of a job kind. */

@@ -152,7 +152,7 @@ export function classifyError(err: unknown): { errorKind: ProviderErrorKind; err
 }
 
 /** A server that lacks JSON-schema output says so with a 400/422 naming the response format. */
-function isUnsupportedSchema(err: unknown): boolean {
+export function isUnsupportedSchema(err: unknown): boolean {
   return (err instanceof BadRequestError || err instanceof UnprocessableEntityError) && /response_format|json_schema|structured/i.test(err.message);
 }
 

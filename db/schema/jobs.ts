@@ -3,7 +3,7 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { taggingRuns } from './taggingRuns.ts';
 
 /** Every kind of long work the app runs off the request path. */
-export const JOB_KINDS = ['tagging', 'tagging_batch', 'import', 'export', 'eval', 'rollups', 'training'] as const;
+export const JOB_KINDS = ['tagging', 'tagging_batch', 'import', 'export', 'eval', 'rollups', 'training', 'stories'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
