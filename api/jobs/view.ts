@@ -4,6 +4,7 @@ import { RollupsJobResultSchema } from '../dashboard/job.ts';
 import { EvalJobResultSchema } from '../evals/job.ts';
 import { ExportFileSchema } from '../export/job.ts';
 import { ImportReportSchema } from '../ingest/report.ts';
+import { StoryJobResultSchema } from '../stories/job.ts';
 import { TaggingJobResultSchema } from '../tagging/job.ts';
 import { RunProgressSchema } from '../tagging/schemas.ts';
 import { LocalModelInfoSchema } from '../training/store.ts';
@@ -38,7 +39,7 @@ export const JobSchema = z
     progress: JobProgressSchema.nullable(),
     error: z.string().nullable(),
     /** What the job produced so far or in the end, by kind: a run's counts, an import's per-file report, an export's file, an eval's headline, a rebuild's statements, a trained model. */
-    result: z.union([TaggingJobResultSchema, ImportReportSchema, ExportFileSchema, EvalJobResultSchema, RollupsJobResultSchema, LocalModelInfoSchema]).nullable(),
+    result: z.union([TaggingJobResultSchema, ImportReportSchema, ExportFileSchema, EvalJobResultSchema, RollupsJobResultSchema, LocalModelInfoSchema, StoryJobResultSchema]).nullable(),
     taggingRunId: z.number().int().nullable(),
     createdBy: z.string(),
     createdAt: z.string(),

@@ -12,6 +12,7 @@ import { stanceBySource, StanceSchema } from '../dashboard/views/stance.ts';
 import { themesBySource, ThemesSchema } from '../dashboard/views/themes.ts';
 import { timeline, TimelineSchema } from '../dashboard/views/timeline.ts';
 import type { AppDeps } from '../deps.ts';
+import { compareOverStories, groupSides, StoryCompareSchema } from '../stories/matched.ts';
 import { errorResponses, json, newRouter } from './router.ts';
 
 const id = z.string().regex(/^\d+$/, 'expected an id').transform(Number);
@@ -52,6 +53,10 @@ const PeopleQuerySchema = DashboardQuerySchema.omit({ basis: true, includeBulk: 
 const CompareQuerySchema = DashboardQuerySchema.extend({
   a: z.string().max(200).openapi({ description: "One group of the groupBy grouping (a value; empty for the sources without one)" }),
   b: z.string().max(200).openapi({ description: 'The other group' }),
+});
+
+const StoryCompareQuerySchema = CompareQuerySchema.extend({
+  syndicated: z.enum(['include', 'exclude']).default('exclude').openapi({ description: 'include: syndicated copies count as articles (and as coverage) of their own; by default the original stands for its copies' }),
 });
 
 const tags = ['dashboard'];
@@ -169,6 +174,21 @@ export function dashboardRoutes(deps: AppDeps) {
       (c) => {
         const { a, b, ...q } = c.req.valid('query');
         return c.json(compareGroups(db, filters(q), a, b), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/compare/stories',
+        summary: 'Two groups (or two outlets with groupBy=source) compared only over the stories both covered, beside the comparison over every document, and the stories one covered and the other did not',
+        tags,
+        request: { query: StoryCompareQuerySchema },
+        responses: { 200: json(StoryCompareSchema, 'Matched and unmatched comparisons and the coverage gaps'), ...errorResponses },
+      }),
+      (c) => {
+        const { a, b, ...q } = c.req.valid('query');
+        const f = filters(q);
+        return c.json(compareOverStories(db, f, ...groupSides(db, f, a, b)), 200);
       },
     )
     .openapi(

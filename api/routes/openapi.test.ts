@@ -103,10 +103,12 @@ describe('the OpenAPI document', () => {
     addReview(deps.db, passage, { reviewer: 'Bob', action: 'edit', label: 'analytical', stance: 0, themes: [] });
     const run = (await (await app.request('/api/tagging/runs', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', cookie } })).json()) as { id: number; jobId: number };
     await (await app.request(`/api/tagging/runs/${run.id}/events`)).text();
+    const story = Number(deps.db.$client.prepare("INSERT INTO stories (title, origin, created_by, edited) VALUES ('A story', 'person', 'Ann', 1)").run().lastInsertRowid);
+    deps.db.$client.prepare("INSERT INTO story_documents (document_id, story_id, added_by, added_by_name, method) VALUES (?, ?, 'person', 'Ann', 'person')").run(doc!.id, story);
     const params: Record<string, string> = { id: String(passage), name: 'local-baseline-shared-corpus-v1' };
-    const idFor: Record<string, number> = { '/api/sources/{id}': doc!.sourceId, '/api/documents/{id}': doc!.id, '/api/tagging/runs/{id}': run.id, '/api/jobs/{id}': run.jobId };
+    const idFor: Record<string, number> = { '/api/sources/{id}': doc!.sourceId, '/api/documents/{id}': doc!.id, '/api/tagging/runs/{id}': run.id, '/api/jobs/{id}': run.jobId, '/api/stories/{id}': story };
     /** Routes with a required query. */
-    const queryFor: Record<string, string> = { '/api/dashboard/compare': '?groupBy=country&a=&b=RU' };
+    const queryFor: Record<string, string> = { '/api/dashboard/compare': '?groupBy=country&a=&b=RU', '/api/dashboard/compare/stories': '?groupBy=country&a=&b=RU' };
 
     const checked: string[] = [];
     for (const def of app.openAPIRegistry.definitions) {

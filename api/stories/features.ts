@@ -22,15 +22,24 @@ const TITLE_WEIGHT = 2;
 /** Features kept per document (the largest weights): bounds memory at ~100,000 documents and drops the long tail that never decides a match. */
 export const MAX_FEATURES = 80;
 
-/** FNV-1a of a string's UTF-16 code units. */
+/**
+ * FNV-1a of a string's UTF-16 code units, cut to 30 bits: a small integer, which V8 keeps
+ * unboxed, so the maps keyed by it stay fast at millions of features.
+ */
 function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h >>> 2;
+}
+
+/** A document's term counts, compact: feature hashes ascending and how often each occurs (title words weighted). */
+export interface TermCounts {
+  terms: Uint32Array;
+  counts: Float32Array;
 }
 
 /** Term counts of a text: content words (not stopwords, not single characters) and adjacent pairs of them. */
-export function termCounts(title: string, lead: string): Map<number, number> {
+export function termCounts(title: string, lead: string): TermCounts {
   const counts = new Map<number, number>();
   const add = (text: string, weight: number) => {
     const kept = words(text).filter((w) => w.length > 1 && !STOPWORDS.has(w));
@@ -45,7 +54,8 @@ export function termCounts(title: string, lead: string): Map<number, number> {
   };
   add(title, TITLE_WEIGHT);
   add(lead, 1);
-  return counts;
+  const terms = Uint32Array.from(counts.keys()).sort();
+  return { terms, counts: Float32Array.from(terms, (t) => counts.get(t)!) };
 }
 
 /** A sparse unit vector: feature hashes ascending and their weights. */
@@ -54,24 +64,32 @@ export interface FeatureVector {
   weights: Float32Array;
 }
 
-/** Document frequencies over a set of term-count maps. */
-export function documentFrequencies(all: readonly Map<number, number>[]): Map<number, number> {
+/** Document frequencies over a set of documents' term counts. */
+export function documentFrequencies(all: readonly TermCounts[]): Map<number, number> {
   const df = new Map<number, number>();
-  for (const counts of all) for (const t of counts.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const { terms } of all) for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
   return df;
 }
 
 /**
- * The TF-IDF vector of one document: (1 + ln tf) · ln(1 + N / df), the MAX_FEATURES largest
- * kept, L2-normalised. A term every document has still weighs a little (ln 2), so two texts
- * of common words only are not "identical" by being empty.
+ * The TF-IDF vector of one document: (1 + ln tf) · ln(1 + N / df), L2-normalised over all its
+ * terms. Only terms another document has too are stored (a term of one document can match
+ * nothing), the MAX_FEATURES heaviest of them: the cosine of two stored vectors is the full
+ * TF-IDF cosine up to that cut. A term every document has still weighs a little (ln 2).
  */
-export function vectorOf(counts: Map<number, number>, df: Map<number, number>, n: number): FeatureVector {
-  const entries: [number, number][] = [];
-  for (const [t, tf] of counts) entries.push([t, (1 + Math.log(tf)) * Math.log(1 + n / (df.get(t) ?? 1))]);
-  entries.sort((x, y) => y[1] - x[1]);
-  const kept = entries.slice(0, MAX_FEATURES).sort((x, y) => x[0] - y[0]);
-  const norm = Math.sqrt(kept.reduce((s, [, w]) => s + w * w, 0)) || 1;
+export function vectorOf(doc: TermCounts, df: ReadonlyMap<number, number>, n: number): FeatureVector {
+  const shared: [number, number][] = [];
+  let squares = 0;
+  for (let k = 0; k < doc.terms.length; k++) {
+    const t = doc.terms[k]!;
+    const d = df.get(t) ?? 1;
+    const w = (1 + Math.log(doc.counts[k]!)) * Math.log(1 + n / d);
+    squares += w * w;
+    if (d >= 2) shared.push([t, w]);
+  }
+  shared.sort((x, y) => y[1] - x[1]);
+  const kept = shared.slice(0, MAX_FEATURES).sort((x, y) => x[0] - y[0]);
+  const norm = Math.sqrt(squares) || 1;
   return { terms: Uint32Array.from(kept, ([t]) => t), weights: Float32Array.from(kept, ([, w]) => w / norm) };
 }
 
@@ -90,13 +108,8 @@ export function cosine(a: FeatureVector, b: FeatureVector): number {
   return Math.min(1, dot);
 }
 
-/**
- * The `k` heaviest terms of a vector that some other document has too: what the candidate index
- * keys a document under (a term only one document has can find no partner for it).
- */
-export function topTerms(v: FeatureVector, k: number, df: ReadonlyMap<number, number>): number[] {
-  const order = Array.from(v.terms.keys())
-    .filter((i) => (df.get(v.terms[i]!) ?? 0) >= 2)
-    .sort((x, y) => v.weights[y]! - v.weights[x]!);
+/** The `k` heaviest stored terms of a vector (all shared with another document): what the candidate index keys a document under. */
+export function topTerms(v: FeatureVector, k: number): number[] {
+  const order = Array.from(v.terms.keys()).sort((x, y) => v.weights[y]! - v.weights[x]!);
   return order.slice(0, k).map((i) => v.terms[i]!);
 }

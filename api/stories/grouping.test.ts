@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seedCorpus } from '../fixtures.ts';
-import { testDeps } from '../testing.ts';
+import type { JobView } from '../jobs/view.ts';
+import { testApp, testDeps, waitForJob } from '../testing.ts';
+import type { StoryDetail } from './detail.ts';
 import { startGrouping } from './service.ts';
 import { reportIds, storyCorpus } from './testing.ts';
 
@@ -47,5 +49,37 @@ describe('story grouping', () => {
     const again = await deps.jobs.settled(startGrouping(deps, {}, 'ana').id);
     expect(deps.db.$client.prepare('SELECT id, title FROM stories ORDER BY id').all()).toEqual(before);
     expect(again.result).toMatchObject({ created: 0, kept: 3, dropped: 0 });
+  });
+
+  it('puts a syndicated copy in its original\'s story, counted once on the story page unless asked', async () => {
+    const { app, deps } = testApp();
+    const seeded = seedCorpus(deps.db, [...storyCorpus(), { name: 'Wire Reprint', documents: [{ title: 'Valmora port at a standstill as dockworkers strike over night-shift bonus', published: '2025-03-04', passages: [{ text: 'copy' }] }] }]);
+    const ids = reportIds(seeded);
+    const copy = seeded.at(-1)!.id;
+    deps.db.$client.prepare('UPDATE documents SET duplicate_of = ?, duplicate_similarity = 0.95 WHERE id = ?').run(ids.strikeDaily, copy);
+    const job = await waitForJob(app, ((await (await app.request('/api/stories/group', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()) as JobView).id);
+    expect(job.result).toMatchObject({ documents: 10, copies: 1, stories: 3 });
+    const storyId = deps.db.$client.prepare('SELECT story_id FROM story_documents WHERE document_id = ?').pluck().get(copy) as number;
+    expect(deps.db.$client.prepare('SELECT story_id FROM story_documents WHERE document_id = ?').pluck().get(ids.strikeDaily)).toBe(storyId);
+    const detail = (await (await app.request(`/api/stories/${storyId}`)).json()) as StoryDetail;
+    expect(detail.documents.map((d) => [d.source, d.method, d.counted])).toEqual([
+      ['Daily Ledger', 'similarity', true],
+      ['Northern Herald', 'similarity', true],
+      ['Wire Reprint', 'syndicated', false],
+      ['Coastal Courier', 'similarity', true],
+    ]);
+    expect(detail.coverage.find((c) => c.grouping === 'country')!.values).toEqual([{ value: '', sources: 3, documents: 3 }]);
+    const included = (await (await app.request(`/api/stories/${storyId}?syndicated=include`)).json()) as StoryDetail;
+    expect(included.coverage.find((c) => c.grouping === 'country')!.values).toEqual([{ value: '', sources: 4, documents: 4 }]);
+  });
+
+  it('leaves documents dated only to a month out of grouping, and counts them', async () => {
+    const deps = testDeps();
+    const corpus = storyCorpus();
+    corpus[2]!.documents[0]!.published = '2025-03';
+    const ids = reportIds(seedCorpus(deps.db, corpus));
+    const job = await deps.jobs.settled(startGrouping(deps, {}, 'ana').id);
+    expect(job.result).toMatchObject({ documents: 9, undated: 1 });
+    expect(storiesOf(deps.db)[0]).toEqual([ids.strikeNorth, ids.strikeDaily].sort((a, b) => a - b));
   });
 });

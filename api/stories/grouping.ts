@@ -1,5 +1,5 @@
 import { Clusters, type Link } from './clusters.ts';
-import { cosine, documentFrequencies, termCounts, topTerms, vectorOf, type FeatureVector } from './features.ts';
+import { cosine, documentFrequencies, termCounts, topTerms, vectorOf, type FeatureVector, type TermCounts } from './features.ts';
 
 /**
  * Story grouping: documents that report the same event, found by the cosine similarity of their
@@ -98,8 +98,8 @@ interface Edge {
 }
 
 /** Candidate pairs of the dated originals (indices into `docs`, sorted by day) with their cosine, at or above the lower cut. */
-async function similarPairs(docs: readonly GroupingDocument[], vectors: readonly FeatureVector[], df: ReadonlyMap<number, number>, o: GroupingOptions, stats: GroupingStats): Promise<Edge[]> {
-  const keys = vectors.map((v) => topTerms(v, INDEX_TERMS, df));
+async function similarPairs(docs: readonly GroupingDocument[], vectors: readonly FeatureVector[], o: GroupingOptions, stats: GroupingStats): Promise<Edge[]> {
+  const keys = vectors.map((v) => topTerms(v, INDEX_TERMS));
   const postings = new Map<number, number[]>();
   keys.forEach((terms, i) => {
     for (const t of terms) {
@@ -178,12 +178,15 @@ export async function groupStories(all: readonly GroupingDocument[], o: Grouping
     for (let k = 1; k < ids.length; k++) clusters.join(nodeOf.get(ids[0]!)!, nodeOf.get(ids[k]!)!);
   }
 
-  await o.onProgress?.({ phase: 'reading', done: 0, total: dated.length });
-  const counts = dated.map((d) => termCounts(d.title, d.lead));
+  const counts: TermCounts[] = [];
+  for (const d of dated) {
+    if (counts.length % 2_000 === 0) await o.onProgress?.({ phase: 'reading', done: counts.length, total: dated.length });
+    counts.push(termCounts(d.title, d.lead));
+  }
   const df = documentFrequencies(counts);
   const vectors = counts.map((c) => vectorOf(c, df, dated.length));
   await o.onProgress?.({ phase: 'comparing', done: 0, total: dated.length });
-  const edges = await similarPairs(dated, vectors, df, o, stats);
+  const edges = await similarPairs(dated, vectors, o, stats);
 
   const strongCut = o.check ? o.threshold + o.check.margin : o.threshold;
   const strong = edges.filter((e) => e.similarity >= strongCut);

@@ -9,6 +9,8 @@ import { ExportPage } from './pages/ExportPage.tsx';
 import { JobsPage } from './pages/JobsPage.tsx';
 import { ReviewPage } from './pages/ReviewPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { StoriesPage } from './pages/StoriesPage.tsx';
+import { StoryPage } from './pages/StoryPage.tsx';
 import { TaggingPage } from './pages/TaggingPage.tsx';
 
 const NAV = [
@@ -16,6 +18,7 @@ const NAV = [
   { to: '/tagging', label: 'Tagging' },
   { to: '/review', label: 'Review' },
   { to: '/dashboard', label: 'Dashboard' },
+  { to: '/stories', label: 'Stories' },
   { to: '/export', label: 'Export' },
   { to: '/evals', label: 'Evals' },
   { to: '/codebooks', label: 'Codebooks' },
@@ -46,6 +49,8 @@ export function App() {
             <Route path="/tagging" element={<TaggingPage />} />
             <Route path="/review/*" element={<ReviewPage />} />
             <Route path="/dashboard" element={<DashboardPage />} />
+            <Route path="/stories" element={<StoriesPage />} />
+            <Route path="/stories/:id" element={<StoryPage />} />
             <Route path="/export" element={<ExportPage />} />
             <Route path="/evals" element={<EvalsPage />} />
             <Route path="/codebooks" element={<CodebooksPage />} />

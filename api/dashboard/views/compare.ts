@@ -72,25 +72,24 @@ function documentUnits(db: Db, f: DashboardFilters, sourceIds: number[], labels:
   return { units, counted };
 }
 
+/** One side of a comparison: its value (a group value, or a source id), how it is shown, and its sources. */
+export interface ComparedSide {
+  value: string;
+  name: string;
+  ids: number[];
+}
+
 /**
- * Compares two groups of one grouping (`a` and `b` are values; '' the sources without one) under
- * the filters: each framing label's share and the mean stance in both, and a − b with a 95%
- * interval over documents resampled within each group.
+ * Compares two sides under the filters: each framing label's share and the mean stance in both,
+ * and a − b with a 95% interval over documents resampled within each side.
  */
-export function compareGroups(db: Db, f: DashboardFilters, a: string, b: string): Compare {
-  if (f.groupBy === null) throw badRequest('groupBy: name the grouping whose groups a and b are compared (e.g. groupBy=alignment)', 'invalid_input');
-  if (a === b) throw badRequest(`a and b are the same group ("${a}"): choose two different groups`, 'invalid_input');
-  const grouping = f.groupBy;
+export function compareSides(db: Db, f: DashboardFilters, a: ComparedSide, b: ComparedSide): Compare {
   const head = header(db, f);
   const labels = head.codebook.labels;
-  const side = (value: string) => {
-    const inGroup = groupSourceIds(db, { grouping, value: value === '' ? null : value });
-    const ids = f.sourceIds.length === 0 ? inGroup : inGroup.filter((id) => f.sourceIds.includes(id));
-    return { value, ids, ...documentUnits(db, f, ids, labels) };
-  };
-  const [sa, sb] = [side(a), side(b)];
+  const measure = (x: ComparedSide) => ({ ...x, ...documentUnits(db, f, x.ids, labels) });
+  const [sa, sb] = [measure(a), measure(b)];
   const result = groupDifferences(sa.units, sb.units, labels.length + 1);
-  const describe = (x: typeof sa) => ({ group: x.value, name: x.value === '' ? unassignedName(grouping) : x.value, sources: x.ids.length, documents: x.units.length, counted: x.counted });
+  const describe = (x: typeof sa) => ({ group: x.value, name: x.name, sources: x.ids.length, documents: x.units.length, counted: x.counted });
   return {
     ...head,
     a: describe(sa),
@@ -100,4 +99,19 @@ export function compareGroups(db: Db, f: DashboardFilters, a: string, b: string)
     labels: labels.map((l, k) => ({ label: l.id, ...result.measures[k]! })),
     stance: result.measures[labels.length]!,
   };
+}
+
+/**
+ * Compares two groups of one grouping (`a` and `b` are values; '' the sources without one) under
+ * the filters (compareSides).
+ */
+export function compareGroups(db: Db, f: DashboardFilters, a: string, b: string): Compare {
+  if (f.groupBy === null) throw badRequest('groupBy: name the grouping whose groups a and b are compared (e.g. groupBy=alignment)', 'invalid_input');
+  if (a === b) throw badRequest(`a and b are the same group ("${a}"): choose two different groups`, 'invalid_input');
+  const grouping = f.groupBy;
+  const side = (value: string): ComparedSide => {
+    const inGroup = groupSourceIds(db, { grouping, value: value === '' ? null : value });
+    return { value, name: value === '' ? unassignedName(grouping) : value, ids: f.sourceIds.length === 0 ? inGroup : inGroup.filter((id) => f.sourceIds.includes(id)) };
+  };
+  return compareSides(db, f, side(a), side(b));
 }

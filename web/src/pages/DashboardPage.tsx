@@ -8,6 +8,7 @@ import { FramingChart } from '../components/dashboard/FramingChart.tsx';
 import { GroupComparison } from '../components/dashboard/GroupComparison.tsx';
 import { GroupControls } from '../components/dashboard/GroupControls.tsx';
 import { SimilarityView } from '../components/dashboard/SimilarityView.tsx';
+import { StoryComparison } from '../components/dashboard/StoryComparison.tsx';
 import { StanceChart } from '../components/dashboard/StanceChart.tsx';
 import { DashboardFiltersText } from '../components/dashboard/ChartCard.tsx';
 import { ThemesView } from '../components/dashboard/ThemesView.tsx';
@@ -17,7 +18,7 @@ import { useView } from '../components/dashboard/useView.ts';
 import { ModelQualityNote } from '../components/tagging/ModelQualityNote.tsx';
 import { dashboardApi, type DashboardParams } from '../lib/api/dashboard.ts';
 
-const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status', 'groupBy', 'group', 'top'] as const;
+const FILTER_KEYS = ['sources', 'from', 'to', 'provider', 'model', 'promptVersion', 'codebook', 'status', 'groupBy', 'group', 'top', 'story'] as const;
 
 /** The two groups compared (page URL only, `a` and `b`; '' is the sources without a value). */
 function compareFrom(sp: URLSearchParams): { a: string; b: string } | null {
@@ -59,6 +60,7 @@ function filtersText(p: DashboardParams, sources: readonly { id: number; name: s
   if (p.promptVersion) parts.push(`prompt ${p.promptVersion}`);
   if (p.status) parts.push(`review status ${p.status.split(',').join(', ')}`);
   if (p.syndicated === 'exclude') parts.push('syndicated copies left out');
+  if (p.story) parts.push(`story ${p.story}`);
   return parts.length > 0 ? parts.join('; ') : 'all items';
 }
 
@@ -134,7 +136,16 @@ export function DashboardPage() {
             onTop={(top) => update({ top })}
           />
           {drill && <DrillDownPanel key={JSON.stringify(drill)} params={params} paramsKey={paramsKey} drill={drill} onClose={() => setDrill(null)} />}
+          {params.story && (
+            <p className="panel" data-testid="story-filter">
+              Only the articles of <Link to={`/stories/${params.story}`}>story {params.story}</Link>.{' '}
+              <button type="button" className="linklike" onClick={() => update({ story: undefined })}>
+                Show every article
+              </button>
+            </p>
+          )}
           {compare && <GroupComparison {...view} a={compare.a} b={compare.b} />}
+          {compare && <StoryComparison {...view} a={compare.a} b={compare.b} />}
           <FramingChart {...view} />
           <StanceChart {...view} />
           <ThemesView {...view} />
