@@ -14,6 +14,6 @@ describe('the web shell in Chromium', () => {
     await fx.page.goto(fx.url);
     await fx.page.waitForURL(/\/corpus$/);
     const nav = await fx.page.locator('nav[aria-label="Main"] a').allTextContents();
-    expect(nav).toEqual(['Corpus', 'Tagging', 'Review', 'Dashboard', 'Export', 'Evals', 'Codebooks', 'Jobs', 'Settings']);
+    expect(nav).toEqual(['Corpus', 'Tagging', 'Review', 'Dashboard', 'Stories', 'Export', 'Evals', 'Codebooks', 'Jobs', 'Settings']);
   });
 });
