@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseDatabaseTarget, PostgresNotSupportedError } from '../db/dialect.ts';
 import { zodIssueText } from './errors.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   FRAMESCOPE_DB: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z
     .string()
@@ -64,7 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   return {
     port: overrides.port ?? e.PORT,
     host,
-    dbPath: overrides.dbPath ?? e.FRAMESCOPE_DB ?? DEFAULT_DB_PATH,
+    dbPath: sqliteDbPath(overrides.dbPath, e.DATABASE_URL, e.FRAMESCOPE_DB),
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.FRAMESCOPE_MODEL },
     defaultProvider: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'local',
     loopbackOnly: isLoopback(host),
@@ -72,6 +74,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     jobThreads: e.FRAMESCOPE_JOB_THREADS,
     batch: { maxRequests: e.FRAMESCOPE_BATCH_MAX_REQUESTS, maxBytes: e.FRAMESCOPE_BATCH_MAX_BYTES, pollMs: e.FRAMESCOPE_BATCH_POLL_MS, maxRounds: e.FRAMESCOPE_BATCH_MAX_ROUNDS },
   };
+}
+
+/**
+ * The SQLite file the app opens: `--db`, else `FRAMESCOPE_DB`, else data/framescope.db. A
+ * PostgreSQL URL in `--db`, `DATABASE_URL` or `FRAMESCOPE_DB` is refused with what works on
+ * PostgreSQL today (db/dialect.ts); a `DATABASE_URL` that is not a PostgreSQL URL is not ours
+ * and is left alone.
+ */
+function sqliteDbPath(flag: string | undefined, databaseUrl: string | undefined, envPath: string | undefined): string {
+  const named: [string, string | undefined][] = [['--db', flag], ['DATABASE_URL', databaseUrl], ['FRAMESCOPE_DB', envPath]];
+  for (const [via, value] of named) {
+    if (value === undefined) continue;
+    const target = parseDatabaseTarget(value);
+    if (target.dialect === 'postgres') throw new PostgresNotSupportedError(target.display, via);
+  }
+  return flag ?? envPath ?? DEFAULT_DB_PATH;
 }
 
 export function isLoopback(host: string): boolean {

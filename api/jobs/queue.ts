@@ -1,61 +1,12 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { jobs, type Job, type JobKind, type JobProgress, type JobState } from '../../db/schema/index.ts';
+import { RESUMABLE_FROM, type EnqueueSpec, type HeartbeatAnswer, type JobEnd, type JobFilter, type JobQueue } from '../../db/jobQueue.ts';
+import { jobs, type Job, type JobProgress } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';
 import { initialProgress } from './types.ts';
 
-/** A job to record. */
-export interface EnqueueSpec {
-  kind: JobKind;
-  params: unknown;
-  createdBy: string;
-  taggingRunId?: number | null;
-  /** What the Jobs view shows before the job starts (its total, if known). */
-  progress?: JobProgress;
-  /** Record it already claimed by this owner: a CLI process runs its own job at once. */
-  claimBy?: string;
-}
-
-export interface JobFilter {
-  states?: JobState[];
-  kinds?: JobKind[];
-  taggingRunId?: number;
-  /** Keyset paging: jobs with a smaller id. */
-  beforeId?: number;
-  limit?: number;
-}
-
-/** What the heartbeat learned: carry on, stop because someone asked, or stop because another process owns the job now. */
-export type HeartbeatAnswer = 'ok' | 'cancel' | 'lost';
-
-/**
- * The job queue, as callers see it. The SQLite implementation below is the default; a
- * PostgreSQL deployment implements the same interface over `FOR UPDATE SKIP LOCKED` (or hands
- * claim/heartbeat/finish to pg-boss or graphile-worker) without any caller changing. Every
- * state change is conditional on the owner, so two processes can never both run one job.
- */
-export interface JobQueue {
-  /** Records a job (in `tx` when given, so the job and the domain record it refers to commit together). */
-  enqueue(spec: EnqueueSpec, now: Date, tx?: DbOrTx): Job;
-  /** Takes the oldest queued job (or the given one) for `owner`; null when there is none. */
-  claim(owner: string, now: Date, jobId?: number): Job | null;
-  /** Proof of life with the latest progress. */
-  heartbeat(jobId: number, owner: string, now: Date, progress: JobProgress): HeartbeatAnswer;
-  saveResult(jobId: number, owner: string, result: unknown, tx?: DbOrTx): void;
-  /** Ends a job its owner ran; null when the owner had lost it. */
-  finish(jobId: number, owner: string, now: Date, end: { state: JobState; error?: string | null; result?: unknown; progress?: JobProgress }): Job | null;
-  /** Ends a running job whose owner died (or whose worker crashed): `interrupted` or `failed`, with the reason. */
-  interrupt(jobId: number, owner: string, now: Date, state: 'interrupted' | 'failed', reason: string): Job | null;
-  /** Asks a job to stop: a queued (or interrupted) one is cancelled at once, a running one when its owner next looks. */
-  requestCancel(jobId: number, actor: string, now: Date): Job;
-  /** Puts a stopped job back in the queue, or straight into `claimBy`'s hands. */
-  resume(jobId: number, actor: string, now: Date, claimBy?: string): Job;
-  get(jobId: number): Job;
-  list(filter?: JobFilter): Job[];
-}
-
-const RESUMABLE_FROM: ReadonlySet<JobState> = new Set(['cancelled', 'interrupted', 'failed']);
+export type { EnqueueSpec, HeartbeatAnswer, JobFilter, JobQueue } from '../../db/jobQueue.ts';
 
 /** The job queue in the app's SQLite database (db/schema/jobs.ts). */
 export class SqliteJobQueue implements JobQueue {
@@ -123,7 +74,7 @@ export class SqliteJobQueue implements JobQueue {
       .run();
   }
 
-  finish(jobId: number, owner: string, now: Date, end: { state: JobState; error?: string | null; result?: unknown; progress?: JobProgress }): Job | null {
+  finish(jobId: number, owner: string, now: Date, end: JobEnd): Job | null {
     return (
       this.db
         .update(jobs)

@@ -1,0 +1,53 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { committedMigrations, type MigrationInfo } from '../migrate.ts';
+import * as pgSchema from './schema/index.ts';
+
+/** The app's schema on PostgreSQL, through a connection pool. */
+export type PgDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
+/** A PostgreSQL transaction handle (asynchronous: its callback returns a promise). */
+export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+/** Anything queries can run on: the pool or an open transaction. */
+export type PgDbOrTx = PgDb | PgTx;
+
+export const PG_MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations-pg');
+
+export interface PgOpenOptions {
+  /** Connections in the pool at most (default 10). */
+  max?: number;
+  /** Shown in pg_stat_activity, so a DBA sees which process holds a connection. */
+  applicationName?: string;
+}
+
+/** Opens a pool on `url` (`postgres://user:pass@host:port/db`); nothing is migrated. */
+export function openPg(url: string, options: PgOpenOptions = {}): PgDb {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: options.applicationName ?? 'framescope' });
+  // An idle connection the server drops (restart, failover) must not crash the process.
+  pool.on('error', () => {});
+  return drizzle(pool, { schema: pgSchema, casing: 'snake_case' }) as PgDb;
+}
+
+/** Applies the committed PostgreSQL migrations the database lacks; returns them, oldest first. */
+export async function applyPgMigrations(db: PgDb): Promise<MigrationInfo[]> {
+  const pending = await pendingPgMigrations(db);
+  await migrate(db, { migrationsFolder: PG_MIGRATIONS_FOLDER });
+  return pending;
+}
+
+/**
+ * The committed PostgreSQL migrations not applied yet, decided as drizzle's migrator decides it
+ * (newer than the latest `created_at` in drizzle.__drizzle_migrations).
+ */
+export async function pendingPgMigrations(db: PgDb): Promise<MigrationInfo[]> {
+  const all = committedMigrations(PG_MIGRATIONS_FOLDER);
+  const table = await db.$client.query(`SELECT to_regclass('drizzle.__drizzle_migrations') AS t`);
+  if (!table.rows[0]?.t) return all;
+  const last = await db.$client.query('SELECT max(created_at) AS at FROM drizzle.__drizzle_migrations');
+  const lastAt = last.rows[0]?.at == null ? -Infinity : Number(last.rows[0].at);
+  return all.filter((m) => m.when > lastAt);
+}
+
+export { pgSchema };

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe, it } from 'vitest';
+import { applyPgMigrations, openPg, type PgDb } from './client.ts';
+
+/** The variable naming the PostgreSQL server tests may create databases on (`.ci/with-postgres` sets it). */
+export const TEST_DATABASE_URL = 'FRAMESCOPE_TEST_DATABASE_URL';
+
+/**
+ * `describe` for tests that need PostgreSQL. Without FRAMESCOPE_TEST_DATABASE_URL they are
+ * skipped, under a title that says how to run them; with FRAMESCOPE_REQUIRE_POSTGRES=1 (CI)
+ * a missing server fails the suite instead of passing it quietly.
+ */
+export function describePg(name: string, body: (serverUrl: string) => void): void {
+  const url = process.env[TEST_DATABASE_URL];
+  if (url) {
+    describe(name, () => body(url));
+  } else if (process.env.FRAMESCOPE_REQUIRE_POSTGRES === '1') {
+    describe(name, () => {
+      it('has a PostgreSQL server to run on', () => {
+        throw new Error(`${TEST_DATABASE_URL} is not set but FRAMESCOPE_REQUIRE_POSTGRES=1: run the suite through .ci/with-postgres`);
+      });
+    });
+  } else {
+    describe.skip(`${name} (needs PostgreSQL: run \`.ci/with-postgres npx vitest run <file>\`, or set ${TEST_DATABASE_URL}=postgres://USER@HOST:PORT/DB of a server where USER may create databases)`, () => body(''));
+  }
+}
+
+/** A fresh, empty database of its own on the test server; `drop` removes it (call it in a finally or afterEach). */
+export interface TestPgDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestPgDatabase(serverUrl: string): Promise<TestPgDatabase> {
+  const name = `framescope_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A fresh database with the PostgreSQL migrations applied, and a pool on it. */
+export async function createMigratedPgDb(serverUrl: string): Promise<{ db: PgDb; database: TestPgDatabase; close(): Promise<void> }> {
+  const database = await createTestPgDatabase(serverUrl);
+  const db = openPg(database.url, { max: 4 });
+  await applyPgMigrations(db);
+  return {
+    db,
+    database,
+    close: async () => {
+      await db.$client.end();
+      await database.drop();
+    },
+  };
+}
