@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDb } from '../../db/client.ts';
+import { committedMigrations } from '../../db/migrate.ts';
+import { PG_MIGRATIONS_FOLDER } from '../../db/pg/client.ts';
 import { createTestPgDatabase, describePg, type TestPgDatabase } from '../../db/pg/testing.ts';
 import { sources } from '../../db/schema/index.ts';
 import { buildProgram } from '../cli.ts';
-import { runCli } from '../testing.ts';
 import { CliError } from './common.ts';
 
 describe('migrate --to on the command line', () => {
@@ -47,14 +48,21 @@ describePg('migrate --to against a PostgreSQL server', (serverUrl) => {
     db.insert(sources).values([{ name: 'Outlet A' }, { name: 'Outlet B' }]).run();
     db.$client.close();
     // DATABASE_URL naming the target does not turn the source into PostgreSQL.
-    const res = await runCli(['migrate', '--to', target.url, '--db', file, '--json'], { DATABASE_URL: target.url });
-    expect(res.code, res.stderr).toBe(0);
-    const report = JSON.parse(res.stdout) as { database: string; to: string; migrations: string[]; tables: { table: string; rows: number }[]; rows: number };
-    expect(report.database).toBe(file);
-    expect(report.migrations).toEqual(['0000_init']);
+    vi.stubEnv('DATABASE_URL', target.url);
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      await buildProgram().parseAsync(['migrate', '--to', target.url, '--db', file, '--json'], { from: 'user' });
+    } finally {
+      write.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    const report = JSON.parse(out.join('')) as { database: string; to: string; migrations: string[]; tables: { table: string; rows: number }[]; rows: number };
+    expect(report).toMatchObject({ database: file, to: target.url, migrations: committedMigrations(PG_MIGRATIONS_FOLDER).map((m) => m.tag), rows: 2 });
+    expect(report.migrations[0]).toBe('0000_init');
     expect(report.tables.find((t) => t.table === 'sources')).toEqual({ table: 'sources', rows: 2 });
-    const again = await runCli(['migrate', '--to', target.url, '--db', file]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/^framescope: migrate --to: the target database is not empty: 1 Framescope table\(s\) already hold rows \(sources\); give an empty database/);
+    await expect(buildProgram().parseAsync(['migrate', '--to', target.url, '--db', file], { from: 'user' })).rejects.toThrow(
+      new CliError('migrate --to: the target database is not empty: 1 Framescope table(s) already hold rows (sources); give an empty database (createdb NAME): migrate --to never merges two databases'),
+    );
   });
 });

@@ -54,6 +54,10 @@ export const reviews = pgTable(
   (t) => [
     index('reviews_item_idx').on(t.itemId, t.createdAt),
     index('reviews_reviewer_idx').on(t.reviewerId, t.createdAt),
+    // A coder's own decisions on an item (every item view and decision asks).
+    index('reviews_item_reviewer_idx').on(t.itemId, t.reviewerId),
+    // "Not undone": every standing-decision query asks whether a later review undoes this one.
+    index('reviews_undoes_idx').on(t.undoesReviewId).where(sql`${t.undoesReviewId} IS NOT NULL`),
     uniqueIndex('reviews_idempotency_idx').on(t.reviewerId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
     ...enumChecks('reviews', t),
   ],

@@ -1,0 +1,2 @@
+CREATE INDEX "reviews_item_reviewer_idx" ON "reviews" USING btree ("item_id","reviewer_id");--> statement-breakpoint
+CREATE INDEX "reviews_undoes_idx" ON "reviews" USING btree ("undoes_review_id") WHERE "reviews"."undoes_review_id" IS NOT NULL;
