@@ -2,6 +2,7 @@ export * from './auditLog.ts';
 export * from './codebooks.ts';
 export * from './dashboardRollups.ts';
 export * from './documents.ts';
+export * from './facetRollups.ts';
 export * from './imports.ts';
 export * from './itemTotals.ts';
 export * from './items.ts';
