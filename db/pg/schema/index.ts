@@ -16,3 +16,4 @@ export * from './suggestions.ts';
 export * from './taggingRuns.ts';
 export * from './users.ts';
 export * from './providerProfiles.ts';
+export * from './stories.ts';
