@@ -23,13 +23,15 @@ export const RunRequestSchema = z.object({
   codebookId: z.number().int().positive().optional(),
   promptVersions: z.object({ passage: z.string().optional(), document: z.string().optional() }).optional(),
   levels: z.array(z.enum(['passage', 'document'])).min(1).default(['passage', 'document']),
-  /** Empty: everything. Sources and documents narrow; untaggedOnly skips items with any suggestion; sample keeps N at random (N at least the selection: all of it). */
+  /** Empty: everything. Sources, documents and a comparison's sample narrow; untaggedOnly skips items with any suggestion; sample keeps N at random (N at least the selection: all of it). */
   selection: z
     .object({
       sourceIds: z.array(z.number().int().positive()).max(MAX_IDS_PER_LIST, tooManyIds()).optional(),
       documentIds: z.array(z.number().int().positive()).max(MAX_IDS_PER_LIST, tooManyIds()).optional(),
       untaggedOnly: z.boolean().optional(),
       sample: z.number().int().positive().optional(),
+      /** Exactly the stored sample of this model comparison (api/tagging/comparisons.ts). */
+      comparisonId: z.number().int().positive().optional(),
     })
     .default({}),
   concurrency: z.number().int().min(1).max(256).default(4),

@@ -72,9 +72,11 @@ export function progressOf(run: TaggingRun, job: Job | null = null): RunProgress
  * Records a run and the job that will execute it, in one transaction; answers at once (the
  * item list is written by the job). The estimate comes from SQL aggregates, so this reads no
  * text. Registers the prompt versions it uses (refusing a prompt file changed after use).
- * `claimBy` records the job already claimed by that owner (the CLI runs it itself).
+ * `claimBy` records the job already claimed by that owner (the CLI runs it itself); `wake: false`
+ * leaves the job queued for a caller that records it inside a larger transaction and wakes the
+ * runner once that has committed (a worker thread reads only committed rows).
  */
-export function createRun(deps: TaggingJobDeps, request: RunRequest, actor = 'cli', opts: { claimBy?: string } = {}): { run: TaggingRun; job: Job } {
+export function createRun(deps: TaggingJobDeps, request: RunRequest, actor = 'cli', opts: { claimBy?: string; wake?: boolean } = {}): { run: TaggingRun; job: Job } {
   const plan = resolvePlan(deps, request);
   const { options: o, provider, prompts } = plan;
   if (o.batch && !provider.batch) throw badRequest(`${provider.displayName} has no Batch API: batch runs need an OpenAI-compatible provider that offers one`, 'batch_unsupported');
@@ -96,6 +98,7 @@ export function createRun(deps: TaggingJobDeps, request: RunRequest, actor = 'cl
         codebookId: plan.codebookId,
         promptVersions: Object.fromEntries(Object.entries(prompts).map(([l, p]) => [l, p!.id])),
         selection: o.selection,
+        comparisonId: o.selection.comparisonId ?? null,
         options: { ...storedOptions, ...(o.prices ? { prices: o.prices } : {}), providerParams: provider.params },
         itemsTotal: estimate.items,
         estimatedCostUsd: estimate.estimatedCostUsd,
@@ -109,7 +112,7 @@ export function createRun(deps: TaggingJobDeps, request: RunRequest, actor = 'cl
     const job = deps.jobs.queue.enqueue({ kind: jobKindOf(o), params: { runId: run.id }, createdBy: actor, taggingRunId: run.id, progress: initialProgress('queued', 'items', estimate.items), claimBy: opts.claimBy }, now, tx);
     return { run, job };
   });
-  if (!opts.claimBy) deps.jobs.wake();
+  if (!opts.claimBy && opts.wake !== false) deps.jobs.wake();
   return created;
 }
 

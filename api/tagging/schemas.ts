@@ -99,6 +99,8 @@ export const TaggingRunSchema = z
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     heartbeatAt: z.string().nullable(),
+    /** The model comparison this run is an arm of; null for other runs. */
+    comparisonId: z.number().int().nullable(),
     /** The job executing the run (see /api/jobs); null for a run recorded before runs were jobs. */
     jobId: z.number().int().nullable(),
     live: z.boolean(),

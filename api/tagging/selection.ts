@@ -19,6 +19,7 @@ export function selectionConditions(levels: Level[], sel: Selection): SQL[] {
   if (sel.sourceIds?.length) conditions.push(inArray(items.sourceId, sel.sourceIds));
   if (sel.documentIds?.length) conditions.push(inArray(items.documentId, sel.documentIds));
   if (sel.untaggedOnly) conditions.push(eq(items.suggestionCount, 0));
+  if (sel.comparisonId !== undefined) conditions.push(sql`${items.id} IN (SELECT item_id FROM model_comparison_items WHERE comparison_id = ${sel.comparisonId})`);
   return conditions;
 }
 
@@ -38,8 +39,8 @@ function countsOf(rows: { level: Level; n: number; chars: number }[]): LevelCoun
 
 /** The whole selection (before sampling), from the rollup unless documents are named. */
 function selectionTotals(db: Db, levels: Level[], sel: Selection): LevelCounts {
-  if (sel.documentIds?.length) {
-    // Named documents: their own items, through the per-document index (bounded by the request).
+  if (sel.documentIds?.length || sel.comparisonId !== undefined) {
+    // Named documents or a comparison's stored sample: their own items (bounded by the request or the sample).
     return countsOf(
       db
         .select({ level: items.level, n: sql<number>`count(*)`, chars: sql<number>`coalesce(sum(${items.chars}), 0)` })

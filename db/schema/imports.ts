@@ -23,6 +23,11 @@ export const imports = sqliteTable(
      * but, like bulk accepts, never counted as independent.
      */
     gold: integer('gold', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The file's labels are a held-out evaluation set: gold (as above) for scoring, but never
+     * trained on (api/training/examples.ts leaves out every item this import labelled).
+     */
+    evaluationOnly: integer('evaluation_only', { mode: 'boolean' }).notNull().default(false),
     filename: text('filename'),
     format: text('format', { enum: IMPORT_FORMATS }).notNull(),
     origin: text('origin', { enum: ['cli', 'upload', 'demo'] }).notNull(),

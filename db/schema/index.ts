@@ -9,6 +9,7 @@ export * from './itemTotals.ts';
 export * from './items.ts';
 export * from './jobs.ts';
 export * from './localModels.ts';
+export * from './modelComparisons.ts';
 export * from './passages.ts';
 export * from './reviews.ts';
 export * from './sources.ts';

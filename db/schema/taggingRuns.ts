@@ -2,11 +2,14 @@ import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { codebooks } from './codebooks.ts';
 import { items } from './items.ts';
+import { modelComparisons } from './modelComparisons.ts';
 
 export const TAGGING_RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'budget_exceeded', 'interrupted'] as const;
 
 /** One job asking a provider about a selection of items. */
-export const taggingRuns = sqliteTable('tagging_runs', {
+export const taggingRuns = sqliteTable(
+  'tagging_runs',
+  {
   id: integer('id').primaryKey({ autoIncrement: true }),
   /** interrupted: the process running it died; it resumes with its pending items. */
   status: text('status', { enum: TAGGING_RUN_STATUSES })
@@ -39,7 +42,11 @@ export const taggingRuns = sqliteTable('tagging_runs', {
   finishedAt: text('finished_at'),
   /** Last sign of life of the process running it; a stale heartbeat means the run can be resumed. */
   heartbeatAt: text('heartbeat_at'),
-});
+  /** The model comparison this run is an arm of (its selection is the comparison's sample); null for other runs. */
+  comparisonId: integer('comparison_id').references(() => modelComparisons.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('tagging_runs_comparison_idx').on(t.comparisonId)],
+);
 
 export const TAGGING_BATCH_STATUSES = ['preparing', 'uploaded', 'submitted', 'applied', 'failed'] as const;
 
