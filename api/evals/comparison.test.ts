@@ -5,6 +5,7 @@ import { addReview, seedCorpus } from '../fixtures.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 import { createComparison, drawSample, getComparison } from '../tagging/comparisons.ts';
 import { getRun } from '../tagging/runs.ts';
+import { createApp } from '../app.ts';
 import { testDeps } from '../testing.ts';
 import { compareRuns, comparisonDisagreements } from './comparison.ts';
 
@@ -92,6 +93,32 @@ describe('model comparisons', () => {
     const byRuns = compareRuns(deps.db, { runIds: runs.map((r) => r.id) }, { iterations: 200 });
     expect(byRuns.arms.map((x) => x.humans.kappa.estimate)).toEqual(report.arms.map((x) => x.humans.kappa.estimate));
     expect(byRuns.reviewLink).toBe(report.reviewLink);
+  });
+
+  it('starts a comparison over HTTP, reports it, and the review queue opens exactly its disagreements', async () => {
+    const { deps, itemIds } = await setup();
+    const app = createApp(deps);
+    const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const started = await post('/api/tagging/comparisons', { name: 'a vs b', arms: [{ provider: 'openai', model: 'model-a' }, { provider: 'openai', model: 'model-b' }], sampleSize: 6 });
+    expect(started.status).toBe(201);
+    const comparison = (await started.json()) as { id: number; items: number; runs: { id: number; jobId: number }[] };
+    expect(comparison.items).toBe(6);
+    for (const run of comparison.runs) await deps.jobs.settled(run.jobId);
+    const report = (await (await app.request(`/api/evals/comparisons/${comparison.id}`)).json()) as { reviewLink: string; disagreements: { itemId: number }[] };
+    expect(report.disagreements.map((d) => d.itemId)).toEqual([itemIds[1], itemIds[2], itemIds[4]]);
+    const queue = (await (await app.request(`/api${report.reviewLink.replace('/review?', '/review/queue?')}`)).json()) as { entries: { itemId: number }[]; total: number };
+    expect(queue.entries.map((e) => e.itemId)).toEqual([itemIds[1], itemIds[2], itemIds[4]]);
+    expect(queue.total).toBe(3);
+    const whole = (await (await app.request(`/api/review/queue?comparison=${comparison.id}&order=document`)).json()) as { total: number };
+    expect(whole.total).toBe(6);
+    const listed = (await (await app.request('/api/tagging/comparisons')).json()) as { comparisons: { name: string; runs: unknown[] }[] };
+    expect(listed.comparisons.map((c) => [c.name, c.runs.length])).toEqual([['a vs b', 2]]);
+
+    const lone = await app.request('/api/review/queue?disagree=1');
+    expect(lone.status).toBe(400);
+    expect(((await lone.json()) as { error: { message: string } }).error.message).toBe('disagree=1 needs comparison=ID: the disagreements are those of one model comparison');
+    expect((await app.request('/api/review/queue?comparison=77')).status).toBe(404);
+    expect((await app.request('/api/evals/comparisons/77')).status).toBe(404);
   });
 
   it('draws the same sample for the same seed and stores it', async () => {

@@ -8,5 +8,5 @@ export const QUEUE_ORDERS = ['confidence', 'document', 'random', 'disputed'] as 
 export type QueueOrder = (typeof QUEUE_ORDERS)[number];
 
 /** Every queue filter, as a query parameter and as a field of the bulk-accept filter. */
-export const QUEUE_FILTER_KEYS = ['level', 'status', 'sources', 'document', 'label', 'theme', 'minConfidence', 'maxConfidence', 'provider', 'model', 'promptVersion', 'disagreement'] as const;
+export const QUEUE_FILTER_KEYS = ['level', 'status', 'sources', 'document', 'label', 'theme', 'minConfidence', 'maxConfidence', 'provider', 'model', 'promptVersion', 'disagreement', 'comparison', 'disagree'] as const;
 export type QueueFilterKey = (typeof QUEUE_FILTER_KEYS)[number];

@@ -7,6 +7,8 @@ import { badRequest } from '../errors.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { clientOf } from '../dashboard/rollups.ts';
 import { resolveSources } from '../ingest/sourceNames.ts';
+import { comparisonDisagreements } from '../evals/comparison.ts';
+import { getComparison } from '../tagging/comparisons.ts';
 import { nearGuess } from '../tagging/quality.ts';
 import { getProtocol, isIndependent, type ReviewProtocol } from './protocol.ts';
 import { QUEUE_ORDERS, type QueueFilterKey, type QueueOrder } from './queue-params.ts';
@@ -42,6 +44,10 @@ export const QueueFilterSchema = z.object({
   promptVersion: z.string().min(1).optional(),
   /** models: suggestions disagree; reviewers: reviewers disagree; model-reviewer: the decision differs from the suggestion. */
   disagreement: oneOf(['models', 'reviewers', 'model-reviewer', 'any']).optional(),
+  /** Only the stored sample of this model comparison (api/tagging/comparisons.ts). */
+  comparison: number.pipe(z.number().int().positive()).optional(),
+  /** With `comparison`: `1` keeps only the items where the comparison's arms gave different labels. */
+  disagree: oneOf(['0', '1']).optional(),
 } satisfies Record<QueueFilterKey, z.ZodType>);
 export type QueueFilter = z.infer<typeof QueueFilterSchema>;
 
@@ -173,6 +179,12 @@ export function filterCondition(db: DbOrTx, f: QueueFilter, actor: Actor | null,
   if (f.disagreement === 'reviewers') parts.push(reviewers);
   if (f.disagreement === 'model-reviewer') parts.push(modelReviewer);
   if (f.disagreement === 'any') parts.push(sql`(${models} OR ${reviewers} OR ${modelReviewer})`);
+  if (f.disagree === '1' && f.comparison === undefined) throw badRequest('disagree=1 needs comparison=ID: the disagreements are those of one model comparison', 'invalid_input');
+  if (f.comparison !== undefined) {
+    getComparison(db, f.comparison);
+    if (f.disagree === '1') parts.push(sql`i.id IN (SELECT value FROM json_each(${JSON.stringify(comparisonDisagreements(db, f.comparison))}))`);
+    else parts.push(sql`i.id IN (SELECT item_id FROM model_comparison_items WHERE comparison_id = ${f.comparison})`);
+  }
   return sql.join(parts, sql` AND `);
 }
 

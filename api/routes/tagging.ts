@@ -3,7 +3,8 @@ import type { TaggingRun } from '../../db/schema/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { runBatches } from '../tagging/batchStore.ts';
 import { cancelRun, createRun, estimateRun, getRun, jobOfRun, listRuns, progressOf, resumeRun, runFailures, RunRequestSchema } from '../tagging/runs.ts';
-import { RunEstimateSchema, RunProgressSchema, runView, TaggingBatchSchema, TaggingRunDetailSchema, TaggingRunListSchema, TaggingRunSchema } from '../tagging/schemas.ts';
+import { ComparisonRequestSchema, createComparison, listComparisons, type ComparisonWithRuns } from '../tagging/comparisons.ts';
+import { ModelComparisonListSchema, ModelComparisonSchema, RunEstimateSchema, RunProgressSchema, runView, TaggingBatchSchema, TaggingRunDetailSchema, TaggingRunListSchema, TaggingRunSchema } from '../tagging/schemas.ts';
 import { streamJobEvents } from './jobEvents.ts';
 import { modelQuality, ModelQualityListSchema } from '../tagging/quality.ts';
 import { actorName, conflictResponse, errorResponses, IdParams, json, jsonBody, newRouter } from './router.ts';
@@ -17,6 +18,7 @@ export function taggingRoutes(deps: AppDeps) {
     const job = jobOfRun(deps.jobs, run.id);
     return runView(run, job);
   };
+  const comparisonView = (c: ComparisonWithRuns) => ModelComparisonSchema.parse({ ...c.comparison, items: c.items, runs: c.runs.map(withJob) });
   const router = newRouter();
   // The event stream's data is not a response body, so name its schema for clients here.
   router.openAPIRegistry.register('TaggingRunProgress', RunProgressSchema);
@@ -40,6 +42,20 @@ export function taggingRoutes(deps: AppDeps) {
         responses: { 201: json(TaggingRunSchema, 'Recorded and queued'), ...errorResponses },
       }),
       (c) => c.json(withJob(createRun(deps, c.req.valid('json'), actorName(c, 'web')).run), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/comparisons',
+        summary: 'Compare two or more models (profiles, models, prompt versions) on one seeded sample: stores the sample and queues one run per arm; answers at once',
+        request: jsonBody(ComparisonRequestSchema),
+        responses: { 201: json(ModelComparisonSchema, 'Recorded and queued'), ...errorResponses },
+      }),
+      (c) => c.json(comparisonView(createComparison(deps, c.req.valid('json'), actorName(c, 'web'))), 201),
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/comparisons', summary: 'Model comparisons, newest first, with their runs', responses: { 200: json(ModelComparisonListSchema, 'Comparisons'), ...errorResponses } }),
+      (c) => c.json({ comparisons: listComparisons(deps.db).map(comparisonView) }, 200),
     )
     .openapi(
       createRoute({

@@ -196,3 +196,24 @@ const SuggestionParams = SuggestionSchema.shape.params;
 export function suggestionView(s: Suggestion): SuggestionWithProvenance {
   return { ...s, providerLabel: providerLabel(s.provider, s.model), params: SuggestionParams.parse(s.params) };
 }
+
+/** A model comparison with its sample size and its arms' runs (in arm order). */
+export const ModelComparisonSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    codebookId: z.number().int(),
+    levels: z.array(z.enum(['passage', 'document'])),
+    sampleSize: z.number().int(),
+    seed: z.number().int(),
+    selection: z.object({ sourceIds: z.array(z.number().int()).optional() }),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    /** Items in the stored sample. */
+    items: z.number().int(),
+    runs: z.array(TaggingRunSchema),
+  })
+  .meta({ id: 'ModelComparison' });
+
+/** Comparisons, newest first. */
+export const ModelComparisonListSchema = z.object({ comparisons: z.array(ModelComparisonSchema) }).meta({ id: 'ModelComparisonList' });

@@ -31,7 +31,7 @@ export type Checks = [
   Expect<Equal<DrillDownItem['label'], string | null>>,
   Expect<Equal<EvalResult['label']['accuracy']['estimate'], number | null>>,
   Expect<Equal<ApiError['code'] extends string ? true : false, true>>,
-  Expect<Equal<keyof QueueFilter, 'level' | 'status' | 'sources' | 'document' | 'label' | 'theme' | 'minConfidence' | 'maxConfidence' | 'provider' | 'model' | 'promptVersion' | 'disagreement'>>,
+  Expect<Equal<keyof QueueFilter, 'level' | 'status' | 'sources' | 'document' | 'label' | 'theme' | 'minConfidence' | 'maxConfidence' | 'provider' | 'model' | 'promptVersion' | 'disagreement' | 'comparison' | 'disagree'>>,
 ];
 
 // @ts-expect-error Source has documentCount, not documentTotal
