@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import type { Db } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
 import { openAppDb } from '../db.ts';
+import { compareRuns, type ComparisonTarget } from '../evals/comparison.ts';
+import { renderComparisonReport } from '../evals/comparisonText.ts';
 import { compareResults, renderComparisonMarkdown } from '../evals/report.ts';
 import { readResultFile, resultJson } from '../evals/results.ts';
 import { DEFAULT_GOLD_FILE, evaluate } from '../evals/service.ts';
@@ -37,6 +39,15 @@ function positiveInt(value: string, flag: string): number {
   return n;
 }
 
+/** `--compare 3,4` (runs) or `--compare 2` (a comparison); anything else names result files. */
+function runTarget(args: string[]): ComparisonTarget | null {
+  if (args.length !== 1) return null;
+  const arg = args[0]!;
+  if (/^\d+$/.test(arg)) return { comparisonId: Number(arg) };
+  if (/^\d+(,\d+)+$/.test(arg)) return { runIds: arg.split(',').map(Number) };
+  return null;
+}
+
 /** `eval`: scores a provider against gold labels, or compares stored results (`--compare a.json b.json`). */
 export function registerEval(program: Command): void {
   withDbOption(
@@ -59,9 +70,23 @@ export function registerEval(program: Command): void {
       .option('--replay <file>', 'answer from a recording made with --record instead of calling the model')
       .option('--results-dir <dir>', 'where result files are written (default evals/results)')
       .option('--name <name>', 'result name (default <provider>-<model>-<date>)')
-      .option('--compare <files...>', 'compare stored result files side by side instead of running an eval')
+      .option('--compare <what...>', 'instead of running an eval: RUN_ID,RUN_ID[,...] or COMPARISON_ID compares tagging runs on their shared items (agreement with people and between models, cost, latency, disagreements); files compare stored results side by side')
       .option('--json', 'print exactly one JSON object on stdout'),
   ).action(async (opts: EvalCliOptions) => {
+    const target = opts.compare ? runTarget(opts.compare) : null;
+    if (target) {
+      const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
+      if (!existsSync(config.dbPath)) throw new CliError(`no database at ${config.dbPath}: --compare with run or comparison ids reads the runs from it`);
+      const db = openAppDb(config.dbPath);
+      try {
+        const report = compareRuns(db, target, { iterations: positiveInt(opts.bootstrap, '--bootstrap'), seed: positiveInt(opts.seed, '--seed') });
+        if (opts.json) printJson(report);
+        else process.stdout.write(renderComparisonReport(report));
+      } finally {
+        db.$client.close();
+      }
+      return;
+    }
     if (opts.compare) {
       const comparison = compareResults(opts.compare.map((f) => readResultFile(f)));
       if (opts.json) printJson(comparison);

@@ -5,8 +5,13 @@ import { addReview, seedCorpus } from '../fixtures.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 import { createComparison, drawSample, getComparison } from '../tagging/comparisons.ts';
 import { getRun } from '../tagging/runs.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../app.ts';
-import { testDeps } from '../testing.ts';
+import { loadConfig } from '../config.ts';
+import { openAppDb } from '../db.ts';
+import { runCli, testDeps } from '../testing.ts';
 import { compareRuns, comparisonDisagreements } from './comparison.ts';
 
 /**
@@ -33,7 +38,7 @@ afterEach(async () => {
   server = null;
 });
 
-async function setup() {
+async function setup(dbPath?: string) {
   server = await startTestServer({
     latencyMs: 5,
     script: (ctx) => {
@@ -41,7 +46,9 @@ async function setup() {
       return { kind: 'answer', answer: { label: ANSWERS[ctx.body.model ?? '']?.[index] ?? 'analytical' } };
     },
   });
-  const deps = testDeps({ env: { OPENAI_BASE_URL: server.url, FRAMESCOPE_MODEL: 'model-a' } });
+  const env = { OPENAI_BASE_URL: server.url, FRAMESCOPE_MODEL: 'model-a' };
+  // A database file: the job runner's worker threads open it from the config.
+  const deps = testDeps({ env, ...(dbPath ? { db: openAppDb(dbPath), config: loadConfig(env, { dbPath }) } : {}) });
   const docs = seedCorpus(deps.db, [
     { name: 'Outlet A', documents: [{ title: 'D1', passages: [{ text: PASSAGES[0]! }, { text: PASSAGES[1]! }] }, { title: 'D2', passages: [{ text: PASSAGES[2]! }, { text: PASSAGES[3]! }] }] },
     { name: 'Outlet B', documents: [{ title: 'D3', passages: [{ text: PASSAGES[4]! }, { text: PASSAGES[5]! }] }] },
@@ -148,4 +155,39 @@ describe('model comparisons', () => {
     expect(() => compareRuns(deps.db, { runIds: [41, 42] })).toThrow('tagging run 41, 42 not found');
     expect(() => compareRuns(deps.db, { runIds: [41] })).toThrow('a comparison needs at least two distinct runs');
   });
+});
+
+describe('eval --compare', () => {
+  it('prints one JSON object for a comparison id, a readable report for its run ids with the review link, and names runs it cannot find', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'framescope-compare-'));
+    try {
+      const dbPath = join(dir, 'fs.db');
+      const { deps, itemIds } = await setup(dbPath);
+      const { comparison, runs } = createComparison(deps, { arms: [{ provider: 'openai', model: 'model-a' }, { provider: 'openai', model: 'model-b' }], sampleSize: 6 }, 'test');
+      for (const run of runs) await deps.jobs.settled(deps.jobs.queue.list({ taggingRunId: run.id, limit: 1 })[0]!.id);
+      await deps.jobs.stop();
+      expect(runs.map((r) => getRun(deps.db, r.id).status)).toEqual(['completed', 'completed']);
+      deps.db.$client.close();
+
+      const byId = await runCli(['eval', '--compare', String(comparison.id), '--json', '--bootstrap', '200', '--db', dbPath]);
+      expect(byId.code, byId.stderr).toBe(0);
+      const report = JSON.parse(byId.stdout) as { arms: { model: string; humans: { accuracy: { estimate: number }; kappa: { estimate: number } } }[]; pairs: { kappa: { estimate: number } }[]; disagreements: { itemId: number }[] };
+      expect(report.arms.map((a) => [a.model, a.humans.accuracy.estimate])).toEqual([['model-a', 0.75], ['model-b', 0.5]]);
+      expect(report.arms[0]!.humans.kappa.estimate).toBeCloseTo(7 / 11, 12);
+      expect(report.pairs[0]!.kappa.estimate).toBeCloseTo(0.25, 12);
+      expect(report.disagreements.map((d) => d.itemId)).toEqual([itemIds[1], itemIds[2], itemIds[4]]);
+
+      const text = await runCli(['eval', '--compare', runs.map((r) => r.id).join(','), '--bootstrap', '200', '--db', dbPath]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('6 items in the sample, 4 with an independent human decision so far.');
+      expect(text.stdout).toContain(`Review them first: /review?comparison=${comparison.id}&disagree=1&level=passage&order=document`);
+      expect(text.stdout).toContain('## Where they differ (3 items)');
+
+      const missing = await runCli(['eval', '--compare', '5,6', '--db', dbPath]);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain('tagging run 5, 6 not found');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
