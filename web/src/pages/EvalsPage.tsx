@@ -1,16 +1,26 @@
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import { ComparisonView } from '../components/evals/ComparisonView.tsx';
 import { EvalDetail } from '../components/evals/EvalDetail.tsx';
 import { fmtInterval } from '../components/evals/format.ts';
 import { evalsApi, type EvalResult, type EvalResultSummary } from '../lib/api/evals.ts';
+import { listComparisons, type ModelComparison } from '../lib/api/tagging.ts';
 
-/** Evals: the stored results of `npm run eval`, and one of them in full (`?name=`). */
+/** Evals: model comparisons on this database's sample (`?comparison=`), the stored results of `npm run eval`, and one of them in full (`?name=`). */
 export function EvalsPage() {
   const [params] = useSearchParams();
   const selected = params.get('name');
+  const comparison = /^\d+$/.test(params.get('comparison') ?? '') ? Number(params.get('comparison')) : null;
+  const [comparisons, setComparisons] = useState<ModelComparison[] | null>(null);
   const [results, setResults] = useState<EvalResultSummary[] | null>(null);
   const [detail, setDetail] = useState<EvalResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    listComparisons()
+      .then(setComparisons)
+      .catch(() => setComparisons([]));
+  }, [comparison]);
 
   useEffect(() => {
     evalsApi
@@ -39,6 +49,26 @@ export function EvalsPage() {
         How well each provider, model, prompt and codebook labels, measured against human gold labels. Run <code>npm run eval -- --provider local</code> (or <code>openai</code>) to add a result; compare with{' '}
         <code>npm run eval -- --compare a.json b.json</code>.
       </p>
+      <section className="panel">
+        <h2>Model comparisons</h2>
+        <p className="muted">Start one on the Tagging page: two or more models or prompts on the same sample of this database, scored against the independent human decisions made so far.</p>
+        {comparisons !== null && comparisons.length === 0 && <p className="muted">No comparisons yet.</p>}
+        {comparisons !== null && comparisons.length > 0 && (
+          <ul data-testid="comparison-list">
+            {comparisons.map((c) => (
+              <li key={c.id} className={c.id === comparison ? 'selected' : undefined}>
+                <Link to={`/evals?comparison=${c.id}`}>
+                  #{c.id} {c.name}
+                </Link>{' '}
+                <span className="muted">
+                  {c.items} items, {c.runs.map((r) => `${r.model} (${r.status})`).join(' vs ')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {comparison !== null && <ComparisonView key={comparison} id={comparison} />}
       {error && <p className="error">{error}</p>}
       {results === null && !error && <p className="muted">Loading results…</p>}
       {results !== null && results.length === 0 && <p className="muted">No results yet in evals/results.</p>}

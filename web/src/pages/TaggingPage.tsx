@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { ComparisonForm } from '../components/tagging/ComparisonForm.tsx';
 import { RunForm } from '../components/tagging/RunForm.tsx';
 import { RunProgressPanel } from '../components/tagging/RunProgressPanel.tsx';
 import { ModelQualityNote } from '../components/tagging/ModelQualityNote.tsx';
@@ -38,6 +39,7 @@ export function TaggingPage() {
           refresh();
         }}
       />
+      <ComparisonForm onStarted={refresh} />
       {selected !== null && <RunProgressPanel key={selected} runId={selected} onChanged={refresh} />}
       <section className="panel">
         <h2>Runs</h2>

@@ -75,8 +75,20 @@ export function QueueView() {
     </label>
   );
 
+  const clearComparison = () => {
+    const next = new URLSearchParams(params);
+    next.delete('comparison');
+    next.delete('disagree');
+    setParams(next);
+  };
   return (
     <div>
+      {ctx.filter.comparison && (
+        <p className="panel row" data-testid="queue-comparison">
+          {ctx.filter.disagree === '1' ? `Only the items where the models of comparison #${ctx.filter.comparison} disagree.` : `Only the sample of comparison #${ctx.filter.comparison}.`}{' '}
+          <Link to={`/evals?comparison=${ctx.filter.comparison}`}>The comparison</Link> <button onClick={clearComparison}>Show every item</button>
+        </p>
+      )}
       <div className="panel row review-filters">
         {choice('level', 'Level', [['passage', 'passages'], ['document', 'documents']], ctx.filter.level ?? 'passage')}
         {choice('status', 'Status', [['', 'any (not excluded)'], ['unreviewed', 'unreviewed'], ['reviewed', 'reviewed'], ['rejected', 'rejected (no answer)'], ['disputed', 'disputed'], ['excluded', 'excluded']], ctx.filter.status ?? '')}

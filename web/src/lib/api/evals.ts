@@ -10,3 +10,7 @@ export const evalsApi = {
   list: () => call(api.evals.$get()),
   get: (name: string) => call(api.evals[':name'].$get({ param: { name } })),
 };
+
+/** A model comparison's report: agreement with people and between arms, cost, latency, disagreements. */
+export type ComparisonReport = Ok<typeof api.evals.comparisons[':id']['$get']>;
+export const comparisonReport = (id: number) => call(api.evals.comparisons[':id'].$get({ param: { id: String(id) } }));

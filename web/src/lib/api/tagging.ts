@@ -42,3 +42,11 @@ export type ModelQualityList = Ok<typeof api.tagging.quality.$get>;
 export type ModelQuality = ModelQualityList['models'][number];
 /** Each model family's measured quality on this database's independent human decisions. */
 export const modelQuality = () => call(api.tagging.quality.$get());
+
+/** A comparison of two or more models on one seeded sample (same fields as POST /api/tagging/comparisons). */
+export type ComparisonRequest = Input<typeof api.tagging.comparisons.$post>['json'];
+export type ModelComparison = Ok<typeof api.tagging.comparisons.$post>;
+export const startComparison = (r: ComparisonRequest) => call(api.tagging.comparisons.$post({ json: r }));
+export const listComparisons = () => call(api.tagging.comparisons.$get()).then((r) => r.comparisons);
+/** Prompt template versions on disk, for picking an arm's prompt. */
+export const listPrompts = () => call(api.prompts.$get()).then((r) => r.prompts);
