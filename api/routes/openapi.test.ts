@@ -105,8 +105,10 @@ describe('the OpenAPI document', () => {
     await (await app.request(`/api/tagging/runs/${run.id}/events`)).text();
     const story = Number(deps.db.$client.prepare("INSERT INTO stories (title, origin, created_by, edited) VALUES ('A story', 'person', 'Ann', 1)").run().lastInsertRowid);
     deps.db.$client.prepare("INSERT INTO story_documents (document_id, story_id, added_by, added_by_name, method) VALUES (?, ?, 'person', 'Ann', 'person')").run(doc!.id, story);
+    const comparison = (await (await app.request('/api/tagging/comparisons', { method: 'POST', body: JSON.stringify({ arms: [{ provider: 'local' }, { provider: 'local', promptVersions: { passage: 'passage-v1' } }], sampleSize: 2 }), headers: { 'content-type': 'application/json', cookie } })).json()) as { id: number; runs: { jobId: number }[] };
+    for (const r of comparison.runs) await deps.jobs.settled(r.jobId);
     const params: Record<string, string> = { id: String(passage), name: 'local-baseline-shared-corpus-v1' };
-    const idFor: Record<string, number> = { '/api/sources/{id}': doc!.sourceId, '/api/documents/{id}': doc!.id, '/api/tagging/runs/{id}': run.id, '/api/jobs/{id}': run.jobId, '/api/stories/{id}': story };
+    const idFor: Record<string, number> = { '/api/sources/{id}': doc!.sourceId, '/api/documents/{id}': doc!.id, '/api/tagging/runs/{id}': run.id, '/api/jobs/{id}': run.jobId, '/api/stories/{id}': story, '/api/evals/comparisons/{id}': comparison.id };
     /** Routes with a required query. */
     const queryFor: Record<string, string> = { '/api/dashboard/compare': '?groupBy=country&a=&b=RU', '/api/dashboard/compare/stories': '?groupBy=country&a=&b=RU' };
 

@@ -38,7 +38,7 @@ describe('a model comparison in Chromium', () => {
   it('starts a comparison of two models from the Tagging page, shows it on the Evals page, and its disagreement link opens exactly those items in the review queue', { timeout: 90_000 }, async () => {
     const { page } = fx;
     await page.goto(`${fx.url}/tagging`);
-    await page.getByLabel('Arm 1 provider').selectOption('openai');
+    await page.getByLabel('Arm 1 answered by').selectOption('openai');
     await page.getByLabel('Arm 1 model').fill('model-a');
     await page.getByLabel('Arm 2 model').fill('model-b');
     await page.getByLabel('Comparison name').fill('a vs b');

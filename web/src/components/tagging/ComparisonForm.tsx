@@ -36,7 +36,7 @@ export function ComparisonForm({ onStarted }: { onStarted: (c: ModelComparison) 
   const [name, setName] = useState('');
   const [sampleSize, setSampleSize] = useState('100');
   const [seed, setSeed] = useState('1');
-  const [levels, setLevels] = useState({ passage: true, document: false });
+  const [levels, setLevels] = useState<'passage' | 'document' | 'both'>('passage');
   const [started, setStarted] = useState<ModelComparison | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -61,7 +61,7 @@ export function ComparisonForm({ onStarted }: { onStarted: (c: ModelComparison) 
         arms: arms.map(armRequest),
         sampleSize: Number(sampleSize),
         seed: Number(seed),
-        levels: (['passage', 'document'] as const).filter((l) => levels[l]),
+        levels: levels === 'both' ? ['passage', 'document'] : [levels],
       });
       setStarted(c);
       onStarted(c);
@@ -82,8 +82,8 @@ export function ComparisonForm({ onStarted }: { onStarted: (c: ModelComparison) 
         <div className="row" key={i} data-arm={i + 1}>
           <strong>Arm {i + 1}</strong>
           <label>
-            Provider{' '}
-            <select aria-label={`Arm ${i + 1} provider`} value={a.provider} onChange={(e) => setArm(i, { provider: e.target.value })}>
+            Answered by{' '}
+            <select aria-label={`Arm ${i + 1} answered by`} value={a.provider} onChange={(e) => setArm(i, { provider: e.target.value })}>
               <option value="local">local baseline (statistical classifier, no LLM)</option>
               <option value="openai">OpenAI-compatible model (environment)</option>
               {profiles.map((p) => (
@@ -128,10 +128,12 @@ export function ComparisonForm({ onStarted }: { onStarted: (c: ModelComparison) 
           Seed <input type="number" min={0} className="tagging-num" aria-label="Comparison seed" value={seed} onChange={(e) => setSeed(e.target.value)} />
         </label>
         <label>
-          <input type="checkbox" checked={levels.passage} onChange={(e) => setLevels({ ...levels, passage: e.target.checked })} /> passages
-        </label>
-        <label>
-          <input type="checkbox" checked={levels.document} onChange={(e) => setLevels({ ...levels, document: e.target.checked })} /> documents
+          Items{' '}
+          <select aria-label="Comparison levels" value={levels} onChange={(e) => setLevels(e.target.value as typeof levels)}>
+            <option value="passage">passages</option>
+            <option value="document">whole documents</option>
+            <option value="both">both</option>
+          </select>
         </label>
         <button className="primary" onClick={start} disabled={busy}>
           Start comparison
