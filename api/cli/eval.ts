@@ -22,6 +22,8 @@ interface EvalCliOptions {
   repeats: string;
   outletBias?: boolean;
   folds: string;
+  group: string;
+  evaluationOnly?: boolean;
   seed: string;
   bootstrap: string;
   concurrency: string;
@@ -62,7 +64,9 @@ export function registerEval(program: Command): void {
       .option('--codebook <file>', 'codebook JSON (default: the bundled default; the active one with --gold db)')
       .option('--repeats <n>', 'asks per item; 2 or more reports run-to-run agreement', '1')
       .option('--outlet-bias', 'also ask with the outlet named and compare with the masked answers')
-      .option('--folds <n>', 'cross-validation folds for the local baseline, grouped by document', '5')
+      .option('--folds <n>', 'cross-validation folds for the local baseline', '5')
+      .option('--group <source|document>', "what a fold keeps whole: source (each outlet's items in one fold) or document (optimistic: the same outlet in training and test)", 'source')
+      .option('--evaluation-only', 'with --gold db: score only the items evaluation-only imports labelled; the local baseline trains on the rest of the database once')
       .option('--seed <n>', 'seed for folds and bootstrap', '1')
       .option('--bootstrap <n>', 'bootstrap resamples for the 95% intervals', '2000')
       .option('--concurrency <n>', 'parallel requests', '4')
@@ -95,6 +99,7 @@ export function registerEval(program: Command): void {
     }
     const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
     const provider = opts.provider ?? config.defaultProvider;
+    if (opts.group !== 'source' && opts.group !== 'document') throw new CliError(`--group must be source or document, got "${opts.group}"`);
     if (provider !== 'local' && provider !== 'openai') throw new CliError(`--provider must be local or openai, got "${provider}"`);
     // The database is only needed for db gold and the human baseline; do not create one as a side effect.
     let db: Db | undefined;
@@ -112,6 +117,8 @@ export function registerEval(program: Command): void {
           repeats: positiveInt(opts.repeats, '--repeats'),
           outletBias: opts.outletBias,
           folds: positiveInt(opts.folds, '--folds'),
+          groupBy: opts.group,
+          evaluationOnly: opts.evaluationOnly,
           seed: positiveInt(opts.seed, '--seed'),
           bootstrapIterations: positiveInt(opts.bootstrap, '--bootstrap'),
           concurrency: positiveInt(opts.concurrency, '--concurrency'),

@@ -24,6 +24,7 @@ interface ImportCliOptions extends DbOptions {
   map?: string;
   importName?: string;
   gold?: boolean;
+  evaluationOnly?: boolean;
   strict?: boolean;
   rejects?: string;
   dateOrder?: string;
@@ -127,6 +128,7 @@ export function registerImport(program: Command): void {
       .option('--map <field=column,...>', 'row-file columns, e.g. text=content,title=headline,source=outlet,published=date,url=link,id=article_id')
       .option('--import-name <name>', 'name labels in the files are recorded under (reviewer import:<name>; default: the file name)')
       .option('--gold', "the files' labels are a gold standard coded by people: count them as independent human decisions (default: recorded, exported, never counted)")
+      .option('--evaluation-only', "the files' labels are a held-out evaluation set: gold for evals (eval --gold db --evaluation-only), never trained on")
       .option('--strict', 'all or nothing per row file: one bad row and none of the file is imported')
       .option('--rejects <file>', 'write rejected rows to FILE in the input\'s format (one row file per run; .gz compresses)')
       .option('--date-order <order>', 'how to read numeric dates that read both ways: mdy, dmy or ymd (default: decided by the file)')
@@ -160,7 +162,7 @@ export function registerImport(program: Command): void {
       fileReport = await runImport(
         db,
         files.map(diskSource),
-        { origin: 'cli', meta, map, importName: opts.importName, gold: opts.gold ?? false, actor: 'cli', strict: opts.strict, rejects: opts.rejects, dateOrder: opts.dateOrder as DateOrder | undefined },
+        { origin: 'cli', meta, map, importName: opts.importName, gold: opts.gold ?? false, evaluationOnly: opts.evaluationOnly ?? false, actor: 'cli', strict: opts.strict, rejects: opts.rejects, dateOrder: opts.dateOrder as DateOrder | undefined },
         { onProgress: bar.update, signal: controller.signal, resume: !opts.restart },
       );
     } catch (e) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { documents, items, itemThemes, passages, reviews, sources } from '../../db/schema/index.ts';
@@ -179,7 +179,11 @@ export function loadGoldFile(path: string, corpusDir: string, codebook: Codebook
  * The label, stance and themes are the item's independent state as api/items/state.ts derives
  * it; bulk accepts and other imported labels are never gold.
  */
-export function loadGoldFromDb(db: Db): GoldSet {
+export function loadGoldFromDb(db: Db, opts: { evaluationOnly?: boolean } = {}): GoldSet {
+  // Held-out items: those an evaluation-only import labelled (api/ingest/options.ts).
+  const heldOut = opts.evaluationOnly
+    ? new Set(db.all<{ id: number }>(sql`SELECT DISTINCT r.item_id AS id FROM reviews r JOIN imports im ON im.id = r.import_id WHERE im.evaluation_only = 1`).map((r) => r.id))
+    : null;
   const rows = db
     .select({ item: items, review: reviews, passageText: passages.text, documentText: documents.text, title: documents.title, sourceName: sources.name })
     .from(items)
@@ -189,7 +193,8 @@ export function loadGoldFromDb(db: Db): GoldSet {
     .leftJoin(passages, eq(passages.id, items.passageId))
     .where(isNotNull(items.independentLabel))
     .all()
-    .filter((r) => r.review.blind || r.review.action === 'adjudicate' || r.review.kind === 'import');
+    .filter((r) => r.review.blind || r.review.action === 'adjudicate' || r.review.kind === 'import')
+    .filter((r) => heldOut === null || heldOut.has(r.item.id));
   const humanExcluded = db
     .select({ item: items, passageText: passages.text, documentText: documents.text, title: documents.title, sourceName: sources.name })
     .from(items)
@@ -224,7 +229,7 @@ export function loadGoldFromDb(db: Db): GoldSet {
     });
   }
   for (const r of humanExcluded) {
-    if (seen.has(r.item.id)) continue;
+    if (seen.has(r.item.id) || (heldOut !== null && !heldOut.has(r.item.id))) continue;
     out.push({
       id: `item:${r.item.id}`,
       level: 'passage',
@@ -240,10 +245,13 @@ export function loadGoldFromDb(db: Db): GoldSet {
       segmenterExcluded: autoExcludedOf.get(r.item.id) ?? null,
     });
   }
+  if (heldOut !== null && out.filter((i) => !i.excluded).length === 0) {
+    throw badRequest('the database has no items labelled by an evaluation-only import (import --evaluation-only, or the upload\'s "evaluation only" box)', 'no_gold');
+  }
   if (out.filter((i) => !i.excluded).length === 0) {
     throw badRequest('the database has no gold items: none decided in blind mode, adjudicated or imported from a file marked gold', 'no_gold');
   }
   out.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   const hash = sha256(JSON.stringify(out.map((i) => [i.id, sha256(i.text), i.excluded, i.label, i.stance, i.themes])));
-  return { origin: 'db', hash, items: out };
+  return { origin: heldOut !== null ? 'db:evaluation-only' : 'db', hash, items: out };
 }

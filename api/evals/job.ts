@@ -12,6 +12,10 @@ export const EvalJobSchema = z.object({
   gold: z.enum(['shipped', 'db']).default('shipped'),
   prompt: z.string().regex(/^(v\d+|(passage|document)-v\d+(,(passage|document)-v\d+)?)$/, 'a version (v1) or prompt ids (passage-v1,document-v1)').optional(),
   folds: z.number().int().min(2).max(20).default(5),
+  /** What a cross-validation fold keeps whole: each outlet (default) or, optimistically, each document. */
+  group: z.enum(['source', 'document']).default('source'),
+  /** With `db` gold: only the items evaluation-only imports labelled (held out from training). */
+  evaluationOnly: z.boolean().default(false),
   repeats: z.number().int().min(1).max(5).default(1),
   seed: z.number().int().min(0).default(1),
   concurrency: z.number().int().min(1).max(64).default(4),
@@ -45,6 +49,8 @@ export const evalJob: JobKindSpec<EvalJobParams & { resultsDir?: string }> = {
           prompt: p.prompt,
           gold: p.gold === 'db' ? 'db' : DEFAULT_GOLD_FILE,
           folds: p.folds,
+          groupBy: p.group,
+          evaluationOnly: p.evaluationOnly,
           repeats: p.repeats,
           seed: p.seed,
           concurrency: p.concurrency,

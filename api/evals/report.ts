@@ -28,6 +28,8 @@ export function renderMarkdown(r: EvalResult): string {
         ['document prompt', `${p.prompts.document.version} (${p.prompts.document.hash})`],
         ['codebook', `${p.codebook.name} v${p.codebook.version} (${p.codebook.hash})`],
         ['gold set', `${p.gold.origin} (${p.gold.hash})`],
+        ['databases', p.sources.databases.length === 0 ? 'none' : p.sources.databases.map((d) => `${d.name} (${d.path}, migration ${d.migration ?? 'unknown'}): ${d.use}`).join('; ')],
+        ['codebooks', p.sources.codebooks.map((c) => `${c.name} v${c.version} (${c.hash}): ${c.use}`).join('; ') || `${p.codebook.name} v${p.codebook.version} (${p.codebook.hash})`],
         ['gold items', `${p.gold.items} (${p.gold.scoredItems} labelled, ${p.gold.excludedItems} excluded)`],
         ['repeats', p.parameters.repeats],
         ['outlet', `masked${p.parameters.outletBias ? '; also asked unmasked for the outlet-bias comparison' : ''}`],

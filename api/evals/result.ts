@@ -24,7 +24,10 @@ const ProviderErrorKindSchema = z.enum(PROVIDER_ERROR_KINDS);
 /** How the provider is kept from being scored on what it learned from. */
 export const EvalProtocolSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none'), note: z.string() }),
-  z.object({ kind: z.literal('cross-validation'), folds: z.number().int(), groupedBy: z.literal('document'), seed: z.number().int(), note: z.string() }),
+  /** groupedBy source: each outlet's items in one fold; document: optimistic (an outlet in training and test). */
+  z.object({ kind: z.literal('cross-validation'), folds: z.number().int(), groupedBy: z.enum(['source', 'document']), seed: z.number().int(), note: z.string() }),
+  /** Trained once on other data (e.g. this database's decisions outside an evaluation-only import), scored once on the gold set. */
+  z.object({ kind: z.literal('held-out'), trainingSize: z.number().int(), note: z.string() }),
 ]);
 export type EvalProtocol = z.infer<typeof EvalProtocolSchema>;
 
@@ -83,6 +86,17 @@ export const EvalResultSchema = z
       prompts: z.object({ passage: PromptRef, document: PromptRef }),
       codebook: z.object({ name: z.string(), version: z.string(), hash: z.string() }),
       gold: z.object({ origin: z.string(), hash: z.string(), items: z.number().int(), scoredItems: z.number().int(), excludedItems: z.number().int() }),
+      /**
+       * Every database and codebook the result came from: the database its gold labels, held-out
+       * training set or human baseline were read from (by file name, path and latest migration),
+       * and the codebook the prompts and gold labels use. Empty lists in results written before.
+       */
+      sources: z
+        .object({
+          databases: z.array(z.object({ name: z.string(), path: z.string(), migration: z.string().nullable(), use: z.string() })),
+          codebooks: z.array(z.object({ name: z.string(), version: z.string(), hash: z.string(), use: z.string() })),
+        })
+        .default({ databases: [], codebooks: [] }),
       protocol: EvalProtocolSchema,
       parameters: z.object({
         repeats: z.number().int(),

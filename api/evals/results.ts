@@ -34,6 +34,10 @@ export const EvalResultSummarySchema = z
     model: z.string(),
     promptVersion: z.string(),
     codebook: z.string(),
+    /** The codebook's content hash: the Evals page shows the active codebook's results. */
+    codebookHash: z.string(),
+    /** File names of the databases the result came from (empty: only files). */
+    databases: z.array(z.string()),
     gold: z.string(),
     protocol: z.string(),
     n: z.number().int(),
@@ -98,8 +102,10 @@ export function listResults(dir: string): EvalResultSummary[] {
       model: r.provenance.model,
       promptVersion: r.provenance.prompts.passage.version,
       codebook: `${r.provenance.codebook.name}@${r.provenance.codebook.version}`,
+      codebookHash: r.provenance.codebook.hash,
+      databases: r.provenance.sources.databases.map((d) => d.name),
       gold: r.provenance.gold.origin,
-      protocol: r.provenance.protocol.kind,
+      protocol: r.provenance.protocol.kind === 'cross-validation' ? `cross-validation by ${r.provenance.protocol.groupedBy === 'source' ? 'outlet' : 'document (optimistic)'}` : r.provenance.protocol.kind,
       n: r.label.n,
       accuracy: r.label.accuracy,
       macroF1: r.label.macroF1,

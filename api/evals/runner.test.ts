@@ -8,7 +8,7 @@ import { loadConfig } from '../config.ts';
 import { loadGoldFile } from './gold.ts';
 import { readRecording } from './replay.ts';
 import type { EvalResult } from './result.ts';
-import { foldsByDocument, runEval } from './runner.ts';
+import { foldsByGroup, groupKey, runEval } from './runner.ts';
 import { evaluate } from './service.ts';
 import { compareResults } from './report.ts';
 import { readResultFile, resultJson } from './results.ts';
@@ -38,8 +38,8 @@ async function captureStdout(fn: () => Promise<void>): Promise<string> {
 /** The figure the README records under "## Evaluation baseline". */
 function readmeBaseline(): number {
   const readme = readFileSync('README.md', 'utf8');
-  const match = /Local baseline macro-F1 on evals\/gold\/shared-corpus\.v1\.jsonl \(5-fold cross-validation grouped by document\): (\d+(?:\.\d+)?)/.exec(readme);
-  if (!match) throw new Error('README.md has no "Local baseline macro-F1 on evals/gold/shared-corpus.v1.jsonl (5-fold cross-validation grouped by document): 0.XX" line');
+  const match = /Local baseline macro-F1 on evals\/gold\/shared-corpus\.v1\.jsonl \(5-fold cross-validation grouped by outlet\): (\d+(?:\.\d+)?)/.exec(readme);
+  if (!match) throw new Error('README.md has no "Local baseline macro-F1 on evals/gold/shared-corpus.v1.jsonl (5-fold cross-validation grouped by outlet): 0.XX" line');
   return Number(match[1]);
 }
 
@@ -57,7 +57,7 @@ describe('eval runner on the shipped gold set', () => {
     expect((result as EvalResult & { files: unknown }).files).toEqual({ json: join(dir, 'gate.json'), markdown: join(dir, 'gate.md') });
     expect(process.exitCode ?? 0).toBe(0);
     const baseline = readmeBaseline();
-    expect(result.provenance.protocol).toMatchObject({ kind: 'cross-validation', folds: 5, groupedBy: 'document' });
+    expect(result.provenance.protocol).toMatchObject({ kind: 'cross-validation', folds: 5, groupedBy: 'source' });
     expect(result.label.macroF1.estimate, `macro-F1 ${result.label.macroF1.estimate} fell below the README baseline ${baseline}`).toBeGreaterThanOrEqual(baseline);
   }, 120_000);
 
@@ -84,7 +84,7 @@ describe('eval runner on the shipped gold set', () => {
     const stored = readResultFile(join(dir, 'gate.json'));
     expect(stored.label.n).toBe(103);
     const markdown = readFileSync(join(dir, 'gate.md'), 'utf8');
-    expect(markdown).toContain('**Protocol:** 5-fold cross-validation grouped by document');
+    expect(markdown).toContain('**Protocol:** 5-fold cross-validation grouped by outlet');
     expect(markdown).toContain(`codebook | post-soviet-integration v1 (${codebookHash(codebook)})`);
   });
 
@@ -147,13 +147,23 @@ describe('gold files', () => {
   });
 });
 
-describe('foldsByDocument', () => {
-  it('puts every document in exactly one fold and spreads documents evenly', () => {
-    const folds = foldsByDocument(['a', 'b', 'c', 'd', 'e', 'a', 'b'], 2, 1);
+describe('foldsByGroup', () => {
+  it('keeps every outlet whole in one fold by default, and every document on request', () => {
+    const item = (documentKey: string, sourceName: string | null) => ({ documentKey, sourceName });
+    const gold = [item('d1', 'Herald'), item('d2', 'Herald'), item('d3', 'Courier'), item('d4', 'Courier'), item('d5', null)];
+    expect(gold.map((i) => groupKey(i, 'source'))).toEqual(['source:Herald', 'source:Herald', 'source:Courier', 'source:Courier', 'document:d5']);
+    expect(gold.map((i) => groupKey(i, 'document'))).toEqual(['document:d1', 'document:d2', 'document:d3', 'document:d4', 'document:d5']);
+    const folds = foldsByGroup(gold.map((i) => groupKey(i, 'source')), 3, 1);
+    expect(folds.size).toBe(3);
+    expect(new Set(folds.values())).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('puts every group in exactly one fold and spreads groups evenly', () => {
+    const folds = foldsByGroup(['a', 'b', 'c', 'd', 'e', 'a', 'b'], 2, 1);
     expect([...folds.keys()].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
     const sizes = [0, 1].map((f) => [...folds.values()].filter((v) => v === f).length).sort();
     expect(sizes).toEqual([2, 3]);
-    expect(foldsByDocument(['a', 'b', 'c', 'd', 'e'], 2, 1)).toEqual(folds);
+    expect(foldsByGroup(['a', 'b', 'c', 'd', 'e'], 2, 1)).toEqual(folds);
   });
 
 });

@@ -22,8 +22,19 @@ export interface EvalOptions {
   repeats?: number;
   /** Also ask with the outlet named and compare to the masked answers. */
   outletBias?: boolean;
-  /** Cross-validation folds for the local baseline (default 5, at most the number of Documents). */
+  /** Cross-validation folds for the local baseline (default 5, at most the number of groups). */
   folds?: number;
+  /**
+   * What a fold holds whole: `source` (default: every outlet's items in one fold, so the model is
+   * scored on outlets it never trained on) or `document` (optimistic: the same outlet appears in
+   * training and test).
+   */
+  groupBy?: EvalGrouping;
+  /**
+   * Train one local baseline on these examples and score every gold item once (a held-out set,
+   * e.g. an evaluation-only import) instead of cross-validating on the gold set.
+   */
+  heldOut?: { examples: TrainingExample[]; note: string };
   seed?: number;
   bootstrapIterations?: number;
   /** Parallel requests. */
@@ -37,6 +48,8 @@ export interface EvalOptions {
   /** Human-human and model-human agreement, when the database has items with several reviews. */
   humanBaseline?: (predictions: Map<string, string>) => HumanBaseline | null;
   now?: () => Date;
+  /** The databases the gold set, training set or human baseline came from (result provenance). */
+  databases?: EvalResult['provenance']['sources']['databases'];
   /** Result name; default provider-model-date. */
   name?: string;
 }
@@ -58,12 +71,20 @@ interface Answer {
 const BOOTSTRAP_CLUSTER_MIN_DOCUMENTS = 10;
 const NO_ANSWER = '(no answer)';
 
+/** What a cross-validation fold keeps together. */
+export type EvalGrouping = 'source' | 'document';
+
+/** The group an item's fold is chosen by: its outlet (items without a known one stay with their document), or its document. */
+export function groupKey(item: Pick<GoldItem, 'sourceName' | 'documentKey'>, groupBy: EvalGrouping): string {
+  return groupBy === 'source' && item.sourceName !== null ? `source:${item.sourceName}` : `document:${item.documentKey}`;
+}
+
 /**
- * Assigns Documents to `k` folds after a seeded shuffle, so passages of one article never
- * straddle training and test. Returns the fold of every Document key.
+ * Assigns groups (outlets or documents) to `k` folds after a seeded shuffle, so the items of one
+ * group never straddle training and test. Returns the fold of every group key.
  */
-export function foldsByDocument(documentKeys: readonly string[], k: number, seed: number): Map<string, number> {
-  const unique = [...new Set(documentKeys)].sort();
+export function foldsByGroup(groupKeys: readonly string[], k: number, seed: number): Map<string, number> {
+  const unique = [...new Set(groupKeys)].sort();
   const random = seededRandom(seed);
   for (let i = unique.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -98,8 +119,8 @@ const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduc
 /**
  * Runs `provider` on every gold item through the app's single-item tagging path
  * (suggestForText, outlet masked) and scores the answers. The local baseline is trained and
- * scored by cross-validation with folds grouped by Document; other providers are scored on all
- * items. Returns the result and, when asked to record, the raw answers.
+ * scored by cross-validation with folds grouped by outlet (or by document, on request), or
+ * trained once on `heldOut` examples; other providers are scored on all items. Returns the result and, when asked to record, the raw answers.
  */
 export async function runEval(options: EvalOptions): Promise<{ result: EvalResult; recording: Recording | null }> {
   const gold = options.gold;
@@ -109,19 +130,27 @@ export async function runEval(options: EvalOptions): Promise<{ result: EvalResul
   const seed = options.seed ?? 1;
   const concurrency = options.concurrency ?? 4;
   const documents = [...new Set(gold.items.map((i) => i.documentKey))];
+  const groupBy = options.groupBy ?? 'source';
+  const groupOf = (i: GoldItem) => groupKey(i, groupBy);
+  const groups = [...new Set(gold.items.map(groupOf))];
 
   // Which provider answers which item.
-  const crossValidate = options.provider.name === 'local';
-  const k = Math.min(options.folds ?? 5, documents.length);
-  if (crossValidate && k < 2) throw new RangeError('cross-validation of the local baseline needs gold items from at least two Documents');
-  const foldOf = crossValidate ? foldsByDocument(documents, k, seed) : null;
+  const crossValidate = options.provider.name === 'local' && !options.heldOut;
+  const k = Math.min(options.folds ?? 5, groups.length);
+  if (crossValidate && k < 2) {
+    throw new RangeError(groupBy === 'source' ? 'cross-validation of the local baseline grouped by outlet needs gold items from at least two outlets (group by document only on request: it is optimistic)' : 'cross-validation of the local baseline needs gold items from at least two Documents');
+  }
+  const foldByGroup = crossValidate ? foldsByGroup(groups, k, seed) : null;
+  const foldOf = foldByGroup ? new Map(gold.items.map((i) => [i.id, foldByGroup.get(groupOf(i))!])) : null;
   let recording: Recording | null = null;
   const providers: Provider[] = [];
   if (options.replay) {
     const replay = replayProvider(options.replay);
     for (let f = 0; f < (crossValidate ? k : 1); f++) providers.push(replay);
   } else if (crossValidate) {
-    for (let f = 0; f < k; f++) providers.push(trainLocalBaseline(codebook, trainingExamples(gold.items.filter((i) => foldOf!.get(i.documentKey) !== f))));
+    for (let f = 0; f < k; f++) providers.push(trainLocalBaseline(codebook, trainingExamples(gold.items.filter((i) => foldOf!.get(i.id) !== f))));
+  } else if (options.heldOut && options.provider.name === 'local') {
+    providers.push(trainLocalBaseline(codebook, options.heldOut.examples));
   } else {
     providers.push(options.provider.create());
   }
@@ -133,7 +162,7 @@ export async function runEval(options: EvalOptions): Promise<{ result: EvalResul
 
   const asks: Ask[] = [];
   gold.items.forEach((item, index) => {
-    const fold = foldOf ? foldOf.get(item.documentKey)! : null;
+    const fold = foldOf ? foldOf.get(item.id)! : null;
     for (let sample = 0; sample < repeats; sample++) asks.push({ item, index, sample, masked: true, fold });
     if (options.outletBias && !item.excluded) asks.push({ item, index, sample: 0, masked: false, fold });
   });
@@ -175,11 +204,11 @@ export async function runEval(options: EvalOptions): Promise<{ result: EvalResul
       repeatLabels: Array.from({ length: repeats }, (_, sample) => answers.get(keyOf(index, sample, true))!.suggestion?.label ?? null),
       repeatStances: Array.from({ length: repeats }, (_, sample) => answers.get(keyOf(index, sample, true))!.suggestion?.stance ?? null),
       ...(unmasked ? { unmaskedLabel: unmasked.suggestion?.label ?? null, unmaskedStance: unmasked.suggestion?.stance ?? null } : {}),
-      fold: foldOf ? foldOf.get(item.documentKey)! : null,
+      fold: foldOf ? foldOf.get(item.id)! : null,
     };
   });
 
-  const result = score(options, itemResults, [...answers.values()], described, { crossValidate, k, seed, documents: documents.length, concurrency, repeats });
+  const result = score(options, itemResults, [...answers.values()], described, { crossValidate, groupBy, k, seed, documents: documents.length, concurrency, repeats });
   return { result, recording };
 }
 
@@ -188,7 +217,7 @@ function score(
   items: EvalItemResult[],
   answers: Answer[],
   provider: Provider,
-  run: { crossValidate: boolean; k: number; seed: number; documents: number; concurrency: number; repeats: number },
+  run: { crossValidate: boolean; groupBy: EvalGrouping; k: number; seed: number; documents: number; concurrency: number; repeats: number },
 ): EvalResult {
   const codebook: CodebookDefinition = options.codebook.definition;
   const labels = codebook.labels.map((l) => l.id);
@@ -276,8 +305,19 @@ function score(
   const documentPrompt = promptFor({ level: 'document', promptVersion: options.promptVersion?.document });
   const createdAt = (options.now?.() ?? new Date()).toISOString();
   const protocol: EvalProtocol = run.crossValidate
-    ? { kind: 'cross-validation', folds: run.k, groupedBy: 'document', seed: run.seed, note: `${run.k}-fold cross-validation grouped by document: each fold's items were scored by a local baseline trained on the codebook's examples and the other folds' gold items only` }
-    : { kind: 'none', note: 'the provider was not trained on this gold set; every item was scored once per repeat' };
+    ? {
+        kind: 'cross-validation',
+        folds: run.k,
+        groupedBy: run.groupBy,
+        seed: run.seed,
+        note:
+          run.groupBy === 'document'
+            ? `${run.k}-fold cross-validation, optimistic: grouped by document (the same outlet appears in training and test); each fold's items were scored by a local baseline trained on the codebook's examples and the other folds' gold items only`
+            : `${run.k}-fold cross-validation grouped by outlet: each fold's items were scored by a local baseline trained on the codebook's examples and the gold items of the other folds' outlets only`,
+      }
+    : options.heldOut && options.provider.name === 'local'
+      ? { kind: 'held-out', trainingSize: options.heldOut.examples.length, note: options.heldOut.note }
+      : { kind: 'none', note: 'the provider was not trained on this gold set; every item was scored once per repeat' };
   const predictions = new Map(scored.filter((i) => i.predicted).map((i) => [i.id, i.predicted!.label]));
 
   return {
@@ -293,6 +333,10 @@ function score(
       prompts: { passage: { version: passagePrompt.id, hash: passagePrompt.hash }, document: { version: documentPrompt.id, hash: documentPrompt.hash } },
       codebook: { name: codebook.name, version: options.codebook.version, hash: options.codebook.hash },
       gold: { origin: options.gold.origin, hash: options.gold.hash, items: items.length, scoredItems: scored.length, excludedItems: items.filter((i) => i.gold.excluded).length },
+      sources: {
+        databases: options.databases ?? [],
+        codebooks: [{ name: codebook.name, version: options.codebook.version, hash: options.codebook.hash, use: 'prompts, label set and gold labels' }],
+      },
       protocol,
       parameters: { repeats: run.repeats, outletMasked: true, outletBias: options.outletBias ?? false, seed: run.seed, bootstrapIterations: iterations, bootstrapUnit, concurrency: run.concurrency },
       replayedFrom: null,

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebooks/definition.ts';
@@ -9,6 +9,7 @@ import { createProvider, LOCAL_MODEL } from '../providers/index.ts';
 import type { ProviderName } from '../providers/types.ts';
 import type { CodebookRef } from '../tagging/suggest.ts';
 import { loadGoldFile, loadGoldFromDb, type GoldSet } from './gold.ts';
+import { reviewedTrainingExamples } from '../training/examples.ts';
 import { humanBaseline } from './humans.ts';
 import { readRecording } from './replay.ts';
 import { renderMarkdown } from './report.ts';
@@ -21,7 +22,9 @@ export const DEFAULT_CORPUS_DIR = join('..', 'shared', 'corpus');
 export const DEFAULT_GOLD_FILE = join('evals', 'gold', 'shared-corpus.v1.jsonl');
 
 /** Parameters of one eval, as the CLI takes them. */
-export interface EvaluateParams extends Pick<EvalOptions, 'repeats' | 'outletBias' | 'folds' | 'seed' | 'bootstrapIterations' | 'concurrency'> {
+export interface EvaluateParams extends Pick<EvalOptions, 'repeats' | 'outletBias' | 'folds' | 'groupBy' | 'seed' | 'bootstrapIterations' | 'concurrency'> {
+  /** With `db` gold: only the items evaluation-only imports labelled; the local baseline is trained on the rest of the database's decisions and scored once. */
+  evaluationOnly?: boolean;
   provider: ProviderName;
   model?: string;
   /** Prompt version for both levels (`v1`), or prompt ids (`passage-v1,document-v1`). */
@@ -38,6 +41,13 @@ export interface EvaluateParams extends Pick<EvalOptions, 'repeats' | 'outletBia
   /** Skip writing evals/results (used by the regression gate). */
   write?: boolean;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** A database as eval provenance names it: file name, path, and the latest migration applied to it. */
+function databaseRef(db: Db, use: string): { name: string; path: string; migration: string | null; use: string } {
+  const path = db.$client.name;
+  const latest = db.$client.prepare('SELECT hash FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as { hash: string } | undefined;
+  return { name: basename(path), path, migration: latest ? latest.hash.slice(0, 12) : null, use };
 }
 
 function promptVersions(prompt: string | undefined): { passage?: string; document?: string } | undefined {
@@ -72,10 +82,11 @@ export async function evaluate(params: EvaluateParams, deps: { config: Config; d
     const def = loadCodebookFile(DEFAULT_CODEBOOK_FILE);
     codebook = { definition: def, version: def.version, hash: codebookHash(def) };
   }
+  if (params.evaluationOnly && params.gold !== 'db') throw badRequest('--evaluation-only scores the evaluation-only imports of a database: use it with --gold db', 'invalid_options');
   let gold: GoldSet;
   if (params.gold === 'db') {
     if (!deps.db) throw badRequest('--gold db needs a database', 'db_required');
-    gold = loadGoldFromDb(deps.db);
+    gold = loadGoldFromDb(deps.db, { evaluationOnly: params.evaluationOnly });
   } else {
     gold = loadGoldFile(params.gold, params.corpusDir ?? DEFAULT_CORPUS_DIR, codebook.definition);
   }
@@ -83,6 +94,14 @@ export async function evaluate(params: EvaluateParams, deps: { config: Config; d
   if (recording && recording.provider.name !== params.provider) throw badRequest(`--replay holds answers from provider ${recording.provider.name}, not ${params.provider}`, 'replay_mismatch');
   if (params.provider === 'local' && params.model && params.model !== LOCAL_MODEL) throw badRequest(`the local provider has one model, ${LOCAL_MODEL}, not ${params.model}`, 'unknown_model');
   const db = deps.db;
+  const heldOut =
+    params.evaluationOnly && params.provider === 'local' && db
+      ? {
+          examples: reviewedTrainingExamples(db, codebook.definition).examples,
+          note: "trained once on this database's independent human decisions outside the evaluation-only imports (which it never trains on), scored once on the evaluation-only items",
+        }
+      : undefined;
+  const uses = [params.gold === 'db' ? (params.evaluationOnly ? 'gold labels (evaluation-only imports)' : 'gold labels') : null, heldOut ? 'training set' : null, db ? 'human baseline' : null].filter((u): u is string => u !== null);
   const { result, recording: recorded } = await runEval({
     provider: { name: params.provider, create: () => createProvider(deps.config, { name: params.provider, model: params.model, codebook: codebook.definition }) },
     codebook,
@@ -91,6 +110,9 @@ export async function evaluate(params: EvaluateParams, deps: { config: Config; d
     repeats: params.repeats,
     outletBias: params.outletBias,
     folds: params.folds,
+    groupBy: params.groupBy,
+    heldOut,
+    databases: db ? [databaseRef(db, uses.join(', '))] : [],
     seed: params.seed,
     bootstrapIterations: params.bootstrapIterations,
     concurrency: params.concurrency,

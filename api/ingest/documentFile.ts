@@ -93,6 +93,7 @@ export async function importDocumentFile(db: Db, source: ImportSource, format: E
       optionsHash: null,
       actor: opts.actor ?? 'local',
       gold: opts.gold ?? false,
+      evaluationOnly: opts.evaluationOnly ?? false,
     },
     () => new LabelChecker(db).codebookId(),
     now,

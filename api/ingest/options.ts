@@ -33,6 +33,12 @@ export interface ImportOptions {
    * with origin `import`, never counted as independent.
    */
   gold?: boolean;
+  /**
+   * The files' labels are a held-out evaluation set (`--evaluation-only`): gold as above, so
+   * evals can score against them (`eval --gold db --evaluation-only`), but the local model never
+   * trains on them (api/training/examples.ts).
+   */
+  evaluationOnly?: boolean;
   /** Who is recorded in the audit log. */
   actor?: string;
   /** All or nothing per row file: one rejected row and none of the file is stored (`--strict`). */

@@ -87,7 +87,7 @@ export async function importRowFile(db: Db, source: ImportSource, format: RowFor
   const now = opts.now ?? (() => new Date());
   const name = importNameOf(source.file, opts.importName);
   const print = await fingerprint(source.open);
-  const shape = optionsHash({ name, map: opts.map ?? {}, meta: opts.meta ?? {}, manifest: source.manifest ?? null, dateOrder: opts.dateOrder ?? null, strict: opts.strict ?? false, gold: opts.gold ?? false });
+  const shape = optionsHash({ name, map: opts.map ?? {}, meta: opts.meta ?? {}, manifest: source.manifest ?? null, dateOrder: opts.dateOrder ?? null, strict: opts.strict ?? false, gold: opts.gold ?? false, ...(opts.evaluationOnly ? { evaluationOnly: true } : {}) });
   let resumed = findUnfinished(db, source.file, source.size ?? null, print, shape);
   if (resumed && hooks.resume === false) {
     discardImport(db, resumed.id, opts.actor ?? 'local');
@@ -128,7 +128,7 @@ export async function importRowFile(db: Db, source: ImportSource, format: RowFor
 
   const writer = new ImportWriter(
     db,
-    { name, filename: basename(source.file), format, origin: opts.origin, path: source.file, fileSize: source.size ?? null, fingerprint: print, optionsHash: shape, actor: opts.actor ?? 'local', gold: opts.gold ?? false },
+    { name, filename: basename(source.file), format, origin: opts.origin, path: source.file, fileSize: source.size ?? null, fingerprint: print, optionsHash: shape, actor: opts.actor ?? 'local', gold: opts.gold ?? false, evaluationOnly: opts.evaluationOnly ?? false },
     () => labels.codebookId(),
     now,
     resumed,

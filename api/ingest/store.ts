@@ -45,6 +45,8 @@ export interface ImportIdentity {
   actor: string;
   /** The import's labels are gold (independent human decisions). */
   gold: boolean;
+  /** The import's labels are held out: gold for evals, never trained on. */
+  evaluationOnly?: boolean;
 }
 
 function sameLabel(a: { label: string | null; stance: number | null; themes: string[] | null }, b: CarriedLabel): boolean {
@@ -182,7 +184,7 @@ export class ImportWriter {
     const i = this.identity;
     this.importId = tx
       .insert(imports)
-      .values({ name: i.name, filename: i.filename, format: i.format, origin: i.origin, gold: i.gold, state: 'running', path: i.path, fileSize: i.fileSize, fingerprint: i.fingerprint, optionsHash: i.optionsHash, updatedAt: this.now().toISOString() })
+      .values({ name: i.name, filename: i.filename, format: i.format, origin: i.origin, gold: i.gold || (i.evaluationOnly ?? false), evaluationOnly: i.evaluationOnly ?? false, state: 'running', path: i.path, fileSize: i.fileSize, fingerprint: i.fingerprint, optionsHash: i.optionsHash, updatedAt: this.now().toISOString() })
       .returning({ id: imports.id })
       .get().id;
     return this.importId;

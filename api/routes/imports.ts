@@ -46,6 +46,7 @@ const UploadSchema = z
     importName: field(),
     strict: field('"true": all or nothing per row file (one rejected row and none of the file is stored)'),
     gold: field('"true": the files\' labels are a gold standard coded by people (counted as independent human decisions)'),
+    evaluationOnly: field('"true": the files\' labels are a held-out evaluation set: gold for evals, never trained on'),
     dateOrder: z
       .preprocess((v) => (Array.isArray(v) ? v[0] : v === '' ? undefined : v), z.enum(DATE_ORDERS as ['mdy', 'dmy', 'ymd']).optional())
       .openapi({ type: 'string', enum: [...DATE_ORDERS], description: 'how numeric dates that read both ways are read (default: decided by the file)' }),
@@ -108,7 +109,7 @@ export function importsRoutes(deps: AppDeps) {
         responses: { 202: json(JobSchema, 'Import job queued'), ...errorResponses, 413: json(ErrorSchema, 'Upload too large') },
       }),
       async (c) => {
-        const { files, map: rawMap, importName, strict, gold, dateOrder, ...fields } = c.req.valid('form');
+        const { files, map: rawMap, importName, strict, gold, evaluationOnly, dateOrder, ...fields } = c.req.valid('form');
         if (files.length === 0) throw badRequest('no files uploaded (send them in the multipart field "files")', 'no_files');
         let map;
         try {
@@ -118,7 +119,7 @@ export function importsRoutes(deps: AppDeps) {
         }
         const meta: DocumentMeta = fields;
         const dir = uploadDir(deps.jobs.filesDir, randomUUID());
-        const params: ImportJobParams = { files: await saveUploads(files, dir), options: { origin: 'upload', meta, map, importName, gold: gold === 'true', actor: actorName(c, 'local'), strict: strict === 'true', dateOrder }, uploadDir: dir };
+        const params: ImportJobParams = { files: await saveUploads(files, dir), options: { origin: 'upload', meta, map, importName, gold: gold === 'true', evaluationOnly: evaluationOnly === 'true', actor: actorName(c, 'local'), strict: strict === 'true', dateOrder }, uploadDir: dir };
         return c.json(jobView(deps.jobs.submit({ kind: 'import', params, createdBy: actorName(c, 'local') }), deps.jobs), 202);
       },
     )

@@ -12,7 +12,7 @@ export const DECISION_ACTIONS = ['accept', 'edit', 'reject', 'adjudicate'] as co
  * the `people` basis), with the newest review id that could be in it (read in one snapshot): what
  * the local baseline learns from. Bulk accepts (the model's own labels endorsed), suggestions and
  * imported labels (unless the import is marked gold) never enter it, so the model never learns from
- * its own output.
+ * its own output; nor does any item an evaluation-only import labelled (a held-out set stays held out).
  */
 export function reviewedTrainingExamples(db: DbOrTx, cb: CodebookDefinition): { examples: TrainingExample[]; lastReviewId: number } {
   const lastReviewId = db.select({ id: sql<number>`coalesce(max(${reviews.id}), 0)` }).from(reviews).get()!.id;
@@ -21,7 +21,7 @@ export function reviewedTrainingExamples(db: DbOrTx, cb: CodebookDefinition): { 
     .from(items)
     .innerJoin(documents, eq(documents.id, items.documentId))
     .leftJoin(passages, eq(passages.id, items.passageId))
-    .where(isNotNull(items.independentLabel))
+    .where(and(isNotNull(items.independentLabel), sql`NOT EXISTS (SELECT 1 FROM reviews r JOIN imports im ON im.id = r.import_id WHERE r.item_id = ${items.id} AND im.evaluation_only = 1)`))
     .orderBy(asc(items.id))
     .all();
   const themes = new Map<number, string[]>();
