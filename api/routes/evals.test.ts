@@ -15,7 +15,7 @@ describe('evals API', () => {
     const list = await app.request('/api/evals');
     expect(list.status).toBe(200);
     const body = (await list.json()) as { results: { name: string; provider: string; protocol: string; n: number; createdAt: string }[] };
-    expect(body.results.map((r) => [r.name, r.provider, r.protocol, r.n, r.createdAt])).toEqual([['local-cv', 'local', 'cross-validation', 103, '2026-01-15T12:00:00.000Z']]);
+    expect(body.results.map((r) => [r.name, r.provider, r.protocol, r.n, r.createdAt])).toEqual([['local-cv', 'local', 'cross-validation by outlet', 103, '2026-01-15T12:00:00.000Z']]);
 
     const one = await app.request('/api/evals/local-cv');
     expect(one.status).toBe(200);
