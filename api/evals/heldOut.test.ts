@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import { addReview, seedCorpus } from '../fixtures.ts';
 import { runImport } from '../ingest/import.ts';
 import { bytesSource } from '../ingest/sources.ts';
-import { createTestDb } from '../testing.ts';
+import { createTestDb, testApp } from '../testing.ts';
 import { reviewedTrainingExamples } from '../training/examples.ts';
 import { loadGoldFromDb } from './gold.ts';
 import { evaluate } from './service.ts';
@@ -54,6 +54,19 @@ describe('evaluation-only imports', () => {
     expect(result.provenance.sources.databases).toEqual([{ name: ':memory:', path: ':memory:', migration: expect.stringMatching(/^[0-9a-f]{12}$/), use: 'gold labels (evaluation-only imports), training set, human baseline' }]);
     const cb = getActiveCodebook(db);
     expect(result.provenance.sources.codebooks).toEqual([{ name: cb.definition.name, version: cb.version, hash: cb.hash, use: 'prompts, label set and gold labels' }]);
+  });
+
+  it('takes the evaluation-only mark from an upload form', async () => {
+    const { app, deps } = testApp();
+    const form = new FormData();
+    form.append('files', new File([HELD_OUT_CSV], 'held.csv', { type: 'text/csv' }));
+    form.append('map', 'text=text,title=title,source=source,label=label,stance=stance');
+    form.append('evaluationOnly', 'true');
+    const res = await app.request('/api/imports', { method: 'POST', body: form });
+    expect(res.status).toBe(202);
+    await deps.jobs.settled(((await res.json()) as { id: number }).id);
+    expect(deps.db.select({ name: imports.name, gold: imports.gold, evaluationOnly: imports.evaluationOnly }).from(imports).all()).toEqual([{ name: 'held', gold: true, evaluationOnly: true }]);
+    expect(loadGoldFromDb(deps.db, { evaluationOnly: true }).items).toHaveLength(3);
   });
 
   it('refuses --evaluation-only without db gold, and a database without an evaluation-only import', async () => {

@@ -4,17 +4,26 @@ import { ComparisonView } from '../components/evals/ComparisonView.tsx';
 import { EvalDetail } from '../components/evals/EvalDetail.tsx';
 import { fmtInterval } from '../components/evals/format.ts';
 import { evalsApi, type EvalResult, type EvalResultSummary } from '../lib/api/evals.ts';
+import { listCodebooks, type StoredCodebook } from '../lib/api/codebooks.ts';
 import { listComparisons, type ModelComparison } from '../lib/api/tagging.ts';
 
 /** Evals: model comparisons on this database's sample (`?comparison=`), the stored results of `npm run eval`, and one of them in full (`?name=`). */
 export function EvalsPage() {
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const selected = params.get('name');
   const comparison = /^\d+$/.test(params.get('comparison') ?? '') ? Number(params.get('comparison')) : null;
   const [comparisons, setComparisons] = useState<ModelComparison[] | null>(null);
+  const [active, setActive] = useState<StoredCodebook | null>(null);
+  const everyCodebook = params.get('codebooks') === 'all';
   const [results, setResults] = useState<EvalResultSummary[] | null>(null);
   const [detail, setDetail] = useState<EvalResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    listCodebooks()
+      .then((cs) => setActive(cs.find((c) => c.active) ?? null))
+      .catch(() => setActive(null));
+  }, []);
 
   useEffect(() => {
     listComparisons()
@@ -42,6 +51,8 @@ export function EvalsPage() {
     };
   }, [selected]);
 
+  // The active codebook's results by default: another codebook's figures measure other labels.
+  const shown = (results ?? []).filter((r) => everyCodebook || active === null || r.codebookHash === active.hash);
   return (
     <>
       <h1>Evals</h1>
@@ -71,8 +82,28 @@ export function EvalsPage() {
       {comparison !== null && <ComparisonView key={comparison} id={comparison} />}
       {error && <p className="error">{error}</p>}
       {results === null && !error && <p className="muted">Loading results…</p>}
-      {results !== null && results.length === 0 && <p className="muted">No results yet in evals/results.</p>}
-      {results !== null && results.length > 0 && (
+      {results !== null && active && (
+        <p className="row" data-testid="eval-codebook-note">
+          {everyCodebook
+            ? `Results for every codebook (${results.length}); the active one is ${active.name} v${active.version}.`
+            : `Results for the active codebook, ${active.name} v${active.version} (${active.hash.slice(0, 12)}): ${shown.length} of ${results.length}.`}{' '}
+          <label>
+            <input
+              type="checkbox"
+              checked={everyCodebook}
+              onChange={(e) => {
+                const next = new URLSearchParams(params);
+                if (e.target.checked) next.set('codebooks', 'all');
+                else next.delete('codebooks');
+                setParams(next);
+              }}
+            />{' '}
+            show every codebook's results
+          </label>
+        </p>
+      )}
+      {results !== null && shown.length === 0 && <p className="muted">{results.length === 0 ? 'No results yet in evals/results.' : 'No results for the active codebook yet.'}</p>}
+      {results !== null && shown.length > 0 && (
         <table className="evals-table" data-testid="eval-list">
           <thead>
             <tr>
@@ -80,6 +111,7 @@ export function EvalsPage() {
               <th>provider / model</th>
               <th>prompt</th>
               <th>codebook</th>
+              <th>databases</th>
               <th>protocol</th>
               <th>items</th>
               <th>accuracy [95% CI]</th>
@@ -88,7 +120,7 @@ export function EvalsPage() {
             </tr>
           </thead>
           <tbody>
-            {results.map((r) => (
+            {shown.map((r) => (
               <tr key={r.name} className={r.name === selected ? 'selected' : undefined}>
                 <td>
                   <Link to={`/evals?name=${encodeURIComponent(r.name)}`}>{r.name}</Link>
@@ -98,6 +130,7 @@ export function EvalsPage() {
                 </td>
                 <td>{r.promptVersion}</td>
                 <td>{r.codebook}</td>
+                <td>{r.databases.length === 0 ? '—' : r.databases.join(', ')}</td>
                 <td>{r.protocol}</td>
                 <td>{r.n}</td>
                 <td>{fmtInterval(r.accuracy)}</td>

@@ -23,6 +23,7 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [strict, setStrict] = useState(false);
+  const [evaluationOnly, setEvaluationOnly] = useState(false);
   const [dateOrder, setDateOrder] = useState<'' | 'mdy' | 'dmy' | 'ymd'>('');
 
   // The import runs as a job on the server: follow it, showing each file's result as it finishes.
@@ -62,7 +63,7 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
     setPending(null);
     setProgress(0);
     try {
-      setJob(await uploadFiles(files, { source, map: columnMap, strict, dateOrder: dateOrder || undefined }, setProgress));
+      setJob(await uploadFiles(files, { source, map: columnMap, strict, evaluationOnly, dateOrder: dateOrder || undefined }, setProgress));
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -109,6 +110,9 @@ export function UploadPanel({ onImported }: { onImported: () => void }) {
           </label>
           <label>
             <input type="checkbox" checked={strict} onChange={(e) => setStrict(e.target.checked)} /> All or nothing (one bad row and none of the file)
+          </label>
+          <label title="The files' labels are a held-out set coded by people: evals score against them (eval --gold db --evaluation-only); the local model never trains on them">
+            <input type="checkbox" checked={evaluationOnly} onChange={(e) => setEvaluationOnly(e.target.checked)} /> Evaluation only (labels held out: scored against, never trained on)
           </label>
           <label>
             Dates like 3/4/2024{' '}

@@ -173,6 +173,10 @@ export function EvalDetail({ result }: { result: EvalResult }) {
           <dd>
             {p.codebook.name} v{p.codebook.version} ({p.codebook.hash.slice(0, 12)})
           </dd>
+          <dt>databases</dt>
+          <dd data-testid="eval-databases">{p.sources.databases.length === 0 ? 'none (files only)' : p.sources.databases.map((d) => `${d.name} (${d.path}, migration ${d.migration ?? 'unknown'}): ${d.use}`).join('; ')}</dd>
+          <dt>codebooks</dt>
+          <dd data-testid="eval-codebooks">{p.sources.codebooks.map((c) => `${c.name} v${c.version} (${c.hash.slice(0, 12)}): ${c.use}`).join('; ') || `${p.codebook.name} v${p.codebook.version}`}</dd>
           <dt>gold set</dt>
           <dd>
             {p.gold.origin} ({p.gold.hash.slice(0, 12)}): {p.gold.items} items, {p.gold.scoredItems} labelled, {p.gold.excludedItems} excluded

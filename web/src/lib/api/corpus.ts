@@ -58,11 +58,11 @@ function fetchWithUploadProgress(onProgress: (fraction: number) => void): typeof
  * Resolves with the import job the server queued: follow it with followJob; its result is the
  * per-file report, filled as files finish.
  */
-export function uploadFiles(files: File[], fields: { source?: string; map?: string; strict?: boolean; dateOrder?: 'mdy' | 'dmy' | 'ymd' }, onProgress: (fraction: number) => void) {
+export function uploadFiles(files: File[], fields: { source?: string; map?: string; strict?: boolean; evaluationOnly?: boolean; dateOrder?: 'mdy' | 'dmy' | 'ymd' }, onProgress: (fraction: number) => void) {
   const text = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
   return call(
     api.imports.$post(
-      { form: { files, source: text(fields.source), map: text(fields.map), strict: fields.strict ? 'true' : undefined, dateOrder: fields.dateOrder } },
+      { form: { files, source: text(fields.source), map: text(fields.map), strict: fields.strict ? 'true' : undefined, evaluationOnly: fields.evaluationOnly ? 'true' : undefined, dateOrder: fields.dateOrder } },
       { fetch: fetchWithUploadProgress(onProgress) },
     ),
   );
