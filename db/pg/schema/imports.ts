@@ -22,6 +22,8 @@ export const imports = pgTable(
      * but, like bulk accepts, never counted as independent.
      */
     gold: boolean('gold').notNull().default(false),
+    /** The file's labels are a held-out evaluation set: gold for evals, never trained on. */
+    evaluationOnly: boolean('evaluation_only').notNull().default(false),
     filename: text('filename'),
     format: text('format', { enum: IMPORT_FORMATS }).notNull(),
     origin: text('origin', { enum: ['cli', 'upload', 'demo'] }).notNull(),

@@ -8,6 +8,7 @@ export * from './itemTotals.ts';
 export * from './items.ts';
 export * from './jobs.ts';
 export * from './localModels.ts';
+export * from './modelComparisons.ts';
 export * from './monthRollups.ts';
 export * from './passages.ts';
 export * from './reviews.ts';

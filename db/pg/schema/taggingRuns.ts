@@ -4,6 +4,7 @@ import { enumChecks, isoTimestamp } from '../columns.ts';
 import { TAGGING_RUN_STATUSES, TAGGING_BATCH_STATUSES } from '../../schema/taggingRuns.ts';
 import { codebooks } from './codebooks.ts';
 import { items } from './items.ts';
+import { modelComparisons } from './modelComparisons.ts';
 
 /** One job asking a provider about a selection of items. */
 export const taggingRuns = pgTable(
@@ -41,8 +42,10 @@ export const taggingRuns = pgTable(
     finishedAt: isoTimestamp('finished_at'),
     /** Last sign of life of the process running it; a stale heartbeat means the run can be resumed. */
     heartbeatAt: isoTimestamp('heartbeat_at'),
+    /** The model comparison this run is an arm of; null for other runs. */
+    comparisonId: integer('comparison_id').references(() => modelComparisons.id, { onDelete: 'set null' }),
   },
-  (t) => enumChecks('tagging_runs', t),
+  (t) => [...enumChecks('tagging_runs', t), index('tagging_runs_comparison_idx').on(t.comparisonId)],
 );
 
 /**
