@@ -2,7 +2,7 @@
  * Dashboard benchmark: generates a corpus of 100,000 documents / 1,000,000 passages across 500
  * sources (at --scale 1) with suggestions, themes, reviews and an outlet grouping, then times
  * every dashboard view through the Hono app, unfiltered and under each filter (date ranges of
- * whole years and months, a day bound, review status, provider, an outlet group, grouped rows),
+ * whole years and months, a day bound, review status, provider, an outlet group, a story, grouped rows),
  * the drill-downs (also ones that match nothing) and the two-group comparison: p50 and p95 over
  * --runs calls, next to the bare SQL GROUP BY over items for the same numbers with the same
  * filter (its median of three), run directly with better-sqlite3, and the ratio. The views read
@@ -231,6 +231,12 @@ async function main() {
     // Outlet groups for the grouped views, the group filter and the comparison (every third source in each).
     c.exec(`INSERT OR IGNORE INTO source_groups (source_id, grouping, value)
       SELECT id, 'alignment', CASE id % 3 WHEN 0 THEN 'state-aligned' WHEN 1 THEN 'independent' ELSE 'foreign' END FROM sources`);
+    // One story of twelve outlets' articles (each source's first document) for the story filter.
+    c.exec(`INSERT OR IGNORE INTO stories (id, title, origin, created_by) VALUES (1, 'Bench story', 'person', 'bench')`);
+    c.exec(`INSERT OR IGNORE INTO story_documents (document_id, story_id, added_by, added_by_name, method)
+      SELECT min(id), 1, 'person', 'bench', 'person' FROM documents GROUP BY source_id ORDER BY source_id LIMIT 12`);
+    c.exec(`UPDATE stories SET document_count = (SELECT count(*) FROM story_documents WHERE story_id = 1),
+      source_count = (SELECT count(DISTINCT d.source_id) FROM story_documents sd JOIN documents d ON d.id = sd.document_id WHERE sd.story_id = 1) WHERE id = 1`);
     const counts = c
       .prepare(`SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM passages) AS passages,
                        (SELECT count(*) FROM suggestions) AS suggestions, (SELECT count(*) FROM reviews) AS reviews`)
@@ -308,6 +314,7 @@ async function main() {
       ['status=reviewed', 'status=reviewed', (p) => `${p}review_status = 'reviewed'`],
       ['provider=openai', 'provider=openai', (p) => `${p}latest_suggestion_id IN (SELECT id FROM suggestions WHERE provider = 'openai')`],
       ['group=state-aligned', 'group=alignment:state-aligned', (p) => `${p}source_id IN (${groupIds('state-aligned')})`],
+      ['story=1', 'story=1', (p) => `${p}document_id IN (SELECT document_id FROM story_documents WHERE story_id = 1)`],
       ['groupBy=alignment', 'groupBy=alignment', null],
       ['groupBy+from=2020', 'groupBy=alignment&from=2020', (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-01-01')`],
     ];
@@ -343,6 +350,8 @@ async function main() {
       ['passages, nothing matches', 'from=2030', '/api/dashboard/passages?label=critical&from=2030', bare['passages (all sources)']!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2030-01-01')`))],
       ['compare', 'groupBy=alignment', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent', bare.compare!],
       ['compare', 'from=2020', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&from=2020', bare.compare!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-01-01')`))],
+      ['compare', 'from=2020-03-15', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&from=2020-03-15', bare.compare!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-03-15')`))],
+      ['compare', 'story=1', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&story=1', bare.compare!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT document_id FROM story_documents WHERE story_id = 1)`))],
     ];
     const only = opts.only ? new RegExp(opts.only) : null;
     const rows: string[][] = [];

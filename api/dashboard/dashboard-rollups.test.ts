@@ -191,7 +191,7 @@ describe('dashboard rollups', () => {
     expect(dashboardMeta(db, f).provenance.map((p) => p.provider)).toEqual(['local', 'openai']);
   });
 
-  it('are what the unfiltered views read, and a date range inside a month, a date range with a status or provenance filter, or the syndication filter scans items instead', () => {
+  it('are what the unfiltered views read, and a date range with a status or provenance filter, or the syndication filter scans items instead', () => {
     const f = filters({});
     const before = framingMix(db, f).rows.find((r) => r.source === 'Many')!.counted;
     const many = seeded.at(-2)!.sourceId;
@@ -199,7 +199,7 @@ describe('dashboard rollups', () => {
     try {
       expect(framingMix(db, f).rows.find((r) => r.source === 'Many')!.counted).toBe(before + 1000);
       expect(framingMix(db, { ...f, scan: true }).rows.find((r) => r.source === 'Many')!.counted).toBe(before);
-      for (const query of [{ from: '2000-01-15' }, { to: '2022-06-29' }, { from: '2021', status: 'reviewed' }, { to: '2022', provider: 'local' }, { syndicated: 'exclude' }]) {
+      for (const query of [{ from: '2021-01-15', status: 'reviewed' }, { from: '2021', status: 'reviewed' }, { to: '2022', provider: 'local' }, { syndicated: 'exclude' }]) {
         expect(readsRollups(filters(query)), JSON.stringify(query)).toBe(false);
       }
     } finally {

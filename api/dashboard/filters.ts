@@ -8,7 +8,7 @@ import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
 import { requestedBasis, type Basis } from '../items/provenance.ts';
 import { parseGroupRef, type GroupRef } from './groups.ts';
 import { hasFacets } from './facets.ts';
-import { isDated, wholeMonths } from './months.ts';
+import { isDated } from './months.ts';
 
 /**
  * The filters every dashboard view shares, as they travel in the URL. Lists are comma-separated
@@ -203,15 +203,15 @@ export function periodSql(granularity: Granularity): SQL {
 /**
  * Whether a view can read the maintained rollups (api/dashboard/rollups.ts) instead of scanning
  * items: any basis, either level and a source filter are kept in the rollups, and so are either a
- * date range of whole months (the month rollups, api/dashboard/months.ts) or review-status and
- * provenance (provider, model, prompt version, codebook) filters (the facet rollups,
- * api/dashboard/facets.ts). A range that starts or ends inside a month, a date range together
- * with a status or provenance filter, the syndication filter and the story filter fall back to
- * the scans (views/read.ts).
+ * date range (the month rollups, api/dashboard/months.ts, with the days of a bound inside a
+ * month read from their own items: views/days.ts) or review-status and provenance (provider,
+ * model, prompt version, codebook) filters (the facet rollups, api/dashboard/facets.ts). A date
+ * range together with a status or provenance filter, the syndication filter and the story filter
+ * fall back to the scans (views/read.ts).
  */
 export function readsRollups(f: DashboardFilters): boolean {
   if (f.scan || f.excludeSyndicated || f.storyIds !== null) return false;
-  return isDated(f) ? wholeMonths(f) !== null && !hasFacets(f) : true;
+  return !(isDated(f) && hasFacets(f));
 }
 
 /** ` AND source_id IN (...)` for the rollup tables when the view is narrowed to some sources. */

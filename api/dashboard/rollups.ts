@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { BASES, basisSql, correctionSample, INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, modelPeoplePairs, sqlText as text, type Basis } from '../items/provenance.ts';
 import { periodSql, type Granularity } from './filters.ts';
@@ -566,4 +567,28 @@ export function removeDocumentFromRollups(tx: DbOrTx, documentId: number): void 
 /** Records newly stored suggestions' providers, models and prompt versions for the filter bar. */
 export function addSuggestionProvenance(tx: DbOrTx, suggestionIds: readonly number[]): void {
   statementsFor(clientOf(tx), 'items').provenance.run(JSON.stringify(suggestionIds));
+}
+
+/**
+ * Read-only: the rows a rebuild would give rollup `table` (one of the tables a date range or
+ * nothing narrows, not a month or facet table) over only the items matching `where` (over
+ * `items i`), with its keys and values named as the table's columns; `only` keeps the rows of
+ * some values of its constant keys (basis, granularity) and skips computing the others. A view
+ * adds them to the rollups of the rest of a range (views/days.ts): the sums are additive.
+ */
+export function contributionSql(table: string, where: SQL, only: Readonly<Record<string, string>> = {}): SQL {
+  const r = BASE_ROLLUPS.find((x) => x.table === table);
+  if (r === undefined) throw new Error(`${table}: not a rollup table`);
+  // The selects take their WHERE as text; the parameters travel in `where`, spliced at a marker.
+  const marker = '\u0000where\u0000';
+  const kept = r.selects(marker).filter((s) => Object.entries(only).every(([key, value]) => !r.keys.includes(key) || s.keys[r.keys.indexOf(key)] === `'${value}'`));
+  if (kept.length === 0) throw new Error(`${table}: no rows for ${JSON.stringify(only)}`);
+  return sql.join(
+    kept.map((s) => {
+      const columns = [...s.keys.map((k, j) => `${k} AS ${r.keys[j]}`), ...s.values.map((v, j) => `${v} AS ${r.values[j]}`)];
+      const text = `SELECT ${columns.join(', ')} FROM ${s.from} WHERE ${s.where} GROUP BY ${s.group.join(', ')}`;
+      return sql.join(text.split(marker).map((part) => sql.raw(part)), where);
+    }),
+    sql` UNION ALL `,
+  );
 }

@@ -7,7 +7,7 @@ import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
-import { rollupTable } from '../months.ts';
+import { viewTable } from './days.ts';
 
 const ProgressSchema = z.object({
   ...UnitFields,
@@ -60,13 +60,13 @@ function fromRollups(db: Db, f: DashboardFilters): { confusion: Cell[]; progress
   return {
     confusion: db.all(sql`
       SELECT suggested, reviewed, sum(n) AS count, sum(abs_diff) AS absDiff, sum(stance_pairs) AS stancePairs
-      FROM ${rollupTable({ ...f, basis: '' }, 'agreement_rollups')} WHERE level = ${f.level}${sources} GROUP BY 1, 2 ORDER BY 1, 2`),
+      FROM ${viewTable({ ...f, basis: '' }, 'agreement_rollups')} WHERE level = ${f.level}${sources} GROUP BY 1, 2 ORDER BY 1, 2`),
     progress: db.all(sql`
       SELECT source_id AS sourceId, sum(n) AS items, sum(suggested) AS suggested,
              sum(CASE WHEN review_status = 'unreviewed' THEN n ELSE 0 END) AS unreviewed, sum(CASE WHEN review_status = 'reviewed' THEN n ELSE 0 END) AS reviewed,
              sum(CASE WHEN review_status = 'rejected' THEN n ELSE 0 END) AS rejected, sum(CASE WHEN review_status = 'disputed' THEN n ELSE 0 END) AS disputed, sum(CASE WHEN review_status = 'adjudicated' THEN n ELSE 0 END) AS adjudicated,
              sum(random_sample) AS randomSample
-      FROM ${rollupTable({ ...f, basis: '' }, 'source_status_rollups')} WHERE level = ${f.level}${sources} GROUP BY source_id`),
+      FROM ${viewTable({ ...f, basis: '' }, 'source_status_rollups')} WHERE level = ${f.level}${sources} GROUP BY source_id`),
   };
 }
 

@@ -7,7 +7,7 @@ import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
 import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
-import { rollupTable } from '../months.ts';
+import { viewTable } from './days.ts';
 
 const CorrectedRowSchema = z.object({
   ...UnitFields,
@@ -43,7 +43,7 @@ interface Group {
 function fromRollups(db: Db, f: DashboardFilters): Group[] {
   return db.all<Group>(sql`
     SELECT source_id AS sourceId, suggested, CASE WHEN reviewed <> '' THEN reviewed END AS reviewed, n, sm, smm, sns, sd, sdd, smd
-    FROM ${rollupTable({ ...f, basis: '' }, 'corrected_rollups')} WHERE level = ${f.level}${rollupSources(f)} ORDER BY source_id, suggested, reviewed`);
+    FROM ${viewTable({ ...f, basis: '' }, 'corrected_rollups')} WHERE level = ${f.level}${rollupSources(f)} ORDER BY source_id, suggested, reviewed`);
 }
 
 function fromItems(db: Db, f: DashboardFilters): Group[] {

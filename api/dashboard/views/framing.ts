@@ -6,7 +6,7 @@ import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { CountsSchema, header, labelColumns, labelCounts, SharesSchema, SMALL_ITEMS, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
-import { rollupTable } from '../months.ts';
+import { viewTable } from './days.ts';
 
 const FramingRowSchema = z.object({
   ...UnitFields,
@@ -62,10 +62,10 @@ function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[
 function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[]): FramingSums[] {
   const byLabel = db.all<{ sourceId: number; label: string; n: number; stanceN: number; stanceSum: number }>(sql`
     SELECT source_id AS sourceId, label, n, stance_n AS stanceN, stance_sum AS stanceSum
-    FROM ${rollupTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`);
+    FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`);
   const disputed = new Map(
     db
-      .all<{ sourceId: number; n: number }>(sql`SELECT source_id AS sourceId, n FROM ${rollupTable(f, 'source_status_rollups')} WHERE level = ${f.level} AND review_status = 'disputed'${rollupSources(f)}`)
+      .all<{ sourceId: number; n: number }>(sql`SELECT source_id AS sourceId, n FROM ${viewTable(f, 'source_status_rollups')} WHERE level = ${f.level} AND review_status = 'disputed'${rollupSources(f)}`)
       .map((r) => [r.sourceId, r.n]),
   );
   const perSource = new Map<number, FramingSums>();

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql, basisStatement, correctionSample, modelPeoplePairs } from '../../items/provenance.ts';
 import { inList, periodSql, readsRollups, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
-import { isDated, rollupTable } from '../months.ts';
+import { isDated } from '../months.ts';
+import { viewTable } from './days.ts';
 import { hasFacets } from '../facets.ts';
 import { LevelSchema, StatementSchema } from './common.ts';
 
@@ -57,21 +58,21 @@ function rollupCounts(db: Db, f: DashboardFilters, d: DrillDown): { total: numbe
   let query: SQL | null = null;
   if (d.suggested !== undefined || d.reviewed !== undefined) {
     if (d.label !== undefined || d.theme !== undefined || d.period !== undefined) return null;
-    query = sql`SELECT source_id, sum(n) FROM ${rollupTable({ ...f, basis: '' }, 'agreement_rollups')} WHERE level = ${f.level}${only('suggested', d.suggested)}${only('reviewed', d.reviewed)}${source} GROUP BY source_id`;
+    query = sql`SELECT source_id, sum(n) FROM ${viewTable({ ...f, basis: '' }, 'agreement_rollups')} WHERE level = ${f.level}${only('suggested', d.suggested)}${only('reviewed', d.reviewed)}${source} GROUP BY source_id`;
   } else if (d.period !== undefined) {
     if (isDated(f) || hasFacets(f) || d.theme !== undefined) return null;
     query = sql`SELECT source_id, sum(n) FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${d.granularity ?? 'month'} AND period = ${d.period}${only('label', d.label)}${source} GROUP BY source_id`;
   } else if (d.theme !== undefined && d.label !== undefined) {
     if (d.sourceId === undefined && f.sourceIds.length === 0) {
-      const total = db.values<[number | null]>(sql`SELECT sum(n) FROM ${rollupTable(f, 'label_theme_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label = ${d.label} AND theme = ${d.theme}`)[0]?.[0] ?? 0;
+      const total = db.values<[number | null]>(sql`SELECT sum(n) FROM ${viewTable(f, 'label_theme_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label = ${d.label} AND theme = ${d.theme}`)[0]?.[0] ?? 0;
       return { total, perSource: null };
     }
     if (isDated(f) || hasFacets(f)) return null;
     query = sql`SELECT source_id, sum(n) FROM source_theme_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND label = ${d.label} AND theme = ${d.theme}${source} GROUP BY source_id`;
   } else if (d.theme !== undefined) {
-    query = sql`SELECT source_id, sum(n) FROM ${rollupTable(f, 'source_theme_totals')} WHERE level = ${f.level} AND basis = ${f.basis} AND theme = ${d.theme}${source} GROUP BY source_id`;
+    query = sql`SELECT source_id, sum(n) FROM ${viewTable(f, 'source_theme_totals')} WHERE level = ${f.level} AND basis = ${f.basis} AND theme = ${d.theme}${source} GROUP BY source_id`;
   } else {
-    query = sql`SELECT source_id, sum(n) FROM ${rollupTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${labelled}${source} GROUP BY source_id`;
+    query = sql`SELECT source_id, sum(n) FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${labelled}${source} GROUP BY source_id`;
   }
   const perSource = new Map(db.values<[number, number]>(query).filter(([, n]) => n > 0));
   return { total: [...perSource.values()].reduce((a, n) => a + n, 0), perSource };

@@ -8,7 +8,8 @@ import { dateRange, inList, rollupSources, scope, type DashboardFilters } from '
 import { header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor, type Units } from '../groups.ts';
 import { readView } from './read.ts';
-import { isDated, rollupTable } from '../months.ts';
+import { isDated } from '../months.ts';
+import { viewTable } from './days.ts';
 import { hasFacets } from '../facets.ts';
 
 /** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
@@ -83,7 +84,7 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
 function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   const sums = db
     .all<Omit<StanceSums, 'docs'>>(
-      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${rollupTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
+      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
     )
     .map((r): StanceSums => ({ ...r, docs: [] }));
   const unitDocuments = new Map<string, number>();

@@ -6,7 +6,8 @@ import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
-import { isDated, rollupTable } from '../months.ts';
+import { isDated } from '../months.ts';
+import { viewTable } from './days.ts';
 import { hasFacets } from '../facets.ts';
 
 const ThemeCellSchema = z.object({
@@ -50,14 +51,14 @@ function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
   const sources = rollupSources(f);
   // Read in key order and packed one row per source: 500 sources × 15 themes cross into
   // JavaScript as 500 rows, and nothing is sorted.
-  const perSource = db.values<[sourceId: number, json: string]>(sql`SELECT source_id, json_group_object(theme, n) FROM ${rollupTable(f, 'source_theme_totals')} WHERE ${on}${sources} GROUP BY source_id`);
+  const perSource = db.values<[sourceId: number, json: string]>(sql`SELECT source_id, json_group_object(theme, n) FROM ${viewTable(f, 'source_theme_totals')} WHERE ${on}${sources} GROUP BY source_id`);
   return {
-    counted: db.all(sql`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM ${rollupTable(f, 'source_rollups')} WHERE ${on}${sources} GROUP BY source_id`),
-    byLabel: db.all(sql`SELECT label, sum(n) AS n FROM ${rollupTable(f, 'source_rollups')} WHERE ${on} AND label <> ''${sources} GROUP BY label`),
+    counted: db.all(sql`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM ${viewTable(f, 'source_rollups')} WHERE ${on}${sources} GROUP BY source_id`),
+    byLabel: db.all(sql`SELECT label, sum(n) AS n FROM ${viewTable(f, 'source_rollups')} WHERE ${on} AND label <> ''${sources} GROUP BY label`),
     cells: perSource.flatMap(([sourceId, json]) => Object.entries(themeCounts(json)).map(([theme, count]) => ({ sourceId, theme, count }))),
     labelCells:
       f.sourceIds.length === 0
-        ? db.all(sql`SELECT label, theme, n AS count FROM ${rollupTable(f, 'label_theme_rollups')} WHERE ${on}`)
+        ? db.all(sql`SELECT label, theme, n AS count FROM ${viewTable(f, 'label_theme_rollups')} WHERE ${on}`)
         : db.all(sql`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE ${on}${sources} GROUP BY label, theme`),
   };
 }

@@ -6,7 +6,8 @@ import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, 
 import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
-import { isDated, rollupTable, wholeMonths, type MonthRange } from '../months.ts';
+import { isDated } from '../months.ts';
+import { contribution, edgeItems, itemSources, splitDays, viewTable } from './days.ts';
 import { hasFacets } from '../facets.ts';
 
 const TimelineRowSchema = z.object({
@@ -33,43 +34,80 @@ export type Timeline = z.infer<typeof TimelineSchema>;
 /** One source and period (null: too coarsely dated), in period order, with its label columns. */
 type PeriodRow = { sourceId: number; period: string | null; counted: number; stanceN: number; stanceSum: number } & LabelColumns;
 
-/** The scan's rows from timeline_rollups, pivoted by label in SQL; `periods` narrows them to a date range's periods. */
-function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity, periods: SQL = sql``): PeriodRow[] {
+/** The scan's rows from timeline_rollups (or a table of its columns), pivoted by label in SQL; `periods` narrows them to a date range's periods. */
+function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity, periods: SQL = sql``, table: SQL = sql`timeline_rollups`): PeriodRow[] {
   return db.all<PeriodRow>(sql`
     SELECT source_id AS sourceId, CASE WHEN period <> '' THEN period END AS period,
            ${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted,
            sum(stance_n) AS stanceN, sum(stance_sum) AS stanceSum
-    FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}${periods}
+    FROM ${table} WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}${periods}
     GROUP BY period, source_id ORDER BY period, source_id`);
 }
 
-/** Whether a range of whole months is whole years too (year periods answer it). */
-const wholeYears = (r: MonthRange) => (r.lo === '0' || r.lo.endsWith('-01')) && (r.hi === '9999-99' || r.hi.endsWith('-12'));
+/** Whether the rollups answer a timeline: any date range, never by status or provenance. */
+const rollupsAnswer = (f: DashboardFilters): boolean => !hasFacets(f);
 
-/** Whether the rollups answer a timeline: undated, by month over whole months, by year over whole years; never by status or provenance. */
-function rollupsAnswer(f: DashboardFilters, granularity: Granularity): boolean {
-  if (hasFacets(f)) return false;
-  if (!isDated(f)) return true;
-  const range = wholeMonths(f);
-  return range !== null && (granularity === 'month' || wholeYears(range));
+const TIMELINE_COLUMNS = 'source_id, level, basis, granularity, period, label, n, stance_n, stance_sum';
+
+/**
+ * timeline_rollups' rows (of `granularity`) for a date range, from parts that each hold other
+ * documents: by month, the month periods of the range's whole months and the edge days' items;
+ * by year, the year periods of its whole years, the month periods of its whole months in
+ * partial years as their year, the documents dated only to such a year when its January is in
+ * the range (they have no month period), and the edge days' items.
+ */
+function rangeTable(f: DashboardFilters, granularity: Granularity): SQL {
+  const split = splitDays(f);
+  const only = { basis: f.basis, granularity };
+  const parts: SQL[] = split.edges.map(
+    (edge) => sql`SELECT ${sql.raw(TIMELINE_COLUMNS)} FROM (${contribution('timeline_rollups', edgeItems(f, edge), only)}) WHERE period <> ''`,
+  );
+  const months = split.months;
+  if (months !== null) {
+    const lo = months.from === null ? null : months.from.slice(0, 7);
+    const hi = months.to === null ? null : months.to.slice(0, 7);
+    const monthRows = (a: string | null, b: string | null, period: string) =>
+      sql`SELECT source_id, level, basis, ${granularity} AS granularity, ${sql.raw(period)} AS period, label, n, stance_n, stance_sum FROM timeline_rollups
+          WHERE granularity = 'month' AND period >= ${a ?? '0'} AND period <= ${b ?? '9999-99'}`;
+    if (granularity === 'month') parts.push(monthRows(lo, hi, 'period'));
+    else {
+      const year = (m: string) => Number(m.slice(0, 4));
+      const firstWhole = lo === null ? null : lo.endsWith('-01') ? year(lo) : year(lo) + 1;
+      const lastWhole = hi === null ? null : hi.endsWith('-12') ? year(hi) : year(hi) - 1;
+      const partial: [string, string][] = [];
+      if (lo !== null && hi !== null && firstWhole! > lastWhole!) partial.push([lo, hi]);
+      else {
+        parts.push(sql`SELECT ${sql.raw(TIMELINE_COLUMNS)} FROM timeline_rollups WHERE granularity = 'year' AND period >= ${String(firstWhole ?? '0')} AND period <= ${String(lastWhole ?? '9999')}`);
+        if (lo !== null && !lo.endsWith('-01')) partial.push([lo, `${year(lo)}-12`]);
+        if (hi !== null && !hi.endsWith('-12')) partial.push([`${year(hi)}-01`, hi]);
+      }
+      for (const [a, b] of partial) {
+        parts.push(monthRows(a, b, 'substr(period, 1, 4)'));
+        for (let y = year(a); y <= year(b); y++) {
+          if (`${y}-01` < a || `${y}-01` > b) continue;
+          const yearOnly = sql`i.document_id IN (SELECT id FROM documents WHERE published_start = ${`${y}-01-01`} AND published_precision = 'year') AND i.level = ${f.level}${itemSources(f)}`;
+          parts.push(sql`SELECT ${sql.raw(TIMELINE_COLUMNS)} FROM (${contribution('timeline_rollups', yearOnly, only)})`);
+        }
+      }
+    }
+  }
+  return sql`(${sql.join(parts, sql` UNION ALL `)})`;
 }
 
 /**
- * The timeline's rows from the rollups. With a date range: the periods inside it; by month,
- * the items of the range dated only to a year (no month to draw them in) are each source's
- * counted items in the range (month rollups) less those in its month periods.
+ * The timeline's rows from the rollups. With a date range: the periods inside it (rangeTable);
+ * by month, the items of the range dated only to a year (no month to draw them in) are each
+ * source's counted items in the range (month rollups) less those in its month periods.
  */
 function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
-  const range = isDated(f) ? wholeMonths(f) : null;
-  if (range === null) return periodRows(db, f, labels, granularity);
-  const [lo, hi] = granularity === 'month' ? [range.lo, range.hi] : [range.lo.slice(0, 4), range.hi.slice(0, 4)];
-  const rows = periodRows(db, f, labels, granularity, sql` AND period >= ${lo} AND period <= ${hi}`);
+  if (!isDated(f)) return periodRows(db, f, labels, granularity);
+  const rows = periodRows(db, f, labels, granularity, sql``, rangeTable(f, granularity));
   if (granularity === 'year') return rows;
   const dated = new Map<number, number>();
   for (const r of rows) dated.set(r.sourceId, (dated.get(r.sourceId) ?? 0) + r.counted);
   const undated: PeriodRow[] = [];
   for (const [sourceId, counted] of db.values<[number, number]>(
-    sql`SELECT source_id, sum(n) FROM ${rollupTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''${rollupSources(f)} GROUP BY source_id ORDER BY source_id`,
+    sql`SELECT source_id, sum(n) FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''${rollupSources(f)} GROUP BY source_id ORDER BY source_id`,
   )) {
     const left = counted - (dated.get(sourceId) ?? 0);
     if (left > 0) undated.push({ sourceId, period: null, counted: left, stanceN: 0, stanceSum: 0 });
@@ -91,7 +129,7 @@ function largestSources(db: Db, f: DashboardFilters, limit: number): { f: Dashbo
   // Counted items per source, dated or not: labelled items of the year periods, or of the date range.
   const ranked = isDated(f)
     ? db.values<[sourceId: number]>(sql`
-        SELECT source_id FROM ${rollupTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''
+        SELECT source_id FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''
         GROUP BY source_id ORDER BY sum(n) DESC, source_id`)
     : db.values<[sourceId: number]>(sql`
         SELECT source_id FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = 'year'
@@ -119,7 +157,7 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
   // limit and no chosen sources, only the `limit` sources with the most counted items are read.
   // Grouped rows are few (one line per group), so every source is read and merged.
   const limited = limit !== null && f.sourceIds.length === 0 && f.groupBy === null;
-  const read = readView(rollupsAnswer(f, granularity) ? f : { ...f, scan: true }, {
+  const read = readView(rollupsAnswer(f) ? f : { ...f, scan: true }, {
     rollups: () => {
       const narrowed = limited ? largestSources(db, f, limit) : { f, omitted: 0 };
       return { raw: fromRollups(db, narrowed.f, labels, granularity), omitted: narrowed.omitted };
