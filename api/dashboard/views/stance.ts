@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { bootstrapInterval, type Interval } from '../../metrics/bootstrap.ts';
+import { quantile, type Interval } from '../../metrics/bootstrap.ts';
+import { seededRandom } from '../../metrics/rng.ts';
 import { normalQuantile } from '../corrected.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { dateRange, inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
@@ -93,7 +94,7 @@ function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   if (resampled.size > 0) {
     const dates = isDated(f) ? sql` AND document_id IN (SELECT id FROM documents WHERE ${dateRange(f)})` : sql``;
     const docs = db.values<[sourceId: number, s: number, n: number]>(
-      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY document_id`,
+      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY source_id, document_id`,
     );
     for (const [sourceId, ds, dn] of docs) resampled.get(sourceId)!.docs.push([ds, dn]);
   }
@@ -110,15 +111,33 @@ const addSums = (into: StanceSums, r: StanceSums) => {
   into.docs.push(...r.docs);
 };
 
-/** Σs / Σn over a sample of units. */
-function ratio(sample: readonly Unit[]): number {
-  let s = 0;
-  let n = 0;
-  for (const [ds, dn] of sample) {
-    s += ds;
-    n += dn;
+/**
+ * The percentile bootstrap of Σs / Σn over `units` at 95%: bootstrapInterval (metrics/bootstrap.ts)
+ * with the same seeded draws and sums, so the same interval, without building each resample
+ * (hundreds of small sources are resampled per request under a date range).
+ */
+function ratioInterval(units: readonly Unit[]): Pick<Interval, 'low' | 'high'> {
+  const random = seededRandom(BOOTSTRAP_SEED);
+  const m = units.length;
+  const sums = Float64Array.from(units, (u) => u[0]);
+  const counts = Float64Array.from(units, (u) => u[1]);
+  const stats = new Float64Array(BOOTSTRAP_ITERATIONS);
+  let kept = 0;
+  for (let i = 0; i < BOOTSTRAP_ITERATIONS; i++) {
+    let s = 0;
+    let n = 0;
+    for (let j = 0; j < m; j++) {
+      const k = Math.floor(random() * m);
+      s += sums[k]!;
+      n += counts[k]!;
+    }
+    const value = s / n;
+    if (!Number.isNaN(value)) stats[kept++] = value;
   }
-  return s / n;
+  if (kept === 0) return { low: Number.NaN, high: Number.NaN };
+  const sorted = Array.from(stats.subarray(0, kept).sort());
+  const tail = (1 - 0.95) / 2;
+  return { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) };
 }
 
 /**
@@ -159,7 +178,7 @@ export function stanceBySource(db: Db, f: DashboardFilters): Stance {
     let method: StanceRow['method'];
     const resampled = units.get(key);
     if (resampled) {
-      ci = bootstrapInterval(resampled, ratio, { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED, level: 0.95 });
+      ci = ratioInterval(resampled);
       method = r.documents > 1 ? 'bootstrap' : 'bootstrap-passages';
     } else {
       // Σ_d (s_d − r n_d)² expanded into the SQL sums.

@@ -52,9 +52,16 @@ function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
   // Read in key order and packed one row per source: 500 sources × 15 themes cross into
   // JavaScript as 500 rows, and nothing is sorted.
   const perSource = db.values<[sourceId: number, json: string]>(sql`SELECT source_id, json_group_object(theme, n) FROM ${viewTable(f, 'source_theme_totals')} WHERE ${on}${sources} GROUP BY source_id`);
+  // Labelled items per source and per label from one read of the label rows (a day bound's edge is computed once).
+  const counted = new Map<number, number>();
+  const byLabel = new Map<string, number>();
+  for (const [sourceId, label, n] of db.values<[sourceId: number, label: string, n: number]>(sql`SELECT source_id, label, n FROM ${viewTable(f, 'source_rollups')} WHERE ${on}${sources} ORDER BY source_id`)) {
+    counted.set(sourceId, (counted.get(sourceId) ?? 0) + (label === '' ? 0 : n));
+    if (label !== '') byLabel.set(label, (byLabel.get(label) ?? 0) + n);
+  }
   return {
-    counted: db.all(sql`SELECT source_id AS sourceId, sum(CASE WHEN label <> '' THEN n ELSE 0 END) AS counted FROM ${viewTable(f, 'source_rollups')} WHERE ${on}${sources} GROUP BY source_id`),
-    byLabel: db.all(sql`SELECT label, sum(n) AS n FROM ${viewTable(f, 'source_rollups')} WHERE ${on} AND label <> ''${sources} GROUP BY label`),
+    counted: [...counted].map(([sourceId, n]) => ({ sourceId, counted: n })),
+    byLabel: [...byLabel].map(([label, n]) => ({ label, n })),
     cells: perSource.flatMap(([sourceId, json]) => Object.entries(themeCounts(json)).map(([theme, count]) => ({ sourceId, theme, count }))),
     labelCells:
       f.sourceIds.length === 0
