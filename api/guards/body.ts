@@ -8,7 +8,7 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Deepest nesting of arrays and objects a JSON body may have; real requests use fewer than 6 levels. */
 export const MAX_JSON_DEPTH = 32;
 /** Routes whose bodies are file uploads, with their own, larger limit (they check it themselves). */
-const UPLOAD_ROUTES = new Set(['POST /api/imports', 'POST /api/imports/preview']);
+const UPLOAD_ROUTES = new Set(['POST /api/imports', 'POST /api/imports/preview', 'POST /api/sources/import']);
 
 /**
  * The deepest nesting of `[` and `{` in a JSON text, counted in one linear pass that skips

@@ -57,6 +57,22 @@ describe('sources: language and groupings', () => {
     ]);
   });
 
+  it('takes a sources file up to its own 5 MiB limit, above the 1 MiB JSON limit, and answers a non-multipart body with 415', async () => {
+    const { app } = testApp();
+    // 1,500 outlets with long notes: about 1.5 MiB, sent without a declared length (a stream).
+    const rows = Array.from({ length: 1_500 }, (_, i) => `Outlet ${i},https://outlet-${i}.example/,RU,${'n'.repeat(1_000)}`);
+    const csv = ['name,url,country,notes', ...rows].join('\n');
+    expect(csv.length).toBeGreaterThan(1.4 * 1024 * 1024);
+    const res = await app.request('/api/sources/import', upload(csv));
+    const report = await res.json();
+    expect(res.status, JSON.stringify(report).slice(0, 300)).toBe(200);
+    expect([report.created, report.updated, report.rejected]).toEqual([1_500, 0, []]);
+    const tooBig = await app.request('/api/sources/import', upload(csv.repeat(4)));
+    expect([tooBig.status, (await tooBig.json()).error.code]).toEqual([413, 'payload_too_large']);
+    const notAFile = await app.request('/api/sources/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(notAFile.status).toBe(415);
+  });
+
   it('refuses a sources file without a name column or with a grouping named like a field, storing nothing', async () => {
     const { app } = testApp();
     const noName = await app.request('/api/sources/import', upload('outlet,country\nAlpha,RU\n'));
