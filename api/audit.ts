@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
+import { bound, jsonText, perConnection } from '../db/prepared.ts';
 import { auditLog } from '../db/schema/index.ts';
 
 export interface AuditEntry {
@@ -13,19 +15,37 @@ export interface AuditEntry {
   at?: Date;
 }
 
+// Every audit write goes through one of these two (with or without its own time), built once per connection.
+const inserts = perConnection((db) => {
+  const fields = {
+    actor: sql.placeholder('actor'),
+    action: sql.placeholder('action'),
+    entityType: sql.placeholder('entityType'),
+    entityId: sql.placeholder('entityId'),
+    itemId: sql.placeholder('itemId'),
+    before: bound('before'),
+    after: bound('after'),
+    details: bound('details'),
+  };
+  return {
+    at: db.insert(auditLog).values({ ...fields, at: sql.placeholder('at') }).prepare(),
+    now: db.insert(auditLog).values(fields).prepare(),
+  };
+});
+
 /** Appends to the audit log; call inside the transaction that makes the change. */
 export function audit(tx: DbOrTx, e: AuditEntry): void {
-  tx.insert(auditLog)
-    .values({
-      actor: e.actor,
-      action: e.action,
-      entityType: e.entityType,
-      entityId: e.entityId ?? null,
-      itemId: e.itemId ?? null,
-      before: e.before ?? null,
-      after: e.after ?? null,
-      details: e.details ?? null,
-      ...(e.at ? { at: e.at.toISOString() } : {}),
-    })
-    .run();
+  const values = {
+    actor: e.actor,
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId ?? null,
+    itemId: e.itemId ?? null,
+    before: jsonText(e.before),
+    after: jsonText(e.after),
+    details: jsonText(e.details),
+  };
+  const q = inserts(tx);
+  if (e.at) q.at.run({ ...values, at: e.at.toISOString() });
+  else q.now.run(values);
 }

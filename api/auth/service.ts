@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { perConnection } from '../../db/prepared.ts';
 import { sessions, users, type User } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { badRequest, conflict, forbidden, notFound, unauthorized } from '../errors.ts';
@@ -56,10 +57,12 @@ export function identifyLocalReviewer(db: Db, rawName: string): Actor {
   });
 }
 
+const userByNameQuery = perConnection((db) => db.select().from(users).where(eq(users.name, sql.placeholder('name'))).prepare());
+
 /** Loopback: the reviewer a `fs_reviewer` cookie names, if it still exists. */
 export function localReviewerByName(db: Db, name: string | undefined): Actor | null {
   if (!name) return null;
-  const user = db.select().from(users).where(eq(users.name, name)).get();
+  const user = userByNameQuery(db).get({ name });
   return user && user.active && user.role !== 'import' ? toActor(user) : null;
 }
 

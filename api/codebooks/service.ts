@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { perConnection } from '../../db/prepared.ts';
 import { codebooks, type Codebook } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -57,9 +58,11 @@ export function seedBundledCodebook(db: Db): void {
   }
 }
 
+const activeCodebookQuery = perConnection((db) => db.select().from(codebooks).where(eq(codebooks.active, true)).prepare());
+
 /** The active codebook: new runs, review and the dashboard follow it. */
-export function getActiveCodebook(db: Db): StoredCodebook {
-  const row = db.select().from(codebooks).where(eq(codebooks.active, true)).get();
+export function getActiveCodebook(db: DbOrTx): StoredCodebook {
+  const row = activeCodebookQuery(db).get();
   // Every database is seeded when opened; a missing codebook means it was opened around openAppDb.
   if (!row) throw new Error('no active codebook: open the database with openAppDb, which seeds the bundled one');
   return stored(row);

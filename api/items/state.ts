@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { bound, perConnection } from '../../db/prepared.ts';
 import { imports, items, itemThemes, passages, reviews, suggestions, type Item, type Review } from '../../db/schema/index.ts';
 import { addSuggestionProvenance, clientOf, withItemRollups, withItemsRollups } from '../dashboard/rollups.ts';
 import { isIndependentDecision, reviewOrigin } from './provenance.ts';
@@ -178,15 +179,49 @@ export function deriveReviewState(history: Review[], hasSuggestion: boolean, gol
   };
 }
 
+const placeholder = sql.placeholder;
+
+const recomputeQueries = perConnection((db) => ({
+  item: db.select().from(items).where(eq(items.id, placeholder('itemId'))).prepare(),
+  history: db.select().from(reviews).where(eq(reviews.itemId, placeholder('itemId'))).orderBy(asc(reviews.id)).prepare(),
+  passage: db.select().from(passages).where(eq(passages.id, placeholder('passageId'))).prepare(),
+  updatePassage: db
+    .update(passages)
+    .set({ excluded: bound('excluded'), excludedReason: bound('excludedReason'), excludedBy: bound('excludedBy'), exclusionReviewId: bound('exclusionReviewId') })
+    .where(eq(passages.id, placeholder('passageId')))
+    .prepare(),
+  updateItem: db
+    .update(items)
+    .set({
+      excluded: bound('excluded'),
+      reviewStatus: bound('reviewStatus'),
+      reviewCount: bound('reviewCount'),
+      decisionReviewId: bound('decisionReviewId'),
+      reviewedLabel: bound('reviewedLabel'),
+      reviewedStance: bound('reviewedStance'),
+      finalOrigin: bound('finalOrigin'),
+      independentLabel: bound('independentLabel'),
+      independentStance: bound('independentStance'),
+      independentReviewId: bound('independentReviewId'),
+      independentCount: bound('independentCount'),
+      version: sql`${items.version} + 1`,
+      updatedAt: bound('updatedAt'),
+    })
+    .where(eq(items.id, placeholder('itemId')))
+    .prepare(),
+  clearThemes: db.delete(itemThemes).where(and(eq(itemThemes.itemId, placeholder('itemId')), inArray(itemThemes.kind, ['reviewed', 'independent']))).prepare(),
+}));
+
 /**
  * Recomputes an item's review and exclusion state from its reviews and writes it, bumping
  * the item's version. Call in the transaction that inserts a review. Returns the new state.
  */
 export function recomputeReviewState(tx: DbOrTx, itemId: number, now?: Date): ReviewState {
-  const item = tx.select().from(items).where(eq(items.id, itemId)).get();
+  const q = recomputeQueries(tx);
+  const item = q.item.get({ itemId });
   if (!item) throw new Error(`item ${itemId} not found`);
   return withItemRollups(tx, itemId, () => {
-    const history = tx.select().from(reviews).where(eq(reviews.itemId, itemId)).orderBy(asc(reviews.id)).all();
+    const history = q.history.all({ itemId });
     const importIds = [...new Set(history.map((r) => r.importId).filter((id): id is number => id !== null))];
     const gold = new Set(
       importIds.length === 0 ? [] : tx.select({ id: imports.id }).from(imports).where(and(inArray(imports.id, importIds), eq(imports.gold, true))).all().map((r) => r.id),
@@ -195,33 +230,30 @@ export function recomputeReviewState(tx: DbOrTx, itemId: number, now?: Date): Re
 
     let excluded = item.excluded;
     if (item.passageId !== null) {
-      const passage = tx.select().from(passages).where(eq(passages.id, item.passageId)).get()!;
+      const passage = q.passage.get({ passageId: item.passageId })!;
       const next = state.exclusionOverride
         ? { excluded: state.exclusionOverride.excluded, excludedReason: state.exclusionOverride.reason, excludedBy: 'reviewer' as const, exclusionReviewId: state.exclusionOverride.reviewId }
         : { excluded: passage.autoExcluded, excludedReason: passage.autoExcludedReason, excludedBy: passage.autoExcluded ? ('auto' as const) : null, exclusionReviewId: null };
-      tx.update(passages).set(next).where(eq(passages.id, passage.id)).run();
+      q.updatePassage.run({ ...next, excluded: next.excluded ? 1 : 0, passageId: passage.id });
       excluded = next.excluded;
     }
 
-    tx.update(items)
-      .set({
-        excluded,
-        reviewStatus: state.reviewStatus,
-        reviewCount: state.reviewCount,
-        decisionReviewId: state.decisionReviewId,
-        reviewedLabel: state.reviewedLabel,
-        reviewedStance: state.reviewedStance,
-        finalOrigin: state.finalOrigin,
-        independentLabel: state.independent.label,
-        independentStance: state.independent.stance,
-        independentReviewId: state.independent.reviewId,
-        independentCount: state.independent.count,
-        version: sql`${items.version} + 1`,
-        updatedAt: nowIso(now),
-      })
-      .where(eq(items.id, itemId))
-      .run();
-    tx.delete(itemThemes).where(and(eq(itemThemes.itemId, itemId), inArray(itemThemes.kind, ['reviewed', 'independent']))).run();
+    q.updateItem.run({
+      itemId,
+      excluded: excluded ? 1 : 0,
+      reviewStatus: state.reviewStatus,
+      reviewCount: state.reviewCount,
+      decisionReviewId: state.decisionReviewId,
+      reviewedLabel: state.reviewedLabel,
+      reviewedStance: state.reviewedStance,
+      finalOrigin: state.finalOrigin,
+      independentLabel: state.independent.label,
+      independentStance: state.independent.stance,
+      independentReviewId: state.independent.reviewId,
+      independentCount: state.independent.count,
+      updatedAt: nowIso(now),
+    });
+    q.clearThemes.run({ itemId });
     const themeRows = [
       ...[...new Set(state.reviewedThemes)].map((theme) => ({ itemId, kind: 'reviewed' as const, theme })),
       ...[...new Set(state.independent.themes)].map((theme) => ({ itemId, kind: 'independent' as const, theme })),

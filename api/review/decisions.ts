@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
+import { bound, jsonText, perConnection } from '../../db/prepared.ts';
 import { items, reviews, reviewThemes, suggestions, type Item, type Review } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { requireAdmin, type Actor } from '../auth/service.ts';
@@ -9,10 +10,10 @@ import type { CodebookDefinition } from '../codebooks/definition.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { recomputeReviewState } from '../items/state.ts';
-import { itemState, ItemStateSchema, type ItemState } from './item.ts';
+import { itemState, ItemStateSchema, withOthersHidden, type ItemState } from './item.ts';
 import { getProtocol, isIndependent } from './protocol.ts';
 import { QUEUE_ORDERS } from './queue-params.ts';
-import { ownDecision, requiredDecisions, visibility } from './visibility.ts';
+import { requiredDecisions, visibility } from './visibility.ts';
 
 /** A reviewer's decision on one item, as the item view sends it. */
 export const DecisionSchema = z.object({
@@ -127,6 +128,35 @@ function checkStale(tx: Tx, item: Item, actor: Actor, d: Decision, independent: 
   }
 }
 
+const decisionQueries = perConnection((db) => ({
+  item: db.select().from(items).where(eq(items.id, sql.placeholder('itemId'))).prepare(),
+  byIdempotencyKey: db.select().from(reviews).where(and(eq(reviews.reviewerId, sql.placeholder('reviewerId')), eq(reviews.idempotencyKey, sql.placeholder('key')))).prepare(),
+  suggestion: db.select().from(suggestions).where(eq(suggestions.id, sql.placeholder('suggestionId'))).prepare(),
+  insertReview: db
+    .insert(reviews)
+    .values({
+      kind: 'manual',
+      itemId: sql.placeholder('itemId'),
+      reviewerId: sql.placeholder('reviewerId'),
+      action: sql.placeholder('action'),
+      codebookId: sql.placeholder('codebookId'),
+      label: sql.placeholder('label'),
+      stance: sql.placeholder('stance'),
+      themes: bound('themes'),
+      note: sql.placeholder('note'),
+      suggestionId: sql.placeholder('suggestionId'),
+      shown: bound('shown'),
+      basedOnVersion: sql.placeholder('basedOnVersion'),
+      blind: bound('blind'),
+      queueOrder: sql.placeholder('queueOrder'),
+      timeSpentMs: sql.placeholder('timeSpentMs'),
+      idempotencyKey: sql.placeholder('idempotencyKey'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .returning()
+    .prepare(),
+}));
+
 /**
  * Records one decision as a new review, recomputes the item's state and audits it, all in
  * one transaction. A decision on a stale view that collides with a newer one gets 409 with
@@ -143,11 +173,12 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
   }
 
   return db.transaction((tx) => {
-    const item = tx.select().from(items).where(eq(items.id, itemId)).get();
+    const q = decisionQueries(tx);
+    const item = q.item.get({ itemId });
     if (!item) throw notFound(`item ${itemId} not found`);
     const protocol = getProtocol(tx);
     if (d.idempotencyKey != null) {
-      const earlier = tx.select().from(reviews).where(and(eq(reviews.reviewerId, actor.id), eq(reviews.idempotencyKey, d.idempotencyKey))).get();
+      const earlier = q.byIdempotencyKey.get({ reviewerId: actor.id, key: d.idempotencyKey });
       if (earlier) {
         if (earlier.itemId !== itemId || earlier.action !== d.action) {
           throw conflict(`idempotency key "${d.idempotencyKey}" was already used for review ${earlier.id} (${earlier.action} on item ${earlier.itemId}); send a new key for a new decision`, 'idempotency_conflict');
@@ -174,7 +205,7 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
     const independent = isIndependent(protocol, item.randomKey);
     checkStale(tx, item, actor, d, independent);
 
-    const shownSuggestion = d.suggestionId == null ? null : tx.select().from(suggestions).where(eq(suggestions.id, d.suggestionId)).get();
+    const shownSuggestion = d.suggestionId == null ? null : (q.suggestion.get({ suggestionId: d.suggestionId }) ?? null);
     if (d.suggestionId != null && (!shownSuggestion || shownSuggestion.itemId !== itemId)) {
       throw badRequest(`suggestion ${d.suggestionId} does not belong to item ${itemId}`, 'invalid_suggestion');
     }
@@ -188,9 +219,11 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
       themes = shownSuggestion.themes;
     }
     if (d.action === 'edit' || d.action === 'adjudicate' || (d.action === 'reject' && label !== null)) themes = themes ?? [];
-    const mine = d.action === 'accept' || d.action === 'edit' || d.action === 'reject' ? ownDecision(tx, itemId, actor) : null;
-    if (mine && sameDecision(mine, { action: d.action, label, stance, themes })) {
-      return { reviewId: mine.id, item: itemState(tx, itemId, visibility(tx, protocol, item, actor).hideOthers), unchanged: true };
+    const ownAction = d.action === 'accept' || d.action === 'edit' || d.action === 'reject';
+    // In adjudicate mode `seen` looked up the same standing decision: nothing was written since.
+    const mine = seen.mine;
+    if (ownAction && mine && sameDecision(mine, { action: d.action, label, stance, themes })) {
+      return { reviewId: mine.id, item: itemState(tx, itemId, visibility(tx, protocol, item, actor, 'code', mine).hideOthers), unchanged: true };
     }
     const before = itemState(tx, itemId, false);
     const shown = {
@@ -202,29 +235,24 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
       mode,
       version: d.basedOnVersion,
     };
-    const review = tx
-      .insert(reviews)
-      .values({
-        itemId,
-        reviewerId: actor.id,
-        action: d.action,
-        kind: 'manual',
-        codebookId: codebook.id,
-        label: d.action === 'skip' || d.action === 'exclude' || d.action === 'include' ? null : label,
-        stance: d.action === 'skip' || d.action === 'exclude' || d.action === 'include' ? null : stance,
-        themes: DECISION_ACTIONS.has(d.action) ? themes : null,
-        note: d.note ?? null,
-        suggestionId: shownSuggestion?.id ?? null,
-        shown,
-        basedOnVersion: d.basedOnVersion,
-        blind,
-        queueOrder: d.queueOrder ?? null,
-        timeSpentMs: d.timeSpentMs ?? null,
-        idempotencyKey: d.idempotencyKey ?? null,
-        createdAt: now.toISOString(),
-      })
-      .returning()
-      .get();
+    const review = q.insertReview.get({
+      itemId,
+      reviewerId: actor.id,
+      action: d.action,
+      codebookId: codebook.id,
+      label: d.action === 'skip' || d.action === 'exclude' || d.action === 'include' ? null : label,
+      stance: d.action === 'skip' || d.action === 'exclude' || d.action === 'include' ? null : stance,
+      themes: jsonText(DECISION_ACTIONS.has(d.action) ? themes : null),
+      note: d.note ?? null,
+      suggestionId: shownSuggestion?.id ?? null,
+      shown: jsonText(shown),
+      basedOnVersion: d.basedOnVersion,
+      blind: blind ? 1 : 0,
+      queueOrder: d.queueOrder ?? null,
+      timeSpentMs: d.timeSpentMs ?? null,
+      idempotencyKey: d.idempotencyKey ?? null,
+      createdAt: now.toISOString(),
+    })!;
     if (review.themes && review.themes.length > 0) tx.insert(reviewThemes).values([...new Set(review.themes)].map((theme) => ({ reviewId: review.id, theme }))).run();
     recomputeReviewState(tx, itemId, now);
     const after = itemState(tx, itemId, false);
@@ -239,7 +267,11 @@ export function decide(db: Db, actor: Actor, itemId: number, d: Decision, now: D
       details: { label: review.label, stance: review.stance, themes: review.themes, note: review.note, shown, queueOrder: review.queueOrder, timeSpentMs: review.timeSpentMs },
       at: now,
     });
-    return { reviewId: review.id, item: itemState(tx, itemId, visibility(tx, protocol, item, actor).hideOthers) };
+    // The decision's author now has a standing decision when it was their own accept, edit or
+    // reject; any other action left their standing one (or none) as it was.
+    const decided = ownAction || mine !== null;
+    const hideOthers = isIndependent(protocol, item.randomKey) && !decided;
+    return { reviewId: review.id, item: hideOthers ? withOthersHidden(after) : after };
   });
 }
 

@@ -1,13 +1,14 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { perConnection } from '../../db/prepared.ts';
 import { documents, items, itemThemes, passages, reviews, sources, suggestions, users } from '../../db/schema/index.ts';
 import { requireAdmin, type Actor } from '../auth/service.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
 import { nearGuess } from '../tagging/quality.ts';
 import { getProtocol, isIndependent, ReviewProtocolSchema } from './protocol.ts';
-import { ownDecision, requiredDecisions, visibility, type ViewMode } from './visibility.ts';
+import { requiredDecisions, visibility, type ViewMode } from './visibility.ts';
 
 /** An item's current state as a reviewer may see it. Decision fields are null when the protocol hides them. */
 export const ItemStateSchema = z
@@ -140,26 +141,27 @@ export const ItemViewSchema = z
   .meta({ id: 'ItemView' });
 export type ItemView = z.infer<typeof ItemViewSchema>;
 
-/** An item's state, with decision fields hidden when `hideOthers`. */
-export function itemState(db: DbOrTx, itemId: number, hideOthers = false): ItemState {
-  const row = db
+const stateQueries = perConnection((db) => ({
+  item: db
     .select({ item: items, excludedReason: passages.excludedReason, excludedBy: passages.excludedBy })
     .from(items)
     .leftJoin(passages, eq(passages.id, items.passageId))
-    .where(eq(items.id, itemId))
-    .get();
+    .where(eq(items.id, sql.placeholder('itemId')))
+    .prepare(),
+  themes: db
+    .select({ theme: itemThemes.theme })
+    .from(itemThemes)
+    .where(and(eq(itemThemes.itemId, sql.placeholder('itemId')), eq(itemThemes.kind, 'reviewed')))
+    .prepare(),
+}));
+
+/** An item's state, with decision fields hidden when `hideOthers`. */
+export function itemState(db: DbOrTx, itemId: number, hideOthers = false): ItemState {
+  const q = stateQueries(db);
+  const row = q.item.get({ itemId });
   if (!row) throw notFound(`item ${itemId} not found`);
   const i = row.item;
-  const themes = hideOthers
-    ? []
-    : db
-        .select({ theme: itemThemes.theme })
-        .from(itemThemes)
-        .where(and(eq(itemThemes.itemId, itemId), eq(itemThemes.kind, 'reviewed')))
-        .all()
-        .map((t) => t.theme)
-        .sort();
-  return {
+  const state: ItemState = {
     id: i.id,
     level: i.level,
     version: i.version,
@@ -169,14 +171,45 @@ export function itemState(db: DbOrTx, itemId: number, hideOthers = false): ItemS
     excluded: i.excluded,
     excludedReason: row.excludedReason ?? null,
     excludedBy: row.excludedBy ?? null,
-    reviewStatus: hideOthers ? null : i.reviewStatus,
-    reviewCount: hideOthers ? null : i.reviewCount,
-    reviewedLabel: hideOthers ? null : i.reviewedLabel,
-    reviewedStance: hideOthers ? null : i.reviewedStance,
-    reviewedThemes: themes,
-    finalOrigin: hideOthers ? null : i.finalOrigin,
+    reviewStatus: i.reviewStatus,
+    reviewCount: i.reviewCount,
+    reviewedLabel: i.reviewedLabel,
+    reviewedStance: i.reviewedStance,
+    reviewedThemes: hideOthers ? [] : q.themes.all({ itemId }).map((t) => t.theme).sort(),
+    finalOrigin: i.finalOrigin,
   };
+  return hideOthers ? withOthersHidden(state) : state;
 }
+
+/** An item's state as a coder who may not see other people's decisions sees it: the decision fields emptied. */
+export function withOthersHidden(state: ItemState): ItemState {
+  return { ...state, reviewStatus: null, reviewCount: null, reviewedLabel: null, reviewedStance: null, reviewedThemes: [], finalOrigin: null };
+}
+
+const viewQueries = perConnection((db) => ({
+  row: db
+    .select({ item: items, document: documents, source: sources, passage: passages })
+    .from(items)
+    .innerJoin(documents, eq(documents.id, items.documentId))
+    .innerJoin(sources, eq(sources.id, items.sourceId))
+    .leftJoin(passages, eq(passages.id, items.passageId))
+    .where(eq(items.id, sql.placeholder('itemId')))
+    .prepare(),
+  neighbour: db
+    .select({ seq: passages.seq, text: passages.text, excluded: passages.excluded, itemId: items.id })
+    .from(passages)
+    .leftJoin(items, eq(items.passageId, passages.id))
+    .where(and(eq(passages.documentId, sql.placeholder('documentId')), eq(passages.seq, sql.placeholder('seq'))))
+    .prepare(),
+  suggestions: db.select().from(suggestions).where(eq(suggestions.itemId, sql.placeholder('itemId'))).orderBy(desc(suggestions.id)).prepare(),
+  documentPassages: db
+    .select({ itemId: items.id, seq: passages.seq, start: passages.start, end: passages.end, excluded: passages.excluded, excludedReason: passages.excludedReason })
+    .from(passages)
+    .leftJoin(items, eq(items.passageId, passages.id))
+    .where(eq(passages.documentId, sql.placeholder('documentId')))
+    .orderBy(asc(passages.seq))
+    .prepare(),
+}));
 
 /**
  * The item view: the text in its document, suggestions side by side, visible history, and the
@@ -188,35 +221,23 @@ export function itemView(db: Db, itemId: number, actor: Actor | null, mode: View
     if (!actor) throw forbidden('adjudication needs an admin', 'admin_only');
     requireAdmin(actor);
   }
-  const row = db
-    .select({ item: items, document: documents, source: sources, passage: passages })
-    .from(items)
-    .innerJoin(documents, eq(documents.id, items.documentId))
-    .innerJoin(sources, eq(sources.id, items.sourceId))
-    .leftJoin(passages, eq(passages.id, items.passageId))
-    .where(eq(items.id, itemId))
-    .get();
+  const q = viewQueries(db);
+  const row = q.row.get({ itemId });
   if (!row) throw notFound(`item ${itemId} not found`);
   const protocol = getProtocol(db);
   const labelCount = getActiveCodebook(db).definition.labels.length;
-  const { blind, hideOthers } = visibility(db, protocol, row.item, actor, mode);
-  const mine = ownDecision(db, itemId, actor);
+  const { blind, hideOthers, mine } = visibility(db, protocol, row.item, actor, mode);
   const required = requiredDecisions(protocol, row.item.randomKey);
 
   const neighbour = (seq: number): ContextPassage | null => {
     if (row.passage === null) return null;
-    const p = db
-      .select({ seq: passages.seq, text: passages.text, excluded: passages.excluded, itemId: items.id })
-      .from(passages)
-      .leftJoin(items, eq(items.passageId, passages.id))
-      .where(and(eq(passages.documentId, row.document.id), eq(passages.seq, seq)))
-      .get();
+    const p = q.neighbour.get({ documentId: row.document.id, seq });
     return p ? { itemId: p.itemId ?? null, seq: p.seq, text: p.text, excluded: p.excluded } : null;
   };
 
   const suggestionRows = blind
     ? []
-    : db.select().from(suggestions).where(eq(suggestions.itemId, itemId)).orderBy(desc(suggestions.id)).all();
+    : q.suggestions.all({ itemId });
   const labels: Record<string, number> = {};
   for (const s of suggestionRows) labels[s.label] = (labels[s.label] ?? 0) + 1;
   const top = Object.entries(labels).sort((a, b) => b[1] - a[1])[0];
@@ -234,13 +255,7 @@ export function itemView(db: Db, itemId: number, actor: Actor | null, mode: View
     source: { id: row.source.id, name: row.source.name, country: row.source.country },
     text: row.passage?.text ?? row.document.text,
     textStart: row.passage?.start ?? 0,
-    documentPassages: db
-      .select({ itemId: items.id, seq: passages.seq, start: passages.start, end: passages.end, excluded: passages.excluded, excludedReason: passages.excludedReason })
-      .from(passages)
-      .leftJoin(items, eq(items.passageId, passages.id))
-      .where(eq(passages.documentId, row.document.id))
-      .orderBy(asc(passages.seq))
-      .all(),
+    documentPassages: q.documentPassages.all({ documentId: row.document.id }),
     documentText: row.document.text,
     previous: row.passage ? neighbour(row.passage.seq - 1) : null,
     next: row.passage ? neighbour(row.passage.seq + 1) : null,
@@ -287,15 +302,18 @@ export function itemView(db: Db, itemId: number, actor: Actor | null, mode: View
   };
 }
 
+const historyQueries = perConnection((db) => {
+  const history = (where: SQL) => db.select({ review: reviews, reviewer: users.name }).from(reviews).innerJoin(users, eq(users.id, reviews.reviewerId)).where(where).orderBy(asc(reviews.id)).prepare();
+  return {
+    all: history(eq(reviews.itemId, sql.placeholder('itemId'))),
+    by: history(and(eq(reviews.itemId, sql.placeholder('itemId')), eq(reviews.reviewerId, sql.placeholder('reviewerId')))!),
+  };
+});
+
 /** An item's reviews, oldest first; only `onlyBy`'s own when others are hidden. */
 export function reviewHistory(db: DbOrTx, itemId: number, onlyBy: Actor | null): ReviewView[] {
-  const rows = db
-    .select({ review: reviews, reviewer: users.name })
-    .from(reviews)
-    .innerJoin(users, eq(users.id, reviews.reviewerId))
-    .where(onlyBy ? and(eq(reviews.itemId, itemId), eq(reviews.reviewerId, onlyBy.id)) : eq(reviews.itemId, itemId))
-    .orderBy(asc(reviews.id))
-    .all();
+  const q = historyQueries(db);
+  const rows = onlyBy ? q.by.all({ itemId, reviewerId: onlyBy.id }) : q.all.all({ itemId });
   const undone = new Set(rows.filter((r) => r.review.undoesReviewId !== null).map((r) => r.review.undoesReviewId!));
   return rows.map(({ review: r, reviewer }) => ({
     id: r.id,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
+import { perConnection } from '../../db/prepared.ts';
 import { settings } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { requireAdmin, type Actor } from '../auth/service.ts';
@@ -23,9 +24,11 @@ export type ReviewProtocol = z.infer<typeof ReviewProtocolSchema>;
 const KEY = 'review.protocol';
 export const DEFAULT_PROTOCOL: ReviewProtocol = { overlap: 1, overlapShare: 1, blind: false };
 
+const protocolQuery = perConnection((db) => db.select().from(settings).where(eq(settings.key, KEY)).prepare());
+
 /** The current protocol (the default when none is stored). */
 export function getProtocol(db: DbOrTx): ReviewProtocol {
-  const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
+  const row = protocolQuery(db).get();
   const parsed = row ? ReviewProtocolSchema.safeParse(row.value) : null;
   return parsed?.success ? parsed.data : DEFAULT_PROTOCOL;
 }

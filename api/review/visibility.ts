@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { perConnection } from '../../db/prepared.ts';
 import { reviews, type Review } from '../../db/schema/index.ts';
 import type { Actor } from '../auth/service.ts';
 import { isIndependent, type ReviewProtocol } from './protocol.ts';
@@ -22,34 +23,42 @@ export interface Visibility {
   hideOthers: boolean;
   /** This person already has a standing decision on the item. */
   decided: boolean;
+  /** That decision (accept, edit or reject), or null. */
+  mine: Review | null;
 }
+
+const ownDecisionQuery = perConnection((db) =>
+  db
+    .select()
+    .from(reviews)
+    .where(
+      and(
+        eq(reviews.itemId, sql.placeholder('itemId')),
+        eq(reviews.reviewerId, sql.placeholder('reviewerId')),
+        inArray(reviews.action, ['accept', 'edit', 'reject']),
+        sql`NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes_review_id = ${reviews.id})`,
+      ),
+    )
+    .orderBy(desc(reviews.id))
+    .limit(1)
+    .prepare(),
+);
 
 /** The coder's own latest standing decision (accept, edit or reject) on an item, or null. */
 export function ownDecision(db: DbOrTx, itemId: number, actor: Actor | null): Review | null {
   if (!actor) return null;
-  return (
-    db
-      .select()
-      .from(reviews)
-      .where(
-        and(
-          eq(reviews.itemId, itemId),
-          eq(reviews.reviewerId, actor.id),
-          inArray(reviews.action, ['accept', 'edit', 'reject']),
-          sql`NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes_review_id = ${reviews.id})`,
-        ),
-      )
-      .orderBy(desc(reviews.id))
-      .limit(1)
-      .get() ?? null
-  );
+  return ownDecisionQuery(db).get({ itemId, reviewerId: actor.id }) ?? null;
 }
 
-/** What `actor` may see of an item in a mode. */
-export function visibility(db: DbOrTx, protocol: ReviewProtocol, item: { id: number; randomKey: number }, actor: Actor | null, mode: ViewMode = 'code'): Visibility {
-  const decided = ownDecision(db, item.id, actor) !== null;
-  if (mode === 'adjudicate') return { blind: false, hideOthers: false, decided };
-  return { blind: protocol.blind && !decided, hideOthers: isIndependent(protocol, item.randomKey) && !decided, decided };
+/**
+ * What `actor` may see of an item in a mode. `mine` is their own standing decision when the
+ * caller already has it (ownDecision in the same transaction), else it is looked up.
+ */
+export function visibility(db: DbOrTx, protocol: ReviewProtocol, item: { id: number; randomKey: number }, actor: Actor | null, mode: ViewMode = 'code', mine?: Review | null): Visibility {
+  const own = mine === undefined ? ownDecision(db, item.id, actor) : mine;
+  const decided = own !== null;
+  if (mode === 'adjudicate') return { blind: false, hideOthers: false, decided, mine: own };
+  return { blind: protocol.blind && !decided, hideOthers: isIndependent(protocol, item.randomKey) && !decided, decided, mine: own };
 }
 
 /** How many independent decisions an item needs: `overlap` for items in the overlap share, else one. */
