@@ -2,21 +2,23 @@ import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { BASES } from './vocabulary.ts';
 
 /**
- * Month rollups: for each dashboard rollup a date range can narrow, the same keys plus the
- * publication month of the items' documents (`month`: YYYY-MM of published_start, '' when
- * undated), holding running sums along the months of each key: a row is the key's total over
- * every month up to and including its own. A range [a, b] of whole months is then the row at
- * or before b minus the row before a: two index seeks per key whatever the range's length,
- * where summing months would read a row per key and month (about one per document at 500
- * sources). A row exists only for a month in which the key has items, as a rebuild from the
- * monthly sums gives (api/dashboard/rollups.ts keeps them by delta, api/dashboard/months.ts reads them).
+ * Month rollups: for each dashboard rollup a date range can narrow, the same keys plus a period
+ * of the publication date of the items' documents: `granularity` 'month' with `period` YYYY-MM,
+ * and 'year' with `period` YYYY, each row holding that period's own sums (undated documents are
+ * in no row: no date range holds them). A range of whole months is then at most three
+ * contiguous runs of the primary key, which leads with the period: the months of its first
+ * year, the whole years between, the months of its last year, so a read touches at most 22
+ * month rows and one row per whole year for each key, and a change to an item moves one month
+ * row and one year row per key (api/dashboard/rollups.ts keeps them by delta in the same
+ * transaction, api/dashboard/months.ts reads them).
  */
 
 const level = () => text('level', { enum: ['passage', 'document'] }).notNull();
 const basis = () => text('basis', { enum: BASES }).notNull();
-const month = () => text('month').notNull();
+const granularity = () => text('granularity', { enum: ['month', 'year'] }).notNull();
+const period = () => text('period').notNull();
 
-/** source_rollups by month. */
+/** source_rollups by month and year. */
 export const sourceRollupsMonths = sqliteTable(
   'source_rollups_months',
   {
@@ -24,30 +26,32 @@ export const sourceRollupsMonths = sqliteTable(
     level: level(),
     basis: basis(),
     label: text('label').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     stanceN: integer('stance_n').notNull(),
     stanceSum: integer('stance_sum').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.label, t.month] })],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] })],
 );
 
-/** source_status_rollups by month. */
+/** source_status_rollups by month and year. */
 export const sourceStatusRollupsMonths = sqliteTable(
   'source_status_rollups_months',
   {
     sourceId: integer('source_id').notNull(),
     level: level(),
     reviewStatus: text('review_status').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     suggested: integer('suggested').notNull(),
     randomSample: integer('random_sample').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.reviewStatus, t.month] })],
+  (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.reviewStatus] })],
 );
 
-/** source_theme_totals by month. */
+/** source_theme_totals by month and year. */
 export const sourceThemeTotalsMonths = sqliteTable(
   'source_theme_totals_months',
   {
@@ -55,13 +59,14 @@ export const sourceThemeTotalsMonths = sqliteTable(
     level: level(),
     basis: basis(),
     theme: text('theme').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.theme, t.month] })],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme] })],
 );
 
-/** label_theme_rollups by month. */
+/** label_theme_rollups by month and year. */
 export const labelThemeRollupsMonths = sqliteTable(
   'label_theme_rollups_months',
   {
@@ -69,13 +74,14 @@ export const labelThemeRollupsMonths = sqliteTable(
     basis: basis(),
     label: text('label').notNull(),
     theme: text('theme').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.label, t.theme, t.month] })],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.label, t.theme] })],
 );
 
-/** agreement_rollups by month. */
+/** agreement_rollups by month and year. */
 export const agreementRollupsMonths = sqliteTable(
   'agreement_rollups_months',
   {
@@ -83,15 +89,16 @@ export const agreementRollupsMonths = sqliteTable(
     level: level(),
     suggested: text('suggested').notNull(),
     reviewed: text('reviewed').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     absDiff: integer('abs_diff').notNull(),
     stancePairs: integer('stance_pairs').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.suggested, t.reviewed, t.month] })],
+  (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.suggested, t.reviewed] })],
 );
 
-/** corrected_rollups by month. */
+/** corrected_rollups by month and year. */
 export const correctedRollupsMonths = sqliteTable(
   'corrected_rollups_months',
   {
@@ -99,7 +106,8 @@ export const correctedRollupsMonths = sqliteTable(
     level: level(),
     suggested: text('suggested').notNull(),
     reviewed: text('reviewed').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     sm: integer('sm').notNull(),
     smm: integer('smm').notNull(),
@@ -108,11 +116,11 @@ export const correctedRollupsMonths = sqliteTable(
     sdd: integer('sdd').notNull(),
     smd: integer('smd').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.suggested, t.reviewed, t.month] })],
+  (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.suggested, t.reviewed] })],
 );
 
 /**
- * source_stance_rollups by month: a document lies in one month, so its source's sums over
+ * source_stance_rollups by month and year: a document lies in one month, so its source's sums over
  * documents (Σn, Σs, Σs², Σs·n, Σn²) add up over months like any count.
  */
 export const sourceStanceRollupsMonths = sqliteTable(
@@ -121,7 +129,8 @@ export const sourceStanceRollupsMonths = sqliteTable(
     sourceId: integer('source_id').notNull(),
     level: level(),
     basis: basis(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     documents: integer('documents').notNull(),
     n: integer('n').notNull(),
     s: integer('s').notNull(),
@@ -129,5 +138,5 @@ export const sourceStanceRollupsMonths = sqliteTable(
     sn: integer('sn').notNull(),
     nn: integer('nn').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.month] })],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId] })],
 );

@@ -3,21 +3,23 @@ import { BASES } from '../../schema/vocabulary.ts';
 import { enumChecks } from '../columns.ts';
 
 /**
- * Month rollups: for each dashboard rollup a date range can narrow, the same keys plus the
- * publication month of the items' documents (`month`: YYYY-MM of published_start, '' when
- * undated), holding running sums along the months of each key: a row is the key's total over
- * every month up to and including its own. A range [a, b] of whole months is then the row at
- * or before b minus the row before a: two index seeks per key whatever the range's length,
- * where summing months would read a row per key and month (about one per document at 500
- * sources). A row exists only for a month in which the key has items, as a rebuild from the
- * monthly sums gives (api/dashboard/rollups.ts keeps them by delta, api/dashboard/months.ts reads them).
+ * Month rollups: for each dashboard rollup a date range can narrow, the same keys plus a period
+ * of the publication date of the items' documents: `granularity` 'month' with `period` YYYY-MM,
+ * and 'year' with `period` YYYY, each row holding that period's own sums (undated documents are
+ * in no row: no date range holds them). A range of whole months is then at most three
+ * contiguous runs of the primary key, which leads with the period: the months of its first
+ * year, the whole years between, the months of its last year, so a read touches at most 22
+ * month rows and one row per whole year for each key, and a change to an item moves one month
+ * row and one year row per key (api/dashboard/rollups.ts keeps them by delta in the same
+ * transaction, api/dashboard/months.ts reads them).
  */
 
 const level = () => text('level', { enum: ['passage', 'document'] }).notNull();
 const basis = () => text('basis', { enum: BASES }).notNull();
-const month = () => text('month').notNull();
+const granularity = () => text('granularity', { enum: ['month', 'year'] }).notNull();
+const period = () => text('period').notNull();
 
-/** source_rollups by month. */
+/** source_rollups by month and year. */
 export const sourceRollupsMonths = pgTable(
   'source_rollups_months',
   {
@@ -25,30 +27,32 @@ export const sourceRollupsMonths = pgTable(
     level: level(),
     basis: basis(),
     label: text('label').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     stanceN: integer('stance_n').notNull(),
     stanceSum: bigint('stance_sum', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.label, t.month] }), ...enumChecks('source_rollups_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] }), ...enumChecks('source_rollups_months', t)],
 );
 
-/** source_status_rollups by month. */
+/** source_status_rollups by month and year. */
 export const sourceStatusRollupsMonths = pgTable(
   'source_status_rollups_months',
   {
     sourceId: integer('source_id').notNull(),
     level: level(),
     reviewStatus: text('review_status').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     suggested: integer('suggested').notNull(),
     randomSample: integer('random_sample').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.reviewStatus, t.month] }), ...enumChecks('source_status_rollups_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.reviewStatus] }), ...enumChecks('source_status_rollups_months', t)],
 );
 
-/** source_theme_totals by month. */
+/** source_theme_totals by month and year. */
 export const sourceThemeTotalsMonths = pgTable(
   'source_theme_totals_months',
   {
@@ -56,13 +60,14 @@ export const sourceThemeTotalsMonths = pgTable(
     level: level(),
     basis: basis(),
     theme: text('theme').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.theme, t.month] }), ...enumChecks('source_theme_totals_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme] }), ...enumChecks('source_theme_totals_months', t)],
 );
 
-/** label_theme_rollups by month. */
+/** label_theme_rollups by month and year. */
 export const labelThemeRollupsMonths = pgTable(
   'label_theme_rollups_months',
   {
@@ -70,13 +75,14 @@ export const labelThemeRollupsMonths = pgTable(
     basis: basis(),
     label: text('label').notNull(),
     theme: text('theme').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.label, t.theme, t.month] }), ...enumChecks('label_theme_rollups_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.label, t.theme] }), ...enumChecks('label_theme_rollups_months', t)],
 );
 
-/** agreement_rollups by month. */
+/** agreement_rollups by month and year. */
 export const agreementRollupsMonths = pgTable(
   'agreement_rollups_months',
   {
@@ -84,15 +90,16 @@ export const agreementRollupsMonths = pgTable(
     level: level(),
     suggested: text('suggested').notNull(),
     reviewed: text('reviewed').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     absDiff: bigint('abs_diff', { mode: 'number' }).notNull(),
     stancePairs: bigint('stance_pairs', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.suggested, t.reviewed, t.month] }), ...enumChecks('agreement_rollups_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.suggested, t.reviewed] }), ...enumChecks('agreement_rollups_months', t)],
 );
 
-/** corrected_rollups by month. */
+/** corrected_rollups by month and year. */
 export const correctedRollupsMonths = pgTable(
   'corrected_rollups_months',
   {
@@ -100,7 +107,8 @@ export const correctedRollupsMonths = pgTable(
     level: level(),
     suggested: text('suggested').notNull(),
     reviewed: text('reviewed').notNull(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     n: integer('n').notNull(),
     sm: bigint('sm', { mode: 'number' }).notNull(),
     smm: bigint('smm', { mode: 'number' }).notNull(),
@@ -109,11 +117,11 @@ export const correctedRollupsMonths = pgTable(
     sdd: bigint('sdd', { mode: 'number' }).notNull(),
     smd: bigint('smd', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.sourceId, t.suggested, t.reviewed, t.month] }), ...enumChecks('corrected_rollups_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.suggested, t.reviewed] }), ...enumChecks('corrected_rollups_months', t)],
 );
 
 /**
- * source_stance_rollups by month: a document lies in one month, so its source's sums over
+ * source_stance_rollups by month and year: a document lies in one month, so its source's sums over
  * documents (Σn, Σs, Σs², Σs·n, Σn²) add up over months like any count.
  */
 export const sourceStanceRollupsMonths = pgTable(
@@ -122,7 +130,8 @@ export const sourceStanceRollupsMonths = pgTable(
     sourceId: integer('source_id').notNull(),
     level: level(),
     basis: basis(),
-    month: month(),
+    granularity: granularity(),
+    period: period(),
     documents: integer('documents').notNull(),
     n: integer('n').notNull(),
     s: bigint('s', { mode: 'number' }).notNull(),
@@ -130,5 +139,5 @@ export const sourceStanceRollupsMonths = pgTable(
     sn: bigint('sn', { mode: 'number' }).notNull(),
     nn: bigint('nn', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.sourceId, t.month] }), ...enumChecks('source_stance_rollups_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId] }), ...enumChecks('source_stance_rollups_months', t)],
 );
