@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { BASE_ROLLUPS, FACET_SQL, facetsOf, MONTH, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup, type Select } from './rollupDefinitions.ts';
+import { BASE_ROLLUPS, facetsOf, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup } from './rollupDefinitions.ts';
+import { addingTo, additionsSql, contributionSql, CREATE_BATCH_TABLES, pruneSql, rebuildStatements, stanceFill, TARGETS, upsertSql } from './rollupSql.ts';
+
+export { rebuildStatements, ROLLUP_TABLES } from './rollupSql.ts';
 
 /**
  * Dashboard rollups (db/schema/dashboardRollups.ts), their month and year rows
@@ -10,32 +13,10 @@ import { BASE_ROLLUPS, FACET_SQL, facetsOf, MONTH, STANCE_KEYS, STANCE_MONTHS, S
  * same transaction, so the rollups always equal a rebuild. Each contribution is read once per
  * rollup and basis at the finest grain (the rollup's keys, the document's month and the facets)
  * and summed here into the rollup's row, its month and year rows and its facet row, so a delta
- * writes one row per changed key of each table whatever the range of months it spans.
+ * writes one row per changed key of each table whatever the range of months it spans. A batch
+ * of new documents (an import) only adds, so SQLite sums it straight into the tables
+ * (rollupSql.ts additionsSql) without a round trip per row.
  */
-
-/** A table a delta writes: its key columns and value columns; the first value counts what the row sums. */
-interface Target {
-  table: string;
-  keys: string[];
-  values: string[];
-}
-
-const periodKeys = (keys: readonly string[]) => [...keys, 'granularity', 'period'];
-
-/** Every table written from a rollup's contributions. */
-function targetsOf(r: Rollup): Target[] {
-  return [
-    { table: r.table, keys: r.keys, values: r.values },
-    ...(r.months === null ? [] : [{ table: r.months, keys: periodKeys(r.keys), values: r.values }]),
-    ...(r.facets === undefined ? [] : [{ table: r.facets, keys: [...r.keys, ...facetsOf(r.keys)], values: r.values }]),
-  ];
-}
-
-const STANCE_TARGETS: Target[] = [
-  { table: 'source_stance_rollups', keys: STANCE_KEYS, values: STANCE_VALUES },
-  { table: STANCE_MONTHS, keys: periodKeys(STANCE_KEYS), values: STANCE_VALUES },
-];
-const TARGETS: Target[] = [...BASE_ROLLUPS.flatMap(targetsOf), ...STANCE_TARGETS];
 
 /** A rollup a date range can narrow: its table, its month table, keys (without the period) and values; the first value counts rows. */
 export interface MonthMirror {
@@ -63,58 +44,6 @@ export const MONTH_MIRRORS: ReadonlyMap<string, MonthMirror> = new Map([
   ...BASE_ROLLUPS.filter((r) => r.months !== null).map((r) => [r.table, { table: r.table, months: r.months!, keys: r.keys, values: r.values }] as const),
   ['source_stance_rollups', { table: 'source_stance_rollups', months: STANCE_MONTHS, keys: STANCE_KEYS, values: STANCE_VALUES }],
 ]);
-
-/** Every rollup table, in the order a rebuild fills them. */
-export const ROLLUP_TABLES = [...TARGETS.map((t) => t.table), 'suggestion_provenance'];
-
-/** Extra keys of a select: what they are, what the FROM clause needs joined, and a further condition. */
-interface Extra {
-  keys: string[];
-  join: string;
-  where?: string;
-}
-
-const MONTH_JOIN = 'JOIN documents md ON md.id = i.document_id';
-const FACET_JOIN = 'LEFT JOIN suggestions fs ON fs.id = i.latest_suggestion_id';
-const DATED = 'md.published_start IS NOT NULL';
-const PERIOD = { month: 'substr(md.published_start, 1, 7)', year: 'substr(md.published_start, 1, 4)' };
-
-/** A select as SQL with `extra` keys after its own (grouped unless a constant). */
-function selectSql(s: Select, extra: Extra = { keys: [], join: '' }): string {
-  const keys = [...s.keys, ...extra.keys];
-  const group = [...s.group, ...extra.keys.flatMap((k, position) => (k.startsWith("'") ? [] : [s.keys.length + position + 1]))];
-  const where = extra.where === undefined ? s.where : `${s.where} AND ${extra.where}`;
-  return `SELECT ${[...keys, ...s.values].join(', ')} FROM ${s.from} ${extra.join} WHERE ${where} GROUP BY ${group.join(', ')}`;
-}
-
-const facetExtra = (r: Rollup): Extra => ({ keys: facetsOf(r.keys).map((k) => FACET_SQL[k]!), join: FACET_JOIN });
-const insertInto = (t: Target) => `INSERT INTO ${t.table} (${[...t.keys, ...t.values].join(', ')})`;
-
-/** The statements that fill a rollup's tables from every item. */
-function fillStatements(r: Rollup): string[] {
-  const into = (table: string) => insertInto(targetsOf(r).find((t) => t.table === table)!);
-  return r.selects('1').flatMap((s) => [
-    `${into(r.table)} ${selectSql(s)}`,
-    ...(r.months === null ? [] : (['month', 'year'] as const).map((g) => `${into(r.months!)} ${selectSql(s, { keys: [`'${g}'`, PERIOD[g]], join: MONTH_JOIN, where: DATED })}`)),
-    ...(r.facets === undefined ? [] : [`${into(r.facets)} ${selectSql(s, facetExtra(r))}`]),
-  ]);
-}
-
-const STANCE_SUMS = 'count(*), sum(r.n), sum(r.stance_sum), sum(r.stance_sum * r.stance_sum), sum(r.stance_sum * r.n), sum(r.n * r.n)';
-const STANCE_REBUILD = [
-  `${insertInto(STANCE_TARGETS[0]!)} SELECT source_id, level, basis, ${STANCE_SUMS} FROM document_rollups r GROUP BY 1, 2, 3`,
-  ...(['month', 'year'] as const).map(
-    (g) =>
-      `${insertInto(STANCE_TARGETS[1]!)} SELECT r.source_id, r.level, r.basis, '${g}', ${PERIOD[g]}, ${STANCE_SUMS}
-       FROM document_rollups r JOIN documents md ON md.id = r.document_id WHERE ${DATED} GROUP BY 1, 2, 3, 5`,
-  ),
-];
-const PROVENANCE_REBUILD = `INSERT INTO suggestion_provenance (provider, model, prompt_version) SELECT DISTINCT provider, model, prompt_version FROM suggestions`;
-
-/** The SQL statements of a full rebuild, in order (also the backfill of the migrations that created the tables). */
-export function rebuildStatements(): string[] {
-  return [...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`), ...BASE_ROLLUPS.flatMap(fillStatements), ...STANCE_REBUILD, PROVENANCE_REBUILD];
-}
 
 /** The raw better-sqlite3 handle under a drizzle database or transaction. */
 export function clientOf(tx: DbOrTx): Database.Database {
@@ -144,27 +73,18 @@ interface Statements {
   contributions: Contribution[];
   upsert: Map<string, Database.Statement>;
   prune: Map<string, Database.Statement>;
+  /** For new documents only (`documents` scope): their rows added to every table by SQLite in one statement per table and basis. */
+  additions: { statement: Database.Statement; scoped: boolean }[];
   documentRow: Database.Statement;
   documentMonth: Database.Statement;
   provenance: Database.Statement;
 }
 const cache = new WeakMap<Database.Database, Map<string, Statements>>();
 
-const upsertSql = (t: Target) =>
-  `${insertInto(t)} VALUES (${[...t.keys, ...t.values].map(() => '?').join(', ')})
-   ON CONFLICT (${t.keys.join(', ')}) DO UPDATE SET ${t.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`;
-const pruneSql = (t: Target) => `DELETE FROM ${t.table} WHERE ${t.keys.map((k) => `${k} = ?`).join(' AND ')} AND ${t.values[0]} = 0`;
 
 /** Whose contribution a statement set reads: one item, a document's items, a range of new documents, or a JSON array of item ids. */
 type Scope = 'item' | 'document' | 'documents' | 'items';
 const SCOPE_WHERE: Record<Scope, string> = { item: 'i.id = ?', document: 'i.document_id = ?', documents: 'i.document_id BETWEEN ? AND ?', items: 'i.id IN (SELECT value FROM json_each(?))' };
-
-/** A rollup's select at its finest grain: its keys, then the month where it has month rows, then the facets where it has facet rows. */
-function contributionSql(r: Rollup, s: Select): string {
-  const facets = r.facets === undefined ? { keys: [], join: '' } : facetExtra(r);
-  const month = r.months === null ? [] : [MONTH];
-  return selectSql(s, { keys: [...month, ...facets.keys], join: `${r.months === null ? '' : MONTH_JOIN} ${facets.join}` });
-}
 
 function statementsFor(c: Database.Database, scope: Scope): Statements {
   let perClient = cache.get(c);
@@ -180,6 +100,11 @@ function statementsFor(c: Database.Database, scope: Scope): Statements {
     })),
     upsert: new Map(TARGETS.map((t) => [t.table, c.prepare(upsertSql(t))] as const)),
     prune: new Map(TARGETS.map((t) => [t.table, c.prepare(pruneSql(t))] as const)),
+    additions:
+      scope === 'documents'
+        ? (c.exec(CREATE_BATCH_TABLES),
+          [...additionsSql(where), ...stanceFill('r.document_id BETWEEN ? AND ?').map((f) => ({ sql: addingTo(f), scoped: true }))].map((q) => ({ statement: c.prepare(q.sql), scoped: q.scoped })))
+        : [],
     documentRow: c.prepare('SELECT n, stance_sum FROM document_rollups WHERE document_id = ? AND level = ? AND basis = ? AND source_id = ?').raw(),
     documentMonth: c.prepare("SELECT coalesce(substr(published_start, 1, 7), '') FROM documents WHERE id = ?").pluck(),
     provenance: c.prepare(
@@ -279,21 +204,21 @@ export function withItemsRollups<T>(tx: DbOrTx, itemIds: readonly number[], chan
 
 /** Adds a newly stored document's items (document and passage items) to the rollups. */
 export function addDocumentToRollups(tx: DbOrTx, documentId: number): void {
-  const s = statementsFor(clientOf(tx), 'document');
-  const delta = new Delta();
-  accumulate(s, documentId, 1, delta);
-  applyDelta(s, delta);
+  addDocumentsToRollups(tx, documentId, documentId);
 }
 
 /**
- * Adds the newly stored documents with ids `firstId..lastId` (all of them new, none yet in
- * the rollups) in one pass per rollup: an import's batch, at the cost of one document.
+ * Adds the newly stored documents with ids `firstId..lastId` (all of them new, none yet in the
+ * rollups): an import's batch. Nothing is taken away, so SQLite sums the batch straight into
+ * each table (its rebuild's GROUP BY over the batch, added to the rows there), without a
+ * round trip per row.
  */
 export function addDocumentsToRollups(tx: DbOrTx, firstId: number, lastId: number): void {
-  const s = statementsFor(clientOf(tx), 'documents');
-  const delta = new Delta();
-  accumulate(s, [firstId, lastId], 1, delta);
-  applyDelta(s, delta);
+  const c = clientOf(tx);
+  const { additions } = statementsFor(c, 'documents');
+  // Temporary tables live with the connection, and a rolled-back transaction that made them takes them along.
+  c.exec(CREATE_BATCH_TABLES);
+  for (const { statement, scoped } of additions) statement.run(...(scoped ? [firstId, lastId] : []));
 }
 
 /** Takes a document's items out of the rollups; call before deleting the document, in the same transaction. */
