@@ -99,13 +99,13 @@ export const upsertSql = (t: Target) =>
 export const pruneSql = (t: Target) => `DELETE FROM ${t.table} WHERE ${t.keys.map((k) => `${k} = ?`).join(' AND ')} AND ${t.values[0]} = 0`;
 
 /** A rollup's select at its finest grain: its keys, then the month where it has month rows, then the facets where it has facet rows. */
-export function contributionSql(r: Rollup, s: Select): string {
+export function finestGrainSql(r: Rollup, s: Select): string {
   const facets = r.facets === undefined ? { keys: [], join: '' } : facetExtra(r);
   const month = r.months === null ? [] : [MONTH];
   return selectSql(s, { keys: [...month, ...facets.keys], join: `${r.months === null ? '' : MONTH_JOIN} ${facets.join}` });
 }
 
-/** The temporary table a rollup's contributions to a batch of new documents are gathered in (columns c0, c1, ... as contributionSql). */
+/** The temporary table a rollup's contributions to a batch of new documents are gathered in (columns c0, c1, ... as finestGrainSql). */
 const batchTable = (r: Rollup) => `temp.batch_${r.table}`;
 const batchColumns = (r: Rollup) => r.keys.length + (r.months === null ? 0 : 1) + (r.facets === undefined ? 0 : facetsOf(r.keys).length) + r.values.length;
 export const CREATE_BATCH_TABLES = BASE_ROLLUPS.filter((r) => r.months !== null || r.facets !== undefined)
@@ -135,7 +135,7 @@ export function additionsSql(where: string): { sql: string; scoped: boolean }[] 
       return local(addingTo({ target, sql: `${insertInto(target)} SELECT ${[...keys, ...extra, ...sums].join(', ')} FROM ${from} WHERE ${where} GROUP BY ${[...keys, ...group].join(', ')}` }));
     };
     return [
-      ...r.selects(where).map((q) => scoped(`INSERT INTO ${from} ${contributionSql(r, q)}`)),
+      ...r.selects(where).map((q) => scoped(`INSERT INTO ${from} ${finestGrainSql(r, q)}`)),
       sum(r.table, []),
       ...(r.months === null ? [] : [sum(r.months, ["'month'", month], `${month} <> ''`, [month]), sum(r.months, ["'year'", `substr(${month}, 1, 4)`], `${month} <> ''`, [`substr(${month}, 1, 4)`])]),
       ...(r.facets === undefined ? [] : [sum(r.facets, facets)]),

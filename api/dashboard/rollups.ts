@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { BASE_ROLLUPS, facetsOf, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup } from './rollupDefinitions.ts';
-import { addingTo, additionsSql, contributionSql, CREATE_BATCH_TABLES, pruneSql, rebuildStatements, stanceFill, TARGETS, upsertSql } from './rollupSql.ts';
+import { addingTo, additionsSql, CREATE_BATCH_TABLES, finestGrainSql, pruneSql, rebuildStatements, stanceFill, TARGETS, upsertSql } from './rollupSql.ts';
 
 export { rebuildStatements, ROLLUP_TABLES } from './rollupSql.ts';
 
@@ -95,7 +95,7 @@ function statementsFor(c: Database.Database, scope: Scope): Statements {
   s = {
     contributions: BASE_ROLLUPS.map((rollup) => ({
       rollup,
-      statements: rollup.selects(where).map((q) => c.prepare(contributionSql(rollup, q)).raw()),
+      statements: rollup.selects(where).map((q) => c.prepare(finestGrainSql(rollup, q)).raw()),
       facets: rollup.facets === undefined ? 0 : facetsOf(rollup.keys).length,
     })),
     upsert: new Map(TARGETS.map((t) => [t.table, c.prepare(upsertSql(t))] as const)),
