@@ -303,6 +303,14 @@ describe('dashboard rollups', () => {
       const scanned = timeline(db, { ...filters({}), scan: true }, granularity, 1);
       expect(JSON.parse(JSON.stringify(scanned))).toEqual(JSON.parse(JSON.stringify(top)));
       expect(timeline(db, filters({}), granularity, 50).omitted).toBe(0);
+      // Under a status or provenance filter the facet rows choose the same sources as the scan.
+      for (const query of [{ provider: 'openai' }, { status: 'reviewed,disputed' }]) {
+        const f = filters(query);
+        expect(readsRollups(f)).toBe(true);
+        const limited = timeline(db, f, granularity, 1);
+        expect(limited.rows.length, JSON.stringify(query)).toBeGreaterThan(0);
+        expect(JSON.parse(JSON.stringify(limited))).toEqual(JSON.parse(JSON.stringify(timeline(db, { ...f, scan: true }, granularity, 1))));
+      }
     }
   });
 

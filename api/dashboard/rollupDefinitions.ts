@@ -144,6 +144,7 @@ export const BASE_ROLLUPS: Rollup[] = [
     keys: ['source_id', 'level', 'basis', 'granularity', 'period', 'label'],
     values: ['n', 'stance_n', 'stance_sum'],
     months: null,
+    facets: 'timeline_rollups_facets',
     selects: (where) =>
       BASES.flatMap((basis) =>
         GRANULARITIES.map((g) => {

@@ -112,3 +112,24 @@ export const correctedRollupsFacets = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.level, t.sourceId, t.suggested, t.reviewed, t.reviewStatus, t.provider, t.model, t.promptVersion, t.codebookId] })],
 );
+
+/**
+ * timeline_rollups by facet: the timeline under a status or provenance filter. Keyed by source
+ * before period, as the timeline reads a few chosen (or the largest) sources' rows.
+ */
+export const timelineRollupsFacets = sqliteTable(
+  'timeline_rollups_facets',
+  {
+    sourceId: integer('source_id').notNull(),
+    level: level(),
+    basis: basis(),
+    granularity: text('granularity', { enum: ['month', 'year'] }).notNull(),
+    period: text('period').notNull(),
+    label: text('label').notNull(),
+    ...facets(),
+    n: integer('n').notNull(),
+    stanceN: integer('stance_n').notNull(),
+    stanceSum: integer('stance_sum').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.sourceId, t.period, t.label, t.reviewStatus, t.provider, t.model, t.promptVersion, t.codebookId] })],
+);

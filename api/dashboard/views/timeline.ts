@@ -6,7 +6,7 @@ import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, 
 import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
-import { isDated } from '../months.ts';
+import { isDated, rollupTable } from '../months.ts';
 import { contribution, edgeItems, itemSources, splitDays, viewTable } from './days.ts';
 import { hasFacets } from '../facets.ts';
 
@@ -44,8 +44,8 @@ function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }
     GROUP BY period, source_id ORDER BY period, source_id`);
 }
 
-/** Whether the rollups answer a timeline: any date range, never by status or provenance. */
-const rollupsAnswer = (f: DashboardFilters): boolean => !hasFacets(f);
+/** Whether the rollups answer a timeline: any date range, or a status or provenance filter (timeline_rollups_facets), not both together. */
+const rollupsAnswer = (f: DashboardFilters): boolean => !hasFacets(f) || !isDated(f);
 
 const TIMELINE_COLUMNS = 'source_id, level, basis, granularity, period, label, n, stance_n, stance_sum';
 
@@ -100,7 +100,7 @@ function rangeTable(f: DashboardFilters, granularity: Granularity): SQL {
  * source's counted items in the range (month rollups) less those in its month periods.
  */
 function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
-  if (!isDated(f)) return periodRows(db, f, labels, granularity);
+  if (!isDated(f)) return periodRows(db, f, labels, granularity, sql``, rollupTable(f, 'timeline_rollups'));
   const rows = periodRows(db, f, labels, granularity, sql``, rangeTable(f, granularity));
   if (granularity === 'year') return rows;
   const dated = new Map<number, number>();
@@ -132,7 +132,7 @@ function largestSources(db: Db, f: DashboardFilters, limit: number): { f: Dashbo
         SELECT source_id FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''
         GROUP BY source_id ORDER BY sum(n) DESC, source_id`)
     : db.values<[sourceId: number]>(sql`
-        SELECT source_id FROM timeline_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = 'year'
+        SELECT source_id FROM ${rollupTable(f, 'timeline_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = 'year'
         GROUP BY source_id ORDER BY sum(n) DESC, source_id`);
   if (ranked.length <= limit) return { f, omitted: 0 };
   return { f: { ...f, sourceIds: ranked.slice(0, limit).map(([id]) => id) }, omitted: ranked.length - limit };

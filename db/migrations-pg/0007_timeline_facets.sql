@@ -1,0 +1,20 @@
+CREATE TABLE "timeline_rollups_facets" (
+	"source_id" integer NOT NULL,
+	"level" text NOT NULL,
+	"basis" text NOT NULL,
+	"granularity" text NOT NULL,
+	"period" text NOT NULL,
+	"label" text NOT NULL,
+	"review_status" text NOT NULL,
+	"provider" text NOT NULL,
+	"model" text NOT NULL,
+	"prompt_version" text NOT NULL,
+	"codebook_id" integer NOT NULL,
+	"n" integer NOT NULL,
+	"stance_n" integer NOT NULL,
+	"stance_sum" bigint NOT NULL,
+	CONSTRAINT "timeline_rollups_facets_level_basis_granularity_source_id_period_label_review_status_provider_model_prompt_version_codebook_id_pk" PRIMARY KEY("level","basis","granularity","source_id","period","label","review_status","provider","model","prompt_version","codebook_id"),
+	CONSTRAINT "timeline_rollups_facets_level_check" CHECK ("level" IN ('passage', 'document')),
+	CONSTRAINT "timeline_rollups_facets_basis_check" CHECK ("basis" IN ('model', 'people', 'people-bulk', 'final')),
+	CONSTRAINT "timeline_rollups_facets_granularity_check" CHECK ("granularity" IN ('month', 'year'))
+);
