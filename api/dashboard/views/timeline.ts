@@ -126,13 +126,16 @@ function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[
 
 /** On the rollup path, narrows the filters to the `limit` sources with the most counted items (dated or not). */
 function largestSources(db: Db, f: DashboardFilters, limit: number): { f: DashboardFilters; omitted: number } {
-  // Counted items per source, dated or not: labelled items of the year periods, or of the date range.
+  // Counted items per source, dated or not: labelled items of the year periods, or of the date
+  // range; under a status or provenance filter, source_rollups' facet rows (a row per label and
+  // facet, not per year too).
   const ranked = isDated(f)
     ? db.values<[sourceId: number]>(sql`
         SELECT source_id FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''
         GROUP BY source_id ORDER BY sum(n) DESC, source_id`)
     : db.values<[sourceId: number]>(sql`
-        SELECT source_id FROM ${rollupTable(f, 'timeline_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = 'year'
+        SELECT source_id FROM ${hasFacets(f) ? rollupTable(f, 'source_rollups') : sql`timeline_rollups`} WHERE level = ${f.level} AND basis = ${f.basis}
+          AND ${hasFacets(f) ? sql`label <> ''` : sql`granularity = 'year'`}
         GROUP BY source_id ORDER BY sum(n) DESC, source_id`);
   if (ranked.length <= limit) return { f, omitted: 0 };
   return { f: { ...f, sourceIds: ranked.slice(0, limit).map(([id]) => id) }, omitted: ranked.length - limit };
