@@ -241,7 +241,7 @@ export function addSuggestionProvenance(tx: DbOrTx, suggestionIds: readonly numb
  * some values of its constant keys (basis, granularity) and skips computing the others. A view
  * adds them to the rollups of the rest of a range (views/days.ts): the sums are additive.
  */
-export function contributionSql(table: string, where: SQL, only: Readonly<Record<string, string>> = {}): SQL {
+export function rollupRowsOver(table: string, where: SQL, only: Readonly<Record<string, string>> = {}): SQL {
   const r = BASE_ROLLUPS.find((x) => x.table === table);
   if (r === undefined) throw new Error(`${table}: not a rollup table`);
   // The selects take their WHERE as text; the parameters travel in `where`, spliced at a marker.

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { inList } from '../filters.ts';
 import { isDated, rollupTable, wholeMonths, type DateBounds, type RollupScope } from '../months.ts';
-import { contributionSql, MONTH_MIRRORS } from '../rollups.ts';
+import { rollupRowsOver, MONTH_MIRRORS } from '../rollups.ts';
 
 /** A closed range of publication days, YYYY-MM-DD at both ends. */
 export interface DayRange {
@@ -67,12 +67,12 @@ export const itemSources = (f: Pick<RollupScope, 'sourceIds'>): SQL => (f.source
 function stanceContribution(where: SQL, only: Readonly<Record<string, string>>): SQL {
   return sql`SELECT source_id, level, basis, count(*) AS documents, sum(n) AS n, sum(stance_sum) AS s, sum(stance_sum * stance_sum) AS ss,
       sum(stance_sum * n) AS sn, sum(n * n) AS nn
-    FROM (${contributionSql('document_rollups', where, only)}) GROUP BY source_id, level, basis`;
+    FROM (${rollupRowsOver('document_rollups', where, only)}) GROUP BY source_id, level, basis`;
 }
 
-/** A rollup table's rows over the items matching `where`, in its columns' order; `only` as contributionSql takes it. */
+/** A rollup table's rows over the items matching `where`, in its columns' order; `only` as rollupRowsOver takes it. */
 export function contribution(table: string, where: SQL, only: Readonly<Record<string, string>> = {}): SQL {
-  return table === 'source_stance_rollups' ? stanceContribution(where, only) : contributionSql(table, where, only);
+  return table === 'source_stance_rollups' ? stanceContribution(where, only) : rollupRowsOver(table, where, only);
 }
 
 /**
