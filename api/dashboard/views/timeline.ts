@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
 import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
-import { UnitFields, unitsFor } from '../groups.ts';
+import { UnitFields, unitsFor, type Unit } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated, rollupTable } from '../months.ts';
 import { contribution, edgeItems, itemSources, splitDays, viewTable } from './days.ts';
@@ -178,25 +178,33 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
     else dated.push(r);
   }
   // Rows arrive in period order, so merging by (unit, period) in arrival order keeps it; per
-  // source, SQL has already grouped them.
-  const merged = new Map<string, { unit: string; row: PeriodRow }>();
-  if (units.grouping === null) dated.forEach((r, k) => merged.set(String(k), { unit: String(r.sourceId), row: r }));
+  // source, SQL has already grouped them (tens of thousands of rows at 500 sources by month: no
+  // merge then, and each source's fields are made once).
+  const merged: { unit: string; row: PeriodRow }[] = [];
+  const byKey = new Map<string, { unit: string; row: PeriodRow }>();
+  if (units.grouping === null) for (const r of dated) merged.push({ unit: String(r.sourceId), row: r });
   else for (const r of dated) {
     const unit = units.keyOf(r.sourceId);
     const key = `${unit}\u0000${r.period}`;
-    const acc = merged.get(key);
-    if (!acc) merged.set(key, { unit, row: { ...r } });
-    else {
+    const acc = byKey.get(key);
+    if (!acc) {
+      const entry = { unit, row: { ...r } };
+      byKey.set(key, entry);
+      merged.push(entry);
+    } else {
       for (let k = 0; k < labels.length; k++) acc.row[`c${k}`] = (acc.row[`c${k}`] ?? 0) + (r[`c${k}`] ?? 0);
       acc.row.counted += r.counted;
       acc.row.stanceN += r.stanceN;
       acc.row.stanceSum += r.stanceSum;
     }
   }
+  const unitFields = new Map<string, Unit>();
   const rows: TimelineRow[] = [];
-  for (const { unit, row: r } of merged.values()) {
+  for (const { unit, row: r } of merged) {
+    let fields = unitFields.get(unit);
+    if (fields === undefined) unitFields.set(unit, (fields = units.unit(unit)));
     const { counts, shares } = labelShares(r, labels, r.counted);
-    rows.push({ ...units.unit(unit), period: r.period!, counted: r.counted, counts, shares, meanStance: r.stanceN > 0 ? r.stanceSum / r.stanceN : null });
+    rows.push({ sourceId: fields.sourceId, source: fields.source, group: fields.group, period: r.period!, counted: r.counted, counts, shares, meanStance: r.stanceN > 0 ? r.stanceSum / r.stanceN : null });
   }
   return { ...head, granularity, rows, undated, omitted: read.omitted };
 }
