@@ -94,7 +94,7 @@ function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   if (resampled.size > 0) {
     const dates = isDated(f) ? sql` AND document_id IN (SELECT id FROM documents WHERE ${dateRange(f)})` : sql``;
     const docs = db.values<[sourceId: number, s: number, n: number]>(
-      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY source_id, document_id`,
+      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY document_id`,
     );
     for (const [sourceId, ds, dn] of docs) resampled.get(sourceId)!.docs.push([ds, dn]);
   }
