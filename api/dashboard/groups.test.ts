@@ -147,6 +147,24 @@ describe('outlet groups on the dashboard', () => {
     ]);
   });
 
+  it("draws the timeline of one group's largest sources under a limit, and every chosen source", async () => {
+    const { app, deps } = testApp();
+    await seedGroups(app, deps.db);
+    type Timeline = { rows: { source: string; period: string; counted: number }[]; omitted: number };
+    const largest = await get<Timeline>(app, '/api/dashboard/timeline?basis=model&group=alignment:state-aligned&limit=1');
+    expect(largest.rows.map((r) => [r.source, r.period, r.counted])).toEqual([
+      ['Alpha', '2024-03', 3],
+      ['Alpha', '2024-04', 2],
+    ]);
+    expect(largest.omitted).toBe(1);
+    const dated = await get<Timeline>(app, '/api/dashboard/timeline?basis=model&group=alignment:state-aligned&limit=1&from=2024-03-06');
+    expect(dated.rows.map((r) => [r.source, r.period, r.counted])).toEqual([['Alpha', '2024-04', 2]]);
+    expect(dated.omitted).toBe(1);
+    const chosen = await get<Timeline>(app, '/api/dashboard/timeline?basis=model&sources=Alpha,Beta&limit=1');
+    expect(new Set(chosen.rows.map((r) => r.source))).toEqual(new Set(['Alpha', 'Beta']));
+    expect(chosen.omitted).toBe(0);
+  });
+
   it('narrows any view and the drill-down to one group with group=GROUPING:VALUE', async () => {
     const { app, deps } = testApp();
     await seedGroups(app, deps.db);

@@ -131,11 +131,11 @@ function largestSources(db: Db, f: DashboardFilters, limit: number): { f: Dashbo
   // facet, not per year too).
   const ranked = isDated(f)
     ? db.values<[sourceId: number]>(sql`
-        SELECT source_id FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''
+        SELECT source_id FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''${rollupSources(f)}
         GROUP BY source_id ORDER BY sum(n) DESC, source_id`)
     : db.values<[sourceId: number]>(sql`
         SELECT source_id FROM ${hasFacets(f) ? rollupTable(f, 'source_rollups') : sql`timeline_rollups`} WHERE level = ${f.level} AND basis = ${f.basis}
-          AND ${hasFacets(f) ? sql`label <> ''` : sql`granularity = 'year'`}
+          AND ${hasFacets(f) ? sql`label <> ''` : sql`granularity = 'year'`}${rollupSources(f)}
         GROUP BY source_id ORDER BY sum(n) DESC, source_id`);
   if (ranked.length <= limit) return { f, omitted: 0 };
   return { f: { ...f, sourceIds: ranked.slice(0, limit).map(([id]) => id) }, omitted: ranked.length - limit };
@@ -157,9 +157,10 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
   const head = header(db, f);
   const labels = head.codebook.labels;
   // A chart draws a handful of lines; 500 sources by 120 months would be 60,000 rows. With a
-  // limit and no chosen sources, only the `limit` sources with the most counted items are read.
-  // Grouped rows are few (one line per group), so every source is read and merged.
-  const limited = limit !== null && f.sourceIds.length === 0 && f.groupBy === null;
+  // limit and no sources chosen by name or id (an outlet group's are not chosen one by one), only
+  // the `limit` sources with the most counted items are read. Grouped rows are few (one line per
+  // group), so every source is read and merged.
+  const limited = limit !== null && (f.sourceIds.length === 0 || f.group !== null) && f.groupBy === null;
   const read = readView(rollupsAnswer(f) ? f : { ...f, scan: true }, {
     rollups: () => {
       const narrowed = limited ? largestSources(db, f, limit) : { f, omitted: 0 };
