@@ -18,6 +18,10 @@ import { stanceBySource } from './views/stance.ts';
 import { themesBySource } from './views/themes.ts';
 import { timeline } from './views/timeline.ts';
 import { drillDown, type DrillDown } from './views/passages.ts';
+import { compareSides, documentUnits } from './views/compare.ts';
+import { sideSumsFromRollups, sideUnitsFromRollups } from './views/compareSums.ts';
+import { sumsOf } from './difference.ts';
+import { header } from './views/common.ts';
 
 const LABELS = ['integrationist', 'critical', 'analytical'];
 const THEMES = ['sovereignty', 'sanctions', 'union-state', 'ukraine-war'];
@@ -136,9 +140,20 @@ function buildCorpus(db: Db) {
 
 const filtersOf = (db: Db, query: Record<string, string | undefined>): DashboardFilters => parseFilters({ basis: 'final', level: 'passage', ...query } as never, db);
 
+/** Two sides of sources for the comparison: the first two sources against the rest. */
+function sides(db: Db) {
+  const ids = db.all<{ id: number }>(sql`SELECT id FROM sources ORDER BY id`).map((r) => r.id);
+  return [
+    { value: 'a', name: 'A', ids: ids.slice(0, 2) },
+    { value: 'b', name: 'B', ids: ids.slice(2) },
+  ] as const;
+}
+
 /** Every dashboard view's JSON for a filter state. */
 function views(db: Db, f: DashboardFilters) {
+  const [a, b] = sides(db);
   return {
+    compare: compareSides(db, f, a, b),
     meta: dashboardMeta(db, f),
     framing: framingMix(db, f),
     stance: stanceBySource(db, f),
@@ -249,6 +264,30 @@ describe('dashboard rollups', () => {
     expect(counted({ provider: 'openai' })).toBeGreaterThan(0);
     expect(counted({ provider: 'openai' }) + counted({ provider: 'local' })).toBe(counted({}));
     expect(counted({ status: 'reviewed' })).toBeLessThan(counted({}));
+  });
+
+  it('give the comparison the same sums and documents a scan of items gives, for random sides, ranges, bases and levels', () => {
+    let draw = 23;
+    const next = (n: number) => (draw = (draw * 48271) % 2147483647) % n;
+    const ids = seeded.map((d) => d.sourceId).filter((id, k, all) => all.indexOf(id) === k);
+    const day = () => `${2019 + next(7)}-${String(1 + next(12)).padStart(2, '0')}-${String(1 + next(28)).padStart(2, '0')}`;
+    const bases: Record<string, string>[] = [{ basis: 'model' }, { basis: 'people' }, { basis: 'people', includeBulk: '1' }, { basis: 'final' }];
+    let documents = 0;
+    for (let k = 0; k < 24; k++) {
+      const [lo, hi] = [day(), day()].sort();
+      const range: Record<string, string> = [{}, { from: lo! }, { to: hi! }, { from: lo!, to: hi! }, { from: lo!.slice(0, 7) }, { from: '2030' }][k % 6]!;
+      const query: Record<string, string> = { ...range, ...bases[k % bases.length]!, level: next(2) === 0 ? 'passage' : 'document' };
+      const f = filters(query);
+      const side = ids.filter(() => next(2) === 0);
+      const labels = header(db, f).codebook.labels;
+      const scanned = documentUnits(db, { ...f, scan: true }, side, labels);
+      const fromRollups = sideSumsFromRollups(db, f, side, labels);
+      expect(fromRollups.sums, JSON.stringify({ query, side })).toEqual(sumsOf(scanned.units, labels.length + 1));
+      expect(fromRollups.counted).toBe(scanned.counted);
+      expect(sideUnitsFromRollups(db, f, side, labels), JSON.stringify({ query, side })).toEqual(scanned.units.map((u) => ({ sums: u.sums, counts: u.counts })));
+      documents += scanned.units.length;
+    }
+    expect(documents).toBeGreaterThan(100);
   });
 
   it('give the drill-down the counts and pages a scan gives, across sources and past the last item', () => {

@@ -28,33 +28,61 @@ export interface Difference {
 
 export type DifferenceMethod = 'bootstrap' | 'cluster-normal';
 
-/** Σ sums / Σ counts of measure k over units. */
-function ratio(units: readonly DocumentUnit[], k: number): number {
-  let s = 0;
-  let n = 0;
-  for (const u of units) {
-    s += u.sums[k]!;
-    n += u.counts[k]!;
-  }
-  return n > 0 ? s / n : Number.NaN;
+/**
+ * One measure's sums over a side's documents with something to measure (count > 0): the
+ * ratio estimator Σs/Σn and its document-clustered variance need only these, and they add up
+ * over sources and months, so the rollups give them without reading documents.
+ */
+export interface MeasureSums {
+  /** Documents with a count above zero. */
+  documents: number;
+  /** Σ sums, Σ counts, Σ sums², Σ sums·counts, Σ counts². */
+  s: number;
+  n: number;
+  ss: number;
+  sn: number;
+  nn: number;
 }
 
-/** The ratio estimator's variance with documents as clusters (linearised; what the bootstrap converges to). */
-function clusteredVariance(units: readonly DocumentUnit[], k: number, r: number): number {
-  let resid = 0;
-  let n = 0;
-  let m = 0;
+/** A side of a comparison as sums: its documents (with anything to measure) and each measure's sums. */
+export interface SideSums {
+  documents: number;
+  measures: MeasureSums[];
+}
+
+/** The sums of units, per measure. */
+export function sumsOf(units: readonly DocumentUnit[], measures: number): SideSums {
+  const out = Array.from({ length: measures }, () => ({ documents: 0, s: 0, n: 0, ss: 0, sn: 0, nn: 0 }));
   for (const u of units) {
-    if (u.counts[k]! === 0) continue;
-    const e = u.sums[k]! - r * u.counts[k]!;
-    resid += e * e;
-    n += u.counts[k]!;
-    m += 1;
+    for (let k = 0; k < measures; k++) {
+      const n = u.counts[k]!;
+      if (n === 0) continue;
+      const s = u.sums[k]!;
+      const m = out[k]!;
+      m.documents += 1;
+      m.s += s;
+      m.n += n;
+      m.ss += s * s;
+      m.sn += s * n;
+      m.nn += n * n;
+    }
   }
-  return m > 1 ? (resid * (m / (m - 1))) / (n * n) : Number.NaN;
+  return { documents: units.length, measures: out };
+}
+
+/**
+ * The ratio estimator's variance with documents as clusters (linearised; what the bootstrap
+ * converges to): Σ(s − r·n)² · m/(m − 1) / (Σn)², expanded into the sums.
+ */
+function clusteredVariance(m: MeasureSums, r: number): number {
+  if (m.documents < 2) return Number.NaN;
+  // The expansion can dip a rounding error below zero when every document has the same ratio.
+  const resid = Math.max(0, m.ss - 2 * r * m.sn + r * r * m.nn);
+  return (resid * (m.documents / (m.documents - 1))) / (m.n * m.n);
 }
 
 const orNull = (v: number) => (Number.isFinite(v) ? v : null);
+const ratio = (m: MeasureSums) => (m.n > 0 ? m.s / m.n : Number.NaN);
 
 /**
  * The difference between two groups of documents on each measure, with a 95% interval that
@@ -64,16 +92,28 @@ const orNull = (v: number) => (Number.isFinite(v) ? v : null);
  * two groups' document-clustered variances.
  */
 export function groupDifferences(a: readonly DocumentUnit[], b: readonly DocumentUnit[], measures: number): { method: DifferenceMethod; level: number; measures: Difference[] } {
+  return differencesFromSums(sumsOf(a, measures), sumsOf(b, measures), () => [a, b]);
+}
+
+/**
+ * groupDifferences from each side's sums; `units` gives the documents themselves, asked only
+ * when the sides are few enough to bootstrap (DIFFERENCE_BOOTSTRAP_MAX_DOCUMENTS).
+ */
+export function differencesFromSums(
+  a: SideSums,
+  b: SideSums,
+  units: () => [readonly DocumentUnit[], readonly DocumentUnit[]],
+): { method: DifferenceMethod; level: number; measures: Difference[] } {
   const level = 0.95;
-  const estimates = Array.from({ length: measures }, (_, k) => ({ a: ratio(a, k), b: ratio(b, k) }));
-  const useBootstrap = a.length + b.length <= DIFFERENCE_BOOTSTRAP_MAX_DOCUMENTS;
+  const estimates = a.measures.map((ma, k) => ({ a: ratio(ma), b: ratio(b.measures[k]!) }));
+  const useBootstrap = a.documents + b.documents <= DIFFERENCE_BOOTSTRAP_MAX_DOCUMENTS;
   let bounds: { low: number; high: number }[];
-  if (a.length < 2 || b.length < 2) bounds = estimates.map(() => ({ low: Number.NaN, high: Number.NaN }));
-  else if (useBootstrap) bounds = stratifiedBootstrap(a, b, measures, level);
+  if (a.documents < 2 || b.documents < 2) bounds = estimates.map(() => ({ low: Number.NaN, high: Number.NaN }));
+  else if (useBootstrap) bounds = stratifiedBootstrap(...units(), a.measures.length, level);
   else {
     const z = normalQuantile(level);
     bounds = estimates.map((e, k) => {
-      const se = Math.sqrt(clusteredVariance(a, k, e.a) + clusteredVariance(b, k, e.b));
+      const se = Math.sqrt(clusteredVariance(a.measures[k]!, e.a) + clusteredVariance(b.measures[k]!, e.b));
       const d = e.a - e.b;
       return { low: d - z * se, high: d + z * se };
     });

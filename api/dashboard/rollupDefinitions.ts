@@ -140,6 +140,24 @@ export const BASE_ROLLUPS: Rollup[] = [
       }),
   },
   {
+    // The comparison's units; its per-source sums are derived from these rows (compareRollups.ts).
+    table: 'document_label_rollups',
+    keys: ['document_id', 'level', 'basis', 'source_id', 'label'],
+    values: ['n'],
+    months: null,
+    selects: (where) =>
+      BASES.map((basis) => {
+        const b = basisText(basis);
+        return {
+          keys: ['i.document_id', 'i.level', `'${basis}'`, 'i.source_id', `coalesce(${b.label}, '')`],
+          values: ['count(*)'],
+          from: 'items i',
+          where: `${NOT_EXCLUDED} AND (${b.label} IS NOT NULL OR ${b.stance} IS NOT NULL) AND (${where})`,
+          group: [1, 2, 4, 5],
+        };
+      }),
+  },
+  {
     table: 'timeline_rollups',
     keys: ['source_id', 'level', 'basis', 'granularity', 'period', 'label'],
     values: ['n', 'stance_n', 'stance_sum'],

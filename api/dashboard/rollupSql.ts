@@ -1,3 +1,4 @@
+import { COMPARE_TARGETS, compareFill } from './compareRollups.ts';
 import { BASE_ROLLUPS, FACET_SQL, facetsOf, MONTH, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup, type Select } from './rollupDefinitions.ts';
 
 /**
@@ -28,7 +29,7 @@ const STANCE_TARGETS: Target[] = [
   { table: 'source_stance_rollups', keys: STANCE_KEYS, values: STANCE_VALUES },
   { table: STANCE_MONTHS, keys: periodKeys(STANCE_KEYS), values: STANCE_VALUES },
 ];
-export const TARGETS: Target[] = [...BASE_ROLLUPS.flatMap(targetsOf), ...STANCE_TARGETS];
+export const TARGETS: Target[] = [...BASE_ROLLUPS.flatMap(targetsOf), ...STANCE_TARGETS, ...COMPARE_TARGETS];
 
 /** Every rollup table, in the order a rebuild fills them. */
 export const ROLLUP_TABLES = [...TARGETS.map((t) => t.table), 'suggestion_provenance'];
@@ -89,7 +90,7 @@ export const addingTo = ({ target, sql }: { target: Target; sql: string }) =>
 
 /** The SQL statements of a full rebuild, in order (also the backfill of the migrations that created the tables). */
 export function rebuildStatements(): string[] {
-  const fills = [...BASE_ROLLUPS.flatMap((r) => fillStatements(r)), ...stanceFill()];
+  const fills = [...BASE_ROLLUPS.flatMap((r) => fillStatements(r)), ...stanceFill(), ...compareFill()];
   return [...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`), ...fills.map((f) => f.sql), PROVENANCE_REBUILD];
 }
 

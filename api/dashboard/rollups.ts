@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { addCompareDeltas, COMPARE_MONTH_MIRRORS, compareFill } from './compareRollups.ts';
 import { BASE_ROLLUPS, facetsOf, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup } from './rollupDefinitions.ts';
 import { addingTo, additionsSql, CREATE_BATCH_TABLES, finestGrainSql, pruneSql, rebuildStatements, stanceFill, TARGETS, upsertSql } from './rollupSql.ts';
 
@@ -43,6 +44,7 @@ export const FACET_MIRRORS: ReadonlyMap<string, FacetMirror> = new Map(
 export const MONTH_MIRRORS: ReadonlyMap<string, MonthMirror> = new Map([
   ...BASE_ROLLUPS.filter((r) => r.months !== null).map((r) => [r.table, { table: r.table, months: r.months!, keys: r.keys, values: r.values }] as const),
   ['source_stance_rollups', { table: 'source_stance_rollups', months: STANCE_MONTHS, keys: STANCE_KEYS, values: STANCE_VALUES }],
+  ...COMPARE_MONTH_MIRRORS.map((m) => [m.table, m] as const),
 ]);
 
 /** The raw better-sqlite3 handle under a drizzle database or transaction. */
@@ -76,6 +78,7 @@ interface Statements {
   /** For new documents only (`documents` scope): their rows added to every table by SQLite in one statement per table and basis. */
   additions: { statement: Database.Statement; scoped: boolean }[];
   documentRow: Database.Statement;
+  documentLabels: Database.Statement;
   documentMonth: Database.Statement;
   provenance: Database.Statement;
 }
@@ -103,9 +106,10 @@ function statementsFor(c: Database.Database, scope: Scope): Statements {
     additions:
       scope === 'documents'
         ? (c.exec(CREATE_BATCH_TABLES),
-          [...additionsSql(where), ...stanceFill('r.document_id BETWEEN ? AND ?').map((f) => ({ sql: addingTo(f), scoped: true }))].map((q) => ({ statement: c.prepare(q.sql), scoped: q.scoped })))
+          [...additionsSql(where), ...[...stanceFill('r.document_id BETWEEN ? AND ?'), ...compareFill('r.document_id BETWEEN ? AND ?')].map((f) => ({ sql: addingTo(f), scoped: true }))].map((q) => ({ statement: c.prepare(q.sql), scoped: q.scoped })))
         : [],
     documentRow: c.prepare('SELECT n, stance_sum FROM document_rollups WHERE document_id = ? AND level = ? AND basis = ? AND source_id = ?').raw(),
+    documentLabels: c.prepare('SELECT label, n FROM document_label_rollups WHERE level = ? AND basis = ? AND document_id = ? AND source_id = ?').raw(),
     documentMonth: c.prepare("SELECT coalesce(substr(published_start, 1, 7), '') FROM documents WHERE id = ?").pluck(),
     provenance: c.prepare(
       `INSERT OR IGNORE INTO suggestion_provenance (provider, model, prompt_version)
@@ -165,6 +169,12 @@ function applyDelta(s: Statements, delta: Delta): void {
     derived.add('source_stance_rollups', [sourceId, level, basis], stance, 1);
     derived.addPeriods(STANCE_MONTHS, [sourceId, level, basis], s.documentMonth.get(documentId) as string, stance, 1);
   }
+  addCompareDeltas(
+    [...delta.rows.values()].filter((r) => r.table === 'document_label_rollups'),
+    (documentId, level, basis, sourceId) => s.documentLabels.all(level, basis, documentId, sourceId) as [string, number][],
+    (documentId) => s.documentMonth.get(documentId) as string,
+    derived,
+  );
   for (const { table, keys, values } of [...delta.rows.values(), ...derived.rows.values()]) {
     if (values.every((v) => v === 0)) continue;
     s.upsert.get(table)!.run(...keys, ...values);

@@ -18,3 +18,4 @@ export * from './taggingRuns.ts';
 export * from './users.ts';
 export * from './providerProfiles.ts';
 export * from './stories.ts';
+export * from './compareRollups.ts';

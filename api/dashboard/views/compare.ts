@@ -4,10 +4,12 @@ import type { Db } from '../../../db/client.ts';
 import { badRequest } from '../../errors.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { unassignedName } from '../../sources/groups.ts';
-import { groupDifferences, type DocumentUnit } from '../difference.ts';
-import { inList, scope, type DashboardFilters } from '../filters.ts';
+import { differencesFromSums, sumsOf, type DocumentUnit } from '../difference.ts';
+import { hasFacets } from '../facets.ts';
+import { inList, readsRollups, scope, type DashboardFilters } from '../filters.ts';
 import { groupSourceIds } from '../groups.ts';
 import { header, ViewHeaderSchema } from './common.ts';
+import { sideSumsFromRollups, sideUnitsFromRollups } from './compareSums.ts';
 
 const DifferenceSchema = z.object({
   a: z.number().nullable(),
@@ -40,8 +42,8 @@ export const CompareSchema = ViewHeaderSchema.extend({
 }).meta({ id: 'DashboardCompare' });
 export type Compare = z.infer<typeof CompareSchema>;
 
-/** One document's counted items per codebook label and its stance sums, for the sources given. */
-function documentUnits(db: Db, f: DashboardFilters, sourceIds: number[], labels: readonly { id: string }[]): { units: DocumentUnit[]; counted: number } {
+/** One document's counted items per codebook label and its stance sums, for the sources given, from a scan of their items. */
+export function documentUnits(db: Db, f: DashboardFilters, sourceIds: number[], labels: readonly { id: string }[]): { units: DocumentUnit[]; counted: number } {
   if (sourceIds.length === 0) return { units: [], counted: 0 };
   const b = basisSql(f.basis);
   const s = scope({ ...f, sourceIds });
@@ -86,10 +88,17 @@ export interface ComparedSide {
 export function compareSides(db: Db, f: DashboardFilters, a: ComparedSide, b: ComparedSide): Compare {
   const head = header(db, f);
   const labels = head.codebook.labels;
-  const measure = (x: ComparedSide) => ({ ...x, ...documentUnits(db, f, x.ids, labels) });
+  const measures = labels.length + 1;
+  // A status or provenance filter splits a document's items: its units come from the scan.
+  const fromRollups = readsRollups(f) && !hasFacets(f);
+  const measure = (x: ComparedSide) => {
+    if (fromRollups) return { ...x, ...sideSumsFromRollups(db, f, x.ids, labels), units: () => sideUnitsFromRollups(db, f, x.ids, labels) };
+    const { units, counted } = documentUnits(db, f, x.ids, labels);
+    return { ...x, sums: sumsOf(units, measures), counted, units: () => units };
+  };
   const [sa, sb] = [measure(a), measure(b)];
-  const result = groupDifferences(sa.units, sb.units, labels.length + 1);
-  const describe = (x: typeof sa) => ({ group: x.value, name: x.name, sources: x.ids.length, documents: x.units.length, counted: x.counted });
+  const result = differencesFromSums(sa.sums, sb.sums, () => [sa.units(), sb.units()]);
+  const describe = (x: typeof sa) => ({ group: x.value, name: x.name, sources: x.ids.length, documents: x.sums.documents, counted: x.counted });
   return {
     ...head,
     a: describe(sa),

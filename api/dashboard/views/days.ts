@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { inList } from '../filters.ts';
 import { isDated, rollupTable, wholeMonths, type DateBounds, type RollupScope } from '../months.ts';
 import { rollupRowsOver, MONTH_MIRRORS } from '../rollups.ts';
+import { compareContribution } from './compareSums.ts';
 
 /** A closed range of publication days, YYYY-MM-DD at both ends. */
 export interface DayRange {
@@ -72,7 +73,8 @@ function stanceContribution(where: SQL, only: Readonly<Record<string, string>>):
 
 /** A rollup table's rows over the items matching `where`, in its columns' order; `only` as rollupRowsOver takes it. */
 export function contribution(table: string, where: SQL, only: Readonly<Record<string, string>> = {}): SQL {
-  return table === 'source_stance_rollups' ? stanceContribution(where, only) : rollupRowsOver(table, where, only);
+  if (table === 'source_stance_rollups') return stanceContribution(where, only);
+  return compareContribution(table, where, only) ?? rollupRowsOver(table, where, only);
 }
 
 /**
