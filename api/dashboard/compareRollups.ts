@@ -1,3 +1,5 @@
+import { BASES } from '../../db/schema/vocabulary.ts';
+
 /**
  * The two-group comparison's rollups (db/schema/compareRollups.ts). document_label_rollups is a
  * base rollup (rollupDefinitions.ts) like any other; the per-source sums over documents are
@@ -69,9 +71,11 @@ const insertInto = (t: CompareTarget) => `INSERT INTO ${t.table} (${[...t.keys, 
 
 /** The statements that fill the derived tables from the document rows matching `where` (over `r`), each with its table. */
 export function compareFill(where = '1'): { target: CompareTarget; sql: string }[] {
-  const rows = `SELECT r.* FROM document_label_rollups r WHERE ${where}`;
+  // The primary key leads with level and basis: naming all of them lets a range of documents seek.
+  const keyed = `r.level IN ('passage', 'document') AND r.basis IN (${BASES.map((b) => `'${b}'`).join(', ')}) AND ${where}`;
+  const rows = `SELECT r.* FROM document_label_rollups r WHERE ${keyed}`;
   const dated = (g: 'month' | 'year') =>
-    `SELECT r.*, substr(md.published_start, 1, ${g === 'month' ? 7 : 4}) AS period FROM document_label_rollups r JOIN documents md ON md.id = r.document_id WHERE md.published_start IS NOT NULL AND ${where}`;
+    `SELECT r.*, substr(md.published_start, 1, ${g === 'month' ? 7 : 4}) AS period FROM document_label_rollups r JOIN documents md ON md.id = r.document_id WHERE md.published_start IS NOT NULL AND ${keyed}`;
   const [labels, labelMonths, sources, sourceMonths] = COMPARE_TARGETS as [CompareTarget, CompareTarget, CompareTarget, CompareTarget];
   return [
     { target: labels, sql: `${insertInto(labels)} ${labelSumsSql(rows, null)}` },
