@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import type { WriteGate } from '../db/writeGate.ts';
 import type { Config } from './config.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { ProviderFactory } from './providers/factory.ts';
@@ -19,4 +20,18 @@ export interface AppDeps {
   readOnlyReason?: string | null;
   /** Where eval result files are read from (default evals/results). */
   evalResultsDir?: string;
+  /**
+   * Shares the write lock fairly between review writes and the job threads' bulk writers
+   * (db/writeGate.ts); without one, reviews wait in SQLite's busy handler.
+   */
+  writeGate?: WriteGate;
+}
+
+/**
+ * Runs a review write (`fn`: synchronous, its own `db.transaction` inside) through the write
+ * gate when the app has one, so it takes the lock in turn with the job threads' writers without
+ * blocking the event loop; otherwise straight away.
+ */
+export async function inTurn<T>(deps: Pick<AppDeps, 'db' | 'writeGate'>, fn: () => T): Promise<T> {
+  return deps.writeGate && !deps.db.$client.memory ? deps.writeGate.exclusive(deps.db.$client, fn) : fn();
 }

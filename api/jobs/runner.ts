@@ -104,7 +104,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const active = new Map<number, Active>();
-  const pool = options.mode === 'threads' ? new ThreadPool(deps.config, deps.filesDir) : null;
+  const pool = options.mode === 'threads' ? new ThreadPool(deps.config, deps.filesDir, deps.writeGate?.buffer) : null;
+  // The job threads checkpoint the WAL (thread.ts): a checkpoint run by this connection's commit
+  // would land inside a request (copying up to a thousand pages and syncing the file).
+  if (pool && !deps.db.$client.memory) deps.db.$client.pragma('wal_autocheckpoint = 0');
   let ticker: NodeJS.Timeout | null = null;
   const lastRun = new Map<string, number>();
   // Jobs watched here that run elsewhere: their last state and progress seen, to emit only changes.

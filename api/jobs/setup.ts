@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Db } from '../../db/client.ts';
+import { WriteGate } from '../../db/writeGate.ts';
 import type { Config } from '../config.ts';
 import type { AppDeps } from '../deps.ts';
 import { defaultProviders, type ProviderFactory } from '../providers/factory.ts';
@@ -23,7 +24,7 @@ export function filesDirFor(dbPath: string): string {
  * in-memory database no other connection can open. A CLI runner (`background: false`) runs
  * only the jobs it is handed, in its own thread: the command is the job's process.
  */
-export function jobRunnerFor(base: { db: Db; config: Config; now: () => Date; providers: ProviderFactory }, opts: { background: boolean }): JobRunner {
+export function jobRunnerFor(base: { db: Db; config: Config; now: () => Date; providers: ProviderFactory; writeGate?: WriteGate }, opts: { background: boolean }): JobRunner {
   const deps = { ...base, filesDir: filesDirFor(base.config.dbPath === ':memory:' || base.db.$client.memory ? ':memory:' : base.db.$client.name) };
   return createJobRunner({
     deps,
@@ -34,8 +35,8 @@ export function jobRunnerFor(base: { db: Db; config: Config; now: () => Date; pr
   });
 }
 
-/** A server's dependencies over an open database: the default providers, the real clock, and a background job runner (started by startServer). */
+/** A server's dependencies over an open database: the default providers, the real clock, a write gate shared with the job threads, and a background job runner (started by startServer). */
 export function serverDeps(base: { db: Db; config: Config; now?: () => Date; providers?: ProviderFactory; webRoot?: string; evalResultsDir?: string; readOnlyReason?: string | null }): AppDeps {
-  const core = { db: base.db, config: base.config, now: base.now ?? (() => new Date()), providers: base.providers ?? defaultProviders };
+  const core = { db: base.db, config: base.config, now: base.now ?? (() => new Date()), providers: base.providers ?? defaultProviders, writeGate: new WriteGate() };
   return { ...core, jobs: jobRunnerFor(core, { background: true }), webRoot: base.webRoot, evalResultsDir: base.evalResultsDir, readOnlyReason: base.readOnlyReason };
 }

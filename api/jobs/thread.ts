@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { openDb } from '../../db/client.ts';
+import { WriteGate } from '../../db/writeGate.ts';
 import { defaultProviders } from '../providers/factory.ts';
 import { executeJob } from './context.ts';
 import { SqliteJobQueue } from './queue.ts';
@@ -10,12 +12,24 @@ import type { FromWorker, ThreadData, ToWorker } from './threads.ts';
  * thread reads), the default provider factory and the real clock; runs the jobs it is handed,
  * one at a time.
  */
-const { config, filesDir } = workerData as ThreadData;
+const { config, filesDir, gate } = workerData as ThreadData;
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const db = openDb(config.dbPath);
 const queue = new SqliteJobQueue(db);
-const deps = { db, config, now: () => new Date(), providers: defaultProviders, filesDir };
+const deps = { db, config, now: () => new Date(), providers: defaultProviders, filesDir, ...(gate ? { writeGate: new WriteGate(gate) } : {}) };
+// The server's connection leaves checkpoints to its job threads (runner.ts): this one moves the
+// WAL's pages into the database every CHECKPOINT_EVERY_MS, off the request thread. PASSIVE never
+// waits for readers or writers.
+const CHECKPOINT_EVERY_MS = 1_000;
+setInterval(() => {
+  try {
+    db.$client.pragma('wal_checkpoint(PASSIVE)');
+  } catch (err) {
+    // Another connection is checkpointing: the next tick goes on from where it got.
+    if (!(err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY'))) throw err;
+  }
+}, CHECKPOINT_EVERY_MS).unref();
 const stopListeners = new Map<number, ((reason: 'cancel' | 'shutdown') => void)[]>();
 
 port.on('message', (m: ToWorker) => {

@@ -13,6 +13,8 @@ export interface ThreadData {
   entry: string;
   config: Config;
   filesDir: string;
+  /** The server's write gate (db/writeGate.ts), shared with the writers the thread's jobs start. */
+  gate?: SharedArrayBuffer;
 }
 
 interface Thread {
@@ -41,6 +43,7 @@ export class ThreadPool {
   constructor(
     private readonly config: Config,
     private readonly filesDir: string,
+    private readonly gate?: SharedArrayBuffer,
   ) {}
 
   /** Boots the first thread ahead of any job (a server does this at start). */
@@ -49,7 +52,7 @@ export class ThreadPool {
   }
 
   private boot(): Thread {
-    const data: ThreadData = { entry: new URL('./thread.ts', import.meta.url).href, config: this.config, filesDir: this.filesDir };
+    const data: ThreadData = { entry: new URL('./thread.ts', import.meta.url).href, config: this.config, filesDir: this.filesDir, ...(this.gate ? { gate: this.gate } : {}) };
     const worker = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: data });
     worker.unref();
     const thread: Thread = { worker, ready: Promise.resolve(), dead: null, idleTimer: null };

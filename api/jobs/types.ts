@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Job, JobKind, JobProgress, JobState } from '../../db/schema/index.ts';
+import type { WriteGate } from '../../db/writeGate.ts';
 import type { Config } from '../config.ts';
 import type { ProviderFactory } from '../providers/factory.ts';
 
@@ -14,6 +15,8 @@ export interface JobDeps {
   providers: ProviderFactory;
   /** Folder for jobs' files: uploads waiting to be imported, finished exports. */
   filesDir: string;
+  /** The server's write gate, shared with the threads that write in bulk (db/writeGate.ts). */
+  writeGate?: WriteGate;
 }
 
 /** How a job's code ended. A thrown error ends it `failed` with the error's message. */

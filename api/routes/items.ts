@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireActor } from '../auth/middleware.ts';
-import type { AppDeps } from '../deps.ts';
+import { inTurn, type AppDeps } from '../deps.ts';
 import { addNote, DecisionResultSchema, DecisionSchema, decide } from '../review/decisions.ts';
 import { itemHistory, ItemHistorySchema } from '../review/history.ts';
 import { itemView, ItemViewSchema } from '../review/item.ts';
@@ -47,7 +47,12 @@ export function itemsRoutes(deps: AppDeps) {
         request: { params: IdParams, ...jsonBody(DecisionSchema) },
         responses: { 201: json(DecisionResultSchema, 'Saved'), ...errorResponses, ...conflictResponse('Stale view: details.current is the current state') },
       }),
-      (c) => c.json(decide(db, requireActor(c), c.req.valid('param').id, c.req.valid('json'), deps.now()), 201),
+      async (c) => {
+        const actor = requireActor(c);
+        const { id } = c.req.valid('param');
+        const decision = c.req.valid('json');
+        return c.json(await inTurn(deps, () => decide(db, actor, id, decision, deps.now())), 201);
+      },
     )
     .openapi(
       createRoute({
@@ -57,8 +62,11 @@ export function itemsRoutes(deps: AppDeps) {
         request: { params: IdParams, ...jsonBody(z.object({ note: z.string().min(1).max(2000) })) },
         responses: { 201: json(OkSchema, 'Noted'), ...errorResponses },
       }),
-      (c) => {
-        addNote(db, requireActor(c), c.req.valid('param').id, c.req.valid('json').note, deps.now());
+      async (c) => {
+        const actor = requireActor(c);
+        const { id } = c.req.valid('param');
+        const { note } = c.req.valid('json');
+        await inTurn(deps, () => addNote(db, actor, id, note, deps.now()));
         return c.json({ ok: true }, 201);
       },
     )

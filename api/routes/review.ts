@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireActor } from '../auth/middleware.ts';
-import type { AppDeps } from '../deps.ts';
+import { inTurn, type AppDeps } from '../deps.ts';
 import { AdjudicationCasesSchema, adjudicationCases } from '../review/adjudication.ts';
 import { agreementReport, AgreementReportSchema } from '../review/agreement.ts';
 import { BulkAcceptedSchema, bulkAccept, BulkPreviewSchema, previewBulkAccept } from '../review/bulk.ts';
@@ -47,7 +47,11 @@ export function reviewRoutes(deps: AppDeps) {
         request: jsonBody(z.object({ reviewId: z.number().int().positive().optional() })),
         responses: { 201: json(UndoResultSchema, 'Undone'), ...errorResponses, ...conflictResponse('Already undone') },
       }),
-      (c) => c.json(undoReview(db, requireActor(c), c.req.valid('json').reviewId, deps.now()), 201),
+      async (c) => {
+        const actor = requireActor(c);
+        const { reviewId } = c.req.valid('json');
+        return c.json(await inTurn(deps, () => undoReview(db, actor, reviewId, deps.now())), 201);
+      },
     )
     .openapi(
       createRoute({

@@ -30,6 +30,8 @@ export interface WriterData {
   dbPath: string;
   runId: number;
   codebookId: number;
+  /** The server's write gate (db/writeGate.ts): the writer yields to waiting reviews and announces its commits. */
+  gate?: SharedArrayBuffer;
 }
 
 /**
@@ -38,8 +40,8 @@ export interface WriterData {
  * the run goes at the pace of the slower of the two instead of their sum. Batches are written
  * in the order they were sent.
  */
-export function threadSink(dbPath: string, runId: number, codebookId: number): OutcomeSink {
-  const data: WriterData = { entry: new URL('./writerThread.ts', import.meta.url).href, dbPath, runId, codebookId };
+export function threadSink(dbPath: string, runId: number, codebookId: number, gate?: SharedArrayBuffer): OutcomeSink {
+  const data: WriterData = { entry: new URL('./writerThread.ts', import.meta.url).href, dbPath, runId, codebookId, ...(gate ? { gate } : {}) };
   const worker = new Worker(new URL('../jobs/boot.mjs', import.meta.url), { workerData: data });
   const waiting = new Map<number, { resolve: (t: WriteTotals) => void; reject: (e: Error) => void }>();
   let seq = 0;
