@@ -20,6 +20,22 @@ export interface JobChannel {
   onStop(listener: (reason: 'cancel' | 'shutdown') => void): void;
 }
 
+/**
+ * One heartbeat of a running job. Another connection may hold the write lock past the busy
+ * timeout (a large write on a loaded machine): the beat is then skipped ('busy') rather than
+ * thrown out of the timer, which would take the job's thread down; the next beat, a second
+ * later, carries the progress, and a job is only taken for dead after HEARTBEAT_STALE_MS
+ * without one.
+ */
+export function heartbeat(queue: JobQueue, jobId: number, owner: string, now: Date, progress: JobProgress): HeartbeatAnswer | 'busy' {
+  try {
+    return queue.heartbeat(jobId, owner, now, progress);
+  } catch (err) {
+    if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY')) return 'busy';
+    throw err;
+  }
+}
+
 /** The reason recorded when a process shuts down under a job that cannot resume. */
 const SHUTDOWN_REASON = 'the server stopped while this job was running; start it again';
 
@@ -44,16 +60,8 @@ export async function executeJob(deps: JobDeps, queue: JobQueue, job: Job, owner
   const snapshot = (): Job => ({ ...job, state: 'running', progress });
   const beat = () => {
     lastBeat = performance.now();
-    let answer: HeartbeatAnswer;
-    try {
-      answer = queue.heartbeat(job.id, owner, deps.now(), progress);
-    } catch (err) {
-      // Another connection held the write lock past the busy timeout (a large write under a
-      // loaded machine): this beat is skipped, the next one a second later carries the progress;
-      // a job is only taken for dead after HEARTBEAT_STALE_MS without one.
-      if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY')) return;
-      throw err;
-    }
+    const answer = heartbeat(queue, job.id, owner, deps.now(), progress);
+    if (answer === 'busy') return;
     if (answer === 'lost') lost = true;
     if (answer !== 'ok' && !controller.signal.aborted) controller.abort('cancel');
   };
