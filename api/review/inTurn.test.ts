@@ -34,7 +34,7 @@ describe('a review write through the write gate', () => {
     const holder = new Database(dbPath);
     holder.exec('BEGIN IMMEDIATE');
     let answered = false;
-    const decision = post(`/api/items/${alpha}/reviews`, { action: 'accept', suggestionId, basedOnVersion: 1 }).then((r) => {
+    const decision = Promise.resolve(post(`/api/items/${alpha}/reviews`, { action: 'accept', suggestionId, basedOnVersion: 1 })).then((r) => {
       answered = true;
       return r;
     });
