@@ -267,6 +267,30 @@ export function queuePage(
   const last = page.at(-1);
   const nextCursor = more && last ? Buffer.from(JSON.stringify(keys.map((_, n) => last[`k${n}`]))).toString('base64url') : null;
   // Counted for the first page only: later pages keep the count the reviewer started with.
-  const total = opts.cursor ? null : db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
+  const total = opts.cursor ? null : queueTotal(db, filter, actor, protocol, where);
   return { entries, nextCursor, total };
+}
+
+/** Filter keys source_status_rollups can answer (with `level`). */
+const ROLLUP_KEYS = new Set<string>(['level', 'status', 'sources']);
+
+/**
+ * Items a filter selects. A filter of level, status and sources alone is a sum over
+ * source_status_rollups (kept by delta in the transaction of every write that moves an item's
+ * status, excluded passages left out as here): counting the items read 300,000 index entries,
+ * ~20 ms of the first page at 100,000 documents. Any other filter, the excluded view and the
+ * personal "unreviewed" of an overlap protocol count the items.
+ */
+function queueTotal(db: DbOrTx, f: QueueFilter, actor: Actor | null, protocol: ReviewProtocol, where: SQL): number {
+  const personal = f.status === 'unreviewed' && protocol.overlap > 1 && actor !== null;
+  const rollupAnswers = !personal && f.status !== 'excluded' && Object.entries(f).every(([k, v]) => v === undefined || ROLLUP_KEYS.has(k));
+  if (!rollupAnswers) return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
+  const parts: SQL[] = [sql`level = ${f.level}`];
+  if (f.status === 'reviewed') parts.push(sql`review_status IN ('reviewed', 'adjudicated')`);
+  else if (f.status !== undefined) parts.push(sql`review_status = ${f.status}`);
+  if (f.sources && f.sources.length > 0) {
+    const ids = resolveSources(clientOf(db), f.sources).map((s) => s.id);
+    parts.push(sql`source_id IN (${sql.join(ids.map((s) => sql`${s}`), sql`, `)})`);
+  }
+  return db.get<{ n: number }>(sql`SELECT coalesce(sum(n), 0) AS n FROM source_status_rollups WHERE ${sql.join(parts, sql` AND `)}`).n;
 }
