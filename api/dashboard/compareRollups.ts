@@ -36,12 +36,6 @@ export const COMPARE_TARGETS: CompareTarget[] = [
   { table: COMPARE_SOURCES_MONTHS, keys: periodKeys(SOURCE_KEYS), values: SOURCE_VALUES },
 ];
 
-/** The month tables as months.ts reads them: the table, its month twin, keys and values. */
-export const COMPARE_MONTH_MIRRORS = [
-  { table: COMPARE_LABELS, months: COMPARE_LABELS_MONTHS, keys: LABEL_KEYS, values: LABEL_VALUES },
-  { table: COMPARE_SOURCES, months: COMPARE_SOURCES_MONTHS, keys: SOURCE_KEYS, values: SOURCE_VALUES },
-];
-
 /** A document's counted items: its labelled rows summed ('' rows hold items with only a stance). */
 const COUNTED = "sum(CASE WHEN label <> '' THEN n ELSE 0 END)";
 

@@ -310,6 +310,7 @@ describe('dashboard rollups', () => {
       { from: '2020-03', to: '2021-11' },
       { basis: 'model', level: 'document' },
       { sources: `${seeded[1]!.sourceId},${many}`, to: '2022' },
+      { sources: `${seeded[0]!.sourceId}`, from: '2021-01-15' },
       { status: 'reviewed,adjudicated' },
       { provider: 'openai', basis: 'model' },
     ];

@@ -155,7 +155,8 @@ export interface Scope {
 export function scope(f: DashboardFilters): Scope {
   const joins: SQL[] = [];
   const where: SQL[] = [sql`i.level = ${f.level}`, sql`i.excluded = 0`];
-  if (f.sourceIds.length > 0) where.push(sql`i.source_id IN ${inList(f.sourceIds)}`);
+  // A story's few documents drive the search (items by document); a list of sources must not (+: no index on it).
+  if (f.sourceIds.length > 0) where.push(f.storyIds === null ? sql`i.source_id IN ${inList(f.sourceIds)}` : sql`+i.source_id IN ${inList(f.sourceIds)}`);
   if (f.statuses.length > 0) where.push(sql`i.review_status IN ${inList(f.statuses)}`);
   const documents = f.from !== null || f.to !== null || f.excludeSyndicated;
   if (documents) {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { addCompareDeltas, COMPARE_MONTH_MIRRORS, compareFill } from './compareRollups.ts';
+import { addCompareDeltas, compareFill } from './compareRollups.ts';
 import { BASE_ROLLUPS, facetsOf, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup } from './rollupDefinitions.ts';
 import { addingTo, additionsSql, CREATE_BATCH_TABLES, finestGrainSql, pruneSql, rebuildStatements, stanceFill, TARGETS, upsertSql } from './rollupSql.ts';
 
@@ -44,7 +44,6 @@ export const FACET_MIRRORS: ReadonlyMap<string, FacetMirror> = new Map(
 export const MONTH_MIRRORS: ReadonlyMap<string, MonthMirror> = new Map([
   ...BASE_ROLLUPS.filter((r) => r.months !== null).map((r) => [r.table, { table: r.table, months: r.months!, keys: r.keys, values: r.values }] as const),
   ['source_stance_rollups', { table: 'source_stance_rollups', months: STANCE_MONTHS, keys: STANCE_KEYS, values: STANCE_VALUES }],
-  ...COMPARE_MONTH_MIRRORS.map((m) => [m.table, m] as const),
 ]);
 
 /** The raw better-sqlite3 handle under a drizzle database or transaction. */

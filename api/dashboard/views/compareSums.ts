@@ -1,11 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { COMPARE_LABELS, COMPARE_SOURCES, labelSumsSql, sourceSumsSql } from '../compareRollups.ts';
+import { COMPARE_LABELS, COMPARE_LABELS_MONTHS, COMPARE_SOURCES, COMPARE_SOURCES_MONTHS, labelSumsSql, sourceSumsSql } from '../compareRollups.ts';
 import type { DocumentUnit, MeasureSums, SideSums } from '../difference.ts';
 import { dateRange, inList, type DashboardFilters } from '../filters.ts';
-import { isDated } from '../months.ts';
-import { rollupRowsOver } from '../rollups.ts';
-import { viewTable } from './days.ts';
+import { isDated, periodRuns, wholeMonths } from '../months.ts';
+import { splitDays } from './days.ts';
 
 /**
  * The comparison read from its rollups (api/dashboard/compareRollups.ts): each side's sums per
@@ -14,42 +13,87 @@ import { viewTable } from './days.ts';
  * them, read by index from the document rollups.
  */
 
-/** compare_label_rollups' or compare_source_rollups' rows over the items matching `where`, or null for another table. */
-export function compareContribution(table: string, where: SQL, only: Readonly<Record<string, string>>): SQL | null {
-  if (table !== COMPARE_LABELS && table !== COMPARE_SOURCES) return null;
+/** labelSumsSql or sourceSumsSql over rows given as SQL (with their parameters). */
+function overRows(sums: (rows: string, granularity: string | null) => string, rows: SQL): SQL {
   const marker = '\u0000rows\u0000';
-  const text = table === COMPARE_LABELS ? labelSumsSql(marker, null) : sourceSumsSql(marker, null);
-  const [before, after] = text.split(marker) as [string, string];
-  return sql`${sql.raw(before)}${rollupRowsOver('document_label_rollups', where, only)}${sql.raw(after)}`;
+  const [before, after] = sums(marker, null).split(marker) as [string, string];
+  return sql`${sql.raw(before)}${rows}${sql.raw(after)}`;
 }
 
 const empty = (): MeasureSums => ({ documents: 0, s: 0, n: 0, ss: 0, sn: 0, nn: 0 });
+
+/** A per-source sums table (`table`, its month twin `months`) and how its rows are made from document rows. */
+interface SumsTable {
+  table: string;
+  months: string;
+  /** The columns read, summed. */
+  columns: string[];
+  /** The table's rows over the document rows (of document_label_rollups or document_rollups) matching `where`. */
+  fromDocuments: (where: SQL) => SQL;
+}
+
+const SOURCE_SUMS: SumsTable = {
+  table: COMPARE_SOURCES,
+  months: COMPARE_SOURCES_MONTHS,
+  columns: ['documents', 'counted_documents', 'n', 'nn'],
+  fromDocuments: (where) => overRows(sourceSumsSql, sql`SELECT * FROM document_label_rollups WHERE ${where}`),
+};
+const LABEL_SUMS: SumsTable = {
+  table: COMPARE_LABELS,
+  months: COMPARE_LABELS_MONTHS,
+  columns: ['label', 'documents', 'c', 'cc', 'cn'],
+  fromDocuments: (where) => overRows(labelSumsSql, sql`SELECT * FROM document_label_rollups WHERE ${where}`),
+};
+const STANCE_SUMS: SumsTable = {
+  table: 'source_stance_rollups',
+  months: 'source_stance_rollups_months',
+  columns: ['documents', 'n', 's', 'ss', 'sn', 'nn'],
+  fromDocuments: (where) =>
+    sql`SELECT count(*) AS documents, sum(n) AS n, sum(stance_sum) AS s, sum(stance_sum * stance_sum) AS ss, sum(stance_sum * n) AS sn, sum(n * n) AS nn FROM document_rollups WHERE ${where}`,
+};
+
+/**
+ * A side's rows of a sums table under the date filter, summed (per label for the label sums):
+ * the table itself undated; else the month and year rows of the range's whole months (a few
+ * runs of the primary key) and, for a bound inside a month, the edge days' documents' own
+ * rows, read by document from the document rollups.
+ */
+function sideRows<T extends unknown[]>(db: Db, f: DashboardFilters, sourceIds: readonly number[], t: SumsTable): T[] {
+  const keyed = sql`level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList(sourceIds)}`;
+  const grouped = t.columns[0] === 'label';
+  const values = (grouped ? t.columns.slice(1) : t.columns).map((c) => `sum(${c})`).join(', ');
+  const head = sql.raw(grouped ? `label, ${values}` : values);
+  const tail = sql.raw(grouped ? ' GROUP BY label' : '');
+  if (!isDated(f)) return db.values<T>(sql`SELECT ${head} FROM ${sql.raw(t.table)} WHERE ${keyed}${tail}`);
+  const split = splitDays(f);
+  const columns = sql.raw(t.columns.join(', '));
+  // The edge's documents drive the search; the side's sources only filter (+: no index on them).
+  const parts: SQL[] = split.edges.map((edge) => {
+    const where = sql`level = ${f.level} AND basis = ${f.basis} AND +source_id IN ${inList(sourceIds)}
+      AND document_id IN (SELECT id FROM documents WHERE published_start >= ${edge.from} AND published_start <= ${edge.to})`;
+    return sql`SELECT ${columns} FROM (${t.fromDocuments(where)})`;
+  });
+  const range = split.months === null ? null : wholeMonths(split.months);
+  for (const run of range === null ? [] : periodRuns(range)) {
+    parts.push(sql`SELECT ${columns} FROM ${sql.raw(t.months)} WHERE ${keyed} AND granularity = ${run.granularity} AND period BETWEEN ${run.lo} AND ${run.hi}`);
+  }
+  if (parts.length === 0) return [];
+  return db.values<T>(sql`SELECT ${head} FROM (${sql.join(parts, sql` UNION ALL `)})${tail}`);
+}
 
 /** A side's sums (codebook labels, then the stance) and its counted items, from the rollups. */
 export function sideSumsFromRollups(db: Db, f: DashboardFilters, sourceIds: readonly number[], labels: readonly { id: string }[]): { sums: SideSums; counted: number } {
   const measures = [...labels.map(empty), empty()];
   if (sourceIds.length === 0) return { sums: { documents: 0, measures }, counted: 0 };
-  const scoped = { ...f, sourceIds };
-  const where = sql`level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList(sourceIds)}`;
-  const [documents, countedDocuments, n, nn] = db.values<[number | null, number | null, number | null, number | null]>(
-    sql`SELECT sum(documents), sum(counted_documents), sum(n), sum(nn) FROM ${viewTable(scoped, COMPARE_SOURCES)} WHERE ${where}`,
-  )[0] ?? [0, 0, 0, 0];
-  const index = new Map(labels.map((l, k) => [l.id, k]));
-  const rows = db.values<[string, number, number, number, number]>(
-    sql`SELECT label, sum(documents), sum(c), sum(cc), sum(cn) FROM ${viewTable(scoped, COMPARE_LABELS)} WHERE ${where} GROUP BY label`,
-  );
+  const [documents, countedDocuments, n, nn] = (sideRows<(number | null)[]>(db, f, sourceIds, SOURCE_SUMS)[0] ?? []).map((v) => v ?? 0) as number[];
   for (let k = 0; k < labels.length; k++) measures[k] = { documents: countedDocuments ?? 0, s: 0, n: n ?? 0, ss: 0, sn: 0, nn: nn ?? 0 };
-  for (const [label, , c, cc, cn] of rows) {
+  const index = new Map(labels.map((l, k) => [l.id, k]));
+  for (const [label, , c, cc, cn] of sideRows<[string, number, number, number, number]>(db, f, sourceIds, LABEL_SUMS)) {
     const k = index.get(label);
     if (k !== undefined) Object.assign(measures[k]!, { s: c, ss: cc, sn: cn });
   }
-  const stance = db.values<[number | null, number | null, number | null, number | null, number | null, number | null]>(
-    sql`SELECT sum(documents), sum(n), sum(s), sum(ss), sum(sn), sum(nn) FROM ${viewTable(scoped, 'source_stance_rollups')} WHERE ${where}`,
-  )[0];
-  if (stance !== undefined) {
-    const [sd, sn0, s, ss, sn, snn] = stance.map((v) => v ?? 0) as number[];
-    measures[labels.length] = { documents: sd!, n: sn0!, s: s!, ss: ss!, sn: sn!, nn: snn! };
-  }
+  const [sd, sn0, s, ss, sn, snn] = (sideRows<(number | null)[]>(db, f, sourceIds, STANCE_SUMS)[0] ?? []).map((v) => v ?? 0) as number[];
+  measures[labels.length] = { documents: sd ?? 0, n: sn0 ?? 0, s: s ?? 0, ss: ss ?? 0, sn: sn ?? 0, nn: snn ?? 0 };
   return { sums: { documents: documents ?? 0, measures }, counted: n ?? 0 };
 }
 

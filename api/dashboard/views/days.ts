@@ -2,7 +2,6 @@ import { sql, type SQL } from 'drizzle-orm';
 import { inList } from '../filters.ts';
 import { isDated, rollupTable, wholeMonths, type DateBounds, type RollupScope } from '../months.ts';
 import { rollupRowsOver, MONTH_MIRRORS } from '../rollups.ts';
-import { compareContribution } from './compareSums.ts';
 
 /** A closed range of publication days, YYYY-MM-DD at both ends. */
 export interface DayRange {
@@ -54,8 +53,11 @@ export function splitDays(f: DateBounds): DaySplit {
 
 /** The items (over `items i`) of the documents published on the days of `edge`, at the level and in the sources of the view. */
 export function edgeItems(f: Pick<RollupScope, 'level' | 'sourceIds'>, edge: DayRange): SQL {
-  // Through the publication-date index and items by document: only the edge's documents are read.
-  return sql`i.document_id IN (SELECT id FROM documents WHERE published_start >= ${edge.from} AND published_start <= ${edge.to}) AND i.level = ${f.level}${itemSources(f)}`;
+  // Through the publication-date index and items by document: only the edge's documents are
+  // read. The source list must not drive the search (+: no index on it), or a group's hundreds
+  // of sources are each probed for every edge document.
+  const sources = f.sourceIds.length === 0 ? sql`` : sql` AND +i.source_id IN ${inList(f.sourceIds)}`;
+  return sql`i.document_id IN (SELECT id FROM documents WHERE published_start >= ${edge.from} AND published_start <= ${edge.to}) AND i.level = ${f.level}${sources}`;
 }
 
 /** ` AND i.source_id IN (...)` when the view is narrowed to some sources. */
@@ -73,8 +75,7 @@ function stanceContribution(where: SQL, only: Readonly<Record<string, string>>):
 
 /** A rollup table's rows over the items matching `where`, in its columns' order; `only` as rollupRowsOver takes it. */
 export function contribution(table: string, where: SQL, only: Readonly<Record<string, string>> = {}): SQL {
-  if (table === 'source_stance_rollups') return stanceContribution(where, only);
-  return compareContribution(table, where, only) ?? rollupRowsOver(table, where, only);
+  return table === 'source_stance_rollups' ? stanceContribution(where, only) : rollupRowsOver(table, where, only);
 }
 
 /**

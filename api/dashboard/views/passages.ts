@@ -84,7 +84,10 @@ function rollupCounts(db: Db, f: DashboardFilters, d: DrillDown): { total: numbe
  * page across sources skips whole sources by their counts and reads the rest of each source in
  * index order (keyset by source), so no page sorts every matching item.
  */
-export function drillDown(db: Db, f: DashboardFilters, d: DrillDown): Passages {
+export function drillDown(db: Db, filters: DashboardFilters, d: DrillDown): Passages {
+  if (d.sourceId !== undefined && filters.sourceIds.length > 0 && !filters.sourceIds.includes(d.sourceId)) return { total: 0, items: [], statement: basisStatement(filters.basis) };
+  // One source's cell: its counts, and the items of a bound's edge days, are read for that source alone.
+  const f = d.sourceId === undefined ? filters : { ...filters, sourceIds: [d.sourceId] };
   const b = basisSql(f.basis);
   const s = scope(f);
   const where: SQL[] = [s.where];
