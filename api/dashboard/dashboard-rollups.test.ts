@@ -290,6 +290,27 @@ describe('dashboard rollups', () => {
     expect(documents).toBeGreaterThan(100);
   });
 
+  it('sum the grouped timeline per group in SQL exactly as merging the scanned sources does, over ranges and with an others row', () => {
+    db.run(sql`UPDATE sources SET country = CASE id % 3 WHEN 0 THEN 'RU' WHEN 1 THEN 'BY' END`);
+    try {
+      const ranges: Record<string, string>[] = [{}, { from: '2021' }, { from: '2020-03-15', to: '2021-11' }, { to: '2022-02-28' }, { from: '2030' }];
+      let rows = 0;
+      ranges.forEach((range, k) => {
+        for (const granularity of ['month', 'year'] as const) {
+          const query: Record<string, string> = { ...range, groupBy: 'country', basis: k % 2 === 0 ? 'final' : 'model', ...(k === 2 ? { top: '1' } : {}) };
+          const f = filters(query);
+          const fromRollups = timeline(db, f, granularity, 8);
+          expect(JSON.parse(JSON.stringify(fromRollups)), JSON.stringify({ query, granularity })).toEqual(JSON.parse(JSON.stringify(timeline(db, { ...f, scan: true }, granularity, 8))));
+          rows += fromRollups.rows.length;
+        }
+      });
+      expect(rows).toBeGreaterThan(50);
+      expect(new Set(timeline(db, filters({ groupBy: 'country' }), 'year').rows.map((r) => r.source)).size).toBe(3);
+    } finally {
+      db.run(sql`UPDATE sources SET country = NULL`);
+    }
+  });
+
   it('give the drill-down the counts and pages a scan gives, across sources and past the last item', () => {
     const many = seeded.at(-2)!.sourceId;
     const drills: Omit<DrillDown, 'offset' | 'limit'>[] = [

@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
 import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
-import { UnitFields, unitsFor, type Unit } from '../groups.ts';
+import { UnitFields, unitsFor, type Unit, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated, rollupTable } from '../months.ts';
 import { contribution, edgeItems, itemSources, splitDays, viewTable } from './days.ts';
@@ -31,17 +31,31 @@ export const TimelineSchema = ViewHeaderSchema.extend({
 }).meta({ id: 'DashboardTimeline' });
 export type Timeline = z.infer<typeof TimelineSchema>;
 
-/** One source and period (null: too coarsely dated), in period order, with its label columns. */
-type PeriodRow = { sourceId: number; period: string | null; counted: number; stanceN: number; stanceSum: number } & LabelColumns;
+/**
+ * One source and period (null: too coarsely dated), in period order, with its label columns; on
+ * grouped rows summed in SQL, `unit` is the group's key and `sourceId` its first source.
+ */
+type PeriodRow = { sourceId: number; unit?: string; period: string | null; counted: number; stanceN: number; stanceSum: number } & LabelColumns;
 
-/** The scan's rows from timeline_rollups (or a table of its columns), pivoted by label in SQL; `periods` narrows them to a date range's periods. */
-function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity, periods: SQL = sql``, table: SQL = sql`timeline_rollups`): PeriodRow[] {
+/**
+ * The rows of timeline_rollups (or a table of its columns), pivoted by label in SQL; with
+ * `units`, summed per unit (group) and period in SQL, in the order merging the sources' rows
+ * would give (period, then the unit's first source).
+ */
+function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity, table: SQL, units: Units | null): PeriodRow[] {
+  const sums = sql`${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted, sum(stance_n) AS stanceN, sum(stance_sum) AS stanceSum`;
+  const where = sql`level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}`;
+  const period = sql`CASE WHEN period <> '' THEN period END AS period`;
+  if (units === null || units.grouping === null) {
+    return db.all<PeriodRow>(sql`SELECT source_id AS sourceId, ${period}, ${sums} FROM ${table} WHERE ${where} GROUP BY period, source_id ORDER BY period, source_id`);
+  }
+  // Hundreds of sources by month are tens of thousands of rows: one per group and period leaves SQL.
+  const ids = db.values<[number]>(sql`SELECT id FROM sources`).map(([id]) => id);
+  const unitOf = JSON.stringify(Object.fromEntries(ids.map((id) => [id, units.keyOf(id)])));
   return db.all<PeriodRow>(sql`
-    SELECT source_id AS sourceId, CASE WHEN period <> '' THEN period END AS period,
-           ${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted,
-           sum(stance_n) AS stanceN, sum(stance_sum) AS stanceSum
-    FROM ${table} WHERE level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}${periods}
-    GROUP BY period, source_id ORDER BY period, source_id`);
+    WITH u(source_id, unit) AS (SELECT CAST(key AS INTEGER), value FROM json_each(${unitOf}))
+    SELECT min(source_id) AS sourceId, u.unit AS unit, ${period}, ${sums}
+    FROM ${table} JOIN u USING (source_id) WHERE ${where} GROUP BY period, u.unit ORDER BY period, min(source_id)`);
 }
 
 /** Whether the rollups answer a timeline: any date range, or a status or provenance filter (timeline_rollups_facets), not both together. */
@@ -99,17 +113,26 @@ function rangeTable(f: DashboardFilters, granularity: Granularity): SQL {
  * by month, the items of the range dated only to a year (no month to draw them in) are each
  * source's counted items in the range (month rollups) less those in its month periods.
  */
-function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity): PeriodRow[] {
-  if (!isDated(f)) return periodRows(db, f, labels, granularity, sql``, rollupTable(f, 'timeline_rollups'));
-  const rows = periodRows(db, f, labels, granularity, sql``, rangeTable(f, granularity));
+function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity, units: Units | null): PeriodRow[] {
+  if (!isDated(f)) return periodRows(db, f, labels, granularity, rollupTable(f, 'timeline_rollups'), units);
+  const rows = periodRows(db, f, labels, granularity, rangeTable(f, granularity), units);
   if (granularity === 'year') return rows;
-  const dated = new Map<number, number>();
-  for (const r of rows) dated.set(r.sourceId, (dated.get(r.sourceId) ?? 0) + r.counted);
-  const undated: PeriodRow[] = [];
+  // What each unit's dated rows count, against its sources' counted items in the range.
+  const unitOf = (sourceId: number) => (units === null || units.grouping === null ? String(sourceId) : units.keyOf(sourceId));
+  const dated = new Map<string, number>();
+  for (const r of rows) dated.set(r.unit ?? String(r.sourceId), (dated.get(r.unit ?? String(r.sourceId)) ?? 0) + r.counted);
+  const inRange = new Map<string, { sourceId: number; counted: number }>();
   for (const [sourceId, counted] of db.values<[number, number]>(
     sql`SELECT source_id, sum(n) FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis} AND label <> ''${rollupSources(f)} GROUP BY source_id ORDER BY source_id`,
   )) {
-    const left = counted - (dated.get(sourceId) ?? 0);
+    const unit = unitOf(sourceId);
+    const acc = inRange.get(unit) ?? { sourceId, counted: 0 };
+    acc.counted += counted;
+    inRange.set(unit, acc);
+  }
+  const undated: PeriodRow[] = [];
+  for (const [unit, { sourceId, counted }] of inRange) {
+    const left = counted - (dated.get(unit) ?? 0);
     if (left > 0) undated.push({ sourceId, period: null, counted: left, stanceN: 0, stanceSum: 0 });
   }
   return [...undated, ...rows];
@@ -161,17 +184,17 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
   // the `limit` sources with the most counted items are read. Grouped rows are few (one line per
   // group), so every source is read and merged.
   const limited = limit !== null && (f.sourceIds.length === 0 || f.group !== null) && f.groupBy === null;
+  const units = unitsFor(db, f, sourceNames(db));
   const read = readView(rollupsAnswer(f) ? f : { ...f, scan: true }, {
     rollups: () => {
       const narrowed = limited ? largestSources(db, f, limit) : { f, omitted: 0 };
-      return { raw: fromRollups(db, narrowed.f, labels, granularity), omitted: narrowed.omitted };
+      return { raw: fromRollups(db, narrowed.f, labels, granularity, units), omitted: narrowed.omitted };
     },
     scan: () => {
       const raw = fromItems(db, f, labels, granularity);
       return limited ? keepLargest(raw, limit) : { raw, omitted: 0 };
     },
   });
-  const units = unitsFor(db, f, sourceNames(db));
   let undated = 0;
   const dated: PeriodRow[] = [];
   for (const r of read.raw) {
@@ -184,6 +207,7 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
   const merged: { unit: string; row: PeriodRow }[] = [];
   const byKey = new Map<string, { unit: string; row: PeriodRow }>();
   if (units.grouping === null) for (const r of dated) merged.push({ unit: String(r.sourceId), row: r });
+  else if (dated.every((r) => r.unit !== undefined)) for (const r of dated) merged.push({ unit: r.unit!, row: r });
   else for (const r of dated) {
     const unit = units.keyOf(r.sourceId);
     const key = `${unit}\u0000${r.period}`;
