@@ -127,6 +127,7 @@ export const BASE_ROLLUPS: Rollup[] = [
     keys: ['document_id', 'level', 'basis', 'source_id'],
     values: ['n', 'stance_sum'],
     months: null,
+    facets: 'document_rollups_facets',
     selects: (where) =>
       BASES.map((basis) => {
         const b = basisText(basis);

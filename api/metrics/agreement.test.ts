@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohenKappa, fleissKappa, krippendorffAlpha, percentAgreement } from './agreement.ts';
+import { cohenKappa, cohenKappaOfCounts, fleissKappa, krippendorffAlpha, percentAgreement } from './agreement.ts';
 
 // Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers,
 // 12 units, values 1..5, missing data. Rows are units, columns observers A..D.
@@ -38,6 +38,26 @@ describe('cohenKappa', () => {
   it('is 1 for perfect agreement with variation and refuses unpaired ratings', () => {
     expect(cohenKappa(['x', 'y', 'z'], ['x', 'y', 'z'])).toBe(1);
     expect(() => cohenKappa(['x'], ['x', 'y'])).toThrow('paired ratings');
+  });
+});
+
+describe('cohenKappaOfCounts', () => {
+  it('gives the textbook 0.4 from the 2x2 table and the same kappa as the paired ratings of a 3x3 table', () => {
+    expect(cohenKappaOfCounts([{ a: 'yes', b: 'yes', count: 20 }, { a: 'yes', b: 'no', count: 5 }, { a: 'no', b: 'yes', count: 10 }, { a: 'no', b: 'no', count: 15 }])).toBeCloseTo(0.4, 12);
+    const cells = [
+      { a: 'x', b: 'x', count: 7 },
+      { a: 'x', b: 'y', count: 3 },
+      { a: 'y', b: 'z', count: 4 },
+      { a: 'z', b: 'z', count: 9 },
+      { a: 'z', b: 'x', count: 2 },
+    ];
+    const a = cells.flatMap((c) => Array<string>(c.count).fill(c.a));
+    const b = cells.flatMap((c) => Array<string>(c.count).fill(c.b));
+    expect(cohenKappaOfCounts(cells)).toBeCloseTo(cohenKappa(a, b), 12);
+  });
+  it('is NaN for an empty table and for one value on both sides', () => {
+    expect(cohenKappaOfCounts([])).toBeNaN();
+    expect(cohenKappaOfCounts([{ a: 'x', b: 'x', count: 4 }])).toBeNaN();
   });
 });
 

@@ -47,6 +47,28 @@ export function cohenKappa(a: readonly string[], b: readonly string[]): number {
 }
 
 /**
+ * {@link cohenKappa} from a confusion table: each cell counts the units rater a gave `a` and rater
+ * b gave `b`, so a table of many thousands of pairs costs a pass over its few cells.
+ */
+export function cohenKappaOfCounts(cells: ReadonlyArray<{ a: string; b: string; count: number }>): number {
+  let n = 0;
+  let observed = 0;
+  const ca = new Map<string, number>();
+  const cb = new Map<string, number>();
+  for (const { a, b, count } of cells) {
+    n += count;
+    if (a === b) observed += count;
+    ca.set(a, (ca.get(a) ?? 0) + count);
+    cb.set(b, (cb.get(b) ?? 0) + count);
+  }
+  if (n === 0) return Number.NaN;
+  let expected = 0;
+  for (const [value, na] of ca) expected += (na / n) * ((cb.get(value) ?? 0) / n);
+  if (expected === 1) return Number.NaN;
+  return (observed / n - expected) / (1 - expected);
+}
+
+/**
  * Fleiss' kappa: every unit carries the same number (>= 2) of ratings, raters need not be the
  * same people across units.
  */

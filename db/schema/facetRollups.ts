@@ -133,3 +133,23 @@ export const timelineRollupsFacets = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.sourceId, t.period, t.label, t.reviewStatus, t.provider, t.model, t.promptVersion, t.codebookId] })],
 );
+
+/**
+ * document_rollups by facet: each document's stance sum and count over only its items of a status
+ * and provenance, so the stance view's per-document units (and the sums of their squares) under
+ * those filters are sums of a few rows per document. Keyed by the facets before the document, so
+ * a filter reads only its own rows.
+ */
+export const documentRollupsFacets = sqliteTable(
+  'document_rollups_facets',
+  {
+    documentId: integer('document_id').notNull(),
+    level: level(),
+    basis: basis(),
+    sourceId: integer('source_id').notNull(),
+    ...facets(),
+    n: integer('n').notNull(),
+    stanceSum: integer('stance_sum').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.reviewStatus, t.provider, t.model, t.promptVersion, t.codebookId, t.sourceId, t.documentId] })],
+);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { cohenKappa } from '../../metrics/agreement.ts';
+import { cohenKappaOfCounts } from '../../metrics/agreement.ts';
 import { INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, MODEL_PEOPLE_STATEMENT, modelPeoplePairs } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
@@ -92,15 +92,7 @@ export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
   const { confusion, progress } = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
   const pairs = confusion.reduce((a, r) => a + r.count, 0);
   const agree = confusion.filter((r) => r.suggested === r.reviewed).reduce((a, r) => a + r.count, 0);
-  const model: string[] = [];
-  const people: string[] = [];
-  for (const r of confusion) {
-    for (let k = 0; k < r.count; k++) {
-      model.push(r.suggested);
-      people.push(r.reviewed);
-    }
-  }
-  const kappa = pairs > 0 ? cohenKappa(model, people) : Number.NaN;
+  const kappa = cohenKappaOfCounts(confusion.map((r) => ({ a: r.suggested, b: r.reviewed, count: r.count })));
   const stancePairs = confusion.reduce((a, r) => a + r.stancePairs, 0);
   const absDiff = confusion.reduce((a, r) => a + (r.absDiff ?? 0), 0);
   const units = unitsFor(db, f, sourceNames(db));

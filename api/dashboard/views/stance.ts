@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { REVIEW_STATUSES } from '../../../db/schema/vocabulary.ts';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { quantile, type Interval } from '../../metrics/bootstrap.ts';
@@ -78,26 +79,67 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   return [...bySourceId.values()];
 }
 
+/** The sums of each source's per-document units, as source_stance_rollups holds them, from a query of (source_id, document_id, n, s) rows. */
+const sumsOf = (documents: SQL) =>
+  sql`SELECT source_id AS sourceId, count(*) AS documents, sum(n) AS items, sum(s) AS s, sum(s * s) AS ss, sum(s * n) AS sn, sum(n * n) AS nn
+    FROM (${documents}) GROUP BY source_id ORDER BY source_id`;
+
 /**
- * The same sums from source_stance_rollups; per-document units are read only for the sources
- * of units (a source, or a group) a bootstrap resamples.
+ * Under a status or provenance filter, each document's stance sum and count over only its
+ * matching items: its facet rows of document_rollups_facets summed. Every status is named when
+ * none is chosen, so a provenance filter reads a few runs of the facet-led primary key.
  */
-function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
-  const sums = db
-    .all<Omit<StanceSums, 'docs'>>(
-      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
-    )
-    .map((r): StanceSums => ({ ...r, docs: [] }));
+function facetDocuments(f: DashboardFilters, sourceIds: readonly number[]): SQL {
+  const where: SQL[] = [sql`level = ${f.level}`, sql`basis = ${f.basis}`, sql`review_status IN ${inList(f.statuses.length > 0 ? f.statuses : REVIEW_STATUSES)}`];
+  const provenance: [string, string | number | null][] = [
+    ['provider', f.provider],
+    ['model', f.model],
+    ['prompt_version', f.promptVersion],
+    ['codebook_id', f.codebookId],
+  ];
+  for (const [column, value] of provenance) if (value !== null) where.push(sql`${sql.raw(column)} = ${value}`);
+  if (sourceIds.length > 0) where.push(sql`source_id IN ${inList(sourceIds)}`);
+  return sql`SELECT source_id, document_id, sum(n) AS n, sum(stance_sum) AS s FROM document_rollups_facets WHERE ${sql.join(where, sql` AND `)} GROUP BY source_id, document_id`;
+}
+
+/** Each resampled source's document units, in document order (the order the bootstrap draws from). */
+function readUnits(resampled: Map<number, StanceSums>, rows: [sourceId: number, s: number, n: number][]): void {
+  for (const [sourceId, ds, dn] of rows) resampled.get(sourceId)!.docs.push([ds, dn]);
+}
+
+/** The sources whose units (a source, or a group) a bootstrap resamples, by id. */
+function resampledSources(sums: StanceSums[], units: Units): Map<number, StanceSums> {
   const unitDocuments = new Map<string, number>();
   for (const r of sums) unitDocuments.set(units.keyOf(r.sourceId), (unitDocuments.get(units.keyOf(r.sourceId)) ?? 0) + r.documents);
-  const resampled = new Map(sums.filter((r) => resamplesDocuments({ documents: unitDocuments.get(units.keyOf(r.sourceId))! })).map((r) => [r.sourceId, r]));
-  if (resampled.size > 0) {
-    const dates = isDated(f) ? sql` AND document_id IN (SELECT id FROM documents WHERE ${dateRange(f)})` : sql``;
-    const docs = db.values<[sourceId: number, s: number, n: number]>(
-      sql`SELECT source_id, stance_sum, n FROM document_rollups WHERE level = ${f.level} AND basis = ${f.basis} AND source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY document_id`,
-    );
-    for (const [sourceId, ds, dn] of docs) resampled.get(sourceId)!.docs.push([ds, dn]);
+  return new Map(sums.filter((r) => resamplesDocuments({ documents: unitDocuments.get(units.keyOf(r.sourceId))! })).map((r) => [r.sourceId, r]));
+}
+
+/**
+ * The same sums from source_stance_rollups (or, under a status or provenance filter, from the
+ * documents' facet rows); per-document units are read only for the sources of units (a source,
+ * or a group) a bootstrap resamples.
+ */
+function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
+  const facets = hasFacets(f);
+  const sums = db
+    .all<Omit<StanceSums, 'docs'>>(
+      facets
+        ? sumsOf(facetDocuments(f, f.sourceIds))
+        : sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
+    )
+    .map((r): StanceSums => ({ ...r, docs: [] }));
+  const resampled = resampledSources(sums, units);
+  if (resampled.size === 0) return sums;
+  const ids = [...resampled.keys()];
+  if (facets) {
+    readUnits(resampled, db.values(sql`SELECT source_id, s, n FROM (${facetDocuments(f, ids)}) ORDER BY document_id`));
+    return sums;
   }
+  // A date range reads the sources' document rows by the source index, then each one's date by its key (CROSS JOIN keeps that order).
+  const dated = isDated(f);
+  const from = dated ? sql`document_rollups r CROSS JOIN documents d ON d.id = r.document_id` : sql`document_rollups r`;
+  const dates = dated ? sql` AND ${dateRange(f, sql`d.published_start`)}` : sql``;
+  readUnits(resampled, db.values(sql`SELECT r.source_id, r.stance_sum, r.n FROM ${from} WHERE r.level = ${f.level} AND r.basis = ${f.basis} AND r.source_id IN ${inList(ids)}${dates} ORDER BY r.document_id`));
   return sums;
 }
 
@@ -150,8 +192,7 @@ function ratioInterval(units: readonly Unit[]): Pick<Interval, 'low' | 'high'> {
 export function stanceBySource(db: Db, f: DashboardFilters): Stance {
   const head = header(db, f);
   const groupsOrSources = unitsFor(db, f, sourceNames(db));
-  // A document's stance sums under a status or provenance filter are sums over some of its items: no rollup keeps them.
-  const perSource = readView(hasFacets(f) ? { ...f, scan: true } : f, { rollups: () => fromRollups(db, f, groupsOrSources), scan: () => fromItems(db, f) });
+  const perSource = readView(f, { rollups: () => fromRollups(db, f, groupsOrSources), scan: () => fromItems(db, f) });
   const sums = mergeByUnit(perSource, groupsOrSources, addSums, (r) => ({ ...r, docs: [...r.docs] }));
   const units = new Map<string, Unit[]>();
   for (const { key, sums: r } of sums) if (resamplesDocuments(r)) units.set(key, r.docs);
