@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { addReview, addSuggestion, seedCorpus } from '../fixtures.ts';
 import { testApp } from '../testing.ts';
+import { jensenShannonDistance } from './similarity.ts';
 
 type App = ReturnType<typeof testApp>['app'];
 
@@ -145,6 +146,20 @@ describe('outlet groups on the dashboard', () => {
       ['state-aligned', '2024-04', 2, 1],
       ['independent', '2024-05', 3, 0],
     ]);
+  });
+
+  it("compares groups' theme profiles in the similarity view: each distance is the Jensen–Shannon distance of the groups' merged theme counts", async () => {
+    const { app, deps } = testApp();
+    await seedGroups(app, deps.db);
+    const themes = await get<{ codebook: { themes: { id: string }[] }; cells: { group: string; theme: string; count: number }[] }>(app, '/api/dashboard/themes?basis=model&groupBy=alignment');
+    const similarity = await get<{ sources: { group: string }[]; themes: (number | null)[][] }>(app, '/api/dashboard/similarity?basis=model&groupBy=alignment');
+    const profile = (group: string) => themes.codebook.themes.map((t) => themes.cells.find((c) => c.group === group && c.theme === t.id)?.count ?? 0);
+    const groups = similarity.sources.map((s) => s.group);
+    expect(groups).toEqual(['state-aligned', 'independent', '']);
+    for (let a = 0; a < groups.length; a++) {
+      for (let b = 0; b < groups.length; b++) expect(similarity.themes[a]![b], `${groups[a]} × ${groups[b]}`).toBeCloseTo(jensenShannonDistance(profile(groups[a]!), profile(groups[b]!)), 12);
+    }
+    expect(similarity.themes[0]![1]).toBeGreaterThan(0);
   });
 
   it("draws the timeline of one group's largest sources under a limit, and every chosen source", async () => {

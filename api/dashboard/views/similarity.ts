@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import type { DashboardFilters } from '../filters.ts';
 import { jensenShannonDistanceOfShares, shares } from '../similarity.ts';
-import { UnitFields } from '../groups.ts';
+import { UnitFields, unitsFor } from '../groups.ts';
 import { ViewHeaderSchema } from './common.ts';
 import { framingMix, type FramingRow } from './framing.ts';
-import { themesBySource } from './themes.ts';
+import { sourceThemeCells } from './themes.ts';
+import { sourceNames } from './common.ts';
 
 /** Jensen–Shannon distances (base 2, 0..1) between the listed sources, row-major; null where a source has no profile. */
 const DistanceMatrixSchema = z.array(z.array(z.number().nullable()));
@@ -36,29 +37,36 @@ const json = (m: number[][]) => m.map((row) => row.map((v) => (Number.isNaN(v) ?
  */
 export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | null): Similarity {
   // Its own `limit` decides which sources are compared: an "others" row has no profile to compare.
-  const framing = framingMix(db, { ...f, top: null });
-  const themes = themesBySource(db, { ...f, top: null });
+  const all = { ...f, top: null };
+  const framing = framingMix(db, all);
   const themeIds = framing.codebook.themes.map((t) => t.id);
+  const themeIndex = new Map(themeIds.map((id, k) => [id, k]));
   const labelIds = framing.codebook.labels.map((l) => l.id);
+  // Theme profiles are summed per unit from the per-source cells: the heatmap's label × theme cells and its sorting are not needed here.
+  const grouping = f.groupBy === null ? null : unitsFor(db, all, sourceNames(db));
+  const profileKey = (sourceId: number) => (grouping === null ? String(sourceId) : `group:${grouping.keyOf(sourceId)}`);
   const themeProfile = new Map<string, number[]>();
-  for (const cell of themes.cells) {
-    const v = themeProfile.get(unitKey(cell)) ?? themeIds.map(() => 0);
-    v[themeIds.indexOf(cell.theme)] = cell.count;
-    themeProfile.set(unitKey(cell), v);
+  for (const cell of sourceThemeCells(db, all)) {
+    const k = themeIndex.get(cell.theme);
+    if (k === undefined) continue;
+    const key = profileKey(cell.sourceId);
+    let v = themeProfile.get(key);
+    if (!v) themeProfile.set(key, (v = themeIds.map(() => 0)));
+    v[k]! += cell.count;
   }
   const ranked = framing.rows.filter((r) => r.counted > 0).sort((a, b) => b.counted - a.counted || a.source.localeCompare(b.source));
   const shown = limit === null ? ranked : ranked.slice(0, limit);
   const framingVec = (r: FramingRow) => labelIds.map((id) => r.counts[id]!);
   const themeVec = (r: FramingRow) => themeProfile.get(unitKey(r)) ?? themeIds.map(() => 0);
-  const all = ranked.map((r, index) => ({ r, index, fp: shares(framingVec(r)), tp: shares(themeVec(r)) }));
+  const profiles = ranked.map((r, index) => ({ r, index, fp: shares(framingVec(r)), tp: shares(themeVec(r)) }));
   const jsd = (p: number[] | null, q: number[] | null) => (p === null || q === null ? Number.NaN : jensenShannonDistanceOfShares(p, q));
-  type Profile = (typeof all)[number];
+  type Profile = (typeof profiles)[number];
   const distance = (x: Profile, y: Profile) => {
     const df = jsd(x.fp, y.fp);
     const dt = jsd(x.tp, y.tp);
     return { df, dt, dc: Number.isNaN(dt) ? df : (df + dt) / 2 };
   };
-  const shownAll = all.slice(0, shown.length);
+  const shownAll = profiles.slice(0, shown.length);
   // The shown matrix is symmetric: each pair is computed once.
   const size = shownAll.length;
   const square = () => Array.from({ length: size }, () => new Array<number>(size).fill(0));
@@ -76,7 +84,7 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
   }
   const nearestOf = (a: Profile) => {
     let best: { sourceId: number | null; source: string; distance: number } | null = null;
-    for (const b of all) {
+    for (const b of profiles) {
       if (b === a) continue;
       const d = distance(a, b).dc;
       if (!Number.isNaN(d) && (best === null || d < best.distance)) best = { sourceId: b.r.sourceId, source: b.r.source, distance: d };

@@ -46,12 +46,37 @@ interface ThemeSums {
   labelCells: Omit<LabelThemeCell, 'share'>[];
 }
 
+/** Labelled items per source and theme from source_theme_totals, as the view's filters narrow it. */
+function cellsFromRollups(db: Db, f: DashboardFilters): ThemeSums['cells'] {
+  // Read in key order and packed one row per source: 500 sources × 15 themes cross into
+  // JavaScript as 500 rows, and nothing is sorted.
+  const perSource = db.values<[sourceId: number, json: string]>(
+    sql`SELECT source_id, json_group_object(theme, n) FROM ${viewTable(f, 'source_theme_totals')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} GROUP BY source_id`,
+  );
+  return perSource.flatMap(([sourceId, json]) => Object.entries(themeCounts(json)).map(([theme, count]) => ({ sourceId, theme, count })));
+}
+
+/**
+ * Labelled items per source and theme (themes of the basis's kind), from the rollups or a scan
+ * as the filters allow: the heatmap's cells before they are merged into units, which the
+ * similarity view's theme profiles are made of.
+ */
+export function sourceThemeCells(db: Db, f: DashboardFilters): ThemeSums['cells'] {
+  return readView(f, {
+    rollups: () => cellsFromRollups(db, f),
+    scan: () => {
+      const b = basisSql(f.basis);
+      const s = scope(f);
+      return db.all(sql`SELECT i.source_id AS sourceId, t.theme AS theme, count(*) AS count
+        FROM ${s.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
+        WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, t.theme`);
+    },
+  });
+}
+
 function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
   const on = sql`level = ${f.level} AND basis = ${f.basis}`;
   const sources = rollupSources(f);
-  // Read in key order and packed one row per source: 500 sources × 15 themes cross into
-  // JavaScript as 500 rows, and nothing is sorted.
-  const perSource = db.values<[sourceId: number, json: string]>(sql`SELECT source_id, json_group_object(theme, n) FROM ${viewTable(f, 'source_theme_totals')} WHERE ${on}${sources} GROUP BY source_id`);
   // Labelled items per source and per label from one read of the label rows (a day bound's edge is computed once).
   const counted = new Map<number, number>();
   const byLabel = new Map<string, number>();
@@ -62,7 +87,7 @@ function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
   return {
     counted: [...counted].map(([sourceId, n]) => ({ sourceId, counted: n })),
     byLabel: [...byLabel].map(([label, n]) => ({ label, n })),
-    cells: perSource.flatMap(([sourceId, json]) => Object.entries(themeCounts(json)).map(([theme, count]) => ({ sourceId, theme, count }))),
+    cells: cellsFromRollups(db, f),
     labelCells:
       f.sourceIds.length === 0
         ? db.all(sql`SELECT label, theme, n AS count FROM ${viewTable(f, 'label_theme_rollups')} WHERE ${on}`)
@@ -124,8 +149,9 @@ export function themesBySource(db: Db, f: DashboardFilters): Themes {
     else cellsByKey.set(key, { unit, theme: c.theme, count: c.count });
   }
   const labelCounts = Object.fromEntries(head.codebook.labels.map((l) => [l.id, sums.byLabel.find((r) => r.label === l.id)?.n ?? 0]));
+  const unitRank = rankOfUnitKeys(new Set([...cellsByKey.values()].map((c) => c.unit)));
   const cells = [...cellsByKey.values()]
-    .sort((x, y) => byUnitKey(x.unit, y.unit) || byText(x.theme, y.theme))
+    .sort((x, y) => unitRank.get(x.unit)! - unitRank.get(y.unit)! || byText(x.theme, y.theme))
     .map((c): ThemeCell => {
       const { sourceId, group } = units.unit(c.unit);
       return { sourceId, group, theme: c.theme, count: c.count, share: c.count / (counted.get(c.unit) || 1) };
@@ -146,3 +172,8 @@ export function themesBySource(db: Db, f: DashboardFilters): Themes {
 
 /** Source ids in number order, group values as text. */
 const byUnitKey = (x: string, y: string) => (/^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : byText(x, y));
+
+/** Each unit key's place in {@link byUnitKey} order, so thousands of cells sort by a number. */
+function rankOfUnitKeys(keys: ReadonlySet<string>): Map<string, number> {
+  return new Map([...keys].sort(byUnitKey).map((key, rank) => [key, rank]));
+}
