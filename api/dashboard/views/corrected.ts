@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { correctedEstimate, CorrectedEstimateSchema, withinScale, type CorrectionSums } from '../corrected.ts';
@@ -26,31 +26,22 @@ export const CorrectedSchema = z
   .meta({ id: 'DashboardCorrected' });
 export type Corrected = z.infer<typeof CorrectedSchema>;
 
-/** Per group of (source, model label, human label on the sample): items, and the stance sums the correction needs. */
-interface Group {
-  sourceId: number;
-  suggested: string;
-  reviewed: string | null;
-  n: number;
-  sm: number;
-  smm: number;
-  sns: number;
-  sd: number;
-  sdd: number;
-  smd: number;
+/**
+ * The rows of (source, model label, human label on the sample or null) with the items and the
+ * stance sums the correction needs, as columns sourceId, suggested, reviewed, n, sm, smm, sns,
+ * sd, sdd, smd: from the rollups, as the filters narrow them.
+ */
+function groupsFromRollups(f: DashboardFilters): SQL {
+  return sql`SELECT source_id AS sourceId, suggested, CASE WHEN reviewed <> '' THEN reviewed END AS reviewed, n, sm, smm, sns, sd, sdd, smd
+    FROM ${viewTable({ ...f, basis: '' }, 'corrected_rollups')} WHERE level = ${f.level}${rollupSources(f)}`;
 }
 
-function fromRollups(db: Db, f: DashboardFilters): Group[] {
-  return db.all<Group>(sql`
-    SELECT source_id AS sourceId, suggested, CASE WHEN reviewed <> '' THEN reviewed END AS reviewed, n, sm, smm, sns, sd, sdd, smd
-    FROM ${viewTable({ ...f, basis: '' }, 'corrected_rollups')} WHERE level = ${f.level}${rollupSources(f)} ORDER BY source_id, suggested, reviewed`);
-}
-
-function fromItems(db: Db, f: DashboardFilters): Group[] {
+/** The same rows from a scan of items. */
+function groupsFromItems(f: DashboardFilters): SQL {
   const s = scope(f);
   const { inSample, human, diff } = correctionSample;
   const stanceSample = sql`${inSample} AND ${diff} IS NOT NULL`;
-  return db.all<Group>(sql`
+  return sql`
     SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${inSample} THEN ${human} END AS reviewed, count(*) AS n,
            sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
            coalesce(sum(${stanceSample}), 0) AS sns,
@@ -58,7 +49,31 @@ function fromItems(db: Db, f: DashboardFilters): Group[] {
            coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0) AS sdd,
            coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0) AS smd
     FROM ${s.from} ${correctionSample.join}
-    WHERE ${s.where} AND i.suggested_label IS NOT NULL GROUP BY 1, 2, 3`);
+    WHERE ${s.where} AND i.suggested_label IS NOT NULL GROUP BY 1, 2, 3`;
+}
+
+/** Per source: items, sample items, the stance sums, and per codebook label its model count and sample differences. */
+type SourceSums = [sourceId: number, n: number, nSample: number, sm: number, smm: number, sns: number, sd: number, sdd: number, smd: number, ...labels: number[]];
+const LABEL_SUMS = 4;
+const FIRST_LABEL = 9;
+
+/**
+ * One row per source from the group rows, summed by SQLite: for each label L (Ŷ = [model label
+ * is L], Y = [human label is L] on the sample), Σn·Ŷ (also Σn·Ŷ², Ŷ being 0 or 1), and over the
+ * sample Σn·(Y − Ŷ), Σn·(Y − Ŷ)² and Σn·Ŷ·(Y − Ŷ): a few hundred rows cross into JavaScript instead
+ * of one per (source, model label, human label).
+ */
+function perSource(groups: SQL, labels: readonly { id: string }[]): SQL {
+  const pivots = labels.map((l) => {
+    const yhat = sql`(suggested = ${l.id})`;
+    const d = sql`((reviewed = ${l.id}) - ${yhat})`;
+    return sql`sum(n * ${yhat}), coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n * ${d} END), 0), coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n * ${d} * ${d} END), 0),
+      coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n * ${yhat} * ${d} END), 0)`;
+  });
+  return sql`SELECT sourceId, sum(n), coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n END), 0), sum(sm), sum(smm), sum(sns), sum(sd), sum(sdd), sum(smd)${sql.join(
+    pivots.map((p) => sql`, ${p}`),
+    sql``,
+  )} FROM (${groups}) GROUP BY sourceId`;
 }
 
 /**
@@ -69,46 +84,44 @@ function fromItems(db: Db, f: DashboardFilters): Group[] {
 export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
   const codebook = codebookFor(db, f);
   // Grouped by (source, model label, human label on the sample): few groups, from which every
-  // label's sums follow; the stance sums are carried per group.
-  const groups = readView(f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
+  // label's sums follow, summed per source in SQL.
+  const labels = codebook.labels;
+  const sums = db.values<SourceSums>(perSource(readView(f, { rollups: () => groupsFromRollups(f), scan: () => groupsFromItems(f) }), labels));
   const empty = (): CorrectionSums => ({ n: 0, sumModel: 0, sumModelSq: 0, nSample: 0, sumDiff: 0, sumDiffSq: 0, sumModelDiff: 0 });
   const units = unitsFor(db, f, sourceNames(db));
   // A group's sums are its sources' sums: the estimator is a mean over the group's items.
-  const perUnit = new Map<string, { labels: Map<string, CorrectionSums>; stance: CorrectionSums; nSample: number }>();
-  for (const g of groups) {
-    const key = units.keyOf(g.sourceId);
+  const perUnit = new Map<string, { labels: CorrectionSums[]; stance: CorrectionSums; nSample: number }>();
+  for (const row of sums) {
+    const [sourceId, n, nSample, sm, smm, sns, sd, sdd, smd] = row;
+    const key = units.keyOf(sourceId);
     let acc = perUnit.get(key);
-    if (!acc) perUnit.set(key, (acc = { labels: new Map(codebook.labels.map((l) => [l.id, empty()])), stance: empty(), nSample: 0 }));
-    const inSampleGroup = g.reviewed !== null;
-    if (inSampleGroup) acc.nSample += g.n;
-    for (const [label, sums] of acc.labels) {
-      const yhat = g.suggested === label ? 1 : 0;
-      sums.n += g.n;
-      sums.sumModel += g.n * yhat;
-      sums.sumModelSq += g.n * yhat;
-      if (inSampleGroup) {
-        const d = (g.reviewed === label ? 1 : 0) - yhat;
-        sums.nSample += g.n;
-        sums.sumDiff += g.n * d;
-        sums.sumDiffSq += g.n * d * d;
-        sums.sumModelDiff += g.n * yhat * d;
-      }
-    }
+    if (!acc) perUnit.set(key, (acc = { labels: labels.map(empty), stance: empty(), nSample: 0 }));
+    acc.nSample += nSample;
+    acc.labels.forEach((l, k) => {
+      const at = FIRST_LABEL + k * LABEL_SUMS;
+      l.n += n;
+      l.sumModel += row[at]!;
+      l.sumModelSq += row[at]!;
+      l.nSample += nSample;
+      l.sumDiff += row[at + 1]!;
+      l.sumDiffSq += row[at + 2]!;
+      l.sumModelDiff += row[at + 3]!;
+    });
     const st = acc.stance;
-    st.n += g.n;
-    st.sumModel += g.sm;
-    st.sumModelSq += g.smm;
-    st.nSample += g.sns;
-    st.sumDiff += g.sd;
-    st.sumDiffSq += g.sdd;
-    st.sumModelDiff += g.smd;
+    st.n += n;
+    st.sumModel += sm;
+    st.sumModelSq += smm;
+    st.nSample += sns;
+    st.sumDiff += sd;
+    st.sumDiffSq += sdd;
+    st.sumModelDiff += smd;
   }
   const rows = [...perUnit.entries()].map(
     ([key, acc]): CorrectedRow => ({
       ...units.unit(key),
       n: acc.stance.n,
       nSample: acc.nSample,
-      labels: Object.fromEntries([...acc.labels].map(([label, sums]) => [label, withinScale(correctedEstimate(sums), 0, 1)])),
+      labels: Object.fromEntries(acc.labels.map((sums, k) => [labels[k]!.id, withinScale(correctedEstimate(sums), 0, 1)])),
       stance: withinScale(correctedEstimate(acc.stance), codebook.stance.min, codebook.stance.max),
     }),
   );
