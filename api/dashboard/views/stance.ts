@@ -78,17 +78,13 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   return [...bySourceId.values()];
 }
 
-/** The sums of each source's per-document units, as source_stance_rollups holds them, from a query of (source_id, document_id, n, s) rows. */
-const sumsOf = (documents: SQL) =>
-  sql`SELECT source_id AS sourceId, count(*) AS documents, sum(n) AS items, sum(s) AS s, sum(s * s) AS ss, sum(s * n) AS sn, sum(n * n) AS nn
-    FROM (${documents}) GROUP BY source_id ORDER BY source_id`;
-
 /**
  * Under a status or provenance filter, each document's stance sum and count over only its
- * matching items: its facet rows of document_rollups_facets summed. Every status is named when
- * none is chosen, so a provenance filter reads a few runs of the facet-led primary key.
+ * matching items: its facet rows of document_rollups_facets summed, in (source, document) order.
+ * Every status is named when none is chosen, so a provenance filter reads a few runs of the
+ * facet-led primary key.
  */
-function facetDocuments(f: DashboardFilters, sourceIds: readonly number[]): SQL {
+function facetDocuments(f: DashboardFilters): SQL {
   const where: SQL[] = [sql`level = ${f.level}`, sql`basis = ${f.basis}`, sql`review_status IN ${inList(f.statuses.length > 0 ? f.statuses : REVIEW_STATUSES)}`];
   const provenance: [string, string | number | null][] = [
     ['provider', f.provider],
@@ -97,13 +93,30 @@ function facetDocuments(f: DashboardFilters, sourceIds: readonly number[]): SQL 
     ['codebook_id', f.codebookId],
   ];
   for (const [column, value] of provenance) if (value !== null) where.push(sql`${sql.raw(column)} = ${value}`);
-  if (sourceIds.length > 0) where.push(sql`source_id IN ${inList(sourceIds)}`);
-  return sql`SELECT source_id, document_id, sum(n) AS n, sum(stance_sum) AS s FROM document_rollups_facets WHERE ${sql.join(where, sql` AND `)} GROUP BY source_id, document_id`;
+  if (f.sourceIds.length > 0) where.push(sql`source_id IN ${inList(f.sourceIds)}`);
+  return sql`SELECT source_id, sum(stance_sum), sum(n) FROM document_rollups_facets WHERE ${sql.join(where, sql` AND `)} GROUP BY source_id, document_id ORDER BY source_id, document_id`;
 }
 
-/** Each resampled source's document units, in document order (the order the bootstrap draws from). */
-function readUnits(resampled: Map<number, StanceSums>, rows: [sourceId: number, s: number, n: number][]): void {
-  for (const [sourceId, ds, dn] of rows) resampled.get(sourceId)!.docs.push([ds, dn]);
+/**
+ * The per-source sums from the documents' facet rows, read once: each document's (s, n) is
+ * summed into its source's sums here, and kept as a unit only for the sources a bootstrap resamples.
+ */
+function fromFacets(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
+  const perSource: StanceSums[] = [];
+  let r: StanceSums | undefined;
+  for (const [sourceId, ds, dn] of db.values<[sourceId: number, s: number, n: number]>(facetDocuments(f))) {
+    if (r?.sourceId !== sourceId) perSource.push((r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
+    r.documents += 1;
+    r.items += dn;
+    r.s += ds;
+    r.ss += ds * ds;
+    r.sn += ds * dn;
+    r.nn += dn * dn;
+    r.docs.push([ds, dn]);
+  }
+  const resampled = resampledSources(perSource, units);
+  for (const x of perSource) if (!resampled.has(x.sourceId)) x.docs = [];
+  return perSource;
 }
 
 /** The sources whose units (a source, or a group) a bootstrap resamples, by id. */
@@ -119,26 +132,22 @@ function resampledSources(sums: StanceSums[], units: Units): Map<number, StanceS
  * or a group) a bootstrap resamples.
  */
 function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
-  const facets = hasFacets(f);
+  if (hasFacets(f)) return fromFacets(db, f, units);
   const sums = db
     .all<Omit<StanceSums, 'docs'>>(
-      facets
-        ? sumsOf(facetDocuments(f, f.sourceIds))
-        : sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
+      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
     )
     .map((r): StanceSums => ({ ...r, docs: [] }));
   const resampled = resampledSources(sums, units);
   if (resampled.size === 0) return sums;
-  const ids = [...resampled.keys()];
-  if (facets) {
-    readUnits(resampled, db.values(sql`SELECT source_id, s, n FROM (${facetDocuments(f, ids)}) ORDER BY document_id`));
-    return sums;
-  }
   // A date range reads the sources' document rows by the source index, then each one's date by its key (CROSS JOIN keeps that order).
   const dated = isDated(f);
   const from = dated ? sql`document_rollups r CROSS JOIN documents d ON d.id = r.document_id` : sql`document_rollups r`;
   const dates = dated ? sql` AND ${dateRange(f, sql`d.published_start`)}` : sql``;
-  readUnits(resampled, db.values(sql`SELECT r.source_id, r.stance_sum, r.n FROM ${from} WHERE r.level = ${f.level} AND r.basis = ${f.basis} AND r.source_id IN ${inList(ids)}${dates} ORDER BY r.document_id`));
+  const docs = db.values<[sourceId: number, s: number, n: number]>(
+    sql`SELECT r.source_id, r.stance_sum, r.n FROM ${from} WHERE r.level = ${f.level} AND r.basis = ${f.basis} AND r.source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY r.document_id`,
+  );
+  for (const [sourceId, ds, dn] of docs) resampled.get(sourceId)!.docs.push([ds, dn]);
   return sums;
 }
 
