@@ -105,15 +105,17 @@ export class WriteGate {
 
   /**
    * A writer thread's batch, written in turns with the server: before each transaction it
-   * yields to waiting server transactions (at most `maxWaitMs`), and while any wait it writes
-   * at most `sharedChunk` entries per transaction, so the lock is never held long while
-   * reviewers queue for it; each commit is announced. `write` must be a whole transaction over
-   * the entries it is given (each chunk stands alone if a later one fails).
+   * yields to waiting server transactions (at most `maxWaitMs` over the whole batch, so a
+   * stream of reviews slows a batch by a bounded time and never stops it), and while any wait
+   * it writes at most `sharedChunk` entries per transaction, so the lock is never held long
+   * while reviewers queue for it; each commit is announced. `write` must be a whole transaction
+   * over the entries it is given (each chunk stands alone if a later one fails).
    */
   writeInTurns<T>(batch: readonly T[], write: (chunk: T[]) => void, options: { maxWaitMs: number; sharedChunk: number }): void {
     let at = 0;
+    let budgetMs = options.maxWaitMs;
     while (at < batch.length) {
-      this.yieldToWaiting(options.maxWaitMs);
+      budgetMs -= this.yieldToWaiting(Math.max(0, budgetMs));
       const n = this.waiting() > 0 ? options.sharedChunk : batch.length - at;
       write(batch.slice(at, at + n));
       this.committed();
