@@ -6,6 +6,7 @@ import { executeJob, HEARTBEAT_STALE_MS, type JobChannel } from './context.ts';
 import { jobKind } from './kinds.ts';
 import { SqliteJobQueue, type EnqueueSpec, type JobQueue } from './queue.ts';
 import { ThreadPool } from './threads.ts';
+import { recordWorkerDeath } from './workerDeath.ts';
 import { FINISHED_STATES, type Job, type JobDeps, type JobEvent } from './types.ts';
 
 /** Work the runner does on its own now and then (e.g. queue a retraining when enough reviews came in). */
@@ -127,11 +128,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const stop = (reason: 'cancel' | 'shutdown') => listeners.forEach((l) => l(reason));
     const run = pool && !inThisThread ? pool.run(job, owner, channel) : executeJob(deps, queue, job, owner, channel);
     const done = run
-      .catch((err: unknown): Job => {
+      .catch(async (err: unknown): Promise<Job> => {
         // The worker thread died under the job: say so and let the kind tidy up.
         const reason = `the job's worker stopped unexpectedly: ${err instanceof Error ? err.message : inspect(err, { depth: 3, breakLength: Infinity })}`;
-        const failed = queue.interrupt(job.id, owner, deps.now(), 'failed', reason) ?? queue.get(job.id);
-        jobKind(job.kind).onStopped?.(deps, failed);
+        const failed = await recordWorkerDeath(queue, job, owner, deps.now, reason);
+        if (!failed) return job;
+        try {
+          jobKind(job.kind).onStopped?.(deps, failed);
+        } catch (tidyErr) {
+          console.error(`job ${job.id} (${job.kind}): tidying up after its worker died failed:`, tidyErr);
+        }
         publish({ type: 'finished', job: failed });
         return failed;
       })
