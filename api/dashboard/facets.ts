@@ -28,14 +28,19 @@ export function facetTable(f: FacetFilters & { level: string; basis: string; sou
   if (mirror.keys.includes('basis')) where.push(sql`basis = ${f.basis}`);
   if (mirror.keys.includes('source_id') && f.sourceIds.length > 0) where.push(sql`source_id IN ${list(f.sourceIds)}`);
   if (f.statuses.length > 0) where.push(sql`review_status IN ${list(f.statuses)}`);
+  where.push(...provenanceConditions(f));
+  const keys = mirror.keys.join(', ');
+  return sql`(SELECT ${sql.raw(keys)}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
+    FROM ${sql.raw(mirror.facets)} WHERE ${sql.join(where, sql` AND `)} GROUP BY ${sql.raw(keys)})`;
+}
+
+/** The conditions a provenance filter (provider, model, prompt version, codebook) puts on a facet rollup's columns. */
+export function provenanceConditions(f: FacetFilters): SQL[] {
   const provenance: [string, string | number | null][] = [
     ['provider', f.provider],
     ['model', f.model],
     ['prompt_version', f.promptVersion],
     ['codebook_id', f.codebookId],
   ];
-  for (const [column, value] of provenance) if (value !== null) where.push(sql`${sql.raw(column)} = ${value}`);
-  const keys = mirror.keys.join(', ');
-  return sql`(SELECT ${sql.raw(keys)}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
-    FROM ${sql.raw(mirror.facets)} WHERE ${sql.join(where, sql` AND `)} GROUP BY ${sql.raw(keys)})`;
+  return provenance.filter(([, value]) => value !== null).map(([column, value]) => sql`${sql.raw(column)} = ${value}`);
 }

@@ -11,7 +11,7 @@ import { mergeByUnit, UnitFields, unitsFor, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated } from '../months.ts';
 import { viewTable } from './days.ts';
-import { hasFacets } from '../facets.ts';
+import { hasFacets, provenanceConditions } from '../facets.ts';
 
 /** Sources with at most this many documents get a bootstrap interval; larger ones the cluster-robust normal one. */
 export const BOOTSTRAP_MAX_DOCUMENTS = 30;
@@ -56,6 +56,17 @@ interface StanceSums {
 
 const resamplesDocuments = (r: { documents: number }) => r.documents > 1 && r.documents <= BOOTSTRAP_MAX_DOCUMENTS;
 
+/** Adds one document's stance sum `ds` over `dn` items to its source's sums, keeping it as a resampling unit. */
+function addDocument(r: StanceSums, ds: number, dn: number): void {
+  r.documents += 1;
+  r.items += dn;
+  r.s += ds;
+  r.ss += ds * ds;
+  r.sn += ds * dn;
+  r.nn += dn * dn;
+  r.docs.push([ds, dn]);
+}
+
 function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   const b = basisSql(f.basis);
   const s = scope(f);
@@ -67,13 +78,7 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   for (const [sourceId, ds, dn] of perDocument) {
     let r = bySourceId.get(sourceId);
     if (!r) bySourceId.set(sourceId, (r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
-    r.documents += 1;
-    r.items += dn;
-    r.s += ds;
-    r.ss += ds * ds;
-    r.sn += ds * dn;
-    r.nn += dn * dn;
-    r.docs.push([ds, dn]);
+    addDocument(r, ds, dn);
   }
   return [...bySourceId.values()];
 }
@@ -86,13 +91,7 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
  */
 function facetDocuments(f: DashboardFilters): SQL {
   const where: SQL[] = [sql`level = ${f.level}`, sql`basis = ${f.basis}`, sql`review_status IN ${inList(f.statuses.length > 0 ? f.statuses : REVIEW_STATUSES)}`];
-  const provenance: [string, string | number | null][] = [
-    ['provider', f.provider],
-    ['model', f.model],
-    ['prompt_version', f.promptVersion],
-    ['codebook_id', f.codebookId],
-  ];
-  for (const [column, value] of provenance) if (value !== null) where.push(sql`${sql.raw(column)} = ${value}`);
+  where.push(...provenanceConditions(f));
   if (f.sourceIds.length > 0) where.push(sql`source_id IN ${inList(f.sourceIds)}`);
   return sql`SELECT source_id, sum(stance_sum), sum(n) FROM document_rollups_facets WHERE ${sql.join(where, sql` AND `)} GROUP BY source_id, document_id ORDER BY source_id, document_id`;
 }
@@ -106,13 +105,7 @@ function fromFacets(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   let r: StanceSums | undefined;
   for (const [sourceId, ds, dn] of db.values<[sourceId: number, s: number, n: number]>(facetDocuments(f))) {
     if (r?.sourceId !== sourceId) perSource.push((r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
-    r.documents += 1;
-    r.items += dn;
-    r.s += ds;
-    r.ss += ds * ds;
-    r.sn += ds * dn;
-    r.nn += dn * dn;
-    r.docs.push([ds, dn]);
+    addDocument(r, ds, dn);
   }
   const resampled = resampledSources(perSource, units);
   for (const x of perSource) if (!resampled.has(x.sourceId)) x.docs = [];
