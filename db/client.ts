@@ -8,6 +8,9 @@ import { pendingMigrations, type MigrationInfo } from './migrate.ts';
 import * as schema from './schema/index.ts';
 import { withStatementCache } from './statements.ts';
 
+/** Whether `err` is SQLite's answer that another connection holds the lock (SQLITE_BUSY and its extended codes). */
+export const isBusy = (err: unknown): err is Database.SqliteError => err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY');
+
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A transaction handle (better-sqlite3 transactions are synchronous). */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { isBusy } from './client.ts';
 
 /** Slots of the shared array. */
 const WANTING = 0; // server transactions waiting for the write lock or holding it
@@ -10,7 +11,6 @@ const SLOTS = 3;
 /** ms a waiting server transaction sleeps at most before trying again: a lock holder that is not a gated writer (a CLI process, a job's heartbeat) sends no notification. */
 const POLL_MS = 4;
 
-const isBusy = (err: unknown) => err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY');
 
 /**
  * Fairness for SQLite's one write lock between the server's request thread and the writer
@@ -75,7 +75,7 @@ export class WriteGate {
       sqlite.exec('BEGIN IMMEDIATE');
       return null;
     } catch (err) {
-      if (isBusy(err)) return err as Database.SqliteError;
+      if (isBusy(err)) return err;
       throw err;
     } finally {
       sqlite.pragma(`busy_timeout = ${timeoutMs}`);

@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
-import type { DbOrTx } from '../../db/client.ts';
+import { isBusy, type DbOrTx } from '../../db/client.ts';
 import { AppError } from '../errors.ts';
 import { jobKind } from './kinds.ts';
 import type { HeartbeatAnswer, JobQueue } from './queue.ts';
@@ -31,7 +30,7 @@ export function heartbeat(queue: JobQueue, jobId: number, owner: string, now: Da
   try {
     return queue.heartbeat(jobId, owner, now, progress);
   } catch (err) {
-    if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY')) return 'busy';
+    if (isBusy(err)) return 'busy';
     throw err;
   }
 }

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
-import { openDb } from '../../db/client.ts';
+import { isBusy, openDb } from '../../db/client.ts';
 import { WriteGate } from '../../db/writeGate.ts';
 import { defaultProviders } from '../providers/factory.ts';
 import { executeJob } from './context.ts';
@@ -27,7 +26,7 @@ setInterval(() => {
     db.$client.pragma('wal_checkpoint(PASSIVE)');
   } catch (err) {
     // Another connection is checkpointing: the next tick goes on from where it got.
-    if (!(err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY'))) throw err;
+    if (!isBusy(err)) throw err;
   }
 }, CHECKPOINT_EVERY_MS).unref();
 const stopListeners = new Map<number, ((reason: 'cancel' | 'shutdown') => void)[]>();

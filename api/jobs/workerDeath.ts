@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import { isBusy } from '../../db/client.ts';
 import type { JobQueue } from './queue.ts';
 import type { Job } from './types.ts';
 
@@ -10,8 +10,6 @@ export interface WorkerDeathRetry {
 }
 
 const DEFAULT_RETRY: WorkerDeathRetry = { giveUpAfterMs: 120_000, waitMs: 250 };
-
-const isBusy = (err: unknown) => err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY');
 
 /**
  * Records that the worker thread running `job` died: the job ends `failed` with `reason`. The
