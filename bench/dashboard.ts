@@ -351,6 +351,9 @@ async function main() {
       ['compare', 'groupBy=alignment', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent', bare.compare!],
       ['compare', 'from=2020', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&from=2020', bare.compare!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-01-01')`))],
       ['compare', 'from=2020-03-15', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&from=2020-03-15', bare.compare!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT id FROM documents WHERE published_start >= '2020-03-15')`))],
+      ...filters
+        .filter(([name]) => ['2018-03..2021-06', 'status=reviewed', 'provider=openai'].includes(name))
+        .map(([name, query, condition]): [string, string, string, string[]] => ['compare', name, `/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&${query}`, bare.compare!.map((q) => narrowed(q, condition))]),
       ['compare', 'story=1', '/api/dashboard/compare?groupBy=alignment&a=state-aligned&b=independent&story=1', bare.compare!.map((q) => narrowed(q, (p) => `${p}document_id IN (SELECT document_id FROM story_documents WHERE story_id = 1)`))],
     ];
     const only = opts.only ? new RegExp(opts.only) : null;

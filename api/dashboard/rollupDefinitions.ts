@@ -146,6 +146,7 @@ export const BASE_ROLLUPS: Rollup[] = [
     keys: ['document_id', 'level', 'basis', 'source_id', 'label'],
     values: ['n'],
     months: null,
+    facets: 'document_label_rollups_facets',
     selects: (where) =>
       BASES.map((basis) => {
         const b = basisText(basis);

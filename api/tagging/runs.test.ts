@@ -68,7 +68,7 @@ describe('tagging runs against the scripted OpenAI-compatible server', () => {
       keys.map((k) => ({ text: `${k}: the council met on Monday to discuss the customs union.` })),
       (text, attempt) => faults[keys.find((k) => text.startsWith(k))!]![attempt] ?? { kind: 'answer' },
     );
-    const done = await tag(deps, { ...fast, timeoutMs: 500 });
+    const done = await tag(deps, fast);
     const run = done;
 
     expect(done.status).toBe('completed');

@@ -153,3 +153,23 @@ export const documentRollupsFacets = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.level, t.basis, t.reviewStatus, t.provider, t.model, t.promptVersion, t.codebookId, t.sourceId, t.documentId] })],
 );
+
+/**
+ * document_label_rollups by facet: each document's counted items per label over only its items
+ * of a status and provenance, so the comparison's per-document units under those filters are
+ * sums of a few rows per document. Keyed by the facets before the document, as
+ * document_rollups_facets.
+ */
+export const documentLabelRollupsFacets = sqliteTable(
+  'document_label_rollups_facets',
+  {
+    documentId: integer('document_id').notNull(),
+    level: level(),
+    basis: basis(),
+    sourceId: integer('source_id').notNull(),
+    label: text('label').notNull(),
+    ...facets(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.reviewStatus, t.provider, t.model, t.promptVersion, t.codebookId, t.sourceId, t.documentId, t.label] })],
+);

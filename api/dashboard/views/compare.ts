@@ -9,7 +9,7 @@ import { hasFacets } from '../facets.ts';
 import { inList, readsRollups, scope, type DashboardFilters } from '../filters.ts';
 import { groupSourceIds } from '../groups.ts';
 import { header, ViewHeaderSchema } from './common.ts';
-import { sideSumsFromRollups, sideUnitsFromRollups } from './compareSums.ts';
+import { sideSumsFromRollups, sideUnitsFromFacets, sideUnitsFromRollups } from './compareSums.ts';
 
 const DifferenceSchema = z.object({
   a: z.number().nullable(),
@@ -89,11 +89,11 @@ export function compareSides(db: Db, f: DashboardFilters, a: ComparedSide, b: Co
   const head = header(db, f);
   const labels = head.codebook.labels;
   const measures = labels.length + 1;
-  // A status or provenance filter splits a document's items: its units come from the scan.
-  const fromRollups = readsRollups(f) && !hasFacets(f);
+  // A status or provenance filter splits a document's items: its units come from the facet rows.
+  const fromRollups = readsRollups(f);
   const measure = (x: ComparedSide) => {
-    if (fromRollups) return { ...x, ...sideSumsFromRollups(db, f, x.ids, labels), units: () => sideUnitsFromRollups(db, f, x.ids, labels) };
-    const { units, counted } = documentUnits(db, f, x.ids, labels);
+    if (fromRollups && !hasFacets(f)) return { ...x, ...sideSumsFromRollups(db, f, x.ids, labels), units: () => sideUnitsFromRollups(db, f, x.ids, labels) };
+    const { units, counted } = fromRollups ? sideUnitsFromFacets(db, f, x.ids, labels) : documentUnits(db, f, x.ids, labels);
     return { ...x, sums: sumsOf(units, measures), counted, units: () => units };
   };
   const [sa, sb] = [measure(a), measure(b)];

@@ -1,7 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { REVIEW_STATUSES } from '../../../db/schema/vocabulary.ts';
 import { COMPARE_LABELS, COMPARE_LABELS_MONTHS, COMPARE_SOURCES, COMPARE_SOURCES_MONTHS, labelSumsSql, sourceSumsSql } from '../compareRollups.ts';
 import type { DocumentUnit, MeasureSums, SideSums } from '../difference.ts';
+import { provenanceConditions } from '../facets.ts';
 import { dateRange, inList, type DashboardFilters } from '../filters.ts';
 import { isDated, periodRuns, wholeMonths } from '../months.ts';
 import { splitDays } from './days.ts';
@@ -124,4 +126,45 @@ export function sideUnitsFromRollups(db: Db, f: DashboardFilters, sourceIds: rea
     u.counts[labels.length] = n;
   }
   return [...units.values()];
+}
+
+/**
+ * A side's documents as units under a review-status or provenance filter (no date range): each
+ * document's items per label and its stance sums over only its matching items, summed from its
+ * facet rows (document_label_rollups_facets, document_rollups_facets), in document order as the
+ * scan gives them; with the side's counted items.
+ */
+export function sideUnitsFromFacets(db: Db, f: DashboardFilters, sourceIds: readonly number[], labels: readonly { id: string }[]): { units: DocumentUnit[]; counted: number } {
+  if (sourceIds.length === 0) return { units: [], counted: 0 };
+  // Every status named when the filter names none: the key's next column (the provider) is then
+  // one seek per status instead of a read of every status's rows.
+  const statuses = f.statuses.length > 0 ? f.statuses : REVIEW_STATUSES;
+  const where = [sql`level = ${f.level}`, sql`basis = ${f.basis}`, sql`review_status IN ${inList(statuses)}`, ...provenanceConditions(f), sql`source_id IN ${inList(sourceIds)}`];
+  const matching = sql.join(where, sql` AND `);
+  const index = new Map(labels.map((l, k) => [l.id, k]));
+  const measures = labels.length + 1;
+  const units = new Map<number, { id: number; sums: number[]; counts: number[] }>();
+  const unit = (documentId: number) => {
+    let u = units.get(documentId);
+    if (!u) units.set(documentId, (u = { id: documentId, sums: new Array<number>(measures).fill(0), counts: new Array<number>(measures).fill(0) }));
+    return u;
+  };
+  let counted = 0;
+  // Summed here rather than grouped by SQLite: a document's rows lie under several facet keys, so
+  // SQLite would sort them into a temporary B-tree first.
+  for (const [documentId, label, n] of db.values<[number, string, number]>(sql`SELECT document_id, label, n FROM document_label_rollups_facets WHERE ${matching}`)) {
+    const u = unit(documentId);
+    if (label === '') continue;
+    counted += n;
+    const k = index.get(label);
+    if (k !== undefined) u.sums[k]! += n;
+    // Labels outside the codebook still count in each share's denominator, as in the framing view.
+    for (let j = 0; j < labels.length; j++) u.counts[j]! += n;
+  }
+  for (const [documentId, n, stanceSum] of db.values<[number, number, number]>(sql`SELECT document_id, n, stance_sum FROM document_rollups_facets WHERE ${matching}`)) {
+    const u = unit(documentId);
+    u.sums[labels.length]! += stanceSum;
+    u.counts[labels.length]! += n;
+  }
+  return { units: [...units.values()].sort((x, y) => x.id - y.id), counted };
 }
