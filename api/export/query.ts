@@ -162,6 +162,21 @@ const FROM = `
   LEFT JOIN users xu ON xu.id = xr.reviewer_id
   LEFT JOIN codebooks cb ON cb.id = COALESCE(dr.codebook_id, ls.codebook_id)`;
 
+/**
+ * The FROM of the row count: the same rows as FROM with only the joins the filters read. Every
+ * LEFT JOIN of FROM is on a primary key (at most one row), and an item always has its document
+ * and source (NOT NULL foreign keys, enforced), so leaving a join out changes no count; counting
+ * over items' covering indexes takes milliseconds where the whole join takes seconds on the
+ * server's thread.
+ */
+function countFrom(joins: { document: boolean; decision: boolean }): string {
+  return [
+    'FROM items i JOIN sources s ON s.id = i.source_id',
+    ...(joins.document ? ['JOIN documents d ON d.id = i.document_id'] : []),
+    ...(joins.decision ? ['LEFT JOIN suggestions ls ON ls.id = i.latest_suggestion_id', 'LEFT JOIN reviews dr ON dr.id = i.decision_review_id'] : []),
+  ].join(' ');
+}
+
 /** Upper bound of a possibly partial date: `2024` → `2024-12-31`, `2024-02` → `2024-02-31` (string comparison). */
 function endOfPeriod(d: string): string {
   if (d.length === 4) return `${d}-12-31`;
@@ -194,6 +209,8 @@ function parseDefinition(row: CodebookRow): { labels: string[]; themes: string[]
 export function planExport(sqlite: Database.Database, request: ExportRequest): ExportPlan {
   const where: string[] = ['i.level = ?'];
   const params: unknown[] = [request.level];
+  // Which of FROM's joins the conditions read (a condition on `d` or on `dr`/`ls`), for the count.
+  const joins = { document: false, decision: false };
   const summary: string[] = [`level: ${request.level}`, `status: ${request.status}`];
 
   if (request.status === 'reviewed') where.push(`i.review_status IN ${DECIDED}`);
@@ -203,6 +220,7 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
 
   if (request.syndicated === 'exclude') {
     where.push('d.duplicate_of IS NULL');
+    joins.document = true;
     summary.push('syndicated copies: left out (documents linked as copies of another source\'s document)');
   }
 
@@ -218,6 +236,7 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
   if (request.from && request.to && startOfPeriod(request.from) > endOfPeriod(request.to)) {
     throw badRequest(`from: ${request.from} is after to: ${request.to}`, 'invalid_input');
   }
+  if (request.from || request.to) joins.document = true;
   if (request.from) {
     where.push('d.published_start >= ?');
     params.push(startOfPeriod(request.from));
@@ -235,6 +254,7 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
     if (matches.length === 0) throw badRequest(`codebook: no codebook ${JSON.stringify(token)} (give an id, a version or name@version)`, 'unknown_codebook');
     codebooks = matches;
     where.push(`COALESCE(dr.codebook_id, ls.codebook_id) IN (${matches.map(() => '?').join(',')})`);
+    joins.decision = true;
     params.push(...matches.map((c) => c.id));
     summary.push(`codebook: ${matches.map((c) => `${c.name}@${c.version}`).join(', ')}`);
   }
@@ -270,7 +290,7 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
   }
 
   const whereSql = `WHERE ${where.join(' AND ')}`;
-  const total = (sqlite.prepare(`SELECT COUNT(*) AS n ${FROM} ${whereSql}`).get(...params) as { n: number }).n;
+  const total = (sqlite.prepare(`SELECT COUNT(*) AS n ${countFrom(joins)} ${whereSql}`).get(...params) as { n: number }).n;
   // items_document_idx is (document_id, level, seq): walking it gives this order without sorting a million rows first.
   const columns = columnsFor(request.level);
   const sql = `SELECT ${selectList(columns, request.level)} ${FROM} ${whereSql} ORDER BY i.document_id, i.level, i.seq`;
