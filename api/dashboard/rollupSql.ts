@@ -94,9 +94,11 @@ export function rebuildStatements(): string[] {
   return [...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`), ...fills.map((f) => f.sql), PROVENANCE_REBUILD];
 }
 
+/** Adds a delta to a row (made if missing) and returns the row's count (its first value) after it. */
 export const upsertSql = (t: Target) =>
   `${insertInto(t)} VALUES (${[...t.keys, ...t.values].map(() => '?').join(', ')})
-   ON CONFLICT (${t.keys.join(', ')}) DO UPDATE SET ${t.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`;
+   ON CONFLICT (${t.keys.join(', ')}) DO UPDATE SET ${t.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}
+   RETURNING ${t.values[0]}`;
 export const pruneSql = (t: Target) => `DELETE FROM ${t.table} WHERE ${t.keys.map((k) => `${k} = ?`).join(' AND ')} AND ${t.values[0]} = 0`;
 
 /** A rollup's select at its finest grain: its keys, then the month where it has month rows, then the facets where it has facet rows. */

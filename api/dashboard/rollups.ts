@@ -100,7 +100,7 @@ function statementsFor(c: Database.Database, scope: Scope): Statements {
       statements: rollup.selects(where).map((q) => c.prepare(finestGrainSql(rollup, q)).raw()),
       facets: rollup.facets === undefined ? 0 : facetsOf(rollup.keys).length,
     })),
-    upsert: new Map(TARGETS.map((t) => [t.table, c.prepare(upsertSql(t))] as const)),
+    upsert: new Map(TARGETS.map((t) => [t.table, c.prepare(upsertSql(t)).pluck()] as const)),
     prune: new Map(TARGETS.map((t) => [t.table, c.prepare(pruneSql(t))] as const)),
     additions:
       scope === 'documents'
@@ -176,9 +176,10 @@ function applyDelta(s: Statements, delta: Delta): void {
   );
   for (const { table, keys, values } of [...delta.rows.values(), ...derived.rows.values()]) {
     if (values.every((v) => v === 0)) continue;
-    s.upsert.get(table)!.run(...keys, ...values);
-    // A row's count only reaches zero when it falls; a row that gains or keeps its count stays.
-    if (values[0]! < 0) s.prune.get(table)!.run(...keys);
+    const count = s.upsert.get(table)!.get(...keys, ...values) as number;
+    // A row's count only reaches zero when it falls; a row that gains or keeps its count stays,
+    // and one still counting something after the fall is not looked up again.
+    if (values[0]! < 0 && count === 0) s.prune.get(table)!.run(...keys);
   }
 }
 
