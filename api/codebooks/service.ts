@@ -58,14 +58,27 @@ export function seedBundledCodebook(db: Db): void {
   }
 }
 
-const activeCodebookQuery = perConnection((db) => db.select().from(codebooks).where(eq(codebooks.active, true)).prepare());
+/**
+ * The active codebook's queries and the last one read on this connection. Every review request
+ * reads the active codebook, and decoding its definition (JSON) cost more than the rest of the
+ * lookup, so only its id and hash are read each time: a stored version never changes (its hash
+ * is of its definition), so the same id and hash are the same codebook.
+ */
+const activeCodebook = perConnection((db) => ({
+  key: db.select({ id: codebooks.id, hash: codebooks.hash }).from(codebooks).where(eq(codebooks.active, true)).prepare(),
+  row: db.select().from(codebooks).where(eq(codebooks.active, true)).prepare(),
+  last: null as StoredCodebook | null,
+}));
 
 /** The active codebook: new runs, review and the dashboard follow it. */
 export function getActiveCodebook(db: DbOrTx): StoredCodebook {
-  const row = activeCodebookQuery(db).get();
+  const active = activeCodebook(db);
+  const key = active.key.get();
   // Every database is seeded when opened; a missing codebook means it was opened around openAppDb.
-  if (!row) throw new Error('no active codebook: open the database with openAppDb, which seeds the bundled one');
-  return stored(row);
+  if (!key) throw new Error('no active codebook: open the database with openAppDb, which seeds the bundled one');
+  if (active.last?.id === key.id && active.last.hash === key.hash) return active.last;
+  active.last = stored(active.row.get()!);
+  return active.last;
 }
 
 /** One stored codebook version. */
