@@ -311,6 +311,39 @@ describe('dashboard rollups', () => {
     }
   });
 
+  it('answer every view under a story of whole sources exactly as the filter of those sources does, and under part of them as the scan names and ranks them', () => {
+    const [few, many] = [seeded[1]!.sourceId, seeded.at(-2)!.sourceId];
+    const story = (documentIds: number[]) => {
+      const id = Number(db.$client.prepare("INSERT INTO stories (title, origin, created_by, edited) VALUES ('A story', 'person', 'Ann', 1)").run().lastInsertRowid);
+      const add = db.$client.prepare("INSERT INTO story_documents (document_id, story_id, added_by, added_by_name, method) VALUES (?, ?, 'person', 'Ann', 'person')");
+      for (const d of documentIds) add.run(d, id);
+      return String(id);
+    };
+    const whole = story(seeded.filter((d) => d.sourceId === few || d.sourceId === many).map((d) => d.id));
+    const empty = story([]);
+    // The comparison's sides and meta's totals are about the sources chosen, not the documents: left out here.
+    const perUnit = (f: DashboardFilters) => {
+      const { compare: _compare, meta: _meta, ...rest } = views(db, f);
+      return JSON.parse(JSON.stringify(rest)) as object;
+    };
+    for (const basis of [{ basis: 'final' }, { basis: 'model', level: 'document' }, { basis: 'people' }]) {
+      expect(perUnit(filters({ ...basis, story: whole })), JSON.stringify(basis)).toEqual(perUnit(filters({ ...basis, sources: `${few},${many}` })));
+    }
+    // A document is in one story at most.
+    db.$client.prepare('DELETE FROM story_documents WHERE story_id = ?').run(Number(whole));
+    const part = story(seeded.filter((_, k) => k % 3 === 0).map((d) => d.id));
+    // The others row under a story counts the sources beyond `top` by the whole corpus's volume, as without a story.
+    expect(framingMix(db, filters({ story: part, top: '1' })).others).toBe(framingMix(db, filters({ top: '1' })).others);
+    expect(framingMix(db, filters({ story: part, sources: `${many}` })).rows.map((r) => r.sourceId)).toEqual([many]);
+    // Part of the sources' documents: rows named and in the order of the whole corpus's volumes.
+    const f = filters({ story: part });
+    const everyRow = framingMix(db, filters({})).rows.map((r) => r.source);
+    const storyRows = framingMix(db, f).rows.map((r) => r.source);
+    expect(storyRows.length).toBeGreaterThan(1);
+    expect(storyRows).toEqual(everyRow.filter((name) => storyRows.includes(name)));
+    expect(framingMix(db, filters({ story: empty })).rows).toEqual([]);
+  });
+
   it('give the drill-down the counts and pages a scan gives, across sources and past the last item', () => {
     const many = seeded.at(-2)!.sourceId;
     const drills: Omit<DrillDown, 'offset' | 'limit'>[] = [

@@ -215,6 +215,21 @@ export function readsRollups(f: DashboardFilters): boolean {
   return !(isDated(f) && hasFacets(f));
 }
 
+/**
+ * The only sources a view's rows can come from, or null when any source can: the chosen sources
+ * (a group's, once resolved), and under a story filter the sources of the story's documents. A
+ * story of a dozen articles then names a dozen sources instead of reading all 500 names and
+ * volumes.
+ */
+export function reachableSources(db: Db, f: DashboardFilters): number[] | null {
+  if (f.storyIds === null) return f.sourceIds.length > 0 ? f.sourceIds : null;
+  if (f.storyIds.length === 0) return [];
+  const inStory = db
+    .all<{ id: number }>(sql`SELECT DISTINCT d.source_id AS id FROM story_documents sd JOIN documents d ON d.id = sd.document_id WHERE sd.story_id IN ${inList(f.storyIds)}`)
+    .map((r) => r.id);
+  return f.sourceIds.length > 0 ? inStory.filter((id) => f.sourceIds.includes(id)) : inStory;
+}
+
 /** ` AND source_id IN (...)` for the rollup tables when the view is narrowed to some sources. */
 export function rollupSources(f: DashboardFilters): SQL {
   return f.sourceIds.length === 0 ? sql`` : sql` AND source_id IN ${inList(f.sourceIds)}`;

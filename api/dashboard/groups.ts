@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { badRequest } from '../errors.ts';
 import { sourceGroupKeys, unassignedName } from '../sources/groups.ts';
-import type { DashboardFilters } from './filters.ts';
+import { inList, reachableSources, type DashboardFilters } from './filters.ts';
+import { sourceNames } from './views/common.ts';
 
 /** Sources of one group: a grouping (country, language or a named grouping) and a value (null: sources without one). */
 export interface GroupRef {
@@ -73,24 +74,34 @@ const keyOfUnit = (u: Unit) => (u.sourceId !== null ? String(u.sourceId) : (u.gr
 /**
  * Per source (no groupBy) or per group of `f.groupBy`, ranked by volume (the level's items, from
  * the maintained status rollups); with `f.top`, units beyond the N largest share one others row.
+ * Only the sources the rows can come from (reachableSources) are read where that cannot change
+ * the answer: a chosen list always (it already bounds the ranking), a story's sources when each
+ * row is one source ranked by its own volume (no groups, no others row).
  */
-export function unitsFor(db: Db, f: DashboardFilters, sourceName: (id: number) => string): Units {
+export function unitsFor(db: Db, f: DashboardFilters): Units {
   const grouping = f.groupBy;
   const keys = grouping === null ? null : sourceGroupKeys(db, grouping);
   const baseKey = keys === null ? String : (id: number) => keys.get(id) ?? '';
+  const reach = reachableSources(db, f);
+  const ranked = f.storyIds === null || (grouping === null && f.top === null) ? reach : f.sourceIds.length > 0 ? f.sourceIds : null;
   const volume = new Map<string, number>();
-  const chosen = f.sourceIds.length > 0 ? new Set(f.sourceIds) : null;
-  for (const r of db.all<{ id: number; n: number }>(sql`SELECT source_id AS id, sum(n) AS n FROM source_status_rollups WHERE level = ${f.level} GROUP BY source_id`)) {
-    if (chosen && !chosen.has(r.id)) continue;
+  const volumes =
+    ranked === null
+      ? db.all<{ id: number; n: number }>(sql`SELECT source_id AS id, sum(n) AS n FROM source_status_rollups WHERE level = ${f.level} GROUP BY source_id`)
+      : ranked.length === 0
+        ? []
+        : db.all<{ id: number; n: number }>(sql`SELECT source_id AS id, sum(n) AS n FROM source_status_rollups WHERE level = ${f.level} AND source_id IN ${inList(ranked)} GROUP BY source_id`);
+  for (const r of volumes) {
     const key = baseKey(r.id);
     volume.set(key, (volume.get(key) ?? 0) + r.n);
   }
+  const sourceName = grouping === null ? sourceNames(db, reach) : () => '';
   let keyOf = baseKey;
   let others = 0;
   if (f.top !== null && volume.size > f.top) {
-    const ranked = [...volume.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const kept = new Set(ranked.slice(0, f.top).map(([key]) => key));
-    others = ranked.length - f.top;
+    const byVolume = [...volume.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const kept = new Set(byVolume.slice(0, f.top).map(([key]) => key));
+    others = byVolume.length - f.top;
     keyOf = (id) => {
       const key = baseKey(id);
       return kept.has(key) ? key : OTHERS;

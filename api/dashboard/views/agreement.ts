@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.ts';
 import { cohenKappaOfCounts } from '../../metrics/agreement.ts';
 import { INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, MODEL_PEOPLE_STATEMENT, modelPeoplePairs } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { codebookFor, CodebookViewSchema, LevelSchema, StatementSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { viewTable } from './days.ts';
@@ -95,7 +95,7 @@ export function modelAndPeople(db: Db, f: DashboardFilters): Agreement {
   const kappa = cohenKappaOfCounts(confusion.map((r) => ({ a: r.suggested, b: r.reviewed, count: r.count })));
   const stancePairs = confusion.reduce((a, r) => a + r.stancePairs, 0);
   const absDiff = confusion.reduce((a, r) => a + (r.absDiff ?? 0), 0);
-  const units = unitsFor(db, f, sourceNames(db));
+  const units = unitsFor(db, f);
   const progressRows = mergeByUnit(progress, units, (into, r) => PROGRESS_COUNTS.forEach((k) => (into[k] += r[k])), (r) => ({ ...r }));
   return {
     level: f.level,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { getActiveCodebook, getCodebook } from '../../codebooks/service.ts';
 import { basisStatement, BASES } from '../../items/provenance.ts';
-import type { DashboardFilters } from '../filters.ts';
+import { inList, type DashboardFilters } from '../filters.ts';
 
 /** Sources with fewer counted items or documents than this are flagged as small, never hidden. */
 export const SMALL_ITEMS = 30;
@@ -61,9 +61,15 @@ export function header(db: Db, f: DashboardFilters): ViewHeader {
   return { basis: f.basis, statement: basisStatement(f.basis), level: f.level, codebook: codebookFor(db, f), groupBy: f.groupBy, others: 0 };
 }
 
-/** Source names by id: views aggregate by id and name the rows at the end. */
-export function sourceNames(db: Db): (id: number) => string {
-  const names = new Map(db.all<{ id: number; name: string }>(sql`SELECT id, name FROM sources`).map((r) => [r.id, r.name]));
+/** Source names by id (of every source, or of these ids only): views aggregate by id and name the rows at the end. */
+export function sourceNames(db: Db, ids: readonly number[] | null = null): (id: number) => string {
+  const rows =
+    ids === null
+      ? db.all<{ id: number; name: string }>(sql`SELECT id, name FROM sources`)
+      : ids.length === 0
+        ? []
+        : db.all<{ id: number; name: string }>(sql`SELECT id, name FROM sources WHERE id IN ${inList(ids)}`);
+  const names = new Map(rows.map((r) => [r.id, r.name]));
   return (id) => names.get(id) ?? `source ${id}`;
 }
 

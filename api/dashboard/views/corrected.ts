@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.ts';
 import { correctedEstimate, CorrectedEstimateSchema, withinScale, type CorrectionSums } from '../corrected.ts';
 import { correctionSample } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { codebookFor, CodebookViewSchema, LevelSchema, sourceNames, StatementSchema } from './common.ts';
+import { codebookFor, CodebookViewSchema, LevelSchema, StatementSchema } from './common.ts';
 import { UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { viewTable } from './days.ts';
@@ -88,7 +88,7 @@ export function correctedEstimates(db: Db, f: DashboardFilters): Corrected {
   const labels = codebook.labels;
   const sums = db.values<SourceSums>(perSource(readView(f, { rollups: () => groupsFromRollups(f), scan: () => groupsFromItems(f) }), labels));
   const empty = (): CorrectionSums => ({ n: 0, sumModel: 0, sumModelSq: 0, nSample: 0, sumDiff: 0, sumDiffSq: 0, sumModelDiff: 0 });
-  const units = unitsFor(db, f, sourceNames(db));
+  const units = unitsFor(db, f);
   // A group's sums are its sources' sums: the estimator is a mean over the group's items.
   const perUnit = new Map<string, { labels: CorrectionSums[]; stance: CorrectionSums; nSample: number }>();
   for (const row of sums) {

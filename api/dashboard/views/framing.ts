@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { CountsSchema, header, labelColumns, labelCounts, SharesSchema, SMALL_ITEMS, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
+import { CountsSchema, header, labelColumns, labelCounts, SharesSchema, SMALL_ITEMS, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { viewTable } from './days.ts';
@@ -91,7 +91,7 @@ export function framingMix(db: Db, f: DashboardFilters): Framing {
   const head = header(db, f);
   const labels = head.codebook.labels;
   const perSource = readView(f, { rollups: () => fromRollups(db, f, labels), scan: () => fromItems(db, f, labels) });
-  const units = unitsFor(db, f, sourceNames(db));
+  const units = unitsFor(db, f);
   const merged = mergeByUnit(perSource, units, addSums, (r) => ({ ...r, counts: [...r.counts] }));
   const rows = merged.map(({ key, sums: r }): FramingRow => {
     const counts = Object.fromEntries(labels.map((l, k) => [l.id, r.counts[k]!]));

@@ -6,7 +6,6 @@ import { UnitFields, unitsFor } from '../groups.ts';
 import { ViewHeaderSchema } from './common.ts';
 import { framingMix, type FramingRow } from './framing.ts';
 import { sourceThemeCells } from './themes.ts';
-import { sourceNames } from './common.ts';
 
 /** Jensen–Shannon distances (base 2, 0..1) between the listed sources, row-major; null where a source has no profile. */
 const DistanceMatrixSchema = z.array(z.array(z.number().nullable()));
@@ -43,7 +42,7 @@ export function sourceSimilarity(db: Db, f: DashboardFilters, limit: number | nu
   const themeIndex = new Map(themeIds.map((id, k) => [id, k]));
   const labelIds = framing.codebook.labels.map((l) => l.id);
   // Theme profiles are summed per unit from the per-source cells: the heatmap's label × theme cells and its sorting are not needed here.
-  const grouping = f.groupBy === null ? null : unitsFor(db, all, sourceNames(db));
+  const grouping = f.groupBy === null ? null : unitsFor(db, all);
   const profileKey = (sourceId: number) => (grouping === null ? String(sourceId) : `group:${grouping.keyOf(sourceId)}`);
   const themeProfile = new Map<string, number[]>();
   for (const cell of sourceThemeCells(db, all)) {

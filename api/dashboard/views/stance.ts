@@ -6,7 +6,7 @@ import { quantile, type Interval } from '../../metrics/bootstrap.ts';
 import { normalQuantile } from '../corrected.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { dateRange, inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { header, SMALL_DOCUMENTS, SMALL_ITEMS, sourceNames, ViewHeaderSchema } from './common.ts';
+import { header, SMALL_DOCUMENTS, SMALL_ITEMS, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated } from '../months.ts';
@@ -198,7 +198,7 @@ function ratioInterval(units: readonly Unit[]): Pick<Interval, 'low' | 'high'> {
  */
 export function stanceBySource(db: Db, f: DashboardFilters): Stance {
   const head = header(db, f);
-  const groupsOrSources = unitsFor(db, f, sourceNames(db));
+  const groupsOrSources = unitsFor(db, f);
   const perSource = readView(f, { rollups: () => fromRollups(db, f, groupsOrSources), scan: () => fromItems(db, f) });
   const sums = mergeByUnit(perSource, groupsOrSources, addSums, (r) => ({ ...r, docs: [...r.docs] }));
   const units = new Map<string, Unit[]>();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
-import { CountsSchema, header, sourceNames, ViewHeaderSchema } from './common.ts';
+import { CountsSchema, header, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated } from '../months.ts';
@@ -136,7 +136,7 @@ export function themesBySource(db: Db, f: DashboardFilters): Themes {
   const labelIds = new Set(head.codebook.labels.map((l) => l.id));
   // The label × theme cells of some sources have no month or facet rollups: those filters scan their items.
   const sums = readView((isDated(f) || hasFacets(f)) && f.sourceIds.length > 0 ? { ...f, scan: true } : f, { rollups: () => fromRollups(db, f), scan: () => fromItems(db, f) });
-  const units = unitsFor(db, f, sourceNames(db));
+  const units = unitsFor(db, f);
   const perUnit = mergeByUnit(sums.counted, units, (into, r) => (into.counted += r.counted), (r) => ({ ...r }));
   const counted = new Map(perUnit.map(({ key, sums: d }) => [key, d.counted]));
   const cellsByKey = new Map<string, { unit: string; theme: string; count: number }>();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
-import { CountsSchema, header, labelColumns, labelShares, SharesSchema, sourceNames, ViewHeaderSchema, type LabelColumns } from './common.ts';
+import { CountsSchema, header, labelColumns, labelShares, SharesSchema, ViewHeaderSchema, type LabelColumns } from './common.ts';
 import { UnitFields, unitsFor, type Unit, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated, rollupTable } from '../months.ts';
@@ -184,7 +184,7 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
   // the `limit` sources with the most counted items are read. Grouped rows are few (one line per
   // group), so every source is read and merged.
   const limited = limit !== null && (f.sourceIds.length === 0 || f.group !== null) && f.groupBy === null;
-  const units = unitsFor(db, f, sourceNames(db));
+  const units = unitsFor(db, f);
   const read = readView(rollupsAnswer(f) ? f : { ...f, scan: true }, {
     rollups: () => {
       const narrowed = limited ? largestSources(db, f, limit) : { f, omitted: 0 };
