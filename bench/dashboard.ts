@@ -340,7 +340,9 @@ async function main() {
       ['meta', '', '/api/dashboard/meta', bare.meta!],
       ['framing (model)', '', '/api/dashboard/framing?basis=model', bare['framing (model)']!],
       ['timeline (month, 20 largest)', '', '/api/dashboard/timeline?granularity=month', bare['timeline (month)']!],
-      ['timeline (month, all sources)', '', '/api/dashboard/timeline?granularity=month&limit=all', bare['timeline (month, all sources)']!],
+      // The chart's shape (a periods axis and arrays per source), and the same numbers as rows per source and period.
+      ['timeline (month, all sources)', '', '/api/dashboard/timeline/series?granularity=month&limit=all', bare['timeline (month, all sources)']!],
+      ['timeline rows (month, all sources)', '', '/api/dashboard/timeline?granularity=month&limit=all', bare['timeline (month, all sources)']!],
       ...views.flatMap(([view, path, base]) =>
         filters
           .filter(([name]) => !view.startsWith('passages') || !name.startsWith('groupBy'))

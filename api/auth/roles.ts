@@ -58,6 +58,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteRule>> = {
   'GET /api/dashboard/stance': { access: 'read' },
   'GET /api/dashboard/themes': { access: 'read' },
   'GET /api/dashboard/timeline': { access: 'read' },
+  'GET /api/dashboard/timeline/series': { access: 'read' },
   'GET /api/dashboard/similarity': { access: 'read' },
   'GET /api/dashboard/agreement': { access: 'read' },
   'GET /api/dashboard/corrected': { access: 'read' },

@@ -16,7 +16,8 @@ import { dashboardMeta } from './views/meta.ts';
 import { sourceSimilarity } from './views/similarity.ts';
 import { stanceBySource } from './views/stance.ts';
 import { themesBySource } from './views/themes.ts';
-import { timeline } from './views/timeline.ts';
+import { timeline, type TimelineRow } from './views/timeline.ts';
+import { timelineSeries, type TimelineSeries } from './views/timelineSeries.ts';
 import { drillDown, type DrillDown } from './views/passages.ts';
 import { compareSides, documentUnits } from './views/compare.ts';
 import { sideSumsFromRollups, sideUnitsFromRollups } from './views/compareSums.ts';
@@ -160,6 +161,7 @@ function views(db: Db, f: DashboardFilters) {
     themes: themesBySource(db, f),
     timelineMonth: timeline(db, f, 'month'),
     timelineYear: timeline(db, f, 'year'),
+    timelineSeries: timelineSeries(db, f, 'month', 2),
     similarity: sourceSimilarity(db, f, null),
     agreement: modelAndPeople(db, f),
     corrected: correctedEstimates(db, f),
@@ -405,6 +407,54 @@ describe('dashboard rollups', () => {
         expect(limited.rows.length, JSON.stringify(query)).toBeGreaterThan(0);
         expect(JSON.parse(JSON.stringify(limited))).toEqual(JSON.parse(JSON.stringify(timeline(db, { ...f, scan: true }, granularity, 1))));
       }
+    }
+  });
+
+  it('give the timeline series the numbers of the timeline rows, over one axis of periods, for sources and groups', () => {
+    /** The rows back from a series: one per line and period with a counted item, in period order, then by source id. */
+    const rowsOf = (t: TimelineSeries): TimelineRow[] =>
+      t.periods
+        .flatMap((period, k) =>
+          t.series
+            .filter((line) => line.counted[k]! > 0)
+            .map((line) => ({
+              sourceId: line.sourceId,
+              source: line.source,
+              group: line.group,
+              period,
+              counted: line.counted[k]!,
+              counts: Object.fromEntries(Object.entries(line.counts).map(([id, n]) => [id, n[k]!])),
+              shares: Object.fromEntries(Object.entries(line.counts).map(([id, n]) => [id, n[k]! / line.counted[k]!])),
+              meanStance: line.meanStance[k]!,
+            })),
+        );
+    const key = (r: TimelineRow) => `${r.period}|${r.group ?? ''}|${String(r.sourceId).padStart(6, '0')}`;
+    const sorted = (rows: TimelineRow[]) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    db.run(sql`UPDATE sources SET country = CASE id % 3 WHEN 0 THEN 'RU' WHEN 1 THEN 'BY' END`);
+    try {
+      const states: Record<string, string>[] = [{}, { from: '2021' }, { from: '2020-03-15', to: '2021-11' }, { status: 'reviewed,disputed' }, { provider: 'openai', basis: 'model' }, { groupBy: 'country' }, { groupBy: 'country', top: '1' }, { level: 'document' }];
+      let lines = 0;
+      for (const query of states) {
+        for (const granularity of ['month', 'year'] as const) {
+          for (const limit of [null, 1]) {
+            const f = filters(query);
+            const series = timelineSeries(db, f, granularity, limit);
+            const { rows, ...rest } = timeline(db, f, granularity, limit);
+            const { series: _series, periods, ...restOfSeries } = series;
+            const what = JSON.stringify({ query, granularity, limit });
+            expect(restOfSeries, what).toEqual(rest);
+            expect(periods, what).toEqual([...new Set(rows.map((r) => r.period))].sort());
+            expect(JSON.parse(JSON.stringify(sorted(rowsOf(series)))), what).toEqual(JSON.parse(JSON.stringify(sorted(rows))));
+            expect(series.series.every((line) => line.counted.length === periods.length && line.meanStance.length === periods.length), what).toBe(true);
+            lines += series.series.length;
+          }
+        }
+      }
+      expect(lines).toBeGreaterThan(30);
+      // Lines by volume, as every view ranks its rows.
+      expect(timelineSeries(db, filters({}), 'year').series.map((l) => l.source)).toEqual(framingMix(db, filters({})).rows.filter((r) => r.counted > 0).map((r) => r.source));
+    } finally {
+      db.run(sql`UPDATE sources SET country = NULL`);
     }
   });
 

@@ -11,6 +11,7 @@ import { SimilaritySchema, sourceSimilarity } from '../dashboard/views/similarit
 import { stanceBySource, StanceSchema } from '../dashboard/views/stance.ts';
 import { themesBySource, ThemesSchema } from '../dashboard/views/themes.ts';
 import { timeline, TimelineSchema } from '../dashboard/views/timeline.ts';
+import { timelineSeries, TimelineSeriesSchema } from '../dashboard/views/timelineSeries.ts';
 import type { AppDeps } from '../deps.ts';
 import { compareOverStories, groupSides, StoryCompareSchema } from '../stories/matched.ts';
 import { errorResponses, json, newRouter } from './router.ts';
@@ -124,6 +125,20 @@ export function dashboardRoutes(deps: AppDeps) {
       (c) => {
         const q = c.req.valid('query');
         return c.json(timeline(db, filters(q), q.granularity, q.limit), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/timeline/series',
+        summary: 'The timeline as one axis of periods and per-source (or per-group) arrays over it: the same numbers as /timeline, in the shape the chart draws',
+        tags,
+        request: { query: TimelineQuerySchema },
+        responses: { 200: json(TimelineSeriesSchema, 'Periods and a line per source or group'), ...errorResponses },
+      }),
+      (c) => {
+        const q = c.req.valid('query');
+        return c.json(timelineSeries(db, filters(q), q.granularity, q.limit), 200);
       },
     )
     .openapi(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { periodSql, rollupSources, scope, withDocuments, type DashboardFilters, type Granularity } from '../filters.ts';
-import { CountsSchema, header, labelColumns, labelShares, SharesSchema, ViewHeaderSchema, type LabelColumns } from './common.ts';
+import { CountsSchema, header, labelColumns, labelShares, SharesSchema, ViewHeaderSchema, type LabelColumns, type ViewHeader } from './common.ts';
 import { UnitFields, unitsFor, type Unit, type Units } from '../groups.ts';
 import { readView } from './read.ts';
 import { isDated, rollupTable } from '../months.ts';
@@ -35,7 +35,7 @@ export type Timeline = z.infer<typeof TimelineSchema>;
  * One source and period (null: too coarsely dated), in period order, with its label columns; on
  * grouped rows summed in SQL, `unit` is the group's key and `sourceId` its first source.
  */
-type PeriodRow = { sourceId: number; unit?: string; period: string | null; counted: number; stanceN: number; stanceSum: number } & LabelColumns;
+export type PeriodRow = { sourceId: number; unit?: string; period: string | null; counted: number; stanceN: number; stanceSum: number } & LabelColumns;
 
 /**
  * The rows of timeline_rollups (or a table of its columns), pivoted by label in SQL; with
@@ -172,11 +172,22 @@ function keepLargest(raw: PeriodRow[], limit: number): { raw: PeriodRow[]; omitt
   return { raw: raw.filter((r) => keep.has(r.sourceId)), omitted: Math.max(0, totals.size - limit) };
 }
 
+/** The timeline's dated rows merged per unit (a source, or a group) in period order, before either shape is built. */
+export interface TimelinePeriods {
+  head: ViewHeader;
+  units: Units;
+  merged: { unit: string; row: PeriodRow }[];
+  undated: number;
+  omitted: number;
+}
+
 /**
- * Framing mix and mean stance per source and month or year. A document dated only to the year
- * is never spread over months: at month granularity it is counted in `undated` instead.
+ * The timeline's rows per unit and period (the rollups, or the scan), shared by its two shapes:
+ * rows per period (timeline) and arrays over one axis of periods (timelineSeries.ts). A document
+ * dated only to the year is never spread over months: at month granularity it is counted in
+ * `undated` instead.
  */
-export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, limit: number | null = null): Timeline {
+export function timelinePeriods(db: Db, f: DashboardFilters, granularity: Granularity, limit: number | null): TimelinePeriods {
   const head = header(db, f);
   const labels = head.codebook.labels;
   // A chart draws a handful of lines; 500 sources by 120 months would be 60,000 rows. With a
@@ -223,6 +234,13 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
       acc.row.stanceSum += r.stanceSum;
     }
   }
+  return { head, units, merged, undated, omitted: read.omitted };
+}
+
+/** Framing mix and mean stance per source and month or year, one row per source (or group) and period. */
+export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, limit: number | null = null): Timeline {
+  const { head, units, merged, undated, omitted } = timelinePeriods(db, f, granularity, limit);
+  const labels = head.codebook.labels;
   const unitFields = new Map<string, Unit>();
   const rows: TimelineRow[] = [];
   for (const { unit, row: r } of merged) {
@@ -231,6 +249,6 @@ export function timeline(db: Db, f: DashboardFilters, granularity: Granularity, 
     const { counts, shares } = labelShares(r, labels, r.counted);
     rows.push({ sourceId: fields.sourceId, source: fields.source, group: fields.group, period: r.period!, counted: r.counted, counts, shares, meanStance: r.stanceN > 0 ? r.stanceSum / r.stanceN : null });
   }
-  return { ...head, granularity, rows, undated, omitted: read.omitted };
+  return { ...head, granularity, rows, undated, omitted };
 }
 

@@ -21,23 +21,31 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading the timeline…</p>;
   const labels = data.codebook.labels;
-  // Keyed by name: a row is a source or, grouped, a group (names are unique either way).
-  const totals = new Map<string, { source: string; n: number }>();
-  for (const r of data.rows) totals.set(r.source, { source: r.source, n: (totals.get(r.source)?.n ?? 0) + r.counted });
-  const lines = [...totals.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, MAX_LINES);
-  const lineKey = new Map(lines.map(([name], k) => [name, `s${k}`]));
-  const periods = [...new Set(data.rows.map((r) => r.period))].sort();
-  const chartData = periods.map((period) => {
+  const { periods } = data;
+  // Keyed by name: a line is a source or, grouped, a group (names are unique either way).
+  const lines = data.series
+    .map((line) => ({ line, n: line.counted.reduce((a, n) => a + n, 0) }))
+    .sort((a, b) => b.n - a.n)
+    .slice(0, MAX_LINES)
+    .map(({ line }) => line);
+  const lineKey = new Map(lines.map((line, k) => [line.source, `s${k}`]));
+  // A period without counted items of a line has no point on it (the line is drawn across).
+  const chartData = periods.map((period, k) => {
     const point: Record<string, string | number | null> = { period, t: periodTime(period) };
-    for (const r of data.rows.filter((x) => x.period === period && lineKey.has(x.source))) {
-      point[lineKey.get(r.source)!] = measure === 'stance' ? r.meanStance : (r.shares[measure] ?? 0) * 100;
+    for (const line of lines) {
+      if (line.counted[k] === 0) continue;
+      point[lineKey.get(line.source)!] = measure === 'stance' ? line.meanStance[k]! : ((line.counts[measure]?.[k] ?? 0) / line.counted[k]!) * 100;
     }
     return point;
   });
   const measureName = measure === 'stance' ? 'mean stance' : `share ${labels.find((l) => l.id === measure)?.name ?? measure} (%)`;
   const csv = {
     header: ['source', 'period', 'counted', ...labels.flatMap((l) => [`${l.id}_count`, `${l.id}_share`]), 'mean_stance'],
-    rows: data.rows.map((r) => [r.source, r.period, r.counted, ...labels.flatMap((l) => [r.counts[l.id]!, r.shares[l.id]!]), r.meanStance]),
+    rows: periods.flatMap((period, k) =>
+      data.series
+        .filter((line) => line.counted[k]! > 0)
+        .map((line) => [line.source, period, line.counted[k]!, ...labels.flatMap((l) => [line.counts[l.id]![k]!, line.counts[l.id]![k]! / line.counted[k]!]), line.meanStance[k]!]),
+    ),
   };
   return (
     <ChartCard
@@ -90,8 +98,8 @@ export function TimelineChart({ params, paramsKey, onDrill }: ViewProps) {
             <YAxis domain={measure === 'stance' ? [data.codebook.stance.min, data.codebook.stance.max] : [0, 100]} allowDataOverflow tickFormatter={tick} />
             <Tooltip labelFormatter={(t) => periods[chartData.findIndex((p) => p.t === t)] ?? ''} formatter={(v) => tick(Number(v))} />
             <Legend />
-            {lines.map(([id, s], k) => (
-              <Line key={id} dataKey={lineKey.get(id)!} name={s.source} stroke={labelColour(k)} connectNulls isAnimationActive={false} />
+            {lines.map((line, k) => (
+              <Line key={line.source} dataKey={lineKey.get(line.source)!} name={line.source} stroke={labelColour(k)} connectNulls isAnimationActive={false} />
             ))}
           </LineChart>
           {data.omitted > 0 && (

@@ -5,7 +5,7 @@
  * each `@ts-expect-error` shows a type is exact, not hollow: a field no schema declares is refused.
  */
 import type { DocumentView, Source } from './corpus.ts';
-import type { DrillDownItem, FramingRow, TimelineRow } from './dashboard.ts';
+import type { DrillDownItem, FramingRow, TimelineSeries } from './dashboard.ts';
 import type { EvalResult } from './evals.ts';
 import type { ApiError } from './client.ts';
 import type { ItemView, QueueEntry, QueueFilter } from './review.ts';
@@ -27,7 +27,8 @@ export type Checks = [
   Expect<Equal<JobView['state'], 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted'>>,
   Expect<Equal<RunProgress['etaSec'], number | null>>,
   Expect<Equal<FramingRow['shares'], Record<string, number>>>,
-  Expect<Equal<TimelineRow['meanStance'], number | null>>,
+  Expect<Equal<TimelineSeries['series'][number]['meanStance'], (number | null)[]>>,
+  Expect<Equal<TimelineSeries['periods'], string[]>>,
   Expect<Equal<DrillDownItem['label'], string | null>>,
   Expect<Equal<EvalResult['label']['accuracy']['estimate'], number | null>>,
   Expect<Equal<ApiError['code'] extends string ? true : false, true>>,
