@@ -169,6 +169,23 @@ describe('dashboard aggregates on fixtures', () => {
     expect(expected.high).toBeGreaterThan(0.8);
   });
 
+  it('gives the interval of the documents as they are now when a stance changes, and the same one when asked again', async () => {
+    const { app, deps } = testApp();
+    const [d1, d2] = seedCorpus(deps.db, [{ name: 'Gamma', documents: [{ title: 'g1', passages: [{ text: 'x' }, { text: 'y' }] }, { title: 'g2', passages: [{ text: 'z' }] }] }]);
+    addSuggestion(deps.db, d1!.passageItemIds[0]!, { label: 'analytical', stance: 2 });
+    addSuggestion(deps.db, d1!.passageItemIds[1]!, { label: 'analytical', stance: 1 });
+    addSuggestion(deps.db, d2!.passageItemIds[0]!, { label: 'analytical', stance: -1 });
+    const ratio = (s: readonly [number, number][]) => s.reduce((a, u) => a + u[0], 0) / s.reduce((a, u) => a + u[1], 0);
+    const interval = (units: [number, number][]) => bootstrapInterval(units, ratio, { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED });
+    type Stance = { rows: { low: number; high: number }[] };
+    const before = interval([[3, 2], [-1, 1]]);
+    expect((await get<Stance>(app, '/api/dashboard/stance?basis=model')).rows[0]).toMatchObject({ low: before.low, high: before.high });
+    addSuggestion(deps.db, d2!.passageItemIds[0]!, { label: 'analytical', stance: 2 });
+    const after = interval([[3, 2], [2, 1]]);
+    expect([after.low, after.high]).not.toEqual([before.low, before.high]);
+    for (let k = 0; k < 2; k++) expect((await get<Stance>(app, '/api/dashboard/stance?basis=model')).rows[0]).toMatchObject({ low: after.low, high: after.high });
+  });
+
   it('resamples the passages of a single-document source and says so', async () => {
     const { app, deps } = testApp();
     seedTwoSources(deps.db);

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { REVIEW_STATUSES } from '../../../db/schema/vocabulary.ts';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
+import { perConnection } from '../../../db/prepared.ts';
 import { quantile, type Interval } from '../../metrics/bootstrap.ts';
 import { normalQuantile } from '../corrected.ts';
 import { basisSql } from '../../items/provenance.ts';
@@ -154,6 +155,35 @@ const addSums = (into: StanceSums, r: StanceSums) => {
   into.docs.push(...r.docs);
 };
 
+/** Bootstrap intervals kept per connection, by their units: the most recent this many. */
+const INTERVAL_MEMO_SIZE = 20_000;
+
+/**
+ * Intervals already computed, keyed by the units they resample (each document's stance sum and
+ * count, in order). The interval is a pure function of that list and the fixed seed, so a kept
+ * one is exactly what resampling again would give, and a write that changes a source's documents
+ * changes its key: nothing needs invalidating. A dashboard asks for the same few hundred small
+ * sources on every load; each is resampled once.
+ */
+const intervalMemo = perConnection(() => new Map<string, Pick<Interval, 'low' | 'high'>>());
+
+/** ratioInterval, remembered per connection by its units (least recently used dropped first). */
+function rememberedInterval(db: Db, units: readonly Unit[]): Pick<Interval, 'low' | 'high'> {
+  const memo = intervalMemo(db);
+  let key = '';
+  for (const [s, n] of units) key += `${s},${n};`;
+  const kept = memo.get(key);
+  if (kept !== undefined) {
+    memo.delete(key);
+    memo.set(key, kept);
+    return kept;
+  }
+  const ci = ratioInterval(units);
+  memo.set(key, ci);
+  if (memo.size > INTERVAL_MEMO_SIZE) memo.delete(memo.keys().next().value!);
+  return ci;
+}
+
 /**
  * The percentile bootstrap of Σs / Σn over `units` at 95%: bootstrapInterval (metrics/bootstrap.ts)
  * with the same seeded draws and sums, so the same interval, without building each resample
@@ -226,7 +256,7 @@ export function stanceBySource(db: Db, f: DashboardFilters): Stance {
     let method: StanceRow['method'];
     const resampled = units.get(key);
     if (resampled) {
-      ci = ratioInterval(resampled);
+      ci = rememberedInterval(db, resampled);
       method = r.documents > 1 ? 'bootstrap' : 'bootstrap-passages';
     } else {
       // Σ_d (s_d − r n_d)² expanded into the SQL sums.
