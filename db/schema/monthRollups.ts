@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { BASES } from './vocabulary.ts';
 
 /**
@@ -18,7 +18,11 @@ const basis = () => text('basis', { enum: BASES }).notNull();
 const granularity = () => text('granularity', { enum: ['month', 'year'] }).notNull();
 const period = () => text('period').notNull();
 
-/** source_rollups by month and year. */
+/**
+ * source_rollups by month and year. Its sums index repeats the primary key with the values, so a
+ * date range's read (tens of thousands of month and year rows) is answered from the index alone,
+ * without a table lookup per row.
+ */
 export const sourceRollupsMonths = sqliteTable(
   'source_rollups_months',
   {
@@ -32,7 +36,8 @@ export const sourceRollupsMonths = sqliteTable(
     stanceN: integer('stance_n').notNull(),
     stanceSum: integer('stance_sum').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] })],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] }),
+    index('source_rollups_months_sums_idx').on(t.level, t.basis, t.granularity, t.period, t.sourceId, t.label, t.n, t.stanceN, t.stanceSum)],
 );
 
 /** source_status_rollups by month and year. */
@@ -51,7 +56,7 @@ export const sourceStatusRollupsMonths = sqliteTable(
   (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.reviewStatus] })],
 );
 
-/** source_theme_totals by month and year. */
+/** source_theme_totals by month and year; its sums index as source_rollups_months'. */
 export const sourceThemeTotalsMonths = sqliteTable(
   'source_theme_totals_months',
   {
@@ -63,7 +68,8 @@ export const sourceThemeTotalsMonths = sqliteTable(
     period: period(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme] })],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme] }),
+    index('source_theme_totals_months_sums_idx').on(t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme, t.n)],
 );
 
 /** label_theme_rollups by month and year. */

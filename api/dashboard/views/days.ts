@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { inList } from '../filters.ts';
-import { isDated, rollupTable, wholeMonths, type DateBounds, type RollupScope } from '../months.ts';
+import { fixedKeys, isDated, keyColumns, rollupTable, wholeMonths, type DateBounds, type RollupScope } from '../months.ts';
 import { rollupRowsOver, MONTH_MIRRORS } from '../rollups.ts';
 
 /** A closed range of publication days, YYYY-MM-DD at both ends. */
@@ -94,7 +94,7 @@ export function viewTable(f: RollupScope, table: string): SQL {
   const only: Record<string, string> = f.basis === '' ? {} : { basis: f.basis };
   const parts: SQL[] = split.edges.map((edge) => sql`SELECT ${columns} FROM (${contribution(table, edgeItems(f, edge), only)})`);
   if (split.months !== null) parts.push(sql`SELECT ${columns} FROM ${rollupTable({ ...f, ...split.months }, table)}`);
-  const keys = mirror.keys.join(', ');
-  return sql`(SELECT ${sql.raw(keys)}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
-    FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY ${sql.raw(keys)})`;
+  const fixed = fixedKeys(f, mirror.keys);
+  return sql`(SELECT ${keyColumns(mirror.keys, fixed)}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
+    FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY ${sql.raw(mirror.keys.filter((k) => !(k in fixed)).join(', '))})`;
 }

@@ -1,4 +1,4 @@
-import { bigint, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { BASES } from '../../schema/vocabulary.ts';
 import { enumChecks } from '../columns.ts';
 
@@ -19,7 +19,11 @@ const basis = () => text('basis', { enum: BASES }).notNull();
 const granularity = () => text('granularity', { enum: ['month', 'year'] }).notNull();
 const period = () => text('period').notNull();
 
-/** source_rollups by month and year. */
+/**
+ * source_rollups by month and year. Its sums index repeats the primary key with the values, so a
+ * date range's read (tens of thousands of month and year rows) is answered from the index alone,
+ * without a table lookup per row.
+ */
 export const sourceRollupsMonths = pgTable(
   'source_rollups_months',
   {
@@ -33,7 +37,8 @@ export const sourceRollupsMonths = pgTable(
     stanceN: integer('stance_n').notNull(),
     stanceSum: bigint('stance_sum', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] }), ...enumChecks('source_rollups_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.label] }),
+    index('source_rollups_months_sums_idx').on(t.level, t.basis, t.granularity, t.period, t.sourceId, t.label, t.n, t.stanceN, t.stanceSum), ...enumChecks('source_rollups_months', t)],
 );
 
 /** source_status_rollups by month and year. */
@@ -52,7 +57,7 @@ export const sourceStatusRollupsMonths = pgTable(
   (t) => [primaryKey({ columns: [t.level, t.granularity, t.period, t.sourceId, t.reviewStatus] }), ...enumChecks('source_status_rollups_months', t)],
 );
 
-/** source_theme_totals by month and year. */
+/** source_theme_totals by month and year; its sums index as source_rollups_months'. */
 export const sourceThemeTotalsMonths = pgTable(
   'source_theme_totals_months',
   {
@@ -64,7 +69,8 @@ export const sourceThemeTotalsMonths = pgTable(
     period: period(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme] }), ...enumChecks('source_theme_totals_months', t)],
+  (t) => [primaryKey({ columns: [t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme] }),
+    index('source_theme_totals_months_sums_idx').on(t.level, t.basis, t.granularity, t.period, t.sourceId, t.theme, t.n), ...enumChecks('source_theme_totals_months', t)],
 );
 
 /** label_theme_rollups by month and year. */

@@ -1,0 +1,2 @@
+CREATE INDEX "source_rollups_months_sums_idx" ON "source_rollups_months" USING btree ("level","basis","granularity","period","source_id","label","n","stance_n","stance_sum");--> statement-breakpoint
+CREATE INDEX "source_theme_totals_months_sums_idx" ON "source_theme_totals_months" USING btree ("level","basis","granularity","period","source_id","theme","n");
