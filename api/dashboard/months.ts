@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facetTable, hasFacets, type FacetFilters } from './facets.ts';
-import { MONTH_MIRRORS } from './rollups.ts';
+import { MONTH_MIRRORS, type MonthMirror } from './rollups.ts';
 
 /** A date filter as a range of whole months (YYYY-MM): `lo` is '0' and `hi` '9999-99' where a side is open. */
 export interface MonthRange {
@@ -157,37 +157,53 @@ export function rollupTable(f: RollupScope, table: string): SQL {
     return facetTable(f, table);
   }
   if (!isDated(f)) return sql.raw(table);
+  const mirror = MONTH_MIRRORS.get(table);
+  const parts = monthTermRows(f, table);
+  if (parts.length === 0) return sql`(SELECT ${sql.raw([...mirror!.keys, ...mirror!.values].join(', '))} FROM ${sql.raw(table)} WHERE 0)`;
+  return summedRows(f, mirror!, parts);
+}
+
+/**
+ * The rows of the month rollups that sum to a range of whole months: one SELECT of the keys the
+ * filters leave varying and the values (negated where a term is taken away) per run of
+ * periodTerms; empty when the range is.
+ */
+export function monthTermRows(f: RollupScope, table: string): SQL[] {
   const range = wholeMonths(f);
   const mirror = MONTH_MIRRORS.get(table);
   if (range === null || mirror === undefined) throw new Error(`${table}: no month rollups for the date range ${f.from ?? ''}..${f.to ?? ''}`);
   const where: SQL[] = [sql`level = ${f.level}`];
   if (mirror.keys.includes('basis')) where.push(sql`basis = ${f.basis}`);
   if (mirror.keys.includes('source_id') && f.sourceIds.length > 0) where.push(sql`source_id IN (${sql.join(f.sourceIds.map((id) => sql`${id}`), sql`, `)})`);
-  const terms = periodTerms(range);
-  if (terms.length === 0) return sql`(SELECT ${sql.raw([...mirror.keys, ...mirror.values].join(', '))} FROM ${sql.raw(table)} WHERE 0)`;
-  const fixed = fixedKeys(f, mirror.keys);
-  const varying = mirror.keys.filter((k) => !(k in fixed));
+  const varying = sql.raw(varyingKeys(f, mirror.keys).join(', '));
   const values = (sign: 1 | -1) => sql.raw(mirror.values.map((v) => (sign === 1 ? v : `-${v} AS ${v}`)).join(', '));
-  const parts = terms.map(
-    (t) => sql`SELECT ${sql.raw(varying.join(', '))}, ${values(t.sign)} FROM ${sql.raw(mirror.months)} WHERE ${sql.join(where, sql` AND `)} AND granularity = ${t.granularity} AND period BETWEEN ${t.lo} AND ${t.hi}`,
+  return periodTerms(range).map(
+    (t) => sql`SELECT ${varying}, ${values(t.sign)} FROM ${sql.raw(mirror.months)} WHERE ${sql.join(where, sql` AND `)} AND granularity = ${t.granularity} AND period BETWEEN ${t.lo} AND ${t.hi}`,
   );
-  return sql`(SELECT ${keyColumns(mirror.keys, fixed)}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
-    FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY ${sql.raw(varying.join(', '))} HAVING sum(${sql.raw(mirror.values[0]!)}) <> 0)`;
-}
-
-/** The keys a view's filters fix to one value (the level, and the basis where the rollup has one). */
-export function fixedKeys(f: Pick<RollupScope, 'level' | 'basis'>, keys: readonly string[]): Record<string, string> {
-  return keys.includes('basis') ? { level: f.level, basis: f.basis } : { level: f.level };
 }
 
 /**
- * A rollup's keys as a grouped read selects them: the fixed ones as their values, so the GROUP BY
- * sorts by the varying keys alone (sorting 70,000 rows by two text keys that never differ nearly
- * doubled a range's read).
+ * Rows of a rollup's varying keys and values (`parts`, UNION ALL'd) summed per key into a table
+ * of the rollup's columns, keys whose count sums to nothing left out. Grouped by the varying keys
+ * alone: sorting 70,000 rows by two text keys that never differ nearly doubled a range's read.
  */
-export function keyColumns(keys: readonly string[], fixed: Readonly<Record<string, string>>): SQL {
-  return sql.join(
-    keys.map((k) => (k in fixed ? sql`${fixed[k]} AS ${sql.raw(k)}` : sql.raw(k))),
+export function summedRows(f: Pick<RollupScope, 'level' | 'basis'>, mirror: MonthMirror, parts: SQL[]): SQL {
+  const fixed = fixedKeys(f, mirror.keys);
+  const keys = sql.join(
+    mirror.keys.map((k) => (k in fixed ? sql`${fixed[k]} AS ${sql.raw(k)}` : sql.raw(k))),
     sql`, `,
   );
+  return sql`(SELECT ${keys}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
+    FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY ${sql.raw(varyingKeys(f, mirror.keys).join(', '))} HAVING sum(${sql.raw(mirror.values[0]!)}) <> 0)`;
+}
+
+/** A rollup's keys the view's filters leave varying: all but the level, and the basis where the rollup has one. */
+export function varyingKeys(f: Pick<RollupScope, 'level' | 'basis'>, keys: readonly string[]): string[] {
+  const fixed = fixedKeys(f, keys);
+  return keys.filter((k) => !(k in fixed));
+}
+
+/** The keys a view's filters fix to one value (the level, and the basis where the rollup has one). */
+function fixedKeys(f: Pick<RollupScope, 'level' | 'basis'>, keys: readonly string[]): Record<string, string> {
+  return keys.includes('basis') ? { level: f.level, basis: f.basis } : { level: f.level };
 }

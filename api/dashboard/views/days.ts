@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { inList } from '../filters.ts';
-import { fixedKeys, isDated, keyColumns, rollupTable, wholeMonths, type DateBounds, type RollupScope } from '../months.ts';
+import { isDated, monthTermRows, rollupTable, summedRows, varyingKeys, wholeMonths, type DateBounds, type RollupScope } from '../months.ts';
+import { hasFacets } from '../facets.ts';
 import { rollupRowsOver, MONTH_MIRRORS } from '../rollups.ts';
 
 /** A closed range of publication days, YYYY-MM-DD at both ends. */
@@ -89,12 +90,14 @@ export function viewTable(f: RollupScope, table: string): SQL {
   const mirror = MONTH_MIRRORS.get(table);
   if (mirror === undefined) throw new Error(`${table}: no month rollups for the date range ${f.from ?? ''}..${f.to ?? ''}`);
   const split = splitDays(f);
-  const columns = sql.raw([...mirror.keys, ...mirror.values].join(', '));
+  const varying = sql.raw([...varyingKeys(f, mirror.keys), ...mirror.values].join(', '));
   // Agreement and corrected rollups have no basis (their views pass '').
   const only: Record<string, string> = f.basis === '' ? {} : { basis: f.basis };
-  const parts: SQL[] = split.edges.map((edge) => sql`SELECT ${columns} FROM (${contribution(table, edgeItems(f, edge), only)})`);
-  if (split.months !== null) parts.push(sql`SELECT ${columns} FROM ${rollupTable({ ...f, ...split.months }, table)}`);
-  const fixed = fixedKeys(f, mirror.keys);
-  return sql`(SELECT ${keyColumns(mirror.keys, fixed)}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
-    FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY ${sql.raw(mirror.keys.filter((k) => !(k in fixed)).join(', '))})`;
+  // The edge days' rows and the whole months' rows, summed in one GROUP BY.
+  const parts: SQL[] = split.edges.map((edge) => sql`SELECT ${varying} FROM (${contribution(table, edgeItems(f, edge), only)})`);
+  if (split.months !== null) {
+    if (hasFacets(f)) throw new Error(`${table}: no rollups for a date range and a status or provenance filter together`);
+    parts.push(...monthTermRows({ ...f, ...split.months }, table));
+  }
+  return summedRows(f, mirror, parts);
 }
