@@ -6,8 +6,9 @@ import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { CountsSchema, header, ViewHeaderSchema } from './common.ts';
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
-import { isDated } from '../months.ts';
-import { viewTable } from './days.ts';
+import { isDated, wholeMonths } from '../months.ts';
+import { edgeItems, splitDays, viewTable } from './days.ts';
+import { rollupRowsOver } from '../rollups.ts';
 import { hasFacets } from '../facets.ts';
 
 const ThemeCellSchema = z.object({
@@ -84,15 +85,42 @@ function fromRollups(db: Db, f: DashboardFilters): ThemeSums {
     counted.set(sourceId, (counted.get(sourceId) ?? 0) + (label === '' ? 0 : n));
     if (label !== '') byLabel.set(label, (byLabel.get(label) ?? 0) + n);
   }
-  return {
-    counted: [...counted].map(([sourceId, n]) => ({ sourceId, counted: n })),
-    byLabel: [...byLabel].map(([label, n]) => ({ label, n })),
-    cells: cellsFromRollups(db, f),
-    labelCells:
-      f.sourceIds.length === 0
-        ? db.all(sql`SELECT label, theme, n AS count FROM ${viewTable(f, 'label_theme_rollups')} WHERE ${on}`)
-        : db.all(sql`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE ${on}${sources} GROUP BY label, theme`),
-  };
+  const { cells, labelCells } = isDated(f) && wholeMonths(f) === null ? themeCellsOverDays(db, f) : { cells: cellsFromRollups(db, f), labelCells: labelCellsFromRollups(db, f) };
+  return { counted: [...counted].map(([sourceId, n]) => ({ sourceId, counted: n })), byLabel: [...byLabel].map(([label, n]) => ({ label, n })), cells, labelCells };
+}
+
+/** The label × theme cells from the rollups: label_theme_rollups, or summed from source_theme_rollups for chosen sources. */
+function labelCellsFromRollups(db: Db, f: DashboardFilters): ThemeSums['labelCells'] {
+  const on = sql`level = ${f.level} AND basis = ${f.basis}`;
+  return f.sourceIds.length === 0
+    ? db.all(sql`SELECT label, theme, n AS count FROM ${viewTable(f, 'label_theme_rollups')} WHERE ${on}`)
+    : db.all(sql`SELECT label, theme, sum(n) AS count FROM source_theme_rollups WHERE ${on}${rollupSources(f)} GROUP BY label, theme`);
+}
+
+/**
+ * Both kinds of cells under a date bound inside a month (views/days.ts): the whole months' from
+ * their rollups, plus the edge days' items per source, label and theme, read once for both (each
+ * cell kind reading the edge on its own scanned the edge's items and themes twice).
+ */
+function themeCellsOverDays(db: Db, f: DashboardFilters): Pick<ThemeSums, 'cells' | 'labelCells'> {
+  const split = splitDays(f);
+  const months = split.months === null ? null : { ...f, ...split.months };
+  const cells = new Map<string, ThemeSums['cells'][number]>((months === null ? [] : cellsFromRollups(db, months)).map((c) => [`${c.sourceId}\u0000${c.theme}`, c]));
+  const labelCells = new Map<string, ThemeSums['labelCells'][number]>((months === null ? [] : labelCellsFromRollups(db, months)).map((c) => [`${c.label}\u0000${c.theme}`, c]));
+  for (const edge of split.edges) {
+    const rows = db.values<[sourceId: number, label: string, theme: string, n: number]>(
+      sql`SELECT source_id, label, theme, n FROM (${rollupRowsOver('source_theme_rollups', edgeItems(f, edge), { basis: f.basis })})`,
+    );
+    for (const [sourceId, label, theme, n] of rows) {
+      const cell = cells.get(`${sourceId}\u0000${theme}`);
+      if (cell) cell.count += n;
+      else cells.set(`${sourceId}\u0000${theme}`, { sourceId, theme, count: n });
+      const labelCell = labelCells.get(`${label}\u0000${theme}`);
+      if (labelCell) labelCell.count += n;
+      else labelCells.set(`${label}\u0000${theme}`, { label, theme, count: n });
+    }
+  }
+  return { cells: [...cells.values()], labelCells: [...labelCells.values()] };
 }
 
 /** A packed row of source_theme_totals: SQLite's json_group_object of theme → integer count. */
