@@ -50,21 +50,33 @@ export interface SideSums {
   measures: MeasureSums[];
 }
 
+/** Adds one document's sum `s` over `n` counted items to a measure's sums. */
+export function addDocumentSums(m: MeasureSums, s: number, n: number): void {
+  m.documents += 1;
+  m.s += s;
+  m.n += n;
+  m.ss += s * s;
+  m.sn += s * n;
+  m.nn += n * n;
+}
+
+/** Adds the sums `from` to `into`. */
+export function addMeasureSums(into: MeasureSums, from: MeasureSums): void {
+  into.documents += from.documents;
+  into.s += from.s;
+  into.n += from.n;
+  into.ss += from.ss;
+  into.sn += from.sn;
+  into.nn += from.nn;
+}
+
 /** The sums of units, per measure. */
 export function sumsOf(units: readonly DocumentUnit[], measures: number): SideSums {
   const out = Array.from({ length: measures }, () => ({ documents: 0, s: 0, n: 0, ss: 0, sn: 0, nn: 0 }));
   for (const u of units) {
     for (let k = 0; k < measures; k++) {
       const n = u.counts[k]!;
-      if (n === 0) continue;
-      const s = u.sums[k]!;
-      const m = out[k]!;
-      m.documents += 1;
-      m.s += s;
-      m.n += n;
-      m.ss += s * s;
-      m.sn += s * n;
-      m.nn += n * n;
+      if (n !== 0) addDocumentSums(out[k]!, u.sums[k]!, n);
     }
   }
   return { documents: units.length, measures: out };

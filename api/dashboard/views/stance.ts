@@ -5,6 +5,7 @@ import type { Db } from '../../../db/client.ts';
 import { perConnection } from '../../../db/prepared.ts';
 import { quantile, type Interval } from '../../metrics/bootstrap.ts';
 import { normalQuantile } from '../corrected.ts';
+import { addDocumentSums, addMeasureSums, type MeasureSums } from '../difference.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { dateRange, inList, rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { header, SMALL_DOCUMENTS, SMALL_ITEMS, ViewHeaderSchema } from './common.ts';
@@ -43,15 +44,9 @@ export type Stance = z.infer<typeof StanceSchema>;
 /** A resampling unit: a document's (or a single passage's) stance sum and count. */
 type Unit = [s: number, n: number];
 
-/** Per source: documents with a stance, Σn, Σs, Σs², Σs·n, Σn² over them, and (where a bootstrap needs them) each document's (s, n). */
-interface StanceSums {
+/** Per source: documents with a stance, Σs, Σn, Σs², Σs·n, Σn² over them, and (where a bootstrap needs them) each document's (s, n). */
+interface StanceSums extends MeasureSums {
   sourceId: number;
-  documents: number;
-  items: number;
-  s: number;
-  ss: number;
-  sn: number;
-  nn: number;
   docs: Unit[];
 }
 
@@ -59,12 +54,7 @@ const resamplesDocuments = (r: { documents: number }) => r.documents > 1 && r.do
 
 /** Adds one document's stance sum `ds` over `dn` items to its source's sums, keeping it as a resampling unit. */
 function addDocument(r: StanceSums, ds: number, dn: number): void {
-  r.documents += 1;
-  r.items += dn;
-  r.s += ds;
-  r.ss += ds * ds;
-  r.sn += ds * dn;
-  r.nn += dn * dn;
+  addDocumentSums(r, ds, dn);
   r.docs.push([ds, dn]);
 }
 
@@ -78,7 +68,7 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   const bySourceId = new Map<number, StanceSums>();
   for (const [sourceId, ds, dn] of perDocument) {
     let r = bySourceId.get(sourceId);
-    if (!r) bySourceId.set(sourceId, (r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
+    if (!r) bySourceId.set(sourceId, (r = { sourceId, documents: 0, s: 0, n: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
     addDocument(r, ds, dn);
   }
   return [...bySourceId.values()];
@@ -105,7 +95,7 @@ function fromFacets(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   const perSource: StanceSums[] = [];
   let r: StanceSums | undefined;
   for (const [sourceId, ds, dn] of db.values<[sourceId: number, s: number, n: number]>(facetDocuments(f))) {
-    if (r?.sourceId !== sourceId) perSource.push((r = { sourceId, documents: 0, items: 0, s: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
+    if (r?.sourceId !== sourceId) perSource.push((r = { sourceId, documents: 0, s: 0, n: 0, ss: 0, sn: 0, nn: 0, docs: [] }));
     addDocument(r, ds, dn);
   }
   const resampled = resampledSources(perSource, units);
@@ -129,7 +119,7 @@ function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   if (hasFacets(f)) return fromFacets(db, f, units);
   const sums = db
     .all<Omit<StanceSums, 'docs'>>(
-      sql`SELECT source_id AS sourceId, documents, n AS items, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
+      sql`SELECT source_id AS sourceId, documents, n, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
     )
     .map((r): StanceSums => ({ ...r, docs: [] }));
   const resampled = resampledSources(sums, units);
@@ -146,12 +136,7 @@ function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
 }
 
 const addSums = (into: StanceSums, r: StanceSums) => {
-  into.documents += r.documents;
-  into.items += r.items;
-  into.s += r.s;
-  into.ss += r.ss;
-  into.sn += r.sn;
-  into.nn += r.nn;
+  addMeasureSums(into, r);
   into.docs.push(...r.docs);
 };
 
@@ -251,7 +236,7 @@ export function stanceBySource(db: Db, f: DashboardFilters): Stance {
   }
   const z95 = normalQuantile(0.95);
   const rows = sums.map(({ key, sums: r }): StanceRow => {
-    const mean = r.s / r.items;
+    const mean = r.s / r.n;
     let ci: Pick<Interval, 'low' | 'high'>;
     let method: StanceRow['method'];
     const resampled = units.get(key);
@@ -261,19 +246,19 @@ export function stanceBySource(db: Db, f: DashboardFilters): Stance {
     } else {
       // Σ_d (s_d − r n_d)² expanded into the SQL sums.
       const resid = r.ss - 2 * mean * r.sn + mean * mean * r.nn;
-      const se = Math.sqrt(Math.max(0, resid) * (r.documents / (r.documents - 1))) / r.items;
+      const se = Math.sqrt(Math.max(0, resid) * (r.documents / (r.documents - 1))) / r.n;
       ci = { low: mean - z95 * se, high: mean + z95 * se };
       method = 'cluster-normal';
     }
     return {
       ...groupsOrSources.unit(key),
-      items: r.items,
+      items: r.n,
       documents: r.documents,
       mean,
       low: ci.low,
       high: ci.high,
       method,
-      small: r.items < SMALL_ITEMS || r.documents < SMALL_DOCUMENTS,
+      small: r.n < SMALL_ITEMS || r.documents < SMALL_DOCUMENTS,
     };
   });
   return { ...head, others: groupsOrSources.others, level95: 0.95, rows: rows.sort(groupsOrSources.order) };
