@@ -17,6 +17,17 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything queries can run on: the database or an open transaction. */
 export type DbOrTx = Db | Tx;
 
+/**
+ * Which database engine a connection (or a transaction on it) talks to. The app's SQL is
+ * written once; the few fragments that differ between SQLite and PostgreSQL are chosen by this
+ * (db/sqlDialect.ts). A PostgreSQL connection is a driver object that marks itself
+ * `framescopeDialect: 'postgres'` (db/pg/sync); a better-sqlite3 one carries no mark.
+ */
+export function dialectOf(db: DbOrTx | Database.Database): 'sqlite' | 'postgres' {
+  const client = 'prepare' in db ? db : ((db as { $client?: unknown }).$client ?? (db as unknown as { session: { client: unknown } }).session.client);
+  return (client as { framescopeDialect?: string }).framescopeDialect === 'postgres' ? 'postgres' : 'sqlite';
+}
+
 export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export interface OpenOptions {
