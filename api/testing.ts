@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { Db } from '../db/client.ts';
 import { createApp } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
+import { createPgTestDb, testDialect } from '../db/testing.ts';
+import { seedBundledCodebook } from './codebooks/service.ts';
 import { openAppDb } from './db.ts';
 import type { AppDeps } from './deps.ts';
 import { jobRunnerFor } from './jobs/setup.ts';
@@ -13,8 +15,16 @@ import { FINISHED_STATES } from './jobs/types.ts';
 import type { JobView } from './jobs/view.ts';
 import { defaultProviders } from './providers/factory.ts';
 
-/** A fresh, migrated and seeded in-memory database for one test. */
+/**
+ * A fresh, migrated and seeded database for one test: in-memory SQLite, or a throwaway
+ * PostgreSQL database when the suite runs on PostgreSQL (db/testing.ts).
+ */
 export function createTestDb(): Db {
+  if (testDialect() === 'postgres') {
+    const db = createPgTestDb();
+    seedBundledCodebook(db);
+    return db;
+  }
   return openAppDb(':memory:');
 }
 
