@@ -93,7 +93,7 @@ describePg('the synchronous PostgreSQL driver', (serverUrl) => {
       error = err;
     }
     expect(error).toBeInstanceOf(Database.SqliteError);
-    expect((error as Database.SqliteError).code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect((error as { code?: string }).code).toBe('SQLITE_CONSTRAINT_UNIQUE');
     expect((error as Error).message).toMatch(/INSERT INTO sources/);
     expect(client.prepare('SELECT count(*) AS n FROM sources').get()).toEqual({ n: 1 });
   });
