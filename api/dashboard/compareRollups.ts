@@ -1,4 +1,5 @@
 import { BASES } from '../../db/schema/vocabulary.ts';
+import { countWhereText, monthOfText, yearOfText } from '../../db/sqlDialect.ts';
 
 /**
  * The two-group comparison's rollups (db/schema/compareRollups.ts). document_label_rollups is a
@@ -48,7 +49,7 @@ export function labelSumsSql(rows: string, granularity: string | null): string {
   const period = granularity;
   const p = period === null ? '' : `${period}, period, `;
   return `SELECT source_id, level, basis, label, ${p}count(*) AS documents, sum(n) AS c, sum(n * n) AS cc, sum(n * t) AS cn
-    FROM (SELECT *, ${COUNTED} OVER (PARTITION BY level, basis, document_id, source_id) AS t FROM (${rows}))
+    FROM (SELECT *, ${COUNTED} OVER (PARTITION BY level, basis, document_id, source_id) AS t FROM (${rows}) AS r) AS rt
     WHERE label <> '' GROUP BY level, basis, source_id, label${period === null ? '' : ', period'}`;
 }
 
@@ -56,20 +57,20 @@ export function labelSumsSql(rows: string, granularity: string | null): string {
 export function sourceSumsSql(rows: string, granularity: string | null): string {
   const period = granularity;
   const p = period === null ? '' : `${period}, period, `;
-  return `SELECT source_id, level, basis, ${p}count(*) AS documents, sum(t > 0) AS counted_documents, sum(t) AS n, sum(t * t) AS nn
-    FROM (SELECT source_id, level, basis, document_id${period === null ? '' : ', period'}, ${COUNTED} AS t FROM (${rows}) GROUP BY level, basis, document_id, source_id)
+  return `SELECT source_id, level, basis, ${p}count(*) AS documents, ${countWhereText('t > 0')} AS counted_documents, sum(t) AS n, sum(t * t) AS nn
+    FROM (SELECT source_id, level, basis, document_id${period === null ? '' : ', period'}, ${COUNTED} AS t FROM (${rows}) AS r GROUP BY level, basis, document_id, source_id${period === null ? '' : ', period'}) AS rt
     GROUP BY level, basis, source_id${period === null ? '' : ', period'}`;
 }
 
 const insertInto = (t: CompareTarget) => `INSERT INTO ${t.table} (${[...t.keys, ...t.values].join(', ')})`;
 
 /** The statements that fill the derived tables from the document rows matching `where` (over `r`), each with its table. */
-export function compareFill(where = '1'): { target: CompareTarget; sql: string }[] {
+export function compareFill(where = 'TRUE'): { target: CompareTarget; sql: string }[] {
   // The primary key leads with level and basis: naming all of them lets a range of documents seek.
   const keyed = `r.level IN ('passage', 'document') AND r.basis IN (${BASES.map((b) => `'${b}'`).join(', ')}) AND ${where}`;
   const rows = `SELECT r.* FROM document_label_rollups r WHERE ${keyed}`;
   const dated = (g: 'month' | 'year') =>
-    `SELECT r.*, substr(md.published_start, 1, ${g === 'month' ? 7 : 4}) AS period FROM document_label_rollups r JOIN documents md ON md.id = r.document_id WHERE md.published_start IS NOT NULL AND ${keyed}`;
+    `SELECT r.*, ${g === 'month' ? monthOfText('md.published_start') : yearOfText('md.published_start')} AS period FROM document_label_rollups r JOIN documents md ON md.id = r.document_id WHERE md.published_start IS NOT NULL AND ${keyed}`;
   const [labels, labelMonths, sources, sourceMonths] = COMPARE_TARGETS as [CompareTarget, CompareTarget, CompareTarget, CompareTarget];
   return [
     { target: labels, sql: `${insertInto(labels)} ${labelSumsSql(rows, null)}` },

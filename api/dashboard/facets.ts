@@ -31,7 +31,7 @@ export function facetTable(f: FacetFilters & { level: string; basis: string; sou
   where.push(...provenanceConditions(f));
   const keys = mirror.keys.join(', ');
   return sql`(SELECT ${sql.raw(keys)}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
-    FROM ${sql.raw(mirror.facets)} WHERE ${sql.join(where, sql` AND `)} GROUP BY ${sql.raw(keys)})`;
+    FROM ${sql.raw(mirror.facets)} WHERE ${sql.join(where, sql` AND `)} GROUP BY ${sql.raw(keys)}) AS ${sql.raw(table)}`;
 }
 
 /** The conditions a provenance filter (provider, model, prompt version, codebook) puts on a facet rollup's columns. */

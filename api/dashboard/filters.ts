@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { sql, type SQL } from 'drizzle-orm';
 import { REVIEW_STATUSES, type ReviewStatus } from '../../db/schema/vocabulary.ts';
 import type { Db } from '../../db/client.ts';
+import { monthOf, yearOf } from '../../db/sqlDialect.ts';
 import { badRequest } from '../errors.ts';
 import { resolveSources } from '../ingest/sourceNames.ts';
 import { MAX_IDS_PER_LIST, tooManyIds } from '../guards/limits.ts';
@@ -81,7 +82,7 @@ function list(value: string | undefined): string[] {
 
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
-/** A date bound as the first (`from`) or last (`to`) day it can mean: `2022` → 2022-01-01 / 2022-12-31. */
+/** A date bound as the first (`from`) or last (`to`) day it can mean: `2022` → 2022-01-01 / 2022-12-31, `2022-02` → 2022-02-01 / 2022-02-28. */
 function dateBound(value: string | undefined, name: 'from' | 'to'): string | null {
   if (value === undefined || value === '') return null;
   const m = DATE.exec(value);
@@ -90,7 +91,8 @@ function dateBound(value: string | undefined, name: 'from' | 'to'): string | nul
   if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) throw badRequest(`${name}: month out of range in "${value}"`, 'invalid_input');
   if (name === 'from') return `${y}-${mo ?? '01'}-${d ?? '01'}`;
   if (d !== undefined) return `${y}-${mo}-${d}`;
-  if (mo !== undefined) return `${y}-${mo}-31`;
+  // The month's real last day: PostgreSQL compares a date column with a date, and 2021-11-31 is none.
+  if (mo !== undefined) return `${y}-${mo}-${String(new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate()).padStart(2, '0')}`;
   return `${y}-12-31`;
 }
 
@@ -154,7 +156,7 @@ export interface Scope {
  */
 export function scope(f: DashboardFilters): Scope {
   const joins: SQL[] = [];
-  const where: SQL[] = [sql`i.level = ${f.level}`, sql`i.excluded = 0`];
+  const where: SQL[] = [sql`i.level = ${f.level}`, sql`i.excluded = FALSE`];
   // A story's few documents drive the search (items by document); a list of sources must not (+: no index on it).
   if (f.sourceIds.length > 0) where.push(f.storyIds === null ? sql`i.source_id IN ${inList(f.sourceIds)}` : sql`+i.source_id IN ${inList(f.sourceIds)}`);
   if (f.statuses.length > 0) where.push(sql`i.review_status IN ${inList(f.statuses)}`);
@@ -166,7 +168,7 @@ export function scope(f: DashboardFilters): Scope {
     if (f.excludeSyndicated) where.push(sql`d.duplicate_of IS NULL`);
   }
   if (f.storyIds !== null) {
-    where.push(f.storyIds.length === 0 ? sql`0` : sql`i.document_id IN (SELECT sd.document_id FROM story_documents sd WHERE sd.story_id IN ${inList(f.storyIds)})`);
+    where.push(f.storyIds.length === 0 ? sql`FALSE` : sql`i.document_id IN (SELECT sd.document_id FROM story_documents sd WHERE sd.story_id IN ${inList(f.storyIds)})`);
   }
   const provenance: [SQL, string | number | null][] = [
     [sql`s.provider`, f.provider],
@@ -197,8 +199,8 @@ export type Granularity = 'month' | 'year';
 /** SQL for a document's period at a granularity; null when its date is too coarse (a year-only date has no month). */
 export function periodSql(granularity: Granularity): SQL {
   return granularity === 'year'
-    ? sql`CASE WHEN d.published_start IS NOT NULL THEN substr(d.published_start, 1, 4) END`
-    : sql`CASE WHEN d.published_precision IN ('day','month') THEN substr(d.published_start, 1, 7) END`;
+    ? sql`CASE WHEN d.published_start IS NOT NULL THEN ${yearOf(sql`d.published_start`)} END`
+    : sql`CASE WHEN d.published_precision IN ('day','month') THEN ${monthOf(sql`d.published_start`)} END`;
 }
 
 /**

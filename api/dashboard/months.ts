@@ -159,7 +159,7 @@ export function rollupTable(f: RollupScope, table: string): SQL {
   if (!isDated(f)) return sql.raw(table);
   const mirror = MONTH_MIRRORS.get(table);
   const parts = monthTermRows(f, table);
-  if (parts.length === 0) return sql`(SELECT ${sql.raw([...mirror!.keys, ...mirror!.values].join(', '))} FROM ${sql.raw(table)} WHERE 0)`;
+  if (parts.length === 0) return sql`(SELECT ${sql.raw([...mirror!.keys, ...mirror!.values].join(', '))} FROM ${sql.raw(table)} WHERE FALSE) AS ${sql.raw(table)}`;
   return summedRows(f, mirror!, parts);
 }
 
@@ -194,7 +194,7 @@ export function summedRows(f: Pick<RollupScope, 'level' | 'basis'>, mirror: Mont
     sql`, `,
   );
   return sql`(SELECT ${keys}, ${sql.raw(mirror.values.map((v) => `sum(${v}) AS ${v}`).join(', '))}
-    FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY ${sql.raw(varyingKeys(f, mirror.keys).join(', '))} HAVING sum(${sql.raw(mirror.values[0]!)}) <> 0)`;
+    FROM (${sql.join(parts, sql` UNION ALL `)}) AS terms GROUP BY ${sql.raw(varyingKeys(f, mirror.keys).join(', '))} HAVING sum(${sql.raw(mirror.values[0]!)}) <> 0) AS ${sql.raw(mirror.table)}`;
 }
 
 /** A rollup's keys the view's filters leave varying: all but the level, and the basis where the rollup has one. */

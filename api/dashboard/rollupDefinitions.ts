@@ -1,4 +1,5 @@
 import { BASES, basisSql, correctionSample, INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE, modelPeoplePairs, sqlText as text, type Basis } from '../items/provenance.ts';
+import { countWhereText, flagText, monthOfText } from '../../db/sqlDialect.ts';
 import { periodSql, type Granularity } from './filters.ts';
 
 /**
@@ -37,10 +38,10 @@ export interface Rollup {
   facets?: string;
 }
 
-export const NOT_EXCLUDED = 'i.excluded = 0';
+export const NOT_EXCLUDED = 'i.excluded = FALSE';
 
 /** The publication month of an item's document (joined as `md`), '' when undated. */
-export const MONTH = "coalesce(substr(md.published_start, 1, 7), '')";
+export const MONTH = `coalesce(${monthOfText('md.published_start')}, '')`;
 
 /** The facets: review status, and the provenance of the latest suggestion (joined as `fs`; '' and 0 without one). */
 export const FACET_KEYS = ['review_status', 'provider', 'model', 'prompt_version', 'codebook_id'];
@@ -112,7 +113,7 @@ export const BASE_ROLLUPS: Rollup[] = [
     selects: (where) => [
       {
         keys: ['i.source_id', 'i.level', 'i.review_status'],
-        values: ['count(*)', 'count(i.suggested_label)', `coalesce(sum(${text(IN_RANDOM_SAMPLE)}), 0)`],
+        values: ['count(*)', 'count(i.suggested_label)', `coalesce(${countWhereText(text(IN_RANDOM_SAMPLE))}, 0)`],
         from: `items i ${text(INDEPENDENT_REVIEW_JOIN)}`,
         where: `${NOT_EXCLUDED} AND (${where})`,
         group: [1, 2, 3],
@@ -187,7 +188,7 @@ export const BASE_ROLLUPS: Rollup[] = [
     months: null,
     selects: (where) => [
       {
-        keys: ['i.source_id', 'i.level', 'i.suggestion_count > 0'],
+        keys: ['i.source_id', 'i.level', flagText('i.suggestion_count > 0')],
         values: ['count(*)', 'coalesce(sum(i.chars), 0)'],
         from: 'items i',
         where: `${NOT_EXCLUDED} AND (${where})`,
@@ -228,7 +229,7 @@ export const BASE_ROLLUPS: Rollup[] = [
             'count(*)',
             'coalesce(sum(i.suggested_stance), 0)',
             'coalesce(sum(i.suggested_stance * i.suggested_stance), 0)',
-            `coalesce(sum(${stanceSample}), 0)`,
+            `coalesce(${countWhereText(stanceSample)}, 0)`,
             `coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0)`,
             `coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0)`,
             `coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0)`,

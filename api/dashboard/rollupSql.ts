@@ -1,3 +1,4 @@
+import { createTempTableLikeText, tempTableText, yearOfText, monthOfText, type SqlDialect } from '../../db/sqlDialect.ts';
 import { COMPARE_TARGETS, compareFill } from './compareRollups.ts';
 import { BASE_ROLLUPS, FACET_SQL, facetsOf, MONTH, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup, type Select } from './rollupDefinitions.ts';
 
@@ -44,7 +45,7 @@ interface Extra {
 const MONTH_JOIN = 'JOIN documents md ON md.id = i.document_id';
 const FACET_JOIN = 'LEFT JOIN suggestions fs ON fs.id = i.latest_suggestion_id';
 const DATED = 'md.published_start IS NOT NULL';
-const PERIOD = { month: 'substr(md.published_start, 1, 7)', year: 'substr(md.published_start, 1, 4)' };
+const PERIOD = { month: monthOfText('md.published_start'), year: yearOfText('md.published_start') };
 
 /** A select as SQL with `extra` keys after its own (grouped unless a constant). */
 function selectSql(s: Select, extra: Extra = { keys: [], join: '' }): string {
@@ -58,7 +59,7 @@ const facetExtra = (r: Rollup): Extra => ({ keys: facetsOf(r.keys).map((k) => FA
 const insertInto = (t: Target) => `INSERT INTO ${t.table} (${[...t.keys, ...t.values].join(', ')})`;
 
 /** The statements that fill a rollup's tables from the items matching `where`, each with the table it fills. */
-function fillStatements(r: Rollup, where = '1'): { target: Target; sql: string }[] {
+function fillStatements(r: Rollup, where = 'TRUE'): { target: Target; sql: string }[] {
   const targets = targetsOf(r);
   const fill = (table: string, select: string) => {
     const target = targets.find((t) => t.table === table)!;
@@ -74,7 +75,7 @@ function fillStatements(r: Rollup, where = '1'): { target: Target; sql: string }
 const STANCE_SUMS = 'count(*), sum(r.n), sum(r.stance_sum), sum(r.stance_sum * r.stance_sum), sum(r.stance_sum * r.n), sum(r.n * r.n)';
 
 /** The statements that fill the stance sums from the document rows matching `where` (over `r`). */
-export const stanceFill = (where = '1') => [
+export const stanceFill = (where = 'TRUE') => [
   { target: STANCE_TARGETS[0]!, sql: `${insertInto(STANCE_TARGETS[0]!)} SELECT source_id, level, basis, ${STANCE_SUMS} FROM document_rollups r WHERE ${where} GROUP BY 1, 2, 3` },
   ...(['month', 'year'] as const).map((g) => ({
     target: STANCE_TARGETS[1]!,
@@ -86,7 +87,7 @@ const PROVENANCE_REBUILD = `INSERT INTO suggestion_provenance (provider, model, 
 
 /** Turns a fill into an addition to the rows already there. */
 export const addingTo = ({ target, sql }: { target: Target; sql: string }) =>
-  `${sql} ON CONFLICT (${target.keys.join(', ')}) DO UPDATE SET ${target.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`;
+  `${sql} ON CONFLICT (${target.keys.join(', ')}) DO UPDATE SET ${target.values.map((v) => `${v} = ${target.table}.${v} + excluded.${v}`).join(', ')}`;
 
 /** The SQL statements of a full rebuild, in order (also the backfill of the migrations that created the tables). */
 export function rebuildStatements(): string[] {
@@ -97,7 +98,7 @@ export function rebuildStatements(): string[] {
 /** Adds a delta to a row (made if missing) and returns the row's count (its first value) after it. */
 export const upsertSql = (t: Target) =>
   `${insertInto(t)} VALUES (${[...t.keys, ...t.values].map(() => '?').join(', ')})
-   ON CONFLICT (${t.keys.join(', ')}) DO UPDATE SET ${t.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}
+   ON CONFLICT (${t.keys.join(', ')}) DO UPDATE SET ${t.values.map((v) => `${v} = ${t.table}.${v} + excluded.${v}`).join(', ')}
    RETURNING ${t.values[0]}`;
 export const pruneSql = (t: Target) => `DELETE FROM ${t.table} WHERE ${t.keys.map((k) => `${k} = ?`).join(' AND ')} AND ${t.values[0]} = 0`;
 
@@ -109,18 +110,20 @@ export function finestGrainSql(r: Rollup, s: Select): string {
 }
 
 /** The temporary table a rollup's contributions to a batch of new documents are gathered in (columns c0, c1, ... as finestGrainSql). */
-const batchTable = (r: Rollup) => `temp.batch_${r.table}`;
+const batchTable = (d: SqlDialect, r: Rollup) => tempTableText(d, `batch_${r.table}`);
 const batchColumns = (r: Rollup) => r.keys.length + (r.months === null ? 0 : 1) + (r.facets === undefined ? 0 : facetsOf(r.keys).length) + r.values.length;
-export const CREATE_BATCH_TABLES = BASE_ROLLUPS.filter((r) => r.months !== null || r.facets !== undefined)
-  .map((r) => `CREATE TEMP TABLE IF NOT EXISTS batch_${r.table} (${Array.from({ length: batchColumns(r) }, (_, k) => `c${k}`).join(', ')})`)
-  .join(';\n');
+/** The batch tables (made once per connection; on PostgreSQL typed as the rollup's finest-grain select). */
+export const createBatchTables = (d: SqlDialect) =>
+  BASE_ROLLUPS.filter((r) => r.months !== null || r.facets !== undefined)
+    .map((r) => createTempTableLikeText(d, `batch_${r.table}`, batchColumns(r), finestGrainSql(r, r.selects('FALSE')[0]!)))
+    .join(';\n');
 
 /**
  * The statements that add new documents' items (ids in a range) to every table, each an
  * INSERT ... SELECT adding to the rows there. A rollup with month or facet rows reads the items
  * once per basis into its batch table at the finest grain, and each of its tables sums that.
  */
-export function additionsSql(where: string): { sql: string; scoped: boolean }[] {
+export function additionsSql(d: SqlDialect, where: string): { sql: string; scoped: boolean }[] {
   const scoped = (sql: string) => ({ sql, scoped: true });
   const local = (sql: string) => ({ sql, scoped: false });
   return BASE_ROLLUPS.flatMap((r) => {
@@ -132,8 +135,8 @@ export function additionsSql(where: string): { sql: string; scoped: boolean }[] 
     const facetStart = width + (r.months === null ? 0 : 1);
     const facets = r.facets === undefined ? [] : facetsOf(r.keys).map((_, k) => c(facetStart + k));
     const sums = r.values.map((_, k) => `sum(${c(facetStart + facets.length + k)})`);
-    const from = batchTable(r);
-    const sum = (table: string, extra: string[], where = '1', group = extra) => {
+    const from = batchTable(d, r);
+    const sum = (table: string, extra: string[], where = 'TRUE', group = extra) => {
       const target = targetsOf(r).find((t) => t.table === table)!;
       return local(addingTo({ target, sql: `${insertInto(target)} SELECT ${[...keys, ...extra, ...sums].join(', ')} FROM ${from} WHERE ${where} GROUP BY ${[...keys, ...group].join(', ')}` }));
     };

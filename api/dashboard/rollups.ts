@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { addCompareDeltas, compareFill } from './compareRollups.ts';
+import { dialectFor, jsonArrayValuesText, monthOfText, type SqlDialect } from '../../db/sqlDialect.ts';
 import { BASE_ROLLUPS, facetsOf, STANCE_KEYS, STANCE_MONTHS, STANCE_VALUES, type Rollup } from './rollupDefinitions.ts';
-import { addingTo, additionsSql, CREATE_BATCH_TABLES, finestGrainSql, pruneSql, rebuildStatements, stanceFill, TARGETS, upsertSql } from './rollupSql.ts';
+import { addingTo, additionsSql, createBatchTables, finestGrainSql, pruneSql, rebuildStatements, stanceFill, TARGETS, upsertSql } from './rollupSql.ts';
 
 export { rebuildStatements, ROLLUP_TABLES } from './rollupSql.ts';
 
@@ -86,14 +87,16 @@ const cache = new WeakMap<Database.Database, Map<string, Statements>>();
 
 /** Whose contribution a statement set reads: one item, a document's items, a range of new documents, or a JSON array of item ids. */
 type Scope = 'item' | 'document' | 'documents' | 'items';
-const SCOPE_WHERE: Record<Scope, string> = { item: 'i.id = ?', document: 'i.document_id = ?', documents: 'i.document_id BETWEEN ? AND ?', items: 'i.id IN (SELECT value FROM json_each(?))' };
+const scopeWhere = (d: SqlDialect, scope: Scope): string =>
+  ({ item: 'i.id = ?', document: 'i.document_id = ?', documents: 'i.document_id BETWEEN ? AND ?', items: `i.id IN (${jsonArrayValuesText(d, '?', 'integer')})` })[scope];
 
 function statementsFor(c: Database.Database, scope: Scope): Statements {
   let perClient = cache.get(c);
   if (!perClient) cache.set(c, (perClient = new Map()));
   let s = perClient.get(scope);
   if (s) return s;
-  const where = SCOPE_WHERE[scope];
+  const d = dialectFor(c);
+  const where = scopeWhere(d, scope);
   s = {
     contributions: BASE_ROLLUPS.map((rollup) => ({
       rollup,
@@ -104,15 +107,16 @@ function statementsFor(c: Database.Database, scope: Scope): Statements {
     prune: new Map(TARGETS.map((t) => [t.table, c.prepare(pruneSql(t))] as const)),
     additions:
       scope === 'documents'
-        ? (c.exec(CREATE_BATCH_TABLES),
-          [...additionsSql(where), ...[...stanceFill('r.document_id BETWEEN ? AND ?'), ...compareFill('r.document_id BETWEEN ? AND ?')].map((f) => ({ sql: addingTo(f), scoped: true }))].map((q) => ({ statement: c.prepare(q.sql), scoped: q.scoped })))
+        ? (c.exec(createBatchTables(d)),
+          [...additionsSql(d, where), ...[...stanceFill('r.document_id BETWEEN ? AND ?'), ...compareFill('r.document_id BETWEEN ? AND ?')].map((f) => ({ sql: addingTo(f), scoped: true }))].map((q) => ({ statement: c.prepare(q.sql), scoped: q.scoped })))
         : [],
     documentRow: c.prepare('SELECT n, stance_sum FROM document_rollups WHERE document_id = ? AND level = ? AND basis = ? AND source_id = ?').raw(),
     documentLabels: c.prepare('SELECT label, n FROM document_label_rollups WHERE level = ? AND basis = ? AND document_id = ? AND source_id = ?').raw(),
-    documentMonth: c.prepare("SELECT coalesce(substr(published_start, 1, 7), '') FROM documents WHERE id = ?").pluck(),
+    documentMonth: c.prepare(`SELECT coalesce(${monthOfText('published_start')}, '') FROM documents WHERE id = ?`).pluck(),
     provenance: c.prepare(
-      `INSERT OR IGNORE INTO suggestion_provenance (provider, model, prompt_version)
-       SELECT DISTINCT provider, model, prompt_version FROM suggestions WHERE id IN (SELECT value FROM json_each(?))`,
+      `INSERT INTO suggestion_provenance (provider, model, prompt_version)
+       SELECT DISTINCT provider, model, prompt_version FROM suggestions WHERE id IN (${jsonArrayValuesText(d, '?', 'integer')})
+       ON CONFLICT DO NOTHING`,
     ),
   };
   perClient.set(scope, s);
@@ -227,7 +231,7 @@ export function addDocumentsToRollups(tx: DbOrTx, firstId: number, lastId: numbe
   const c = clientOf(tx);
   const { additions } = statementsFor(c, 'documents');
   // Temporary tables live with the connection, and a rolled-back transaction that made them takes them along.
-  c.exec(CREATE_BATCH_TABLES);
+  c.exec(createBatchTables(dialectFor(c)));
   for (const { statement, scoped } of additions) statement.run(...(scoped ? [firstId, lastId] : []));
 }
 

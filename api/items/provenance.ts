@@ -53,7 +53,7 @@ export function reviewOriginSql(alias: string): SQL {
  * SQL for "review `r` is an independent human decision", with its import joined as `im`
  * (LEFT JOIN imports im ON im.id = r.import_id): the same rule as isIndependentDecision.
  */
-export const INDEPENDENT_DECISION = sql`(r.action = 'adjudicate' OR r.kind = 'manual' OR (r.kind = 'import' AND im.gold = 1))`;
+export const INDEPENDENT_DECISION = sql`(r.action = 'adjudicate' OR r.kind = 'manual' OR (r.kind = 'import' AND im.gold = TRUE))`;
 
 /** Statuses whose standing human decision carries a label. */
 export const SETTLED = sql`i.review_status IN ('reviewed','adjudicated')`;
@@ -135,7 +135,7 @@ export const MODEL_PEOPLE_STATEMENT =
 export const INDEPENDENT_REVIEW_JOIN = sql`LEFT JOIN reviews r ON r.id = i.independent_review_id`;
 
 /** An independent human label given in the queue's random order or blind (needs INDEPENDENT_REVIEW_JOIN): the corrected estimate's sample. */
-export const IN_RANDOM_SAMPLE = sql`(i.independent_label IS NOT NULL AND (r.queue_order = 'random' OR r.blind = 1))`;
+export const IN_RANDOM_SAMPLE = sql`(i.independent_label IS NOT NULL AND (r.queue_order = 'random' OR r.blind = TRUE))`;
 
 /**
  * The corrected estimates' sample: items whose independent human label was given in the

@@ -8,6 +8,7 @@ import { codebookFor, CodebookViewSchema, LevelSchema, StatementSchema } from '.
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { viewTable } from './days.ts';
+import { countWhere } from '../../../db/sqlDialect.ts';
 
 const ProgressSchema = z.object({
   ...UnitFields,
@@ -59,13 +60,13 @@ function fromRollups(db: Db, f: DashboardFilters): { confusion: Cell[]; progress
   const sources = rollupSources(f);
   return {
     confusion: db.all(sql`
-      SELECT suggested, reviewed, sum(n) AS count, sum(abs_diff) AS absDiff, sum(stance_pairs) AS stancePairs
+      SELECT suggested, reviewed, sum(n) AS count, sum(abs_diff) AS "absDiff", sum(stance_pairs) AS "stancePairs"
       FROM ${viewTable({ ...f, basis: '' }, 'agreement_rollups')} WHERE level = ${f.level}${sources} GROUP BY 1, 2 ORDER BY 1, 2`),
     progress: db.all(sql`
-      SELECT source_id AS sourceId, sum(n) AS items, sum(suggested) AS suggested,
+      SELECT source_id AS "sourceId", sum(n) AS items, sum(suggested) AS suggested,
              sum(CASE WHEN review_status = 'unreviewed' THEN n ELSE 0 END) AS unreviewed, sum(CASE WHEN review_status = 'reviewed' THEN n ELSE 0 END) AS reviewed,
              sum(CASE WHEN review_status = 'rejected' THEN n ELSE 0 END) AS rejected, sum(CASE WHEN review_status = 'disputed' THEN n ELSE 0 END) AS disputed, sum(CASE WHEN review_status = 'adjudicated' THEN n ELSE 0 END) AS adjudicated,
-             sum(random_sample) AS randomSample
+             sum(random_sample) AS "randomSample"
       FROM ${viewTable({ ...f, basis: '' }, 'source_status_rollups')} WHERE level = ${f.level}${sources} GROUP BY source_id`),
   };
 }
@@ -75,14 +76,14 @@ function fromItems(db: Db, f: DashboardFilters): { confusion: Cell[]; progress: 
   return {
     confusion: db.all(sql`
       SELECT ${modelPeoplePairs.suggested} AS suggested, ${modelPeoplePairs.people} AS reviewed, count(*) AS count,
-             sum(abs(${modelPeoplePairs.stanceDifference})) AS absDiff, count(${modelPeoplePairs.stanceDifference}) AS stancePairs
+             sum(abs(${modelPeoplePairs.stanceDifference})) AS "absDiff", count(${modelPeoplePairs.stanceDifference}) AS "stancePairs"
       FROM ${s.from} WHERE ${s.where} AND ${modelPeoplePairs.where}
       GROUP BY 1, 2 ORDER BY 1, 2`),
     progress: db.all(sql`
-      SELECT i.source_id AS sourceId, count(*) AS items, count(i.suggested_label) AS suggested,
-             coalesce(sum(i.review_status = 'unreviewed'), 0) AS unreviewed, coalesce(sum(i.review_status = 'reviewed'), 0) AS reviewed,
-             coalesce(sum(i.review_status = 'rejected'), 0) AS rejected, coalesce(sum(i.review_status = 'disputed'), 0) AS disputed,
-             coalesce(sum(i.review_status = 'adjudicated'), 0) AS adjudicated, coalesce(sum(${IN_RANDOM_SAMPLE}), 0) AS randomSample
+      SELECT i.source_id AS "sourceId", count(*) AS items, count(i.suggested_label) AS suggested,
+             coalesce(${countWhere(sql`i.review_status = 'unreviewed'`)}, 0) AS unreviewed, coalesce(${countWhere(sql`i.review_status = 'reviewed'`)}, 0) AS reviewed,
+             coalesce(${countWhere(sql`i.review_status = 'rejected'`)}, 0) AS rejected, coalesce(${countWhere(sql`i.review_status = 'disputed'`)}, 0) AS disputed,
+             coalesce(${countWhere(sql`i.review_status = 'adjudicated'`)}, 0) AS adjudicated, coalesce(${countWhere(IN_RANDOM_SAMPLE)}, 0) AS "randomSample"
       FROM ${s.from} ${INDEPENDENT_REVIEW_JOIN} WHERE ${s.where} GROUP BY i.source_id`),
   };
 }

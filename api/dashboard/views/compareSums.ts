@@ -73,14 +73,14 @@ function sideRows<T extends unknown[]>(db: Db, f: DashboardFilters, sourceIds: r
   const parts: SQL[] = split.edges.map((edge) => {
     const where = sql`level = ${f.level} AND basis = ${f.basis} AND +source_id IN ${inList(sourceIds)}
       AND document_id IN (SELECT id FROM documents WHERE published_start >= ${edge.from} AND published_start <= ${edge.to})`;
-    return sql`SELECT ${columns} FROM (${t.fromDocuments(where)})`;
+    return sql`SELECT ${columns} FROM (${t.fromDocuments(where)}) AS edge`;
   });
   const range = split.months === null ? null : wholeMonths(split.months);
   for (const run of range === null ? [] : periodRuns(range)) {
     parts.push(sql`SELECT ${columns} FROM ${sql.raw(t.months)} WHERE ${keyed} AND granularity = ${run.granularity} AND period BETWEEN ${run.lo} AND ${run.hi}`);
   }
   if (parts.length === 0) return [];
-  return db.values<T>(sql`SELECT ${head} FROM (${sql.join(parts, sql` UNION ALL `)})${tail}`);
+  return db.values<T>(sql`SELECT ${head} FROM (${sql.join(parts, sql` UNION ALL `)}) AS parts${tail}`);
 }
 
 /** A side's sums (codebook labels, then the stance) and its counted items, from the rollups. */

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
+import { countWhere, flag } from '../../../db/sqlDialect.ts';
 import { correctedEstimate, CorrectedEstimateSchema, withinScale, type CorrectionSums } from '../corrected.ts';
 import { correctionSample } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
@@ -32,7 +33,7 @@ export type Corrected = z.infer<typeof CorrectedSchema>;
  * sd, sdd, smd: from the rollups, as the filters narrow them.
  */
 function groupsFromRollups(f: DashboardFilters): SQL {
-  return sql`SELECT source_id AS sourceId, suggested, CASE WHEN reviewed <> '' THEN reviewed END AS reviewed, n, sm, smm, sns, sd, sdd, smd
+  return sql`SELECT source_id AS "sourceId", suggested, CASE WHEN reviewed <> '' THEN reviewed END AS reviewed, n, sm, smm, sns, sd, sdd, smd
     FROM ${viewTable({ ...f, basis: '' }, 'corrected_rollups')} WHERE level = ${f.level}${rollupSources(f)}`;
 }
 
@@ -42,9 +43,9 @@ function groupsFromItems(f: DashboardFilters): SQL {
   const { inSample, human, diff } = correctionSample;
   const stanceSample = sql`${inSample} AND ${diff} IS NOT NULL`;
   return sql`
-    SELECT i.source_id AS sourceId, i.suggested_label AS suggested, CASE WHEN ${inSample} THEN ${human} END AS reviewed, count(*) AS n,
+    SELECT i.source_id AS "sourceId", i.suggested_label AS suggested, CASE WHEN ${inSample} THEN ${human} END AS reviewed, count(*) AS n,
            sum(i.suggested_stance) AS sm, sum(i.suggested_stance * i.suggested_stance) AS smm,
-           coalesce(sum(${stanceSample}), 0) AS sns,
+           coalesce(${countWhere(stanceSample)}, 0) AS sns,
            coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} END), 0) AS sd,
            coalesce(sum(CASE WHEN ${stanceSample} THEN ${diff} * ${diff} END), 0) AS sdd,
            coalesce(sum(CASE WHEN ${stanceSample} THEN i.suggested_stance * ${diff} END), 0) AS smd
@@ -65,15 +66,15 @@ const FIRST_LABEL = 9;
  */
 function perSource(groups: SQL, labels: readonly { id: string }[]): SQL {
   const pivots = labels.map((l) => {
-    const yhat = sql`(suggested = ${l.id})`;
-    const d = sql`((reviewed = ${l.id}) - ${yhat})`;
+    const yhat = sql`(${flag(sql`suggested = ${l.id}`)})`;
+    const d = sql`(${flag(sql`reviewed = ${l.id}`)} - ${yhat})`;
     return sql`sum(n * ${yhat}), coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n * ${d} END), 0), coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n * ${d} * ${d} END), 0),
       coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n * ${yhat} * ${d} END), 0)`;
   });
-  return sql`SELECT sourceId, sum(n), coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n END), 0), sum(sm), sum(smm), sum(sns), sum(sd), sum(sdd), sum(smd)${sql.join(
+  return sql`SELECT "sourceId", sum(n), coalesce(sum(CASE WHEN reviewed IS NOT NULL THEN n END), 0), sum(sm), sum(smm), sum(sns), sum(sd), sum(sdd), sum(smd)${sql.join(
     pivots.map((p) => sql`, ${p}`),
     sql``,
-  )} FROM (${groups}) GROUP BY sourceId`;
+  )} FROM (${groups}) AS per_group GROUP BY "sourceId"`;
 }
 
 /**

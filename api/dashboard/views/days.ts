@@ -71,7 +71,7 @@ export const itemSources = (f: Pick<RollupScope, 'sourceIds'>): SQL => (f.source
 function stanceContribution(where: SQL, only: Readonly<Record<string, string>>): SQL {
   return sql`SELECT source_id, level, basis, count(*) AS documents, sum(n) AS n, sum(stance_sum) AS s, sum(stance_sum * stance_sum) AS ss,
       sum(stance_sum * n) AS sn, sum(n * n) AS nn
-    FROM (${rollupRowsOver('document_rollups', where, only)}) GROUP BY source_id, level, basis`;
+    FROM (${rollupRowsOver('document_rollups', where, only)}) AS edge GROUP BY source_id, level, basis`;
 }
 
 /** A rollup table's rows over the items matching `where`, in its columns' order; `only` as rollupRowsOver takes it. */
@@ -94,7 +94,7 @@ export function viewTable(f: RollupScope, table: string): SQL {
   // Agreement and corrected rollups have no basis (their views pass '').
   const only: Record<string, string> = f.basis === '' ? {} : { basis: f.basis };
   // The edge days' rows and the whole months' rows, summed in one GROUP BY.
-  const parts: SQL[] = split.edges.map((edge) => sql`SELECT ${varying} FROM (${contribution(table, edgeItems(f, edge), only)})`);
+  const parts: SQL[] = split.edges.map((edge) => sql`SELECT ${varying} FROM (${contribution(table, edgeItems(f, edge), only)}) AS edge`);
   if (split.months !== null) {
     if (hasFacets(f)) throw new Error(`${table}: no rollups for a date range and a status or provenance filter together`);
     parts.push(...monthTermRows({ ...f, ...split.months }, table));

@@ -7,6 +7,7 @@ import { CountsSchema, header, labelColumns, labelCounts, SharesSchema, SMALL_IT
 import { mergeByUnit, UnitFields, unitsFor } from '../groups.ts';
 import { readView } from './read.ts';
 import { viewTable } from './days.ts';
+import { countWhere } from '../../../db/sqlDialect.ts';
 
 const FramingRowSchema = z.object({
   ...UnitFields,
@@ -52,20 +53,20 @@ function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[
   const b = basisSql(f.basis);
   const s = scope(f);
   const rows = db.all<Omit<FramingSums, 'counts'> & LabelColumns>(sql`
-    SELECT i.source_id AS sourceId, ${labelColumns(labels, (id) => sql`coalesce(sum(${b.label} = ${id}), 0)`)},
-           count(${b.label}) AS counted, count(${b.stance}) AS stanceN, coalesce(sum(${b.stance}), 0) AS stanceSum,
-           coalesce(sum(i.review_status = 'disputed'), 0) AS disputed, count(*) AS total
+    SELECT i.source_id AS "sourceId", ${labelColumns(labels, (id) => sql`coalesce(${countWhere(sql`${b.label} = ${id}`)}, 0)`)},
+           count(${b.label}) AS counted, count(${b.stance}) AS "stanceN", coalesce(sum(${b.stance}), 0) AS "stanceSum",
+           coalesce(${countWhere(sql`i.review_status = 'disputed'`)}, 0) AS disputed, count(*) AS total
     FROM ${s.from} WHERE ${s.where} GROUP BY i.source_id`);
   return rows.map((r) => ({ sourceId: r.sourceId, counts: labelCounts(r, labels), counted: r.counted, stanceN: r.stanceN, stanceSum: r.stanceSum, disputed: r.disputed, total: r.total }));
 }
 
 function fromRollups(db: Db, f: DashboardFilters, labels: readonly { id: string }[]): FramingSums[] {
   const byLabel = db.all<{ sourceId: number; label: string; n: number; stanceN: number; stanceSum: number }>(sql`
-    SELECT source_id AS sourceId, label, n, stance_n AS stanceN, stance_sum AS stanceSum
+    SELECT source_id AS "sourceId", label, n, stance_n AS "stanceN", stance_sum AS "stanceSum"
     FROM ${viewTable(f, 'source_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`);
   const disputed = new Map(
     db
-      .all<{ sourceId: number; n: number }>(sql`SELECT source_id AS sourceId, n FROM ${viewTable(f, 'source_status_rollups')} WHERE level = ${f.level} AND review_status = 'disputed'${rollupSources(f)}`)
+      .all<{ sourceId: number; n: number }>(sql`SELECT source_id AS "sourceId", n FROM ${viewTable(f, 'source_status_rollups')} WHERE level = ${f.level} AND review_status = 'disputed'${rollupSources(f)}`)
       .map((r) => [r.sourceId, r.n]),
   );
   const perSource = new Map<number, FramingSums>();

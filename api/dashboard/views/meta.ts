@@ -5,6 +5,7 @@ import { INDEPENDENT_REVIEW_JOIN, IN_RANDOM_SAMPLE } from '../../items/provenanc
 import type { DashboardFilters } from '../filters.ts';
 import { codebookFor, CodebookViewSchema } from './common.ts';
 import { readView } from './read.ts';
+import { countWhere } from '../../../db/sqlDialect.ts';
 
 /** What the filter bar offers. */
 export const DashboardMetaSchema = z
@@ -36,20 +37,20 @@ export function dashboardMeta(db: Db, f: DashboardFilters): DashboardMeta {
   const { counts, provenance, totals } = readView(unfiltered(f), {
     rollups: () => ({
       counts: db.all<{ id: number; n: number }>(sql`SELECT source_id AS id, sum(n) AS n FROM source_status_rollups WHERE level = ${f.level} GROUP BY source_id`),
-      provenance: db.all<Provenance[number]>(sql`SELECT DISTINCT provider, model, prompt_version AS promptVersion FROM suggestion_provenance ORDER BY provider, model, prompt_version`),
+      provenance: db.all<Provenance[number]>(sql`SELECT DISTINCT provider, model, prompt_version AS "promptVersion" FROM suggestion_provenance ORDER BY provider, model, prompt_version`),
       totals: db.get<Totals>(sql`
         SELECT coalesce(sum(n), 0) AS items, coalesce(sum(suggested), 0) AS suggested,
-               coalesce(sum(CASE WHEN review_status <> 'unreviewed' THEN n ELSE 0 END), 0) AS reviewed, coalesce(sum(random_sample), 0) AS randomSample
+               coalesce(sum(CASE WHEN review_status <> 'unreviewed' THEN n ELSE 0 END), 0) AS reviewed, coalesce(sum(random_sample), 0) AS "randomSample"
         FROM source_status_rollups WHERE level = ${f.level}`),
     }),
     scan: () => ({
-      counts: db.all<{ id: number; n: number }>(sql`SELECT source_id AS id, count(*) AS n FROM items WHERE level = ${f.level} AND excluded = 0 GROUP BY source_id`),
-      provenance: db.all<Provenance[number]>(sql`SELECT DISTINCT provider, model, prompt_version AS promptVersion FROM suggestions ORDER BY provider, model, prompt_version`),
+      counts: db.all<{ id: number; n: number }>(sql`SELECT source_id AS id, count(*) AS n FROM items WHERE level = ${f.level} AND excluded = FALSE GROUP BY source_id`),
+      provenance: db.all<Provenance[number]>(sql`SELECT DISTINCT provider, model, prompt_version AS "promptVersion" FROM suggestions ORDER BY provider, model, prompt_version`),
       totals: db.get<Totals>(sql`
         SELECT count(*) AS items, count(i.suggested_label) AS suggested,
-               coalesce(sum(i.review_status <> 'unreviewed'), 0) AS reviewed, coalesce(sum(${IN_RANDOM_SAMPLE}), 0) AS randomSample
+               coalesce(${countWhere(sql`i.review_status <> 'unreviewed'`)}, 0) AS reviewed, coalesce(${countWhere(IN_RANDOM_SAMPLE)}, 0) AS "randomSample"
         FROM items i ${INDEPENDENT_REVIEW_JOIN}
-        WHERE i.level = ${f.level} AND i.excluded = 0`),
+        WHERE i.level = ${f.level} AND i.excluded = FALSE`),
     }),
   });
   const items = new Map(counts.map((r) => [r.id, r.n]));

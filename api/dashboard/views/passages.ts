@@ -110,10 +110,10 @@ export function drillDown(db: Db, filters: DashboardFilters, d: DrillDown): Pass
   const matching = (extra: SQL = sql``) => sql`${sql.join(joins)} WHERE ${sql.join(where, sql` AND `)}${extra}`;
   const page = (extra: SQL, order: SQL, limit: number, offset: number) =>
     db.all<DrillDownItem>(sql`
-      SELECT i.id AS itemId, i.document_id AS documentId, d.title AS documentTitle, i.source_id AS sourceId, src.name AS source,
+      SELECT i.id AS "itemId", i.document_id AS "documentId", d.title AS "documentTitle", i.source_id AS "sourceId", src.name AS source,
              i.level AS level, i.seq AS seq,
              substr(CASE WHEN i.level = 'passage' THEN (SELECT p.text FROM passages p WHERE p.id = i.passage_id) ELSE d.text END, 1, 400) AS text,
-             ${b.label} AS label, ${b.stance} AS stance, i.review_status AS reviewStatus
+             ${b.label} AS label, ${b.stance} AS stance, i.review_status AS "reviewStatus"
       FROM ${withDocuments(s)} JOIN sources src ON src.id = i.source_id${matching(extra)} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`);
   const inDocumentOrder = sql`i.document_id, i.seq`;
   const counted = rollupCounts(db, f, d);

@@ -62,8 +62,9 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   const b = basisSql(f.basis);
   const s = scope(f);
   // One row per document (an aggregate, never the passages themselves); sources are summed here.
+  // A document has one source: min() names it in a way PostgreSQL accepts for a column not grouped by.
   const perDocument = db.values<[sourceId: number, s: number, n: number]>(
-    sql`SELECT i.source_id, sum(${b.stance}), count(${b.stance}) FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`,
+    sql`SELECT min(i.source_id), sum(${b.stance}), count(${b.stance}) FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`,
   );
   const bySourceId = new Map<number, StanceSums>();
   for (const [sourceId, ds, dn] of perDocument) {
@@ -119,15 +120,15 @@ function fromRollups(db: Db, f: DashboardFilters, units: Units): StanceSums[] {
   if (hasFacets(f)) return fromFacets(db, f, units);
   const sums = db
     .all<Omit<StanceSums, 'docs'>>(
-      sql`SELECT source_id AS sourceId, documents, n, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
+      sql`SELECT source_id AS "sourceId", documents, n, s, ss, sn, nn FROM ${viewTable(f, 'source_stance_rollups')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} ORDER BY source_id`,
     )
     .map((r): StanceSums => ({ ...r, docs: [] }));
   const resampled = resampledSources(sums, units);
   if (resampled.size === 0) return sums;
-  // A date range reads the sources' document rows by the source index, then each one's date by its key (CROSS JOIN keeps that order).
+  // A date range reads the sources' document rows by the source index, then each one's date by its key (CROSS JOIN keeps that order; its condition is in the WHERE, as PostgreSQL takes no ON after CROSS JOIN).
   const dated = isDated(f);
-  const from = dated ? sql`document_rollups r CROSS JOIN documents d ON d.id = r.document_id` : sql`document_rollups r`;
-  const dates = dated ? sql` AND ${dateRange(f, sql`d.published_start`)}` : sql``;
+  const from = dated ? sql`document_rollups r CROSS JOIN documents d` : sql`document_rollups r`;
+  const dates = dated ? sql` AND d.id = r.document_id AND ${dateRange(f, sql`d.published_start`)}` : sql``;
   const docs = db.values<[sourceId: number, s: number, n: number]>(
     sql`SELECT r.source_id, r.stance_sum, r.n FROM ${from} WHERE r.level = ${f.level} AND r.basis = ${f.basis} AND r.source_id IN ${inList([...resampled.keys()])}${dates} ORDER BY r.document_id`,
   );

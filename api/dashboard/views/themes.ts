@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
+import { dialectFor, jsonObjectAgg } from '../../../db/sqlDialect.ts';
 import { basisSql } from '../../items/provenance.ts';
 import { rollupSources, scope, type DashboardFilters } from '../filters.ts';
 import { CountsSchema, header, ViewHeaderSchema } from './common.ts';
@@ -52,7 +53,7 @@ function cellsFromRollups(db: Db, f: DashboardFilters): ThemeSums['cells'] {
   // Read in key order and packed one row per source: 500 sources × 15 themes cross into
   // JavaScript as 500 rows, and nothing is sorted.
   const perSource = db.values<[sourceId: number, json: string]>(
-    sql`SELECT source_id, json_group_object(theme, n) FROM ${viewTable(f, 'source_theme_totals')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} GROUP BY source_id`,
+    sql`SELECT source_id, ${jsonObjectAgg(dialectFor(db), sql`theme`, sql`n`)} FROM ${viewTable(f, 'source_theme_totals')} WHERE level = ${f.level} AND basis = ${f.basis}${rollupSources(f)} GROUP BY source_id`,
   );
   return perSource.flatMap(([sourceId, json]) => Object.entries(themeCounts(json)).map(([theme, count]) => ({ sourceId, theme, count })));
 }
@@ -68,7 +69,7 @@ export function sourceThemeCells(db: Db, f: DashboardFilters): ThemeSums['cells'
     scan: () => {
       const b = basisSql(f.basis);
       const s = scope(f);
-      return db.all(sql`SELECT i.source_id AS sourceId, t.theme AS theme, count(*) AS count
+      return db.all(sql`SELECT i.source_id AS "sourceId", t.theme AS theme, count(*) AS count
         FROM ${s.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
         WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, t.theme`);
     },
@@ -109,7 +110,7 @@ function themeCellsOverDays(db: Db, f: DashboardFilters): Pick<ThemeSums, 'cells
   const labelCells = new Map<string, ThemeSums['labelCells'][number]>((months === null ? [] : labelCellsFromRollups(db, months)).map((c) => [`${c.label}\u0000${c.theme}`, c]));
   for (const edge of split.edges) {
     const rows = db.values<[sourceId: number, label: string, theme: string, n: number]>(
-      sql`SELECT source_id, label, theme, n FROM (${rollupRowsOver('source_theme_rollups', edgeItems(f, edge), { basis: f.basis })})`,
+      sql`SELECT source_id, label, theme, n FROM (${rollupRowsOver('source_theme_rollups', edgeItems(f, edge), { basis: f.basis })}) AS edge`,
     );
     for (const [sourceId, label, theme, n] of rows) {
       const cell = cells.get(`${sourceId}\u0000${theme}`);
@@ -123,7 +124,7 @@ function themeCellsOverDays(db: Db, f: DashboardFilters): Pick<ThemeSums, 'cells
   return { cells: [...cells.values()], labelCells: [...labelCells.values()] };
 }
 
-/** A packed row of source_theme_totals: SQLite's json_group_object of theme → integer count. */
+/** A packed row of source_theme_totals: the JSON object of theme → integer count (db/sqlDialect.ts jsonObjectAgg). */
 function themeCounts(json: string): Record<string, number> {
   return JSON.parse(json);
 }
@@ -132,7 +133,7 @@ function fromItems(db: Db, f: DashboardFilters): ThemeSums {
   const b = basisSql(f.basis);
   const s = scope(f);
   const raw = db.all<{ sourceId: number; label: string; theme: string; n: number }>(sql`
-    SELECT i.source_id AS sourceId, ${b.label} AS label, t.theme AS theme, count(*) AS n
+    SELECT i.source_id AS "sourceId", ${b.label} AS label, t.theme AS theme, count(*) AS n
     FROM ${s.from} JOIN item_themes t ON t.item_id = i.id AND t.kind = ${b.themeKind}
     WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2, t.theme`);
   const bySourceTheme = new Map<string, ThemeSums['cells'][number]>();
@@ -148,7 +149,7 @@ function fromItems(db: Db, f: DashboardFilters): ThemeSums {
     byLabelTheme.set(lkey, lcell);
   }
   return {
-    counted: db.all(sql`SELECT i.source_id AS sourceId, count(${b.label}) AS counted FROM ${s.from} WHERE ${s.where} GROUP BY i.source_id`),
+    counted: db.all(sql`SELECT i.source_id AS "sourceId", count(${b.label}) AS counted FROM ${s.from} WHERE ${s.where} GROUP BY i.source_id`),
     byLabel: db.all(sql`SELECT ${b.label} AS label, count(*) AS n FROM ${s.from} WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY 1`),
     cells: [...bySourceTheme.values()],
     labelCells: [...byLabelTheme.values()],

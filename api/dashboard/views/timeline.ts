@@ -9,6 +9,7 @@ import { readView } from './read.ts';
 import { isDated, rollupTable } from '../months.ts';
 import { contribution, edgeItems, itemSources, splitDays, viewTable } from './days.ts';
 import { hasFacets } from '../facets.ts';
+import { countWhere, dialectFor, jsonIntegerKeyedEntries } from '../../../db/sqlDialect.ts';
 
 const TimelineRowSchema = z.object({
   ...UnitFields,
@@ -43,19 +44,19 @@ export type PeriodRow = { sourceId: number; unit?: string; period: string | null
  * would give (period, then the unit's first source).
  */
 function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }[], granularity: Granularity, table: SQL, units: Units | null): PeriodRow[] {
-  const sums = sql`${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted, sum(stance_n) AS stanceN, sum(stance_sum) AS stanceSum`;
+  const sums = sql`${labelColumns(labels, (id) => sql`coalesce(sum(CASE WHEN label = ${id} THEN n END), 0)`)}, sum(n) AS counted, sum(stance_n) AS "stanceN", sum(stance_sum) AS "stanceSum"`;
   const where = sql`level = ${f.level} AND basis = ${f.basis} AND granularity = ${granularity}${rollupSources(f)}`;
   const period = sql`CASE WHEN period <> '' THEN period END AS period`;
   if (units === null || units.grouping === null) {
-    return db.all<PeriodRow>(sql`SELECT source_id AS sourceId, ${period}, ${sums} FROM ${table} WHERE ${where} GROUP BY period, source_id ORDER BY period, source_id`);
+    return db.all<PeriodRow>(sql`SELECT source_id AS "sourceId", ${period}, ${sums} FROM ${table} WHERE ${where} GROUP BY period, source_id ORDER BY period NULLS FIRST, source_id`);
   }
   // Hundreds of sources by month are tens of thousands of rows: one per group and period leaves SQL.
   const ids = db.values<[number]>(sql`SELECT id FROM sources`).map(([id]) => id);
   const unitOf = JSON.stringify(Object.fromEntries(ids.map((id) => [id, units.keyOf(id)])));
   return db.all<PeriodRow>(sql`
-    WITH u(source_id, unit) AS (SELECT CAST(key AS INTEGER), value FROM json_each(${unitOf}))
-    SELECT min(source_id) AS sourceId, u.unit AS unit, ${period}, ${sums}
-    FROM ${table} JOIN u USING (source_id) WHERE ${where} GROUP BY period, u.unit ORDER BY period, min(source_id)`);
+    WITH u(source_id, unit) AS (${jsonIntegerKeyedEntries(dialectFor(db), sql`${unitOf}`)})
+    SELECT min(source_id) AS "sourceId", u.unit AS unit, ${period}, ${sums}
+    FROM ${table} JOIN u USING (source_id) WHERE ${where} GROUP BY period, u.unit ORDER BY period NULLS FIRST, min(source_id)`);
 }
 
 /** Whether the rollups answer a timeline: any date range, or a status or provenance filter (timeline_rollups_facets), not both together. */
@@ -74,7 +75,7 @@ function rangeTable(f: DashboardFilters, granularity: Granularity): SQL {
   const split = splitDays(f);
   const only = { basis: f.basis, granularity };
   const parts: SQL[] = split.edges.map(
-    (edge) => sql`SELECT ${sql.raw(TIMELINE_COLUMNS)} FROM (${contribution('timeline_rollups', edgeItems(f, edge), only)}) WHERE period <> ''`,
+    (edge) => sql`SELECT ${sql.raw(TIMELINE_COLUMNS)} FROM (${contribution('timeline_rollups', edgeItems(f, edge), only)}) AS edge WHERE period <> ''`,
   );
   const months = split.months;
   if (months !== null) {
@@ -100,12 +101,12 @@ function rangeTable(f: DashboardFilters, granularity: Granularity): SQL {
         for (let y = year(a); y <= year(b); y++) {
           if (`${y}-01` < a || `${y}-01` > b) continue;
           const yearOnly = sql`i.document_id IN (SELECT id FROM documents WHERE published_start = ${`${y}-01-01`} AND published_precision = 'year') AND i.level = ${f.level}${itemSources(f)}`;
-          parts.push(sql`SELECT ${sql.raw(TIMELINE_COLUMNS)} FROM (${contribution('timeline_rollups', yearOnly, only)})`);
+          parts.push(sql`SELECT ${sql.raw(TIMELINE_COLUMNS)} FROM (${contribution('timeline_rollups', yearOnly, only)}) AS year_only`);
         }
       }
     }
   }
-  return sql`(${sql.join(parts, sql` UNION ALL `)})`;
+  return sql`(${sql.join(parts, sql` UNION ALL `)}) AS timeline_rollups`;
 }
 
 /**
@@ -142,9 +143,9 @@ function fromItems(db: Db, f: DashboardFilters, labels: readonly { id: string }[
   const b = basisSql(f.basis);
   const s = scope(f);
   return db.all<PeriodRow>(sql`
-    SELECT i.source_id AS sourceId, ${periodSql(granularity)} AS period,
-           ${labelColumns(labels, (id) => sql`coalesce(sum(${b.label} = ${id}), 0)`)}, count(${b.label}) AS counted, count(${b.stance}) AS stanceN, coalesce(sum(${b.stance}), 0) AS stanceSum
-    FROM ${withDocuments(s)} WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2 ORDER BY 2, i.source_id`);
+    SELECT i.source_id AS "sourceId", ${periodSql(granularity)} AS period,
+           ${labelColumns(labels, (id) => sql`coalesce(${countWhere(sql`${b.label} = ${id}`)}, 0)`)}, count(${b.label}) AS counted, count(${b.stance}) AS "stanceN", coalesce(sum(${b.stance}), 0) AS "stanceSum"
+    FROM ${withDocuments(s)} WHERE ${s.where} AND ${b.label} IS NOT NULL GROUP BY i.source_id, 2 ORDER BY 2 NULLS FIRST, i.source_id`);
 }
 
 /** On the rollup path, narrows the filters to the `limit` sources with the most counted items (dated or not). */

@@ -1,0 +1,97 @@
+import type Database from 'better-sqlite3';
+import { sql, type SQL } from 'drizzle-orm';
+import { dialectOf, type DbOrTx } from './client.ts';
+import type { DialectName } from './dialect.ts';
+
+/**
+ * The few SQL fragments the app cannot spell the same way on SQLite and PostgreSQL, in one
+ * place, so nothing above db/ writes engine-specific SQL. Everything else the app sends is
+ * written to run unchanged on both (README, "SQL on both engines"): `TRUE`/`FALSE` for
+ * boolean columns (SQLite reads them as 1 and 0), `countWhere` instead of summing a
+ * comparison, an alias on every subquery in FROM, double-quoted camelCase aliases, the
+ * target table named in an upsert's `SET n = t.n + excluded.n`.
+ *
+ * The portable helpers below take no dialect; those that differ take one (`dialectFor(db)`).
+ * Text versions exist beside the drizzle `sql` ones because the rollup statements are built as
+ * strings and prepared once per connection (api/dashboard/rollupSql.ts).
+ */
+
+export type SqlDialect = DialectName;
+
+/** The dialect of a drizzle database, a transaction or a raw connection (db/client.ts's dialectOf). */
+export const dialectFor = (db: DbOrTx | Database.Database): SqlDialect => dialectOf(db);
+
+/**
+ * How many rows satisfy `condition`: SQLite sums a comparison as 0/1, PostgreSQL has no
+ * sum(boolean). NULL conditions count 0 here where sum() skipped them, so wrap it in
+ * coalesce(..., 0) wherever an empty group must read 0 as before (an all-NULL group gave NULL).
+ */
+export const countWhereText = (condition: string): string => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+export const countWhere = (condition: SQL): SQL => sql`sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+
+/** A condition as the integer 1 or 0 (a key or value column that holds a flag as a number). */
+export const flagText = (condition: string): string => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
+export const flag = (condition: SQL): SQL => sql`CASE WHEN ${condition} THEN 1 ELSE 0 END`;
+
+/**
+ * The text of a date column (`YYYY-MM-DD`): SQLite keeps dates as text, PostgreSQL's `date`
+ * has no substr() and casts to its ISO text (the server's DateStyle is ISO by default).
+ */
+export const dateTextOf = (column: string): string => `CAST(${column} AS TEXT)`;
+/** `YYYY-MM` of a date column (NULL for NULL). */
+export const monthOfText = (column: string): string => `substr(${dateTextOf(column)}, 1, 7)`;
+/** `YYYY` of a date column (NULL for NULL). */
+export const yearOfText = (column: string): string => `substr(${dateTextOf(column)}, 1, 4)`;
+export const monthOf = (column: SQL): SQL => sql`substr(CAST(${column} AS TEXT), 1, 7)`;
+export const yearOf = (column: SQL): SQL => sql`substr(CAST(${column} AS TEXT), 1, 4)`;
+
+/**
+ * The elements of a JSON array bound as one parameter, as a one-column subquery (`value`) for
+ * `x IN (...)`: SQLite's json_each, PostgreSQL's jsonb_array_elements_text with each element
+ * cast to the column type it is compared with (`type` 'integer' for ids, 'text' for strings).
+ */
+export function jsonArrayValuesText(dialect: SqlDialect, param: string, type: 'integer' | 'text'): string {
+  if (dialect === 'sqlite') return `SELECT value FROM json_each(${param})`;
+  const value = type === 'integer' ? 'CAST(j.value AS BIGINT)' : 'j.value';
+  return `SELECT ${value} AS value FROM jsonb_array_elements_text(CAST(${param} AS jsonb)) AS j(value)`;
+}
+export function jsonArrayValues(dialect: SqlDialect, param: SQL, type: 'integer' | 'text'): SQL {
+  if (dialect === 'sqlite') return sql`SELECT value FROM json_each(${param})`;
+  const value = type === 'integer' ? sql`CAST(j.value AS BIGINT)` : sql`j.value`;
+  return sql`SELECT ${value} AS value FROM jsonb_array_elements_text(CAST(${param} AS jsonb)) AS j(value)`;
+}
+
+/**
+ * The entries of a JSON object bound as one parameter `{ "12": "unit", ... }` as rows
+ * (key as an integer, value as text): SQLite's json_each, PostgreSQL's jsonb_each_text.
+ */
+export function jsonIntegerKeyedEntries(dialect: SqlDialect, param: SQL): SQL {
+  if (dialect === 'sqlite') return sql`SELECT CAST(key AS INTEGER) AS key, value FROM json_each(${param})`;
+  return sql`SELECT CAST(j.key AS BIGINT) AS key, j.value AS value FROM jsonb_each_text(CAST(${param} AS jsonb)) AS j(key, value)`;
+}
+
+/**
+ * An aggregate JSON object `{ key: value, ... }` of a group's rows as text: SQLite's
+ * json_group_object, PostgreSQL's json_object_agg (json, not jsonb, so duplicate keys and
+ * their order stay as SQLite writes them; the driver returns it as text).
+ */
+export function jsonObjectAgg(dialect: SqlDialect, key: SQL, value: SQL): SQL {
+  return dialect === 'sqlite' ? sql`json_group_object(${key}, ${value})` : sql`json_object_agg(${key}, ${value})`;
+}
+
+/**
+ * A connection's temporary table by name, qualified so a permanent table of the same name can
+ * never be meant: SQLite's `temp` schema, PostgreSQL's `pg_temp`.
+ */
+export const tempTableText = (dialect: SqlDialect, name: string): string => `${dialect === 'sqlite' ? 'temp' : 'pg_temp'}.${name}`;
+
+/**
+ * Creates (if missing) a temporary table with columns `c0, c1, ...` shaped like `select`'s
+ * output: SQLite takes untyped columns; PostgreSQL needs types, so there it is created from the
+ * select itself (run for no rows). `select` must need no parameters.
+ */
+export function createTempTableLikeText(dialect: SqlDialect, name: string, width: number, select: string): string {
+  const columns = Array.from({ length: width }, (_, k) => `c${k}`).join(', ');
+  if (dialect === 'sqlite') return `CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns})`;
+  return `CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns}) AS ${select} WITH NO DATA`;
+}
