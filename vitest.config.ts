@@ -1,5 +1,73 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suite runs on SQLite, and again on PostgreSQL when a server is given
+ * (FRAMESCOPE_TEST_DATABASE_URL, set by .ci/with-postgres; CI sets FRAMESCOPE_REQUIRE_POSTGRES=1
+ * so a missing server fails instead of skipping). The `postgres` project's databases come from
+ * createTestDb / db/testing.ts (FRAMESCOPE_TEST_DIALECT=postgres); a test that is SQLite by
+ * nature skips there and says why (describeSqliteOnly).
+ */
+/**
+ * Files that do not pass on PostgreSQL yet (issue 18, being converted area by area): the
+ * postgres project leaves them out. Remove a file from here when it passes there.
+ */
+const POSTGRES_PENDING = [
+  // The browser tests' server (web/e2e/browser.ts) opens an SQLite file of its own.
+  'web/e2e/**',
+  'api/app.test.ts',
+  'api/cli/tagBatch.test.ts',
+  'api/dashboard/dashboard-rollups.test.ts',
+  'api/dashboard/dashboard.test.ts',
+  'api/dashboard/groups.test.ts',
+  'api/dashboard/syndicated.test.ts',
+  'api/dashboard/views/days.test.ts',
+  'api/evals/comparison.test.ts',
+  'api/evals/gold.test.ts',
+  'api/evals/heldOut.test.ts',
+  'api/export/export.test.ts',
+  'api/export/provenance.test.ts',
+  'api/export/roundtrip.test.ts',
+  'api/guards/guards.test.ts',
+  'api/ingest/duplicates.test.ts',
+  'api/ingest/html.test.ts',
+  'api/ingest/import.test.ts',
+  'api/ingest/labels.test.ts',
+  'api/ingest/manifest.test.ts',
+  'api/ingest/properties.test.ts',
+  'api/ingest/rowFile.test.ts',
+  'api/ingest/webUrl.test.ts',
+  'api/items/backfill.test.ts',
+  'api/items/provenance.test.ts',
+  'api/items/state.test.ts',
+  'api/jobs/jobs.test.ts',
+  'api/providers/redact.test.ts',
+  'api/review/bulk.test.ts',
+  'api/review/coding.test.ts',
+  'api/review/idempotency.test.ts',
+  'api/review/queueTotal.test.ts',
+  'api/review/review.test.ts',
+  'api/review/stored.test.ts',
+  'api/routes/corpus.test.ts',
+  'api/routes/jobs.test.ts',
+  'api/routes/openapi.test.ts',
+  'api/routes/tagging.test.ts',
+  'api/sources/sources.test.ts',
+  'api/stories/check.test.ts',
+  'api/stories/edit.test.ts',
+  'api/stories/grouping.test.ts',
+  'api/stories/matched.test.ts',
+  'api/tagging/batch.test.ts',
+  'api/tagging/estimate.test.ts',
+  'api/tagging/injection.test.ts',
+  'api/tagging/localDocuments.test.ts',
+  'api/tagging/quality.test.ts',
+  'api/tagging/rateLimit.test.ts',
+  'api/tagging/runs.test.ts',
+  'api/training/training.test.ts',
+];
+
+const postgres = Boolean(process.env.FRAMESCOPE_TEST_DATABASE_URL) || process.env.FRAMESCOPE_REQUIRE_POSTGRES === '1';
+
 export default defineConfig({
   test: {
     include: ['api/**/*.test.ts', 'db/**/*.test.ts', 'web/**/*.test.ts', 'evals/**/*.test.ts', 'prompts/**/*.test.ts'],
@@ -9,5 +77,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000, // 30 s: browser tests start Chromium and the server
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'sqlite', env: { FRAMESCOPE_TEST_DIALECT: 'sqlite' } } },
+      ...(postgres ? [{ extends: true as const, test: { name: 'postgres', env: { FRAMESCOPE_TEST_DIALECT: 'postgres' }, exclude: ['node_modules/**', 'web/dist/**', ...POSTGRES_PENDING] } }] : []),
+    ],
   },
 });
