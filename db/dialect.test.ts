@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteJobQueue } from '../api/jobs/queue.ts';
+import { DbJobQueue } from '../api/jobs/queue.ts';
 import { openDb } from './client.ts';
 import { parseDatabaseTarget, redactUrl, sqliteDialect } from './dialect.ts';
 import { committedMigrations } from './migrate.ts';
@@ -26,7 +26,7 @@ describe('database targets', () => {
 describe('the SQLite dialect', () => {
   it('is the open database with its queue behind the asynchronous contract', async () => {
     const db = openDb(':memory:');
-    const dialect = sqliteDialect(db, new SqliteJobQueue(db));
+    const dialect = sqliteDialect(db, new DbJobQueue(db));
     expect(dialect.name).toBe('sqlite');
     expect(await dialect.migrate()).toEqual([]);
     const job = await dialect.jobs.enqueue({ kind: 'export', params: {}, createdBy: 'alice' }, NOW);

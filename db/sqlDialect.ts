@@ -95,3 +95,10 @@ export function createTempTableLikeText(dialect: SqlDialect, name: string, width
   if (dialect === 'sqlite') return `CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns})`;
   return `CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns}) AS ${select} WITH NO DATA`;
 }
+
+/**
+ * The row lock a job claim's subquery takes on PostgreSQL (`FOR UPDATE SKIP LOCKED`): claimers
+ * in several processes never wait on each other and never take the same row. SQLite has no row
+ * locks and needs none: its one UPDATE statement holds the write lock throughout.
+ */
+export const skipLockedText = (dialect: SqlDialect): string => (dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '');

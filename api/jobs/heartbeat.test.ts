@@ -7,7 +7,7 @@ import { loadConfig } from '../config.ts';
 import { openAppDb } from '../db.ts';
 import { defaultProviders } from '../providers/factory.ts';
 import { heartbeat, HEARTBEAT_STALE_MS } from './context.ts';
-import { SqliteJobQueue } from './queue.ts';
+import { DbJobQueue } from './queue.ts';
 import { createJobRunner } from './runner.ts';
 import { initialProgress } from './types.ts';
 
@@ -29,7 +29,7 @@ describe('a job heartbeat that hits a locked database', () => {
     const db = openAppDb(dbPath);
     // The job's connection waits 20 ms for the lock (5 s in production) so the test does not sleep.
     db.$client.pragma('busy_timeout = 20');
-    const queue = new SqliteJobQueue(db);
+    const queue = new DbJobQueue(db);
     const job = queue.enqueue({ kind: 'rollups', params: {}, createdBy: 'ana', claimBy: OWNER }, claimedAt);
     const holder = new Database(dbPath);
     holder.exec('BEGIN IMMEDIATE');

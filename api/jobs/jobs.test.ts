@@ -10,7 +10,7 @@ import { exportJobDir } from '../export/job.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { createRun } from '../tagging/runs.ts';
 import { testDeps } from '../testing.ts';
-import { SqliteJobQueue } from './queue.ts';
+import { DbJobQueue } from './queue.ts';
 import { serverDeps } from './setup.ts';
 import type { JobEvent } from './types.ts';
 
@@ -25,8 +25,8 @@ const at = new Date('2026-01-15T12:00:00Z');
 describe('the job queue', () => {
   it('hands each queued job to one owner, and only that owner can report on it or end it', () => {
     const { db } = testDeps();
-    const a = new SqliteJobQueue(db);
-    const b = new SqliteJobQueue(db);
+    const a = new DbJobQueue(db);
+    const b = new DbJobQueue(db);
     const job = a.enqueue({ kind: 'rollups', params: {}, createdBy: 'ana' }, at);
     expect(job).toMatchObject({ state: 'queued', owner: null, attempts: 0, createdBy: 'ana' });
     const claimed = a.claim('owner-a', at);
@@ -45,7 +45,7 @@ describe('the job queue', () => {
 
   it('cancels a queued job at once, and lists jobs newest first by state and kind', () => {
     const { db } = testDeps();
-    const q = new SqliteJobQueue(db);
+    const q = new DbJobQueue(db);
     const first = q.enqueue({ kind: 'rollups', params: {}, createdBy: 'ana' }, at);
     const second = q.enqueue({ kind: 'training', params: { codebookId: 1 }, createdBy: 'ana' }, at);
     expect(q.requestCancel(first.id, 'ana', at)).toMatchObject({ state: 'cancelled', finishedAt: at.toISOString() });

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { dialectFor, skipLockedText } from '../../db/sqlDialect.ts';
 import { RESUMABLE_FROM, type EnqueueSpec, type HeartbeatAnswer, type JobEnd, type JobFilter, type JobQueue } from '../../db/jobQueue.ts';
 import { jobs, type Job, type JobProgress } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
@@ -8,8 +9,8 @@ import { initialProgress } from './types.ts';
 
 export type { EnqueueSpec, HeartbeatAnswer, JobFilter, JobQueue } from '../../db/jobQueue.ts';
 
-/** The job queue in the app's SQLite database (db/schema/jobs.ts). */
-export class SqliteJobQueue implements JobQueue {
+/** The job queue in the app's database (db/schema/jobs.ts), on SQLite or PostgreSQL alike. */
+export class DbJobQueue implements JobQueue {
   constructor(private readonly db: Db) {}
 
   enqueue(spec: EnqueueSpec, now: Date, tx: DbOrTx = this.db): Job {
@@ -36,24 +37,20 @@ export class SqliteJobQueue implements JobQueue {
 
   claim(owner: string, now: Date, jobId?: number): Job | null {
     const at = now.toISOString();
-    return this.db.transaction((tx) => {
-      const next = tx
-        .select({ id: jobs.id })
-        .from(jobs)
-        .where(jobId === undefined ? eq(jobs.state, 'queued') : and(eq(jobs.state, 'queued'), eq(jobs.id, jobId)))
-        .orderBy(jobs.id)
-        .limit(1)
-        .get();
-      if (!next) return null;
-      return (
-        tx
-          .update(jobs)
-          .set({ state: 'running', owner, attempts: sql`${jobs.attempts} + 1`, startedAt: sql`coalesce(${jobs.startedAt}, ${at})`, heartbeatAt: at, finishedAt: null, error: null })
-          .where(and(eq(jobs.id, next.id), eq(jobs.state, 'queued')))
-          .returning()
-          .get() ?? null
-      );
-    });
+    // One UPDATE of the row its scalar subquery picks: atomic on SQLite (the statement holds the
+    // write lock) and on PostgreSQL (the subquery locks the row, skipping rows another claimer
+    // holds). A scalar subquery runs once; `id IN (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED)`
+    // may be re-run for every row the UPDATE scans and claim every queued job at once.
+    const only = jobId === undefined ? sql`` : sql` AND id = ${jobId}`;
+    const next = sql`(SELECT id FROM jobs WHERE state = 'queued'${only} ORDER BY id LIMIT 1${sql.raw(skipLockedText(dialectFor(this.db)))})`;
+    return (
+      this.db
+        .update(jobs)
+        .set({ state: 'running', owner, attempts: sql`${jobs.attempts} + 1`, startedAt: sql`coalesce(${jobs.startedAt}, ${at})`, heartbeatAt: at, finishedAt: null, error: null })
+        .where(and(eq(jobs.id, next), eq(jobs.state, 'queued')))
+        .returning()
+        .get() ?? null
+    );
   }
 
   heartbeat(jobId: number, owner: string, now: Date, progress: JobProgress): HeartbeatAnswer {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { executeJob, HEARTBEAT_STALE_MS, type JobChannel } from './context.ts';
 import { jobKind } from './kinds.ts';
-import { SqliteJobQueue, type EnqueueSpec, type JobQueue } from './queue.ts';
+import { DbJobQueue, type EnqueueSpec, type JobQueue } from './queue.ts';
 import { ThreadPool } from './threads.ts';
 import { recordWorkerDeath } from './workerDeath.ts';
 import { FINISHED_STATES, type Job, type JobDeps, type JobEvent } from './types.ts';
@@ -99,7 +99,7 @@ function ownerMayBeAlive(owner: string, heartbeatAt: string | null, now: Date): 
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { deps } = options;
-  const queue = options.queue ?? new SqliteJobQueue(deps.db);
+  const queue = options.queue ?? new DbJobQueue(deps.db);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const maxConcurrent = options.maxConcurrent ?? 2;
   const events = new EventEmitter();

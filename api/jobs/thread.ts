@@ -3,7 +3,7 @@ import { isBusy, openDb } from '../../db/client.ts';
 import { WriteGate } from '../../db/writeGate.ts';
 import { defaultProviders } from '../providers/factory.ts';
 import { executeJob } from './context.ts';
-import { SqliteJobQueue } from './queue.ts';
+import { DbJobQueue } from './queue.ts';
 import type { FromWorker, ThreadData, ToWorker } from './threads.ts';
 
 /**
@@ -15,7 +15,7 @@ const { config, filesDir, gate } = workerData as ThreadData;
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const db = openDb(config.dbPath);
-const queue = new SqliteJobQueue(db);
+const queue = new DbJobQueue(db);
 const deps = { db, config, now: () => new Date(), providers: defaultProviders, filesDir, ...(gate ? { writeGate: new WriteGate(gate) } : {}) };
 // The server's connection leaves checkpoints to its job threads (runner.ts): this one moves the
 // WAL's pages into the database every CHECKPOINT_EVERY_MS, off the request thread. PASSIVE never

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openAppDb } from '../db.ts';
-import { SqliteJobQueue } from './queue.ts';
+import { DbJobQueue } from './queue.ts';
 import { recordWorkerDeath } from './workerDeath.ts';
 
 let dir = '';
@@ -24,7 +24,7 @@ function lockedJob() {
   const dbPath = join(dir, 'fs.db');
   const db = openAppDb(dbPath);
   db.$client.pragma('busy_timeout = 10');
-  const queue = new SqliteJobQueue(db);
+  const queue = new DbJobQueue(db);
   const job = queue.enqueue({ kind: 'rollups', params: {}, createdBy: 'ana', claimBy: OWNER }, now());
   const holder = new Database(dbPath);
   holder.exec('BEGIN IMMEDIATE');

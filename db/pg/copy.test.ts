@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { openAppDb } from '../../api/db.ts';
 import { addReview, addSuggestion } from '../../api/fixtures.ts';
 import { importDemoCorpus } from '../../api/ingest/demo.ts';
-import { SqliteJobQueue } from '../../api/jobs/queue.ts';
+import { DbJobQueue } from '../../api/jobs/queue.ts';
 import { openDb, type Db } from '../client.ts';
 import { codebooks, documents, items, localModels, settings, taggingRunItems, taggingRuns } from '../schema/index.ts';
 import { toIsoString } from './columns.ts';
@@ -37,7 +37,7 @@ async function seededDatabase(path: string): Promise<Db> {
   addReview(db, all[1]!.id, { reviewer: 'alice', action: 'edit', label: 'morality', stance: 1, themes: ['religion'], note: 'a "quoted" note, with; punctuation', blind: true });
   addReview(db, all[1]!.id, { reviewer: 'bob', action: 'edit', label: 'conflict', stance: -1 });
   addReview(db, all[2]!.id, { reviewer: 'bob', action: 'reject', label: null, shown: { suggestion: { label: 'economic' } } });
-  const queue = new SqliteJobQueue(db);
+  const queue = new DbJobQueue(db);
   const now = new Date('2026-01-15T12:00:00.000Z');
   const done = queue.enqueue({ kind: 'export', params: { format: 'csv' }, createdBy: 'alice', claimBy: 'host:1:a' }, now);
   queue.finish(done.id, 'host:1:a', now, { state: 'completed', result: { file: 'x.csv', rows: 12 } });
