@@ -66,6 +66,9 @@ const POSTGRES_PENDING = [
   'api/training/training.test.ts',
 ];
 
+/** FRAMESCOPE_TEST_PENDING=1 runs the pending files on PostgreSQL too (to work on them). */
+const pending = process.env.FRAMESCOPE_TEST_PENDING === '1' ? [] : POSTGRES_PENDING;
+
 const postgres = Boolean(process.env.FRAMESCOPE_TEST_DATABASE_URL) || process.env.FRAMESCOPE_REQUIRE_POSTGRES === '1';
 
 export default defineConfig({
@@ -79,7 +82,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'sqlite', env: { FRAMESCOPE_TEST_DIALECT: 'sqlite' } } },
-      ...(postgres ? [{ extends: true as const, test: { name: 'postgres', env: { FRAMESCOPE_TEST_DIALECT: 'postgres' }, exclude: ['node_modules/**', 'web/dist/**', ...POSTGRES_PENDING] } }] : []),
+      ...(postgres ? [{ extends: true as const, test: { name: 'postgres', env: { FRAMESCOPE_TEST_DIALECT: 'postgres' }, exclude: ['node_modules/**', 'web/dist/**', ...pending] } }] : []),
     ],
   },
 });
