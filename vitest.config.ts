@@ -16,10 +16,7 @@ const POSTGRES_PENDING = [
   'web/e2e/**',
   'api/app.test.ts',
   'api/cli/tagBatch.test.ts',
-  'api/dashboard/dashboard-rollups.test.ts',
-  'api/dashboard/dashboard.test.ts',
-  'api/dashboard/groups.test.ts',
-  'api/dashboard/syndicated.test.ts',
+  // Passes on PostgreSQL, but its random ranges take 60-70 s there (a statement per round trip to the driver's worker), past the 30 s test timeout.
   'api/dashboard/views/days.test.ts',
   'api/evals/comparison.test.ts',
   'api/evals/gold.test.ts',

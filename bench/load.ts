@@ -77,7 +77,7 @@ async function phase(base: string, items: number[][], seconds: number, maxReques
 /** Reviews the database holds for acknowledged decisions: lost ones, and items decided twice by one reviewer. */
 function audit(dbPath: string, acks: Acks[]): { acknowledged: number; lost: number; duplicated: number } {
   const sqlite = new Database(dbPath, { readonly: true });
-  const find = sqlite.prepare('SELECT item_id AS itemId FROM reviews WHERE id = ?');
+  const find = sqlite.prepare('SELECT item_id AS "itemId" FROM reviews WHERE id = ?');
   let lost = 0;
   let acknowledged = 0;
   for (const a of acks) {

@@ -102,3 +102,50 @@ export function createTempTableLikeText(dialect: SqlDialect, name: string, width
  * locks and needs none: its one UPDATE statement holds the write lock throughout.
  */
 export const skipLockedText = (dialect: SqlDialect): string => (dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '');
+
+/**
+ * A JSON array column's elements as a FROM item `alias` with one text column `value` (a row per
+ * element, for joining beside the row that holds the array): SQLite's json_each, PostgreSQL's
+ * jsonb_array_elements_text (the column is jsonb there).
+ */
+export function jsonArrayElementsFromText(dialect: SqlDialect, column: string, alias: string): string {
+  return dialect === 'sqlite' ? `json_each(${column}) ${alias}` : `jsonb_array_elements_text(${column}) AS ${alias}(value)`;
+}
+
+/** The length of the JSON array under `key` of a JSON object column (NULL when the key is missing). */
+export function jsonArrayLengthOf(dialect: SqlDialect, column: SQL, key: string): SQL {
+  if (!/^\w+$/.test(key)) throw new Error(`jsonArrayLengthOf: not a plain key: ${key}`);
+  return dialect === 'sqlite' ? sql`json_array_length(${column}, ${sql.raw(`'$.${key}'`)})` : sql`jsonb_array_length(${column} -> ${sql.raw(`'${key}'`)})`;
+}
+
+/** Whether `key` of a JSON object column is JSON true (false when it is missing, false or null). */
+export function jsonKeyIsTrue(dialect: SqlDialect, column: SQL, key: string): SQL {
+  if (!/^\w+$/.test(key)) throw new Error(`jsonKeyIsTrue: not a plain key: ${key}`);
+  return dialect === 'sqlite'
+    ? sql`(coalesce(json_extract(${column}, ${sql.raw(`'$.${key}'`)}), 0) = 1)`
+    : sql`coalesce((${column} -> ${sql.raw(`'${key}'`)}) = 'true'::jsonb, FALSE)`;
+}
+
+/**
+ * The JSON array (as text) of `element` over a group's rows, in their order; an empty group
+ * gives `[]` on both (PostgreSQL's json_agg gives NULL there). `element` is SQL text.
+ */
+export function jsonArrayAggText(dialect: SqlDialect, element: string): string {
+  return dialect === 'sqlite' ? `json_group_array(${element})` : `coalesce(json_agg(${element}), '[]'::json)`;
+}
+/** A JSON array of the values given (SQL text each), for jsonArrayAggText's element. */
+export function jsonArrayOfText(dialect: SqlDialect, values: string[]): string {
+  return `${dialect === 'sqlite' ? 'json_array' : 'json_build_array'}(${values.join(', ')})`;
+}
+
+/** The group's `text` values joined with newlines, in their order: SQLite's group_concat, PostgreSQL's string_agg. */
+export function joinLinesText(dialect: SqlDialect, text: string): string {
+  return dialect === 'sqlite' ? `group_concat(${text}, char(10))` : `string_agg(${text}, chr(10))`;
+}
+
+/**
+ * An upsert's conflict target for drizzle's `onConflictDoUpdate`: the columns by bare name.
+ * Drizzle's SQLite builder writes them qualified (`"t"."a"`), which SQLite takes and PostgreSQL
+ * refuses (a syntax error at the dot).
+ */
+export const conflictTarget = (...columns: { name: string }[]): SQL[] => columns.map((c) => sql`${sql.identifier(c.name)}`);

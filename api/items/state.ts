@@ -4,6 +4,7 @@ import { bound, perConnection } from '../../db/prepared.ts';
 import { imports, items, itemThemes, passages, reviews, suggestions, type Item, type Review } from '../../db/schema/index.ts';
 import { addSuggestionProvenance, clientOf, withItemRollups, withItemsRollups } from '../dashboard/rollups.ts';
 import { isIndependentDecision, reviewOrigin } from './provenance.ts';
+import { dialectFor, jsonArrayElementsFromText, jsonArrayValuesText } from '../../db/sqlDialect.ts';
 
 /**
  * Item state: the one place that says what "suggested", "reviewed", "disputed", "final" and
@@ -56,13 +57,15 @@ export function applySuggestions(tx: DbOrTx, suggestionIds: readonly number[], n
   if (suggestionIds.length === 0) return;
   const c = clientOf(tx);
   const ids = JSON.stringify(suggestionIds);
-  const found = c.prepare('SELECT count(*) AS n, json_group_array(DISTINCT item_id) AS items FROM suggestions WHERE id IN (SELECT value FROM json_each(?))').get(ids) as { n: number; items: string };
-  if (found.n !== new Set(suggestionIds).size) throw new Error(`suggestions ${suggestionIds.join(', ')}: only ${found.n} found`);
+  const d = dialectFor(c);
+  const ofBatch = (param: string) => jsonArrayValuesText(d, param, 'integer');
+  const found = c.prepare(`SELECT item_id FROM suggestions WHERE id IN (${ofBatch('?')})`).pluck().all(ids) as number[];
+  if (found.length !== new Set(suggestionIds).size) throw new Error(`suggestions ${suggestionIds.join(', ')}: only ${found.length} found`);
   addSuggestionProvenance(tx, suggestionIds);
-  const itemIds = JSON.parse(found.items) as number[];
+  const itemIds = [...new Set(found)];
   withItemsRollups(tx, itemIds, () => {
     c.prepare(
-      `WITH batch AS (SELECT item_id, count(*) AS k, max(id) AS latest FROM suggestions WHERE id IN (SELECT value FROM json_each(?)) GROUP BY item_id),
+      `WITH batch AS (SELECT item_id, count(*) AS k, max(id) AS latest FROM suggestions WHERE id IN (${ofBatch('?')}) GROUP BY item_id),
             latest AS (SELECT b.item_id, b.k, s.id, s.label, s.stance, s.confidence, s.run_id FROM batch b JOIN suggestions s ON s.id = b.latest)
        UPDATE items SET
          suggestion_count = suggestion_count + l.k,
@@ -70,18 +73,19 @@ export function applySuggestions(tx: DbOrTx, suggestionIds: readonly number[], n
          suggested_label = l.label,
          suggested_stance = l.stance,
          suggested_confidence = l.confidence,
-         suggestion_agreement = (SELECT avg(p.label = l.label) FROM suggestions p WHERE p.item_id = l.item_id AND (l.run_id IS NULL OR p.run_id = l.run_id)),
+         suggestion_agreement = (SELECT avg(CAST(CASE WHEN p.label = l.label THEN 1 WHEN p.label <> l.label THEN 0 END AS DOUBLE PRECISION)) FROM suggestions p WHERE p.item_id = l.item_id AND (l.run_id IS NULL OR p.run_id = l.run_id)),
          final_origin = CASE WHEN review_status = 'unreviewed' THEN 'model' ELSE final_origin END,
          version = version + l.k,
          updated_at = ?
        FROM latest l WHERE items.id = l.item_id`,
     ).run(ids, nowIso(now));
     const touched = JSON.stringify(itemIds);
-    c.prepare("DELETE FROM item_themes WHERE kind = 'suggested' AND item_id IN (SELECT value FROM json_each(?))").run(touched);
+    c.prepare(`DELETE FROM item_themes WHERE kind = 'suggested' AND item_id IN (${ofBatch('?')})`).run(touched);
     c.prepare(
-      `INSERT OR IGNORE INTO item_themes (item_id, kind, theme)
+      `INSERT INTO item_themes (item_id, kind, theme)
        SELECT s.id_item, 'suggested', t.value FROM (SELECT items.id AS id_item, suggestions.themes AS themes FROM items JOIN suggestions ON suggestions.id = items.latest_suggestion_id
-                                                    WHERE items.id IN (SELECT value FROM json_each(?))) s, json_each(s.themes) t`,
+                                                    WHERE items.id IN (${ofBatch('?')})) s, ${jsonArrayElementsFromText(d, 's.themes', 't')}
+       WHERE TRUE ON CONFLICT DO NOTHING`,
     ).run(touched);
   });
 }

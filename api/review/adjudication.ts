@@ -37,8 +37,8 @@ export function adjudicationCases(db: Db, actor: Actor, opts: { kind?: 'reviewer
   const ready = sql`i.independent_count >= CASE WHEN ${protocol.overlap} > 1 AND i.random_key < ${protocol.overlapShare} THEN ${protocol.overlap} ELSE 1 END`;
   const where = opts.kind === 'reviewers' ? reviewersCase : opts.kind === 'model' ? modelCase : sql`(${reviewersCase} OR ${modelCase})`;
   const rows = db.all<{ itemId: number; level: 'passage' | 'document'; documentTitle: string; sourceName: string; snippet: string; status: string; suggestedLabel: string | null; reviewedLabel: string | null }>(sql`
-    SELECT i.id AS itemId, i.level, d.title AS documentTitle, s.name AS sourceName, substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
-      i.review_status AS status, i.suggested_label AS suggestedLabel, i.reviewed_label AS reviewedLabel
+    SELECT i.id AS "itemId", i.level, d.title AS "documentTitle", s.name AS "sourceName", substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
+      i.review_status AS status, i.suggested_label AS "suggestedLabel", i.reviewed_label AS "reviewedLabel"
     FROM items i JOIN documents d ON d.id = i.document_id JOIN sources s ON s.id = i.source_id LEFT JOIN passages p ON p.id = i.passage_id
     WHERE i.excluded = 0 AND ${ready} AND ${where}
     ORDER BY CASE WHEN i.review_status = 'disputed' THEN 0 ELSE 1 END, i.review_count DESC, i.id

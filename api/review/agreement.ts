@@ -99,10 +99,10 @@ const PEOPLE = '\u0000people';
 export function agreementReport(db: Db, level: 'passage' | 'document' = 'passage'): AgreementReport {
   const labels = getActiveCodebook(db).definition.labels.map((l) => l.id);
   const decisions = db.all<{ itemId: number; reviewer: string; label: string; independent: number; kind: string; sawOthers: number; suggested: string | null }>(sql`
-    SELECT r.item_id AS itemId, u.name AS reviewer, r.label, ${INDEPENDENT_DECISION} AS independent, r.kind, i.suggested_label AS suggested,
+    SELECT r.item_id AS "itemId", u.name AS reviewer, r.label, ${INDEPENDENT_DECISION} AS independent, r.kind, i.suggested_label AS suggested,
       (coalesce(json_extract(r.shown, '$.othersDecisionsShown'), 0) = 1 AND EXISTS (
         SELECT 1 FROM reviews o WHERE o.item_id = r.item_id AND o.reviewer_id <> r.reviewer_id AND o.id < r.id AND o.action IN ('accept', 'edit', 'reject')
-          AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = o.id))) AS sawOthers
+          AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = o.id))) AS "sawOthers"
     FROM reviews r JOIN users u ON u.id = r.reviewer_id JOIN items i ON i.id = r.item_id LEFT JOIN imports im ON im.id = r.import_id
     WHERE r.action IN ('accept', 'edit', 'reject') AND r.label IS NOT NULL AND i.level = ${level} AND i.excluded = 0
       AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = r.id)

@@ -59,7 +59,7 @@ export function previewBulkAccept(db: Db, actor: Actor, filter: QueueFilter, thr
   const where = bulkWhere(db, actor, filter, threshold);
   const count = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM items i WHERE ${where}`).n;
   const rows = db.all<BulkCandidate>(sql`
-    SELECT i.id AS itemId, i.suggested_label AS label, i.suggested_confidence AS confidence,
+    SELECT i.id AS "itemId", i.suggested_label AS label, i.suggested_confidence AS confidence,
       substr(COALESCE(p.text, d.text), 1, 160) AS snippet
     FROM items i JOIN documents d ON d.id = i.document_id LEFT JOIN passages p ON p.id = i.passage_id
     WHERE ${where} ORDER BY i.suggested_confidence DESC, i.id LIMIT ${BULK_PREVIEW_ROWS}`);
@@ -96,7 +96,7 @@ export async function bulkAccept(
   if (count > MAX_BULK_ITEMS) {
     throw badRequest(`a bulk accept takes at most ${MAX_BULK_ITEMS} items and this selection has ${count}: raise the threshold or narrow the filter`, 'bulk_too_large', { limit: MAX_BULK_ITEMS, count });
   }
-  const targets = db.all<{ id: number; suggestionId: number }>(sql`SELECT i.id, i.latest_suggestion_id AS suggestionId FROM items i WHERE ${where} ORDER BY i.id`);
+  const targets = db.all<{ id: number; suggestionId: number }>(sql`SELECT i.id, i.latest_suggestion_id AS "suggestionId" FROM items i WHERE ${where} ORDER BY i.id`);
   let accepted = 0;
   for (let at = 0; at < targets.length; at += BULK_CHUNK_ITEMS) {
     if (at > 0) await nextTurn();

@@ -6,6 +6,7 @@ import { settings } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { requireAdmin, type Actor } from '../auth/service.ts';
 import { badRequest, zodIssueText } from '../errors.ts';
+import { conflictTarget } from '../../db/sqlDialect.ts';
 
 /**
  * The review protocol an admin sets: how many independent reviews an item needs (for all
@@ -46,7 +47,7 @@ export function setProtocol(db: DbOrTx, by: Actor, input: unknown): ReviewProtoc
     throw badRequest(`review protocol ${zodIssueText(parsed.error)}`, 'invalid_protocol');
   }
   const before = getProtocol(db);
-  db.insert(settings).values({ key: KEY, value: parsed.data }).onConflictDoUpdate({ target: settings.key, set: { value: parsed.data } }).run();
+  db.insert(settings).values({ key: KEY, value: parsed.data }).onConflictDoUpdate({ target: conflictTarget(settings.key), set: { value: parsed.data } }).run();
   audit(db, { actor: by.name, action: 'review.protocol', entityType: 'settings', before, after: parsed.data });
   return parsed.data;
 }

@@ -222,11 +222,11 @@ export function queuePage(
       ORDER BY ${sql.join(keys, sql`, `)}
       LIMIT ${opts.limit + 1}
     )
-    SELECT i.id AS itemId, i.level, i.document_id AS documentId, d.title AS documentTitle, src.name AS sourceName,
+    SELECT i.id AS "itemId", i.level, i.document_id AS "documentId", d.title AS "documentTitle", src.name AS "sourceName",
       d.published, i.seq, substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
-      i.suggested_label AS suggestedLabel, i.suggested_confidence AS suggestedConfidence,
-      i.suggestion_agreement AS suggestionAgreement, i.review_status AS reviewStatus, i.reviewed_label AS reviewedLabel,
-      i.review_count AS reviewCount, i.excluded, i.version, i.random_key AS randomKey,
+      i.suggested_label AS "suggestedLabel", i.suggested_confidence AS "suggestedConfidence",
+      i.suggestion_agreement AS "suggestionAgreement", i.review_status AS "reviewStatus", i.reviewed_label AS "reviewedLabel",
+      i.review_count AS "reviewCount", i.excluded, i.version, i.random_key AS "randomKey",
       ${actor ? sql`EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id AND r.reviewer_id = ${actor.id} AND r.action IN ${DECIDED} AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes_review_id = r.id))` : sql`0`} AS mine,
       ${sql.join(keyNames.map((k) => sql`page.${k} AS ${k}`), sql`, `)}
     FROM page

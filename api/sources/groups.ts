@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { sourceGroups } from '../../db/schema/index.ts';
 import { badRequest } from '../errors.ts';
+import { conflictTarget } from '../../db/sqlDialect.ts';
 
 /** Fields of a source itself that the dashboard can group by, beside the named groupings. */
 export const SOURCE_FIELDS = ['country', 'language'] as const;
@@ -59,7 +60,7 @@ export function setGroups(tx: DbOrTx, sourceId: number, patch: SourceGroupsPatch
     if (value === null || value === '') {
       tx.delete(sourceGroups).where(and(eq(sourceGroups.sourceId, sourceId), eq(sourceGroups.grouping, grouping))).run();
     } else {
-      tx.insert(sourceGroups).values({ sourceId, grouping, value }).onConflictDoUpdate({ target: [sourceGroups.sourceId, sourceGroups.grouping], set: { value } }).run();
+      tx.insert(sourceGroups).values({ sourceId, grouping, value }).onConflictDoUpdate({ target: conflictTarget(sourceGroups.sourceId, sourceGroups.grouping), set: { value } }).run();
     }
   }
 }
@@ -120,6 +121,6 @@ export function sourceGroupKeys(db: Db, grouping: string): Map<number, string | 
     throw badRequest(`groupBy: no grouping named "${grouping}" (known: ${[...SOURCE_FIELDS, ...known].join(', ')})`, 'invalid_input');
   }
   for (const r of db.all<{ id: number }>(sql`SELECT id FROM sources`)) keys.set(r.id, null);
-  for (const r of db.all<{ sourceId: number; value: string }>(sql`SELECT source_id AS sourceId, value FROM source_groups WHERE grouping = ${grouping}`)) keys.set(r.sourceId, r.value);
+  for (const r of db.all<{ sourceId: number; value: string }>(sql`SELECT source_id AS "sourceId", value FROM source_groups WHERE grouping = ${grouping}`)) keys.set(r.sourceId, r.value);
   return keys;
 }

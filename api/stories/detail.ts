@@ -111,19 +111,19 @@ export function storyDetail(db: Db, id: number, opts: { includeBulk: boolean; sy
   const p = basisSql(people);
   const f = basisSql('final');
   const rows = db.all<Row>(sql`
-    SELECT d.id AS documentId, d.title AS title, d.source_id AS sourceId, src.name AS source, d.published AS published, d.published_start AS start,
-           d.published_precision AS precision, d.url AS url, d.duplicate_of AS duplicateOf,
-           sd.added_by AS addedBy, sd.added_by_name AS addedByName, sd.method AS method, sd.similarity AS similarity, sd.note AS note,
-           i.id AS itemId, i.review_status AS reviewStatus,
-           ${m.label} AS modelLabel, ${m.stance} AS modelStance, i.suggested_confidence AS modelConfidence,
-           ${p.label} AS peopleLabel, ${p.stance} AS peopleStance, ${f.label} AS finalLabel, ${f.stance} AS finalStance, i.final_origin AS finalOrigin,
+    SELECT d.id AS "documentId", d.title AS title, d.source_id AS "sourceId", src.name AS source, d.published AS published, d.published_start AS start,
+           d.published_precision AS precision, d.url AS url, d.duplicate_of AS "duplicateOf",
+           sd.added_by AS "addedBy", sd.added_by_name AS "addedByName", sd.method AS method, sd.similarity AS similarity, sd.note AS note,
+           i.id AS "itemId", i.review_status AS "reviewStatus",
+           ${m.label} AS "modelLabel", ${m.stance} AS "modelStance", i.suggested_confidence AS "modelConfidence",
+           ${p.label} AS "peopleLabel", ${p.stance} AS "peopleStance", ${f.label} AS "finalLabel", ${f.stance} AS "finalStance", i.final_origin AS "finalOrigin",
            sg.evidence AS evidence
     FROM story_documents sd JOIN documents d ON d.id = sd.document_id JOIN sources src ON src.id = d.source_id
     LEFT JOIN items i ON i.document_id = d.id AND i.level = 'document'
     LEFT JOIN suggestions sg ON sg.id = i.latest_suggestion_id
     WHERE sd.story_id = ${id} ORDER BY d.published_start IS NULL, d.published_start, src.name, d.id`);
   const passageRows = db.all<{ documentId: number; label: string | null; passageId: number; suggested: string | null; evidence: string | null }>(sql`
-    SELECT i.document_id AS documentId, ${f.label} AS label, i.passage_id AS passageId, i.suggested_label AS suggested, sg.evidence AS evidence
+    SELECT i.document_id AS "documentId", ${f.label} AS label, i.passage_id AS "passageId", i.suggested_label AS suggested, sg.evidence AS evidence
     FROM story_documents sd JOIN items i ON i.document_id = sd.document_id AND i.level = 'passage' AND i.excluded = 0
     LEFT JOIN suggestions sg ON sg.id = i.latest_suggestion_id
     WHERE sd.story_id = ${id} ORDER BY i.document_id, i.seq`);

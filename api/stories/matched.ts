@@ -49,9 +49,9 @@ function coverage(db: Db, f: DashboardFilters, a: readonly number[], b: readonly
   if (f.storyIds !== null) where.push(f.storyIds.length === 0 ? sql`0` : sql`sd.story_id IN ${inList(f.storyIds)}`);
   const side = (ids: readonly number[]) => (ids.length === 0 ? sql`0` : sql`d.source_id IN ${inList(ids)}`);
   return db.all<Coverage>(sql`
-    SELECT s.id AS storyId, s.title AS title, s.first_published AS firstPublished,
+    SELECT s.id AS "storyId", s.title AS title, s.first_published AS "firstPublished",
            sum(${side(a)}) AS a, sum(${side(b)}) AS b,
-           count(DISTINCT CASE WHEN ${side(a)} THEN d.source_id END) AS aSources, count(DISTINCT CASE WHEN ${side(b)} THEN d.source_id END) AS bSources
+           count(DISTINCT CASE WHEN ${side(a)} THEN d.source_id END) AS "aSources", count(DISTINCT CASE WHEN ${side(b)} THEN d.source_id END) AS "bSources"
     FROM story_documents sd JOIN documents d ON d.id = sd.document_id JOIN stories s ON s.id = sd.story_id
     WHERE ${sql.join(where, sql` AND `)}
     GROUP BY s.id ORDER BY s.id`);

@@ -33,8 +33,8 @@ export interface StoryListQuery {
   offset?: number;
 }
 
-const SUMMARY_COLUMNS = `id, title, origin, created_by AS createdBy, edited, edited_by AS editedBy, edited_at AS editedAt, document_count AS documentCount,
-  source_count AS sourceCount, first_published AS firstPublished, last_published AS lastPublished`;
+const SUMMARY_COLUMNS = `id, title, origin, created_by AS "createdBy", edited, edited_by AS "editedBy", edited_at AS "editedAt", document_count AS "documentCount",
+  source_count AS "sourceCount", first_published AS "firstPublished", last_published AS "lastPublished"`;
 
 type SummaryRow = Omit<StorySummary, 'edited'> & { edited: number };
 const summary = (r: SummaryRow): StorySummary => ({ ...r, edited: r.edited === 1 });

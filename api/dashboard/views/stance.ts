@@ -63,8 +63,9 @@ function fromItems(db: Db, f: DashboardFilters): StanceSums[] {
   const s = scope(f);
   // One row per document (an aggregate, never the passages themselves); sources are summed here.
   // A document has one source: min() names it in a way PostgreSQL accepts for a column not grouped by.
+  // In document order, as the rollups give them (the bootstrap resamples in that order); SQLite's GROUP BY already gives it.
   const perDocument = db.values<[sourceId: number, s: number, n: number]>(
-    sql`SELECT min(i.source_id), sum(${b.stance}), count(${b.stance}) FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id`,
+    sql`SELECT min(i.source_id), sum(${b.stance}), count(${b.stance}) FROM ${s.from} WHERE ${s.where} AND ${b.stance} IS NOT NULL GROUP BY i.document_id ORDER BY i.document_id`,
   );
   const bySourceId = new Map<number, StanceSums>();
   for (const [sourceId, ds, dn] of perDocument) {

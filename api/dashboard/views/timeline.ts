@@ -52,11 +52,16 @@ function periodRows(db: Db, f: DashboardFilters, labels: readonly { id: string }
   }
   // Hundreds of sources by month are tens of thousands of rows: one per group and period leaves SQL.
   const ids = db.values<[number]>(sql`SELECT id FROM sources`).map(([id]) => id);
-  const unitOf = JSON.stringify(Object.fromEntries(ids.map((id) => [id, units.keyOf(id)])));
-  return db.all<PeriodRow>(sql`
+  // Each source's unit goes to SQL as the unit's index: a key may hold characters (the others
+  // row's NUL) that PostgreSQL's JSON cannot carry as text.
+  const keys = [...new Set(ids.map((id) => units.keyOf(id)))];
+  const index = new Map(keys.map((k, n) => [k, n]));
+  const unitOf = JSON.stringify(Object.fromEntries(ids.map((id) => [id, String(index.get(units.keyOf(id)))])));
+  const rows = db.all<PeriodRow>(sql`
     WITH u(source_id, unit) AS (${jsonIntegerKeyedEntries(dialectFor(db), sql`${unitOf}`)})
     SELECT min(source_id) AS "sourceId", u.unit AS unit, ${period}, ${sums}
     FROM ${table} JOIN u USING (source_id) WHERE ${where} GROUP BY period, u.unit ORDER BY period NULLS FIRST, min(source_id)`);
+  return rows.map((r) => ({ ...r, unit: keys[Number(r.unit)]! }));
 }
 
 /** Whether the rollups answer a timeline: any date range, or a status or provenance filter (timeline_rollups_facets), not both together. */
