@@ -149,3 +149,16 @@ export function joinLinesText(dialect: SqlDialect, text: string): string {
  * refuses (a syntax error at the dot).
  */
 export const conflictTarget = (...columns: { name: string }[]): SQL[] => columns.map((c) => sql`${sql.identifier(c.name)}`);
+
+/**
+ * Whether `key` of a JSON object column holds `value` (null: the key is missing or JSON null),
+ * as SQLite's `json_extract(column, '$.key') IS value` answers it (a JSON true is 1 there).
+ * PostgreSQL compares the jsonb value with the value as JSON; a number matches numerically.
+ */
+export function jsonKeyIs(dialect: SqlDialect, column: SQL, key: string, value: number | string | null): SQL {
+  if (!/^\w+$/.test(key)) throw new Error(`jsonKeyIs: not a plain key: ${key}`);
+  if (dialect === 'sqlite') return sql`json_extract(${column}, ${`$.${key}`}) IS ${value}`;
+  const at = sql`(${column} -> ${sql.raw(`'${key}'`)})`;
+  if (value === null) return sql`(${at} IS NULL OR ${at} = 'null'::jsonb)`;
+  return sql`coalesce(${at} = CAST(${JSON.stringify(value)} AS jsonb), FALSE)`;
+}

@@ -10,6 +10,7 @@ import { providerLabel } from '../providers/label.ts';
 import { getComparison } from '../tagging/comparisons.ts';
 import { promptVersionFor, RunRequestSchema } from '../tagging/request.ts';
 import { IntervalSchema } from './result.ts';
+import { dialectFor, jsonArrayValues } from '../../db/sqlDialect.ts';
 
 const stat = z.number().nullable();
 const NO_ANSWER = '(no answer)';
@@ -92,7 +93,7 @@ function answersOf(db: DbOrTx, run: TaggingRun, itemIds: number[], levelOf: Map<
   const rows = db
     .select({ itemId: suggestions.itemId, runId: suggestions.runId, label: suggestions.label, stance: suggestions.stance, provider: suggestions.provider, model: suggestions.model, promptVersion: suggestions.promptVersion, codebookId: suggestions.codebookId, sampleIndex: suggestions.sampleIndex, id: suggestions.id })
     .from(suggestions)
-    .where(sql`${suggestions.itemId} IN (SELECT value FROM json_each(${JSON.stringify(itemIds)})) AND (${suggestions.runId} = ${run.id} OR (${suggestions.provider} = ${run.provider} AND ${suggestions.model} = ${run.model} AND ${suggestions.codebookId} = ${run.codebookId}))`)
+    .where(sql`${suggestions.itemId} IN (${jsonArrayValues(dialectFor(db), sql`${JSON.stringify(itemIds)}`, 'integer')}) AND (${suggestions.runId} = ${run.id} OR (${suggestions.provider} = ${run.provider} AND ${suggestions.model} = ${run.model} AND ${suggestions.codebookId} = ${run.codebookId}))`)
     .orderBy(asc(suggestions.id))
     .all();
   const own = new Map<number, Answer>();
@@ -145,7 +146,7 @@ export function compareRuns(db: DbOrTx, target: ComparisonTarget, opts: { iterat
   const iterations = opts.iterations ?? 2000;
   const seed = opts.seed ?? 1;
   const { comparisonId, name, runs, itemIds } = runsOf(db, target);
-  const rows = itemIds.length === 0 ? [] : db.select({ id: items.id, documentId: items.documentId, level: items.level, human: items.independentLabel }).from(items).where(sql`${items.id} IN (SELECT value FROM json_each(${JSON.stringify(itemIds)}))`).orderBy(asc(items.id)).all();
+  const rows = itemIds.length === 0 ? [] : db.select({ id: items.id, documentId: items.documentId, level: items.level, human: items.independentLabel }).from(items).where(sql`${items.id} IN (${jsonArrayValues(dialectFor(db), sql`${JSON.stringify(itemIds)}`, 'integer')})`).orderBy(asc(items.id)).all();
   const levelOf = new Map(rows.map((r) => [r.id, r.level]));
   const answers = runs.map((run) => answersOf(db, run, itemIds, levelOf));
   const profiles = new Map(db.select({ id: providerProfiles.id, name: providerProfiles.name }).from(providerProfiles).all().map((p) => [p.id, p.name]));

@@ -182,7 +182,7 @@ export function loadGoldFile(path: string, corpusDir: string, codebook: Codebook
 export function loadGoldFromDb(db: Db, opts: { evaluationOnly?: boolean } = {}): GoldSet {
   // Held-out items: those an evaluation-only import labelled (api/ingest/options.ts).
   const heldOut = opts.evaluationOnly
-    ? new Set(db.all<{ id: number }>(sql`SELECT DISTINCT r.item_id AS id FROM reviews r JOIN imports im ON im.id = r.import_id WHERE im.evaluation_only = 1`).map((r) => r.id))
+    ? new Set(db.all<{ id: number }>(sql`SELECT DISTINCT r.item_id AS id FROM reviews r JOIN imports im ON im.id = r.import_id WHERE im.evaluation_only = TRUE`).map((r) => r.id))
     : null;
   const rows = db
     .select({ item: items, review: reviews, passageText: passages.text, documentText: documents.text, title: documents.title, sourceName: sources.name })

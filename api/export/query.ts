@@ -215,7 +215,7 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
 
   if (request.status === 'reviewed') where.push(`i.review_status IN ${DECIDED}`);
   if (request.status === 'final') where.push(`${FINAL_LABEL} IS NOT NULL`);
-  if (!request.includeExcluded) where.push('i.excluded = 0');
+  if (!request.includeExcluded) where.push('i.excluded = FALSE');
   summary.push(request.level === 'passage' ? `excluded passages: ${request.includeExcluded ? 'included' : 'left out'}` : 'excluded passages: not applicable');
 
   if (request.syndicated === 'exclude') {

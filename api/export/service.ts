@@ -177,7 +177,7 @@ function* bundle(sqlite: Database.Database, plan: ExportPlan, tally: DatasetTall
   const codebooks = (
     ids.length > 0
       ? sqlite.prepare(`SELECT id, name, version, definition FROM codebooks WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`).all(...ids)
-      : sqlite.prepare('SELECT id, name, version, definition FROM codebooks WHERE active = 1').all()
+      : sqlite.prepare('SELECT id, name, version, definition FROM codebooks WHERE active = TRUE').all()
   ) as CodebookRow[];
   const codebookFiles: string[] = [];
   for (const c of codebooks) {

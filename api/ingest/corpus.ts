@@ -160,7 +160,7 @@ export function listDocuments(db: Db, query: DocumentQuery): DocumentPage {
       externalId: documents.externalId,
       duplicateOf: documents.duplicateOf,
       passageCount: sql<number>`(SELECT count(*) FROM passages p WHERE p.document_id = "documents"."id")`.mapWith(Number),
-      excludedCount: sql<number>`(SELECT count(*) FROM passages p WHERE p.document_id = "documents"."id" AND p.excluded = 1)`.mapWith(Number),
+      excludedCount: sql<number>`(SELECT count(*) FROM passages p WHERE p.document_id = "documents"."id" AND p.excluded = TRUE)`.mapWith(Number),
       createdAt: documents.createdAt,
     })
     .from(documents)

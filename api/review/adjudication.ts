@@ -40,7 +40,7 @@ export function adjudicationCases(db: Db, actor: Actor, opts: { kind?: 'reviewer
     SELECT i.id AS "itemId", i.level, d.title AS "documentTitle", s.name AS "sourceName", substr(COALESCE(p.text, d.text), 1, 200) AS snippet,
       i.review_status AS status, i.suggested_label AS "suggestedLabel", i.reviewed_label AS "reviewedLabel"
     FROM items i JOIN documents d ON d.id = i.document_id JOIN sources s ON s.id = i.source_id LEFT JOIN passages p ON p.id = i.passage_id
-    WHERE i.excluded = 0 AND ${ready} AND ${where}
+    WHERE i.excluded = FALSE AND ${ready} AND ${where}
     ORDER BY CASE WHEN i.review_status = 'disputed' THEN 0 ELSE 1 END, i.review_count DESC, i.id
     LIMIT ${opts.limit}`);
   return rows.map((r) => ({

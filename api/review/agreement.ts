@@ -104,7 +104,7 @@ export function agreementReport(db: Db, level: 'passage' | 'document' = 'passage
         SELECT 1 FROM reviews o WHERE o.item_id = r.item_id AND o.reviewer_id <> r.reviewer_id AND o.id < r.id AND o.action IN ('accept', 'edit', 'reject')
           AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = o.id))) AS "sawOthers"
     FROM reviews r JOIN users u ON u.id = r.reviewer_id JOIN items i ON i.id = r.item_id LEFT JOIN imports im ON im.id = r.import_id
-    WHERE r.action IN ('accept', 'edit', 'reject') AND r.label IS NOT NULL AND i.level = ${level} AND i.excluded = 0
+    WHERE r.action IN ('accept', 'edit', 'reject') AND r.label IS NOT NULL AND i.level = ${level} AND i.excluded = FALSE
       AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = r.id)
     ORDER BY r.id`);
   const leftOut = { bulk: 0, import: 0, sawOthers: 0 };
@@ -136,7 +136,7 @@ export function agreementReport(db: Db, level: 'passage' | 'document' = 'passage
   }
   const pairs = db.all<{ suggested: string; people: string }>(sql`
     SELECT ${modelPeoplePairs.suggested} AS suggested, ${modelPeoplePairs.people} AS people FROM items i
-    WHERE i.level = ${level} AND i.excluded = 0 AND ${modelPeoplePairs.where} ORDER BY i.id`);
+    WHERE i.level = ${level} AND i.excluded = FALSE AND ${modelPeoplePairs.where} ORDER BY i.id`);
   const modelUnits = pairs.map((p) => new Map([[MODEL, p.suggested], [PEOPLE, p.people]]));
   const perReviewer = reviewers
     .map((reviewer) => {

@@ -12,6 +12,7 @@ import { getComparison } from '../tagging/comparisons.ts';
 import { nearGuess } from '../tagging/quality.ts';
 import { getProtocol, isIndependent, type ReviewProtocol } from './protocol.ts';
 import { QUEUE_ORDERS, type QueueFilterKey, type QueueOrder } from './queue-params.ts';
+import { dialectFor, jsonArrayLengthOf, jsonArrayValues } from '../../db/sqlDialect.ts';
 
 /** One of `values`, given as text (a URL) or in a JSON body. */
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.string().pipe(z.enum(values));
@@ -136,6 +137,9 @@ function afterCursor(keys: SQL[], values: (number | string | null)[]): SQL {
   return sql`(${sql.join(keys, sql`, `)}) > (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
 }
 
+/** A sort key in ORDER BY: "least confident" puts items without a suggestion first, as SQLite orders NULLs and PostgreSQL does only when told. */
+const orderTerm = (order: QueueOrder, position: number, key: SQL): SQL => (order === 'confidence' && position === 0 ? sql`${key} NULLS FIRST` : key);
+
 const DECIDED = sql`('accept', 'edit', 'reject')`;
 
 /** The WHERE clause of a filter, for one reviewer (overlap mode makes "unreviewed" personal). */
@@ -143,7 +147,7 @@ export function filterCondition(db: DbOrTx, f: QueueFilter, actor: Actor | null,
   const parts: SQL[] = [sql`i.level = ${f.level}`];
   // Excluded passages are kept but never counted: they have their own view (status=excluded)
   // and stay out of every other one, "any status" included, so boilerplate never heads a queue.
-  parts.push(f.status === 'excluded' ? sql`i.excluded = 1` : sql`i.excluded = 0`);
+  parts.push(f.status === 'excluded' ? sql`i.excluded = TRUE` : sql`i.excluded = FALSE`);
   if (f.status === 'unreviewed') {
     if (protocol.overlap > 1 && actor) {
       // Needs this reviewer: fewer independent decisions than wanted, none of them (standing) by this reviewer.
@@ -182,7 +186,7 @@ export function filterCondition(db: DbOrTx, f: QueueFilter, actor: Actor | null,
   if (f.disagree === '1' && f.comparison === undefined) throw badRequest('disagree=1 needs comparison=ID: the disagreements are those of one model comparison', 'invalid_input');
   if (f.comparison !== undefined) {
     getComparison(db, f.comparison);
-    if (f.disagree === '1') parts.push(sql`i.id IN (SELECT value FROM json_each(${JSON.stringify(comparisonDisagreements(db, f.comparison))}))`);
+    if (f.disagree === '1') parts.push(sql`i.id IN (${jsonArrayValues(dialectFor(db), sql`${JSON.stringify(comparisonDisagreements(db, f.comparison))}`, 'integer')})`);
     else parts.push(sql`i.id IN (SELECT item_id FROM model_comparison_items WHERE comparison_id = ${f.comparison})`);
   }
   return sql.join(parts, sql` AND `);
@@ -219,7 +223,7 @@ export function queuePage(
     WITH page AS (
       SELECT i.id, ${sql.join(keys.map((k, n) => sql`${k} AS ${keyNames[n]}`), sql`, `)}
       FROM items i WHERE ${where}${after}
-      ORDER BY ${sql.join(keys, sql`, `)}
+      ORDER BY ${sql.join(keys.map((k, n) => orderTerm(opts.order, n, k)), sql`, `)}
       LIMIT ${opts.limit + 1}
     )
     SELECT i.id AS "itemId", i.level, i.document_id AS "documentId", d.title AS "documentTitle", src.name AS "sourceName",
@@ -234,13 +238,13 @@ export function queuePage(
     JOIN documents d ON d.id = i.document_id
     JOIN sources src ON src.id = i.source_id
     LEFT JOIN passages p ON p.id = i.passage_id
-    ORDER BY ${sql.join(keyNames.map((k) => sql`page.${k}`), sql`, `)}
+    ORDER BY ${sql.join(keyNames.map((k, n) => orderTerm(opts.order, n, sql`page.${k}`)), sql`, `)}
   `);
   const more = rows.length > opts.limit;
   const page = rows.slice(0, opts.limit);
   // The same rule as the item view (visibility.ts): blind to the model, and to other coders of an
   // item needing independent decisions, until this reviewer has decided it; admins alike.
-  const labelCount = db.get<{ n: number | null } | undefined>(sql`SELECT json_array_length(definition, '$.labels') AS n FROM codebooks WHERE active = 1`)?.n ?? 0;
+  const labelCount = db.get<{ n: number | null } | undefined>(sql`SELECT ${jsonArrayLengthOf(dialectFor(db), sql`definition`, 'labels')} AS n FROM codebooks WHERE active = TRUE`)?.n ?? 0;
   const entries = page.map((r): QueueEntry => {
     const hideSuggestion = protocol.blind && r.mine !== 1;
     const hideOthers = isIndependent(protocol, r.randomKey) && r.mine !== 1;

@@ -29,10 +29,10 @@ export function getStats(db: Db): Stats {
       (SELECT count(*) FROM sources) AS sources,
       (SELECT count(*) FROM documents) AS documents,
       (SELECT count(*) FROM passages) AS passages,
-      (SELECT count(*) FROM passages WHERE excluded = 1) AS "excludedPassages",
+      (SELECT count(*) FROM passages WHERE excluded = TRUE) AS "excludedPassages",
       (SELECT count(*) FROM suggestions) AS suggestions,
       (SELECT count(*) FROM reviews) AS reviews,
-      (SELECT count(*) FROM items WHERE excluded = 0 AND review_status <> 'unreviewed') AS "reviewedItems",
+      (SELECT count(*) FROM items WHERE excluded = FALSE AND review_status <> 'unreviewed') AS "reviewedItems",
       (SELECT count(*) FROM tagging_runs) AS "taggingRuns",
       (SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL) AS "syndicatedDocuments",
       (SELECT count(*) FROM imports WHERE state <> 'complete') AS "unfinishedImports"

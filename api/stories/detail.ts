@@ -124,7 +124,7 @@ export function storyDetail(db: Db, id: number, opts: { includeBulk: boolean; sy
     WHERE sd.story_id = ${id} ORDER BY d.published_start IS NULL, d.published_start, src.name, d.id`);
   const passageRows = db.all<{ documentId: number; label: string | null; passageId: number; suggested: string | null; evidence: string | null }>(sql`
     SELECT i.document_id AS "documentId", ${f.label} AS label, i.passage_id AS "passageId", i.suggested_label AS suggested, sg.evidence AS evidence
-    FROM story_documents sd JOIN items i ON i.document_id = sd.document_id AND i.level = 'passage' AND i.excluded = 0
+    FROM story_documents sd JOIN items i ON i.document_id = sd.document_id AND i.level = 'passage' AND i.excluded = FALSE
     LEFT JOIN suggestions sg ON sg.id = i.latest_suggestion_id
     WHERE sd.story_id = ${id} ORDER BY i.document_id, i.seq`);
   const passageLabels = new Map<number, Record<string, number>>();

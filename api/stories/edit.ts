@@ -28,7 +28,7 @@ function existing(db: Db, id: number): StorySummary {
 }
 
 function markEdited(db: Db, ids: readonly number[], actor: string, at: string): void {
-  const mark = clientOf(db).prepare('UPDATE stories SET edited = 1, edited_by = ?, edited_at = ?, updated_at = ? WHERE id = ?');
+  const mark = clientOf(db).prepare('UPDATE stories SET edited = TRUE, edited_by = ?, edited_at = ?, updated_at = ? WHERE id = ?');
   for (const id of ids) mark.run(actor, at, at, id);
 }
 
@@ -40,7 +40,7 @@ export function renameStory(db: Db, actor: string, id: number, input: z.input<ty
   const at = now.toISOString();
   db.transaction((tx) => {
     const before = existing(db, id);
-    clientOf(tx).prepare('UPDATE stories SET title = ?, title_edited = 1 WHERE id = ?').run(title, id);
+    clientOf(tx).prepare('UPDATE stories SET title = ?, title_edited = TRUE WHERE id = ?').run(title, id);
     markEdited(db, [id], actor, at);
     audit(tx, { actor, action: 'story.rename', entityType: 'story', entityId: id, before: { title: before.title }, after: { title }, at: now });
   });
@@ -83,7 +83,7 @@ export function splitStory(db: Db, actor: string, id: number, input: z.input<typ
     const c = clientOf(tx);
     const title = body.title ?? (c.prepare(`SELECT title FROM documents WHERE id IN (${chosen.map(() => '?').join(',')}) ORDER BY published_start IS NULL, published_start, id LIMIT 1`).pluck().get(...chosen) as string);
     const created = Number(
-      c.prepare("INSERT INTO stories (title, origin, created_by, edited, title_edited, edited_by, edited_at, created_at, updated_at) VALUES (?, 'person', ?, 1, ?, ?, ?, ?, ?)").run(title, actor, body.title ? 1 : 0, actor, at, at, at).lastInsertRowid,
+      c.prepare("INSERT INTO stories (title, origin, created_by, edited, title_edited, edited_by, edited_at, created_at, updated_at) VALUES (?, 'person', ?, TRUE, ?, ?, ?, ?, ?)").run(title, actor, body.title ? 1 : 0, actor, at, at, at).lastInsertRowid,
     );
     const move = c.prepare("UPDATE story_documents SET story_id = ?, added_by = 'person', added_by_name = ?, method = 'person', similarity = NULL, note = ?, added_at = ? WHERE document_id = ?");
     for (const d of chosen) move.run(created, actor, `split from story ${id}`, at, d);
@@ -106,7 +106,7 @@ export function removeStoryDocument(db: Db, actor: string, id: number, documentI
     const c = clientOf(tx);
     const removed = c.prepare('DELETE FROM story_documents WHERE story_id = ? AND document_id = ? RETURNING added_by, method, similarity').get(id, documentId);
     if (!removed) throw notFound(`document ${documentId} is not in story ${id}`);
-    c.prepare('INSERT OR REPLACE INTO story_removals (story_id, document_id, removed_by, removed_at) VALUES (?, ?, ?, ?)').run(id, documentId, actor, at);
+    c.prepare('INSERT INTO story_removals (story_id, document_id, removed_by, removed_at) VALUES (?, ?, ?, ?) ON CONFLICT (story_id, document_id) DO UPDATE SET removed_by = excluded.removed_by, removed_at = excluded.removed_at').run(id, documentId, actor, at);
     markEdited(db, [id], actor, at);
     refreshStories(tx, [id]);
     audit(tx, { actor, action: 'story.remove-document', entityType: 'story', entityId: id, before: removed, details: { documentId }, at: now });

@@ -5,6 +5,7 @@ import { clientOf } from '../dashboard/rollups.ts';
 import type { CheckedArticle } from './check.ts';
 import { groupStories, type GroupingDocument } from './grouping.ts';
 import { saveGrouping } from './members.ts';
+import { dialectFor, joinLinesText } from '../../db/sqlDialect.ts';
 
 /** What a grouping is asked to do (the CLI's flags and the Stories page's form). */
 export const StoryGroupingSchema = z.object({
@@ -54,7 +55,7 @@ function readDocuments(ctx: JobContext<StoryGroupingParams>): { docs: GroupingDo
   const rows = c
     .prepare(
       `SELECT d.id, d.source_id, d.published_start, d.published_precision, d.title, d.duplicate_of,
-         coalesce((SELECT group_concat(text, char(10)) FROM (SELECT p.text FROM passages p WHERE p.document_id = d.id AND p.excluded = 0 ORDER BY p.seq LIMIT 2)), substr(d.text, 1, 1000))
+         coalesce((SELECT ${joinLinesText(dialectFor(c), 'first.text')} FROM (SELECT p.text FROM passages p WHERE p.document_id = d.id AND p.excluded = FALSE ORDER BY p.seq LIMIT 2) AS first), substr(d.text, 1, 1000))
        FROM documents d ORDER BY d.id`,
     )
     .raw()
@@ -88,7 +89,7 @@ export const storiesJob: JobKindSpec<StoryGroupingParams> = {
     ctx.progress({ phase: 'reading', unit: 'documents', done: 0, total: null });
     const { docs, sources, dates } = readDocuments(ctx);
     const c = clientOf(db);
-    const edited = (c.prepare('SELECT s.id, sd.document_id FROM stories s JOIN story_documents sd ON sd.story_id = s.id WHERE s.edited = 1 ORDER BY s.id').raw().all() as [number, number][]).reduce((m, [s, d]) => m.set(s, [...(m.get(s) ?? []), d]), new Map<number, number[]>());
+    const edited = (c.prepare('SELECT s.id, sd.document_id FROM stories s JOIN story_documents sd ON sd.story_id = s.id WHERE s.edited = TRUE ORDER BY s.id').raw().all() as [number, number][]).reduce((m, [s, d]) => m.set(s, [...(m.get(s) ?? []), d]), new Map<number, number[]>());
     const removals = (c.prepare('SELECT document_id, story_id FROM story_removals').raw().all() as [number, number][]).reduce((m, [d, s]) => m.set(d, [...(m.get(d) ?? []), s]), new Map<number, number[]>());
     let check;
     if (p.llmCheck) {

@@ -8,6 +8,7 @@ import { inList } from '../dashboard/filters.ts';
 import { groupSourceIds } from '../dashboard/groups.ts';
 import { resolveSources } from '../ingest/sourceNames.ts';
 import { unassignedName } from '../sources/groups.ts';
+import { countWhere } from '../../db/sqlDialect.ts';
 
 const GapStorySchema = z.object({
   storyId: z.number().int(),
@@ -46,11 +47,11 @@ function coverage(db: Db, f: DashboardFilters, a: readonly number[], b: readonly
   if (f.from) where.push(sql`d.published_start >= ${f.from}`);
   if (f.to) where.push(sql`d.published_start <= ${f.to}`);
   if (f.excludeSyndicated) where.push(sql`d.duplicate_of IS NULL`);
-  if (f.storyIds !== null) where.push(f.storyIds.length === 0 ? sql`0` : sql`sd.story_id IN ${inList(f.storyIds)}`);
-  const side = (ids: readonly number[]) => (ids.length === 0 ? sql`0` : sql`d.source_id IN ${inList(ids)}`);
+  if (f.storyIds !== null) where.push(f.storyIds.length === 0 ? sql`FALSE` : sql`sd.story_id IN ${inList(f.storyIds)}`);
+  const side = (ids: readonly number[]) => (ids.length === 0 ? sql`FALSE` : sql`d.source_id IN ${inList(ids)}`);
   return db.all<Coverage>(sql`
     SELECT s.id AS "storyId", s.title AS title, s.first_published AS "firstPublished",
-           sum(${side(a)}) AS a, sum(${side(b)}) AS b,
+           ${countWhere(side(a))} AS a, ${countWhere(side(b))} AS b,
            count(DISTINCT CASE WHEN ${side(a)} THEN d.source_id END) AS "aSources", count(DISTINCT CASE WHEN ${side(b)} THEN d.source_id END) AS "bSources"
     FROM story_documents sd JOIN documents d ON d.id = sd.document_id JOIN stories s ON s.id = sd.story_id
     WHERE ${sql.join(where, sql` AND `)}

@@ -45,7 +45,7 @@ export function saveGrouping(db: Db, found: readonly FoundStory[], titles: Reado
   const at = now.toISOString();
   const c = clientOf(db);
   return c.transaction((): SavedGrouping => {
-    const old = c.prepare('SELECT sd.story_id, sd.document_id FROM story_documents sd JOIN stories s ON s.id = sd.story_id WHERE s.edited = 0').raw().all() as [number, number][];
+    const old = c.prepare('SELECT sd.story_id, sd.document_id FROM story_documents sd JOIN stories s ON s.id = sd.story_id WHERE s.edited = FALSE').raw().all() as [number, number][];
     const oldStoryOf = new Map(old.map(([s, d]) => [d, s]));
     const machine = found.filter((f) => f.editedStoryId === null);
     const overlaps: { story: number; old: number; n: number }[] = [];
@@ -66,10 +66,10 @@ export function saveGrouping(db: Db, found: readonly FoundStory[], titles: Reado
       taken.add(o.old);
     }
     const oldIds = new Set(oldStoryOf.values());
-    c.prepare('DELETE FROM story_documents WHERE story_id IN (SELECT id FROM stories WHERE edited = 0)').run();
+    c.prepare('DELETE FROM story_documents WHERE story_id IN (SELECT id FROM stories WHERE edited = FALSE)').run();
     const drop = c.prepare('DELETE FROM stories WHERE id = ?');
     for (const id of oldIds) if (!taken.has(id)) drop.run(id);
-    c.prepare('DELETE FROM stories WHERE edited = 0 AND document_count = 0 AND id NOT IN (SELECT story_id FROM story_documents)').run();
+    c.prepare('DELETE FROM stories WHERE edited = FALSE AND document_count = 0 AND id NOT IN (SELECT story_id FROM story_documents)').run();
 
     const insertStory = c.prepare("INSERT INTO stories (title, origin, created_by, job_id, created_at, updated_at) VALUES (?, 'machine', ?, ?, ?, ?)");
     const updateStory = c.prepare('UPDATE stories SET title = ?, job_id = ?, updated_at = ? WHERE id = ?');

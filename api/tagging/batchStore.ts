@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { taggingBatches, taggingRunItems, type TaggingBatch } from '../../db/schema/index.ts';
+import { dialectFor, jsonArrayValues } from '../../db/sqlDialect.ts';
 
 /** Batches still on their way: not yet uploaded, not yet created, or waiting for the provider. */
 export const OPEN_BATCH_STATUSES = ['preparing', 'uploaded', 'submitted'] as const;
@@ -30,12 +31,12 @@ export function sealBatch(db: Db, runId: number, itemIds: number[], requests: nu
     const round = tx
       .select({ n: sql<number>`coalesce(max(${taggingRunItems.attempts}), 0) + 1` })
       .from(taggingRunItems)
-      .where(and(eq(taggingRunItems.runId, runId), sql`${taggingRunItems.itemId} IN (SELECT value FROM json_each(${JSON.stringify(itemIds)}))`))
+      .where(and(eq(taggingRunItems.runId, runId), sql`${taggingRunItems.itemId} IN (${jsonArrayValues(dialectFor(tx), sql`${JSON.stringify(itemIds)}`, 'integer')})`))
       .get()!.n;
     const row = tx.insert(taggingBatches).values({ runId, round, requests, bytes, createdAt: now.toISOString() }).returning().get();
     tx.update(taggingRunItems)
       .set({ batchId: row.id, attempts: sql`${taggingRunItems.attempts} + 1`, updatedAt: now.toISOString() })
-      .where(and(eq(taggingRunItems.runId, runId), sql`${taggingRunItems.itemId} IN (SELECT value FROM json_each(${JSON.stringify(itemIds)}))`))
+      .where(and(eq(taggingRunItems.runId, runId), sql`${taggingRunItems.itemId} IN (${jsonArrayValues(dialectFor(tx), sql`${JSON.stringify(itemIds)}`, 'integer')})`))
       .run();
     return row;
   });
@@ -60,7 +61,7 @@ export function closeBatch(db: Db, batch: TaggingBatch, unanswered: number[], pa
     if (unanswered.length > 0) {
       tx.update(taggingRunItems)
         .set({ batchId: null })
-        .where(and(eq(taggingRunItems.runId, batch.runId), sql`${taggingRunItems.itemId} IN (SELECT value FROM json_each(${JSON.stringify(unanswered)}))`))
+        .where(and(eq(taggingRunItems.runId, batch.runId), sql`${taggingRunItems.itemId} IN (${jsonArrayValues(dialectFor(tx), sql`${JSON.stringify(unanswered)}`, 'integer')})`))
         .run();
     }
     tx.update(taggingBatches).set(patch).where(eq(taggingBatches.id, batch.id)).run();

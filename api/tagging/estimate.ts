@@ -7,6 +7,7 @@ import { DEFAULT_PROMPT_VERSIONS, getPromptTemplate, renderPrompt, type Level } 
 import { resolvePlan, type RunPlan, type RunRequest, type TaggingDeps } from './request.ts';
 import type { RunEstimate } from './schemas.ts';
 import { sampleSubquery, selectionConditions, sizeSelection, type LevelCounts } from './selection.ts';
+import { dialectFor, jsonKeyIs } from '../../db/sqlDialect.ts';
 
 /** Rough tokens for a number of characters (4 characters per token, the usual rule for English). */
 export const tokensOf = (chars: number) => Math.ceil(chars / 4);
@@ -38,7 +39,7 @@ function cachedCounts(db: Db, plan: RunPlan, sample: number | null): LevelCounts
   const promptHashes = Object.values(prompts).map((p) => p!.hash);
   const params = Object.entries(provider.params).flatMap(([k, v]) => {
     const b = bindable(v);
-    return b === undefined || !/^\w+$/.test(k) ? [] : [sql`json_extract(s.params, ${`$.${k}`}) IS ${b}`];
+    return b === undefined || !/^\w+$/.test(k) ? [] : [jsonKeyIs(dialectFor(db), sql`s.params`, k, b)];
   });
   const answered = sql`SELECT s.item_id FROM suggestions s
     WHERE s.provider = ${provider.name} AND s.model = ${provider.model} AND s.prompt_version IN ${promptIds} AND s.prompt_hash IN ${promptHashes}

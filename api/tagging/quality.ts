@@ -76,12 +76,12 @@ export function modelQuality(db: Db): z.infer<typeof ModelQualityListSchema> {
   const pairs = db.all<{ provider: string; model: string; suggested: string; people: string }>(sql`
     SELECT s.provider, CASE WHEN s.provider = 'local' THEN ${LOCAL_FAMILY} ELSE s.model END AS model, s.label AS suggested, i.independent_label AS people
     FROM items i JOIN reviews r ON r.id = i.independent_review_id JOIN suggestions s ON s.item_id = i.id
-    WHERE i.independent_label IS NOT NULL AND i.excluded = 0 AND s.created_at <= r.created_at
+    WHERE i.independent_label IS NOT NULL AND i.excluded = FALSE AND s.created_at <= r.created_at
       AND s.id = (SELECT max(x.id) FROM suggestions x WHERE x.item_id = i.id AND x.provider = s.provider
                   AND (s.provider = 'local' OR x.model = s.model) AND x.created_at <= r.created_at)
     ORDER BY i.id`);
   const families = db.all<{ provider: string; model: string }>(sql`
-    SELECT DISTINCT provider, CASE WHEN provider = 'local' THEN ${LOCAL_FAMILY} ELSE model END AS model FROM suggestion_provenance
+    SELECT provider, model FROM (SELECT DISTINCT provider, CASE WHEN provider = 'local' THEN ${LOCAL_FAMILY} ELSE model END AS model FROM suggestion_provenance) AS families
     ORDER BY provider <> 'local', provider, model`);
   const models = families.map(({ provider, model }) => {
     const mine = pairs.filter((p) => p.provider === provider && p.model === model);

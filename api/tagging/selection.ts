@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { items, taggingRunItems, taggingRuns } from '../../db/schema/index.ts';
 import type { Level } from './prompts.ts';
 import type { RunOptions } from './request.ts';
+import { dialectFor, jsonArrayValuesText } from '../../db/sqlDialect.ts';
 
 /**
  * Which items a run asks about: the selection as SQL, its counts for the estimate (from the
@@ -97,7 +98,7 @@ export async function materialiseRunItems(
   hooks: { signal: AbortSignal; yield: () => Promise<void>; onProgress: (selected: number) => void; now: () => Date },
 ): Promise<'done' | 'aborted'> {
   const client: Database.Database = db.$client;
-  const insert = client.prepare('INSERT OR IGNORE INTO tagging_run_items (run_id, item_id) SELECT ?, value FROM json_each(?)');
+  const insert = client.prepare(`INSERT INTO tagging_run_items (run_id, item_id) SELECT CAST(? AS INTEGER), value FROM (${jsonArrayValuesText(dialectFor(client), '?', 'integer')}) AS ids WHERE TRUE ON CONFLICT DO NOTHING`);
   const writeBatch = (ids: number[]) => client.transaction(() => insert.run(run.id, JSON.stringify(ids))).immediate();
   let selected = db.select({ n: sql<number>`count(*)` }).from(taggingRunItems).where(eq(taggingRunItems.runId, run.id)).get()!.n;
   const conditions = selectionConditions(options.levels, options.selection);

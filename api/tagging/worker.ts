@@ -12,6 +12,7 @@ import { cacheKeyFor, suggestForText, type SuggestInput, type SuggestionDraft } 
 import type { Provider } from '../providers/types.ts';
 import type { OutcomeSink } from './sink.ts';
 import type { Outcome, WriteTotals } from './writer.ts';
+import { dialectFor, jsonArrayAggText, jsonArrayOfText, jsonArrayValuesText } from '../../db/sqlDialect.ts';
 
 /** Items read per page of pending items. */
 const PAGE = 500;
@@ -57,15 +58,15 @@ export function pendingReader(db: Db, run: TaggingRun, plan: RunPlan, scope: { b
   const c: Database.Database = db.$client;
   const page = c.prepare(
     `SELECT ri.id AS cursor, i.id AS "itemId", i.level AS level, i.text_hash AS "textHash", coalesce(p.text, d.text) AS text, d.title AS title, s.name AS "sourceName",
-       CASE WHEN i.passage_id IS NULL THEN (SELECT json_group_array(json_array(x.start, x."end")) FROM (SELECT start, "end" FROM passages WHERE document_id = d.id AND excluded = 0 ORDER BY seq) x) END AS spans
+       CASE WHEN i.passage_id IS NULL THEN (SELECT ${jsonArrayAggText(dialectFor(c), jsonArrayOfText(dialectFor(c), ['x.start', 'x."end"']))} FROM (SELECT start, "end" FROM passages WHERE document_id = d.id AND excluded = FALSE ORDER BY seq) x) END AS spans
      FROM tagging_run_items ri JOIN items i ON i.id = ri.item_id JOIN documents d ON d.id = i.document_id JOIN sources s ON s.id = i.source_id
      LEFT JOIN passages p ON p.id = i.passage_id
-     WHERE ri.run_id = @runId AND ri.status = 'pending' AND ri.id > @cursor ${scope ? 'AND ri.batch_id IS @batchId' : ''} ORDER BY ri.id LIMIT @limit`,
+     WHERE ri.run_id = @runId AND ri.status = 'pending' AND ri.id > @cursor ${scope ? 'AND ri.batch_id IS NOT DISTINCT FROM @batchId' : ''} ORDER BY ri.id LIMIT @limit`,
   );
   // Same cache key means same text: the stored answers are found through the items with the page's text hashes.
   const cache = c.prepare(
     `SELECT s.id, s.item_id AS "itemId", s.cache_key AS "cacheKey" FROM items i JOIN suggestions s ON s.item_id = i.id
-     WHERE i.text_hash IN (SELECT value FROM json_each(?)) AND s.cache_key IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
+     WHERE i.text_hash IN (${jsonArrayValuesText(dialectFor(c), '?', 'text')}) AND s.cache_key IN (${jsonArrayValuesText(dialectFor(c), '?', 'text')}) ORDER BY s.id`,
   );
   const stored = c.prepare('SELECT * FROM suggestions WHERE id = ?');
   const { options, provider, codebook } = plan;

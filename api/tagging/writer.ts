@@ -55,7 +55,7 @@ export class OutcomeWriter {
          @promptVersion, @promptHash, @codebookVersion, @codebookHash, @params, @outletMasked, @sampleIndex, @tokensIn, @tokensOut, @costUsd,
          @latencyMs, @requestId, @rawResponse, @cacheKey, @createdAt)`,
     );
-    this.insertTheme = this.c.prepare('INSERT OR IGNORE INTO suggestion_themes (suggestion_id, theme) VALUES (?, ?)');
+    this.insertTheme = this.c.prepare('INSERT INTO suggestion_themes (suggestion_id, theme) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.finishRunItem = this.c.prepare('UPDATE tagging_run_items SET status = ?, attempts = ?, error_kind = ?, error = ?, updated_at = ? WHERE run_id = ? AND item_id = ?');
     this.addToRun = this.c.prepare(
       `UPDATE tagging_runs SET items_done = items_done + ?, items_failed = items_failed + ?, items_cached = items_cached + ?,

@@ -21,7 +21,7 @@ export function reviewedTrainingExamples(db: DbOrTx, cb: CodebookDefinition): { 
     .from(items)
     .innerJoin(documents, eq(documents.id, items.documentId))
     .leftJoin(passages, eq(passages.id, items.passageId))
-    .where(and(isNotNull(items.independentLabel), sql`NOT EXISTS (SELECT 1 FROM reviews r JOIN imports im ON im.id = r.import_id WHERE r.item_id = ${items.id} AND im.evaluation_only = 1)`))
+    .where(and(isNotNull(items.independentLabel), sql`NOT EXISTS (SELECT 1 FROM reviews r JOIN imports im ON im.id = r.import_id WHERE r.item_id = ${items.id} AND im.evaluation_only = TRUE)`))
     .orderBy(asc(items.id))
     .all();
   const themes = new Map<number, string[]>();
