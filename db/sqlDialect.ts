@@ -80,6 +80,19 @@ export function jsonObjectAgg(dialect: SqlDialect, key: SQL, value: SQL): SQL {
 }
 
 /**
+ * `column LIKE pattern` ignoring case (ASCII at least), as SQLite's LIKE does by default:
+ * PostgreSQL's LIKE is case-sensitive, its ILIKE is not. `escape` is the pattern's escape
+ * character, or none.
+ */
+export function likeInsensitive(dialect: SqlDialect, column: SQL, pattern: string, escape?: string): SQL {
+  const like = dialect === 'sqlite' ? sql`LIKE` : sql`ILIKE`;
+  return escape === undefined ? sql`${column} ${like} ${pattern}` : sql`${column} ${like} ${pattern} ESCAPE ${sql.raw(`'${escape.replace(/'/g, "''")}'`)}`;
+}
+
+/** drizzle's table of applied migrations: in the database's main schema on SQLite, in the `drizzle` schema on PostgreSQL. */
+export const migrationsTableText = (dialect: SqlDialect): string => (dialect === 'sqlite' ? '__drizzle_migrations' : 'drizzle.__drizzle_migrations');
+
+/**
  * A connection's temporary table by name, qualified so a permanent table of the same name can
  * never be meant: SQLite's `temp` schema, PostgreSQL's `pg_temp`.
  */

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { imports, items } from '../../db/schema/index.ts';
@@ -51,7 +52,7 @@ describe('evaluation-only imports', () => {
     expect(paths).toBeNull();
     expect(result.label.n).toBe(3);
     expect(result.provenance.protocol).toMatchObject({ kind: 'held-out', trainingSize: 2 });
-    expect(result.provenance.sources.databases).toEqual([{ name: ':memory:', path: ':memory:', migration: expect.stringMatching(/^[0-9a-f]{12}$/), use: 'gold labels (evaluation-only imports), training set, human baseline' }]);
+    expect(result.provenance.sources.databases).toEqual([{ name: basename(db.$client.name), path: db.$client.name, migration: expect.stringMatching(/^[0-9a-f]{12}$/), use: 'gold labels (evaluation-only imports), training set, human baseline' }]);
     const cb = getActiveCodebook(db);
     expect(result.provenance.sources.codebooks).toEqual([{ name: cb.definition.name, version: cb.version, hash: cb.hash, use: 'prompts, label set and gold labels' }]);
   });

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Db } from '../../db/client.ts';
+import { dialectFor, migrationsTableText } from '../../db/sqlDialect.ts';
 import type { Config } from '../config.ts';
 import { codebookHash, DEFAULT_CODEBOOK_FILE, loadCodebookFile } from '../codebooks/definition.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
@@ -46,7 +47,7 @@ export interface EvaluateParams extends Pick<EvalOptions, 'repeats' | 'outletBia
 /** A database as eval provenance names it: file name, path, and the latest migration applied to it. */
 function databaseRef(db: Db, use: string): { name: string; path: string; migration: string | null; use: string } {
   const path = db.$client.name;
-  const latest = db.$client.prepare('SELECT hash FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as { hash: string } | undefined;
+  const latest = db.$client.prepare(`SELECT hash FROM ${migrationsTableText(dialectFor(db))} ORDER BY created_at DESC LIMIT 1`).get() as { hash: string } | undefined;
   return { name: basename(path), path, migration: latest ? latest.hash.slice(0, 12) : null, use };
 }
 

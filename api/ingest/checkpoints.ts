@@ -40,7 +40,7 @@ export function findUnfinished(db: Db, path: string, fileSize: number | null, pr
     db
       .select()
       .from(imports)
-      .where(and(eq(imports.path, path), inArray(imports.state, ['running', 'interrupted']), eq(imports.fingerprint, print), eq(imports.optionsHash, options), fileSize === null ? sql`1` : eq(imports.fileSize, fileSize)))
+      .where(and(eq(imports.path, path), inArray(imports.state, ['running', 'interrupted']), eq(imports.fingerprint, print), eq(imports.optionsHash, options), fileSize === null ? sql`TRUE` : eq(imports.fileSize, fileSize)))
       .orderBy(desc(imports.id))
       .get() ?? null
   );

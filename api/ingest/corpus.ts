@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { dialectFor, likeInsensitive } from '../../db/sqlDialect.ts';
 import { documents, items, passages, sources } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
@@ -141,7 +142,8 @@ export function listDocuments(db: Db, query: DocumentQuery): DocumentPage {
   const q = query.q?.trim();
   if (q) {
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const m = (col: typeof documents.title | typeof documents.author | typeof documents.text | typeof documents.externalId) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
+    const dialect = dialectFor(db);
+    const m = (col: typeof documents.title | typeof documents.author | typeof documents.text | typeof documents.externalId) => likeInsensitive(dialect, sql`${col}`, pattern, '\\');
     conds.push(or(eq(documents.externalId, q), m(documents.title), m(documents.author), m(documents.externalId), m(documents.text))!);
   }
   const where = conds.length ? and(...conds) : undefined;

@@ -27,7 +27,12 @@ function backfillStatements(): string[] {
     .filter((s) => !/^(ALTER TABLE|DROP INDEX|CREATE INDEX `)/.test(s));
 }
 
-describe('migration 0008', () => {
+/**
+ * SQLite only: it replays the data statements of SQLite migration 0008 (db/migrations) on a
+ * database whose items were written as the code before it did. PostgreSQL's migrations
+ * (db/migrations-pg) start from the schema after it, with nothing to backfill.
+ */
+describe.skipIf(process.env.FRAMESCOPE_TEST_DIALECT === 'postgres')('migration 0008', () => {
   it('backfills every item exactly as the state functions derive it from its reviews', () => {
     const db = createTestDb();
     seedHistories(db);
