@@ -95,6 +95,15 @@ export function stripNul(text: string): { text: string; removed: number } {
 }
 
 /**
+ * A message quoting imported values (a reject's or warning's reason, its column) with each NUL
+ * character shown as ␀ (U+2400): the report says the value held one, and the message can be
+ * stored (PostgreSQL text cannot hold U+0000, nor can jsonb, where job results are kept).
+ */
+export function visibleNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\u2400') : text;
+}
+
+/**
  * A single-line field (title, author, source, url, id ...): every control character (NUL,
  * newlines, tabs, escape sequences) becomes a space, runs of white space collapse, ends trimmed.
  */

@@ -5,7 +5,7 @@ import type { PublishedDate } from './dates.ts';
 import type { FileDates } from './fileDates.ts';
 import type { LabelChecker } from './labels.ts';
 import { restoreFormula } from '../export/spreadsheet.ts';
-import { normalizeLineEndings, sha256, singleLine, stripNul } from './normalize.ts';
+import { normalizeLineEndings, sha256, singleLine, stripNul, visibleNul } from './normalize.ts';
 import type { CarriedLabel, DocumentMeta } from './readers.ts';
 import type { RawRow, RowError } from './rows/types.ts';
 import { webUrlProblem } from './webUrl.ts';
@@ -38,6 +38,16 @@ export interface PreparedDocument {
 
 /** What a row became: a document (with any warnings about it) or a rejection. */
 export type PreparedRow = { doc: PreparedDocument; warnings: RowIssue[] } | { rejected: RowIssue };
+
+/** A row's reject or warning as reported and stored: NUL characters of a quoted value or column name shown as ␀ (visibleNul). */
+export function rowIssue(line: number | null, column: string | null, reason: string): RowIssue {
+  return { line, column: column === null ? null : visibleNul(column), reason: visibleNul(reason) };
+}
+
+/** The reject of a row its reader could not read. */
+export function unreadRow(row: RawRow): { rejected: RowIssue } {
+  return { rejected: rowIssue(row.line, row.error?.column ?? null, row.error?.reason ?? 'row could not be read') };
+}
 
 /** Metadata fields single-line cleaning applies to (notes keep their line breaks). */
 const META_FIELDS = ['title', 'author', 'source', 'url', 'language', 'country', 'notes'] as const;
@@ -127,7 +137,7 @@ function rowMetadata(values: Record<string, unknown>, cols: FileColumns): Record
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
           for (const [k, v] of Object.entries(parsed)) {
             const s = cellString(v);
-            if (s !== null) (out[k] = stripNul(s).text), n++;
+            if (s !== null) (out[stripNul(k).text] = stripNul(s).text), n++;
           }
         }
       } catch {
@@ -139,7 +149,7 @@ function rowMetadata(values: Record<string, unknown>, cols: FileColumns): Record
   const keys = cols.metadata ?? metadataColumns(Object.keys(values), cols.resolved, cols.fromExport);
   for (const k of keys) {
     const s = cellString(values[k]);
-    if (s !== null) (out[k] = stripNul(s).text), n++;
+    if (s !== null) (out[stripNul(k).text] = stripNul(s).text), n++;
   }
   return n > 0 ? out : null;
 }
@@ -151,19 +161,19 @@ function rowMetadata(values: Record<string, unknown>, cols: FileColumns): Record
  * carried label against the active codebook, and keeps unmapped columns as metadata.
  */
 export async function prepareRow(row: RawRow, cols: FileColumns, ctx: RowContext): Promise<PreparedRow> {
-  if (row.values === null) return { rejected: { line: row.line, column: row.error?.column ?? null, reason: row.error?.reason ?? 'row could not be read' } };
+  if (row.values === null) return unreadRow(row);
   const values = cols.fromExport && ctx.csv ? Object.fromEntries(Object.entries(row.values).map(([k, v]) => [k, typeof v === 'string' ? restoreFormula(v) : v])) : row.values;
   const get = (f: MappableField): unknown => {
     const col = cols.resolved[f];
     return col === undefined ? undefined : values[col];
   };
-  const reject = (column: string | null, reason: string): PreparedRow => ({ rejected: { line: row.line, column, reason } });
+  const reject = (column: string | null, reason: string): PreparedRow => ({ rejected: rowIssue(row.line, column, reason) });
   const warnings: RowIssue[] = [];
   const rawText = cellString(get('text'));
   if (rawText === null) return reject(cols.resolved.text!, 'no text');
   const { text, removed } = stripNul(normalizeLineEndings(rawText));
   if (!/\S/u.test(text)) return reject(cols.resolved.text!, 'no text');
-  if (removed > 0) warnings.push({ line: row.line, column: cols.resolved.text!, reason: `${removed} NUL characters removed from the text` });
+  if (removed > 0) warnings.push(rowIssue(row.line, cols.resolved.text!, `${removed} NUL characters removed from the text`));
 
   const pick = (k: (typeof META_FIELDS)[number] | 'published'): string | null => {
     const v = ctx.meta[k] ?? ctx.manifest?.[k] ?? cellString(get(k));
@@ -182,7 +192,7 @@ export async function prepareRow(row: RawRow, cols: FileColumns, ctx: RowContext
   if (publishedRaw !== null) {
     const read = await ctx.dates.read(publishedRaw);
     published = read.date;
-    if (read.warning) warnings.push({ line: row.line, column: cols.resolved.published ?? 'published', reason: read.warning });
+    if (read.warning) warnings.push(rowIssue(row.line, cols.resolved.published ?? 'published', read.warning));
   }
   const url = pick('url');
   const urlProblem = url === null ? null : webUrlProblem(url);

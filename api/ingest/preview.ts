@@ -4,7 +4,7 @@ import { COLUMN_ALIASES, MAPPABLE_FIELDS, type ColumnMap, type MappableField } f
 import { isEndMarker } from './exportEnd.ts';
 import { IngestError } from './normalize.ts';
 import type { ImportSource } from './options.ts';
-import { cellString, fileColumns, type RowIssue } from './prepare.ts';
+import { cellString, fileColumns, unreadRow, type RowIssue } from './prepare.ts';
 import { formatOf, isRowFormat, SUPPORTED_EXTENSIONS } from './readers.ts';
 import { openBytes } from './rows/bytes.ts';
 import { rowReader } from './rows/index.ts';
@@ -62,7 +62,7 @@ export async function previewRowFile(source: ImportSource, map: ColumnMap = {}, 
   const n = Math.min(Math.max(limit, 1), MAX_PREVIEW_ROWS);
   for await (const row of reader.rows) {
     if (isEndMarker(row)) continue;
-    if (row.values === null) problems.push({ line: row.line, column: row.error?.column ?? null, reason: row.error?.reason ?? 'row could not be read' });
+    if (row.values === null) problems.push(unreadRow(row).rejected);
     else {
       const keys = reader.header?.names ?? Object.keys(row.values);
       firstKeys ??= keys;

@@ -8,7 +8,7 @@ import { countEvidence, FileDates } from './fileDates.ts';
 import { LabelChecker } from './labels.ts';
 import { IngestError } from './normalize.ts';
 import { PROGRESS_INTERVAL_MS, type ImportHooks, type ImportOptions, type ImportSource } from './options.ts';
-import { cellString, fileColumns, prepareRow, type FileColumns, type RowContext, type RowIssue } from './prepare.ts';
+import { cellString, fileColumns, prepareRow, unreadRow, type FileColumns, type RowContext, type RowIssue } from './prepare.ts';
 import { RejectsWriter } from './rejects.ts';
 import { importNameOf, REPORTED_ISSUES, type FileReport } from './report.ts';
 import { openBytes, type ByteCounter } from './rows/bytes.ts';
@@ -60,7 +60,7 @@ async function strictCheck(source: ImportSource, format: RowFormat, opts: Import
     rows++;
     cols ??= settleColumns(reader, row, opts, format);
     context ??= cols ? ctx(cols) : null;
-    const p = cols && context ? await prepareRow(row, cols, context) : { rejected: { line: row.line, column: row.error?.column ?? null, reason: row.error?.reason ?? 'row could not be read' } };
+    const p = cols && context ? await prepareRow(row, cols, context) : unreadRow(row);
     if ('rejected' in p) {
       rejected++;
       if (rejects.length < REPORTED_ISSUES) rejects.push(p.rejected);
@@ -182,7 +182,7 @@ export async function importRowFile(db: Db, source: ImportSource, format: RowFor
       cols ??= settleColumns(reader, row, opts, format);
       if (cols) ctx ??= context(cols);
       if (rows <= skip && !rejectsOut) continue;
-      const p = cols && ctx ? await prepareRow(row, cols, ctx) : { rejected: { line: row.line, column: row.error?.column ?? null, reason: row.error?.reason ?? 'row could not be read' } };
+      const p = cols && ctx ? await prepareRow(row, cols, ctx) : unreadRow(row);
       if (rows <= skip) {
         // Committed by an earlier run: only its rejections are written again, so --rejects is whole.
         if ('rejected' in p) await rejectsOut!.write(row.raw, reader.header);

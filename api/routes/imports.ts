@@ -12,7 +12,7 @@ import { DATE_ORDERS } from '../ingest/dates.ts';
 import { ImportReportSchema } from '../ingest/import.ts';
 import { uploadDir, type ImportJobFile, type ImportJobParams } from '../ingest/job.ts';
 import { MANIFEST_FILE, manifestMeta, parseManifest, type ManifestEntry } from '../ingest/manifest.ts';
-import { decodeText, formatBytes, IngestError, MAX_FILE_BYTES } from '../ingest/normalize.ts';
+import { decodeText, formatBytes, IngestError, MAX_FILE_BYTES, stripNul } from '../ingest/normalize.ts';
 import type { DocumentMeta } from '../ingest/readers.ts';
 import { ColumnPreviewSchema, previewRowFile } from '../ingest/preview.ts';
 import { bytesSource } from '../ingest/sources.ts';
@@ -85,7 +85,8 @@ async function saveUploads(files: File[], dir: string): Promise<ImportJobFile[]>
     const path = join(dir, String(i));
     await writeFile(path, new Uint8Array(await f.arrayBuffer()));
     const entry = manifest.get(f.name);
-    saved.push({ file: f.name, path, manifest: entry ? manifestMeta(entry) : null });
+    // The name is stored and reported: without NUL characters, which PostgreSQL cannot store (a manifest never names one).
+    saved.push({ file: stripNul(f.name).text, path, manifest: entry ? manifestMeta(entry) : null });
   }
   return saved;
 }
