@@ -1,11 +1,14 @@
 /**
  * bench:import — the full import (read JSONL, parse, segment, hash, insert documents, passages
- * and items, one transaction per file) of a generated corpus, next to a plain better-sqlite3
- * baseline inserting the same rows in one transaction with prepared statements.
+ * and items, one transaction per file) of a generated corpus, next to a plain
+ * baseline inserting the same rows in one transaction with prepared statements (on each engine).
  *
  *   npm run bench:import                 # 100,000 documents of about 2 KB, 400 sources
  *   npm run bench:import -- --docs 5000  # a quick run
  *   npm run bench:import -- --single     # one JSONL of 1,000,000 rows (see bench/importSingle.ts)
+ *   npm run bench:import -- --docs 5000 --postgres postgres://USER@HOST:PORT/fs_bench
+ *                                        # the same files on SQLite and then PostgreSQL, both in one table
+ *                                        # (databases of their own on that server: bench/pgTarget.ts)
  *
  * Targets: the import within 4x of the baseline's time and under 2 minutes.
  */
@@ -20,6 +23,7 @@ import { sha256 } from '../api/ingest/normalize.ts';
 import { segment } from '../api/ingest/segment.ts';
 import { seededRandom } from '../api/metrics/rng.ts';
 import { benchSingleFile } from './importSingle.ts';
+import { createBenchPgDatabase, parsePostgresOption } from './pgTarget.ts';
 
 if (process.argv.includes('--single')) {
   const at = process.argv.indexOf('--rows');
@@ -32,6 +36,8 @@ if (process.argv.includes('--single')) {
 const argDocs = process.argv.indexOf('--docs');
 const DOCS = argDocs > -1 ? Number(process.argv[argDocs + 1]) : 100_000;
 if (!Number.isInteger(DOCS) || DOCS < 1) throw new Error('--docs must be a positive integer');
+const argPostgres = process.argv.indexOf('--postgres');
+const pgServer = parsePostgresOption(argPostgres > -1 ? process.argv[argPostgres + 1] : undefined);
 const SOURCES = 400;
 const DOCS_PER_FILE = 1_000;
 const TARGET_CHARS = 2_000; // about 2 KB of text per document
@@ -90,21 +96,25 @@ function fmt(n: number, digits = 1): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'framescope-bench-import-'));
-try {
-  process.stderr.write(`generating ${DOCS.toLocaleString('en-US')} documents from ${SOURCES} sources…\n`);
-  const docs = generate(DOCS);
-  const files: string[] = [];
-  for (let f = 0; f * DOCS_PER_FILE < DOCS; f++) {
-    const path = join(dir, `corpus-${String(f).padStart(4, '0')}.jsonl`);
-    writeFileSync(path, docs.slice(f * DOCS_PER_FILE, (f + 1) * DOCS_PER_FILE).map((d) => JSON.stringify(d)).join('\n'));
-    files.push(path);
-  }
-  const bytes = docs.reduce((s, d) => s + Buffer.byteLength(d.text), 0);
+interface EngineRun {
+  engine: 'sqlite' | 'postgres';
+  importSeconds: number;
+  importCpu: number;
+  baseSeconds: number;
+  baseCpu: number;
+  passages: number;
+}
 
+/**
+ * The full import into `importTarget` and the plain-insert baseline into `baseTarget` (two empty
+ * databases of one engine: a file path or a PostgreSQL URL). The baseline is the same prepared
+ * statements on either engine: on PostgreSQL they go through the app's synchronous driver, one
+ * round trip a statement, as the import's do.
+ */
+async function benchEngine(engine: EngineRun['engine'], docs: GeneratedDocument[], files: string[], importTarget: string, baseTarget: string): Promise<EngineRun> {
   // Full import, as `import <folder>` does it: read, parse, segment, hash, insert.
-  const importDb = openAppDb(join(dir, 'import.db'));
-  process.stderr.write(`importing ${files.length} files…\n`);
+  const importDb = openAppDb(importTarget);
+  process.stderr.write(`importing ${files.length} files into ${engine}…\n`);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const report = await runImport(importDb, files.map((path) => diskSource({ file: path, path, manifest: null })), { origin: 'cli' }, {
@@ -118,7 +128,7 @@ try {
 
   // Baseline: the same rows, prepared in advance (untimed), inserted in one transaction.
   const rows = docs.map((d) => ({ d, hash: sha256(d.text), passages: segment(d.text).map((p) => ({ ...p, hash: sha256(p.text) })) }));
-  const baseDb = openAppDb(join(dir, 'baseline.db'));
+  const baseDb = openAppDb(baseTarget);
   const c = baseDb.$client;
   const insSource = c.prepare('INSERT INTO sources (name) VALUES (?)');
   const insDoc = c.prepare(
@@ -150,19 +160,47 @@ try {
   const baseSeconds = (performance.now() - t1) / 1000;
   const baseCpu = cpuSeconds(c1);
   c.close();
+  return { engine, importSeconds, importCpu, baseSeconds, baseCpu, passages: report.totals.passages };
+}
 
-  const passages = report.totals.passages;
+const dir = mkdtempSync(join(tmpdir(), 'framescope-bench-import-'));
+try {
+  process.stderr.write(`generating ${DOCS.toLocaleString('en-US')} documents from ${SOURCES} sources…\n`);
+  const docs = generate(DOCS);
+  const files: string[] = [];
+  for (let f = 0; f * DOCS_PER_FILE < DOCS; f++) {
+    const path = join(dir, `corpus-${String(f).padStart(4, '0')}.jsonl`);
+    writeFileSync(path, docs.slice(f * DOCS_PER_FILE, (f + 1) * DOCS_PER_FILE).map((d) => JSON.stringify(d)).join('\n'));
+    files.push(path);
+  }
+  const bytes = docs.reduce((s, d) => s + Buffer.byteLength(d.text), 0);
+
+  const runs: EngineRun[] = [await benchEngine('sqlite', docs, files, join(dir, 'import.db'), join(dir, 'baseline.db'))];
+  if (pgServer) {
+    const targets = [await createBenchPgDatabase(pgServer, 'import'), await createBenchPgDatabase(pgServer, 'baseline')];
+    try {
+      runs.push(await benchEngine('postgres', docs, files, targets[0]!.url, targets[1]!.url));
+    } finally {
+      for (const t of targets) await t.drop();
+    }
+  }
+  const passages = runs[0]!.passages;
+  const row = (engine: string, run: string, wall: number, cpu: number) =>
+    `| ${engine.padEnd(8)} | ${run.padEnd(55)} | ${fmt(wall).padStart(6)} | ${fmt(DOCS / wall, 0).padStart(18)} | ${fmt(cpu).padStart(5)} | ${fmt(DOCS / cpu, 0).padStart(17)} |`;
   process.stdout.write(
     [
       `bench:import — ${DOCS.toLocaleString('en-US')} documents (${fmt(bytes / DOCS / 1024)} KiB each on average), ${SOURCES} sources, ${passages.toLocaleString('en-US')} passages, ${files.length} JSONL files`,
       '',
-      '| run                                                    | wall s | documents/s (wall) | CPU s | documents/s (CPU) |',
-      '|--------------------------------------------------------|-------:|-------------------:|------:|------------------:|',
-      `| full import (read, parse, segment, hash, insert)       | ${fmt(importSeconds).padStart(6)} | ${fmt(DOCS / importSeconds, 0).padStart(18)} | ${fmt(importCpu).padStart(5)} | ${fmt(DOCS / importCpu, 0).padStart(17)} |`,
-      `| baseline: plain better-sqlite3 insert, one transaction | ${fmt(baseSeconds).padStart(6)} | ${fmt(DOCS / baseSeconds, 0).padStart(18)} | ${fmt(baseCpu).padStart(5)} | ${fmt(DOCS / baseCpu, 0).padStart(17)} |`,
+      '| engine   | run                                                     | wall s | documents/s (wall) | CPU s | documents/s (CPU) |',
+      '|----------|---------------------------------------------------------|-------:|-------------------:|------:|------------------:|',
+      ...runs.flatMap((r) => [
+        row(r.engine, 'full import (read, parse, segment, hash, insert)', r.importSeconds, r.importCpu),
+        row(r.engine, 'baseline: plain prepared inserts, one transaction', r.baseSeconds, r.baseCpu),
+      ]),
       '',
-      `ratio import / baseline: ${fmt(importSeconds / baseSeconds, 2)}x wall, ${fmt(importCpu / baseCpu, 2)}x CPU   (target: at most 4x, and under 120 s for 100,000 documents)`,
+      ...runs.map((r) => `${r.engine}: ratio import / baseline: ${fmt(r.importSeconds / r.baseSeconds, 2)}x wall, ${fmt(r.importCpu / r.baseCpu, 2)}x CPU   (target: at most 4x, and under 120 s for 100,000 documents)`),
       `load average during the run: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')} on ${os.cpus().length} cores (wall time grows with other load; CPU time does not)`,
+      ...(pgServer ? ['PostgreSQL: CPU s is this process only (the driver\'s worker thread included), not the server\'s; each statement is one round trip to the server'] : []),
       '',
     ].join('\n'),
   );

@@ -12,6 +12,9 @@
  *   npm run bench:load -- --max-requests 5000           # bound the requests per phase
  *   npm run bench:load -- --provider local              # tag with the in-process local baseline instead
  *   npm run bench:load -- --skip tagging,exports,backup # leave parts of the load out, to see what costs what
+ *   npm run bench:load -- --postgres postgres://USER@HOST:PORT/fs_bench
+ *                                                       # the server on PostgreSQL: the seed is copied into a database of
+ *                                                       # its own there (bench/pgTarget.ts); no backup phase (SQLite's)
  *
  * Targets: zero 5xx, zero lost or duplicated reviews, review (POST decision) p95 under 200 ms.
  */
@@ -23,9 +26,11 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { seededRandom } from '../api/metrics/rng.ts';
+import { openDb } from '../db/client.ts';
 import { startTestServer } from '../api/providers/testing/server.ts';
 import { exporter, quantile, reviewer, RouteStats, timed, type Acks } from './load/driver.ts';
 import { seedLoadDb } from './load/seed.ts';
+import { copyToPg, createBenchPgDatabase, parsePostgresOption, type BenchPgDatabase } from './pgTarget.ts';
 
 const REVIEWERS = 20;
 const TAGGED_SOURCES = 10; // the tagging run writes suggestions for these sources' items; reviewers work elsewhere
@@ -74,9 +79,9 @@ async function phase(base: string, items: number[][], seconds: number, maxReques
   return { stats, acks, results: results.slice(1) };
 }
 
-/** Reviews the database holds for acknowledged decisions: lost ones, and items decided twice by one reviewer. */
-function audit(dbPath: string, acks: Acks[]): { acknowledged: number; lost: number; duplicated: number } {
-  const sqlite = new Database(dbPath, { readonly: true });
+/** Reviews the database (a SQLite file or a PostgreSQL URL) holds for acknowledged decisions: lost ones, and items decided twice by one reviewer. */
+function audit(target: string, acks: Acks[]): { acknowledged: number; lost: number; duplicated: number } {
+  const sqlite = target === pgUrl ? openDb(target, { migrate: false }).$client : new Database(target, { readonly: true });
   const find = sqlite.prepare('SELECT item_id AS "itemId" FROM reviews WHERE id = ?');
   let lost = 0;
   let acknowledged = 0;
@@ -89,12 +94,15 @@ function audit(dbPath: string, acks: Acks[]): { acknowledged: number; lost: numb
   }
   const duplicated = (
     sqlite
-      .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM reviews r JOIN users u ON u.id = r.reviewer_id WHERE u.name LIKE '% reviewer %' GROUP BY r.item_id, r.reviewer_id HAVING count(*) > 1)`)
+      .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM reviews r JOIN users u ON u.id = r.reviewer_id WHERE u.name LIKE '% reviewer %' GROUP BY r.item_id, r.reviewer_id HAVING count(*) > 1) AS twice`)
       .get() as { n: number }
   ).n;
   sqlite.close();
   return { acknowledged, lost, duplicated };
 }
+
+/** The PostgreSQL database of this run, when `--postgres` gave a server (the audit reads it instead of the file). */
+let pgUrl: string | null = null;
 
 const ms = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(1));
 
@@ -129,6 +137,9 @@ async function main(): Promise<void> {
   const maxRequests = Number(argValue('--max-requests', '20000'));
   const provider = argValue('--provider', 'openai');
   const skip = new Set(argValue('--skip', '').split(',').filter((x) => x !== ''));
+  const pgServer = parsePostgresOption(process.argv.includes('--postgres') ? argValue('--postgres', '') : undefined);
+  // `backup` is SQLite's online backup: on PostgreSQL that is pg_dump's or the server's job, so the phase leaves it out.
+  if (pgServer) skip.add('backup');
   if (provider !== 'openai' && provider !== 'local') throw new Error('--provider must be openai (the scripted server) or local');
   if (!(docs >= 1000 && seconds > 0 && maxRequests > 0)) throw new Error('--docs must be at least 1000, --seconds and --max-requests positive');
   const dir = mkdtempSync(join(tmpdir(), 'framescope-bench-load-'));
@@ -136,13 +147,21 @@ async function main(): Promise<void> {
   let server: ChildProcess | null = null;
   // The tagging run asks the scripted OpenAI-compatible server (50 ms a request): it writes like a real model run.
   const model = await startTestServer({ latencyMs: 50 });
+  let target: BenchPgDatabase | null = null;
   try {
     seedLoadDb(dbPath, docs);
+    // The seed writes SQLite directly; on PostgreSQL the server runs on a copy (same ids, so the reviewers' items are read from the seed).
     const [idleItems, loadedItems] = itemsForReviewers(dbPath);
-    const started = await startServerProcess(dbPath, { OPENAI_BASE_URL: model.url, FRAMESCOPE_MODEL: 'test-model' });
+    if (pgServer) {
+      target = await createBenchPgDatabase(pgServer, 'load');
+      const copied = await copyToPg(dbPath, target.url);
+      console.error(`copied ${copied.rows} rows to ${target.display} in ${copied.seconds.toFixed(1)} s`);
+      pgUrl = target.url;
+    }
+    const started = await startServerProcess(pgUrl ?? dbPath, { OPENAI_BASE_URL: model.url, FRAMESCOPE_MODEL: 'test-model' });
     server = started.child;
     const base = started.url;
-    console.log(`server ${base} (pid ${server.pid}), ${docs.toLocaleString('en')} documents; ${REVIEWERS} reviewers, ${THINK_MS} ms between decisions, ${seconds} s per phase`);
+    console.log(`engine ${pgUrl ? 'postgres' : 'sqlite'}: server ${base} (pid ${server.pid}), ${docs.toLocaleString('en')} documents; ${REVIEWERS} reviewers, ${THINK_MS} ms between decisions, ${seconds} s per phase`);
 
     const idle = await phase(base, idleItems!, seconds, maxRequests, 'Idle');
     let runId = 0;
@@ -177,7 +196,7 @@ async function main(): Promise<void> {
     if (runId > 0) await timed(loaded.stats, 'POST /api/tagging/runs/:id/cancel', `${base}/api/tagging/runs/${runId}/cancel`, { method: 'POST' });
 
     report(idle.stats, loaded.stats);
-    const check = audit(dbPath, [idle.acks, loaded.acks]);
+    const check = audit(pgUrl ?? dbPath, [idle.acks, loaded.acks]);
     const exportsDone = loaded.results.filter((r): r is { files: number; bytes: number; incomplete: number } => typeof r === 'object' && r !== null && 'files' in r);
     const run = progress ? (progress.body as { run: { itemsDone: number; itemsTotal: number } }).run : null;
     const decisions = [...(loaded.stats.times.get('POST /api/items/:id/reviews') ?? [])].sort((a, b) => a - b);
@@ -191,7 +210,9 @@ async function main(): Promise<void> {
     console.log(failed ? 'targets: MISSED' : 'targets: met');
   } finally {
     server?.kill('SIGTERM');
+    if (server && server.exitCode === null) await new Promise((resolve) => server!.once('exit', resolve));
     await model.close();
+    if (target && !process.argv.includes('--keep')) await target.drop();
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }
 }
