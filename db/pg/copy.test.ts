@@ -5,6 +5,7 @@ import { getTableConfig } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { openAppDb } from '../../api/db.ts';
+import { testApp } from '../../api/testing.ts';
 import { addReview, addSuggestion } from '../../api/fixtures.ts';
 import { importDemoCorpus } from '../../api/ingest/demo.ts';
 import { DbJobQueue } from '../../api/jobs/queue.ts';
@@ -135,6 +136,36 @@ describePg('migrate --to: an SQLite database copied into PostgreSQL', (serverUrl
     const sqliteStance = numbers(onSqlite(stance));
     expect(pgStance.map((r) => [r.source, r.n])).toEqual(sqliteStance.map((r) => [r.source, r.n]));
     for (const [i, row] of sqliteStance.entries()) expect(pgStance[i]!.mean as number).toBeCloseTo(row.mean as number, 12);
+  });
+
+  it("answers every dashboard view through the app with the same JSON on the copy as on the SQLite original", async () => {
+    await copySqliteToPg(sqlite.$client, pgDb);
+    const copy = openDb(target.url);
+    try {
+      const onSqlite = testApp({ db: sqlite }).app;
+      const onPg = testApp({ db: copy }).app;
+      const views = [
+        '/api/dashboard/meta',
+        '/api/dashboard/framing?basis=model',
+        '/api/dashboard/framing?basis=final&level=document',
+        '/api/dashboard/stance?basis=model',
+        '/api/dashboard/themes?basis=model',
+        '/api/dashboard/timeline?basis=model&granularity=month',
+        '/api/dashboard/similarity?basis=model',
+        '/api/dashboard/agreement',
+        '/api/dashboard/framing?basis=model&status=reviewed',
+        '/api/dashboard/passages?basis=model&limit=20',
+      ];
+      for (const view of views) {
+        const left = await onSqlite.request(view);
+        const right = await onPg.request(view);
+        expect(right.status, `${view} on PostgreSQL`).toBe(left.status);
+        expect(left.status, `${view} on SQLite`).toBe(200);
+        expect(await right.json(), view).toEqual(await left.json());
+      }
+    } finally {
+      copy.$client.close();
+    }
   });
 
   it('copies one snapshot of SQLite while another connection writes during the copy', async () => {
