@@ -77,7 +77,7 @@ describePg('the synchronous PostgreSQL driver', (serverUrl) => {
 
   it("takes the database's one write lock for a write transaction, as SQLite's BEGIN IMMEDIATE does, and releases it at commit", () => {
     open();
-    const advisory = () => (client.prepare("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted").get() as { n: number }).n;
+    const advisory = () => (client.prepare("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").get() as { n: number }).n;
     db.transaction(() => expect(advisory()).toBe(1));
     expect(advisory()).toBe(0);
     client.transaction(() => expect(advisory()).toBe(0)).deferred();
@@ -96,6 +96,26 @@ describePg('the synchronous PostgreSQL driver', (serverUrl) => {
     expect((error as { code?: string }).code).toBe('SQLITE_CONSTRAINT_UNIQUE');
     expect((error as Error).message).toMatch(/INSERT INTO sources/);
     expect(client.prepare('SELECT count(*) AS n FROM sources').get()).toEqual({ n: 1 });
+  });
+
+  it('reads times cast to text in UTC, whatever the server default, and reconnects after the server drops an idle connection', () => {
+    open();
+    expect(client.prepare("SELECT CAST(CAST('2024-10-15T23:30:00.000Z' AS timestamptz) AS TEXT) AS t").pluck().get()).toBe('2024-10-15 23:30:00+00');
+    const pid = client.prepare('SELECT pg_backend_pid()').pluck().get() as number;
+    const other = createPgTestDb();
+    try {
+      expect(other.$client.prepare('SELECT pg_terminate_backend(?)').pluck().get(pid)).toBe(1);
+    } finally {
+      other.$client.close();
+    }
+    // The first statement after the drop may meet the dead socket; the next one runs on a new connection.
+    try {
+      client.prepare('SELECT 1').get();
+    } catch {
+      // the dropped connection's own error
+    }
+    expect(client.prepare('SELECT 41 + 1 AS n').get()).toEqual({ n: 42 });
+    expect(client.prepare('SELECT pg_backend_pid()').pluck().get()).not.toBe(pid);
   });
 
   it('refuses what has no PostgreSQL meaning instead of answering wrongly', () => {

@@ -99,7 +99,7 @@ export class PgSyncDatabase {
     this.assertOpen();
     const control = transactionControl(source);
     if (control) this.control(control);
-    else call('exec', { id: this.id, text: source }, source);
+    else call('exec', { id: this.id, text: source, inTransaction: this.inTransaction }, source);
     return this;
   }
 
@@ -179,7 +179,7 @@ export class PgSyncDatabase {
   /** @internal One statement, answered whole. */
   query(text: string, values: unknown[], array: boolean): QueryResult {
     this.assertOpen();
-    const result = call<QueryResult>('query', { id: this.id, text, values, array }, text);
+    const result = call<QueryResult>('query', { id: this.id, text, values, array, inTransaction: this.inTransaction }, text);
     if (result.binary.length > 0) reviveBinary(result, array);
     return result;
   }
@@ -206,7 +206,7 @@ export class PgSyncDatabase {
     switch (control.kind) {
       case 'begin':
         if (this.inTransaction) throw new Database.SqliteError('cannot start a transaction within a transaction', 'SQLITE_ERROR');
-        call('exec', { id: this.id, text: control.text }, control.text);
+        call('exec', { id: this.id, text: control.text, inTransaction: false }, control.text);
         this.inTransaction = true;
         return;
       case 'commit':

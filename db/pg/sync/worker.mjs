@@ -35,20 +35,39 @@ let nextId = 1;
 const connections = new Map();
 const cursors = new Map();
 
-async function connect(url, applicationName) {
-  const client = new pg.Client({ connectionString: url, types, application_name: applicationName });
-  // An error on an idle connection (server restart) surfaces on the next query; never crash the thread.
-  client.on('error', () => {});
+/**
+ * A connection in UTC with ISO dates, so a time cast to text in SQL reads as the app's own
+ * values do whatever the server's defaults are. A connection the server dropped (a restart, a
+ * failover) is marked broken and replaced at its next statement outside a transaction (inside
+ * one, the transaction is lost and the statement fails, as it would on SQLite's lost file).
+ */
+async function open(url, applicationName) {
+  const client = new pg.Client({ connectionString: url, types, application_name: applicationName, options: '-c TimeZone=UTC -c DateStyle=ISO,YMD' });
+  client.on('error', () => {
+    client.broken = true;
+  });
+  client.on('end', () => {
+    client.broken = true;
+  });
   await client.connect();
+  return client;
+}
+
+async function connect(url, applicationName) {
+  const client = await open(url, applicationName);
   const id = nextId++;
-  connections.set(id, client);
+  connections.set(id, { client, url, applicationName });
   return id;
 }
 
-function clientOf(id) {
-  const client = connections.get(id);
-  if (!client) throw Object.assign(new Error('the PostgreSQL connection is closed'), { code: 'FRAMESCOPE_CLOSED' });
-  return client;
+async function clientOf(id, inTransaction = true) {
+  const connection = connections.get(id);
+  if (!connection) throw Object.assign(new Error('the PostgreSQL connection is closed'), { code: 'FRAMESCOPE_CLOSED' });
+  if (connection.client.broken && !inTransaction) {
+    connection.client.end().catch(() => {});
+    connection.client = await open(connection.url, connection.applicationName);
+  }
+  return connection.client;
 }
 
 /** Rows, row count, the command and the column names of one statement. */
@@ -84,37 +103,15 @@ function plain(err) {
 const operations = {
   connect: ({ url, applicationName }) => connect(url, applicationName),
 
-  async query({ id, text, values, array }) {
-    const result = await clientOf(id).query({ text, values, rowMode: array ? 'array' : undefined });
+  async query({ id, text, values, array, inTransaction }) {
+    const result = await (await clientOf(id, inTransaction)).query({ text, values, rowMode: array ? 'array' : undefined });
     return shape(Array.isArray(result) ? result[result.length - 1] : result, array);
   },
 
   /** Several statements in one text, no parameters (simple protocol). */
-  async exec({ id, text }) {
-    await clientOf(id).query(text);
+  async exec({ id, text, inTransaction }) {
+    await (await clientOf(id, inTransaction)).query(text);
     return null;
-  },
-
-  /** The id the last INSERT into a table with an identity/serial column gave, or null when there was none. */
-  async lastval({ id, inTransaction }) {
-    const client = clientOf(id);
-    if (!inTransaction) {
-      try {
-        return Number((await client.query('SELECT lastval() AS id')).rows[0].id);
-      } catch {
-        return null;
-      }
-    }
-    await client.query('SAVEPOINT framescope_lastval');
-    try {
-      const value = Number((await client.query('SELECT lastval() AS id')).rows[0].id);
-      await client.query('RELEASE SAVEPOINT framescope_lastval');
-      return value;
-    } catch {
-      await client.query('ROLLBACK TO SAVEPOINT framescope_lastval');
-      await client.query('RELEASE SAVEPOINT framescope_lastval');
-      return null;
-    }
   },
 
   /**
@@ -124,12 +121,10 @@ const operations = {
    */
   async cursorOpen({ id, text, values, array, inTransaction, url, applicationName }) {
     const name = `framescope_cursor_${nextId++}`;
-    let client = clientOf(id);
+    let client = await clientOf(id, inTransaction);
     let own = false;
     if (!inTransaction) {
-      const ownId = await connect(url, applicationName);
-      client = connections.get(ownId);
-      connections.delete(ownId);
+      client = await open(url, applicationName);
       own = true;
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     }
@@ -225,9 +220,9 @@ const operations = {
   },
 
   async close({ id }) {
-    const client = connections.get(id);
+    const connection = connections.get(id);
     connections.delete(id);
-    if (client) await client.end().catch(() => {});
+    if (connection) await connection.client.end().catch(() => {});
     return null;
   },
 };
