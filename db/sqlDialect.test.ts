@@ -15,6 +15,13 @@ import {
   countWhere,
   createTempTableLikeText,
   flag,
+  jsonArrayAggText,
+  jsonArrayElementsFromText,
+  jsonArrayLengthOf,
+  jsonArrayOfText,
+  jsonKeyIs,
+  jsonKeyIsTrue,
+  joinLinesText,
   jsonArrayValues,
   jsonIntegerKeyedEntries,
   jsonObjectAgg,
@@ -44,18 +51,18 @@ interface Engine {
   exec(text: string): Promise<void>;
 }
 
-const ROWS: [number | null, boolean, string | null][] = [
-  [1, true, '2021-11-30'],
-  [2, false, '2022-02-01'],
-  [3, false, null],
-  [null, true, '2022-12-31'],
+const ROWS: [number | null, boolean, string | null, string | null][] = [
+  [1, true, '2021-11-30', '{"labels":["a","b"],"flag":true,"n":0.5,"s":"x"}'],
+  [2, false, '2022-02-01', '{"labels":[],"flag":false,"n":1}'],
+  [3, false, null, null],
+  [null, true, '2022-12-31', '{"flag":null}'],
 ];
 
 function sqliteEngine(): Engine & { close(): void } {
   const c = new Database(':memory:');
-  c.exec('CREATE TABLE t (x INTEGER, b INTEGER NOT NULL, d TEXT)');
-  const insert = c.prepare('INSERT INTO t VALUES (?, ?, ?)');
-  for (const [x, b, d] of ROWS) insert.run(x, b ? 1 : 0, d);
+  c.exec('CREATE TABLE t (x INTEGER, b INTEGER NOT NULL, d TEXT, j TEXT)');
+  const insert = c.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
+  for (const [x, b, d, j] of ROWS) insert.run(x, b ? 1 : 0, d, j);
   return {
     dialect: 'sqlite',
     rows: async (query) => {
@@ -78,8 +85,8 @@ const asText = { getTypeParser: () => (value: string) => value };
 const shaped = (value: unknown, type: number) => (value === null ? null : NUMERIC_TYPES.has(type) ? Number(value) : type === BOOLEAN_TYPE ? Number(value === 't') : value);
 
 async function pgEngine(client: pg.PoolClient): Promise<Engine> {
-  await client.query('CREATE TEMP TABLE t (x bigint, b boolean NOT NULL, d date)');
-  for (const row of ROWS) await client.query('INSERT INTO t VALUES ($1, $2, $3)', row);
+  await client.query('CREATE TEMP TABLE t (x bigint, b boolean NOT NULL, d date, j jsonb)');
+  for (const row of ROWS) await client.query('INSERT INTO t VALUES ($1, $2, $3, $4)', row);
   return {
     dialect: 'postgres',
     rows: async (query) => {
@@ -109,6 +116,28 @@ function cases(e: Engine): [name: string, run: () => Promise<unknown>, expected:
       async () => (await e.rows(sql`SELECT ${jsonObjectAgg(e.dialect, sql`CAST(x AS TEXT)`, sql`${flag(sql`b = TRUE`)}`)} FROM t WHERE x IS NOT NULL`)).map(([json]) => JSON.parse(String(json))),
       [{ 1: 1, 2: 0, 3: 0 }],
     ],
+    ['jsonArrayLengthOf: the length of an array under a key, NULL without one', () => e.rows(sql`SELECT x, ${jsonArrayLengthOf(e.dialect, sql`j`, 'labels')} FROM t WHERE x IS NOT NULL ORDER BY x`), [[1, 2], [2, 0], [3, null]]],
+    ['jsonKeyIsTrue: only a JSON true', () => e.rows(sql`SELECT x FROM t WHERE ${jsonKeyIsTrue(e.dialect, sql`j`, 'flag')}`), [[1]]],
+    [
+      'jsonKeyIs: a number, a string, or null for missing and JSON null',
+      async () => [
+        await e.rows(sql`SELECT x FROM t WHERE ${jsonKeyIs(e.dialect, sql`j`, 'n', 0.5)}`),
+        await e.rows(sql`SELECT x FROM t WHERE ${jsonKeyIs(e.dialect, sql`j`, 's', 'x')}`),
+        await e.rows(sql`SELECT x FROM t WHERE j IS NOT NULL AND ${jsonKeyIs(e.dialect, sql`j`, 'n', null)} ORDER BY x NULLS FIRST`),
+      ],
+      [[[1]], [[1]], [[null]]],
+    ],
+    [
+      'jsonArrayElementsFromText: the elements of an array column beside its row',
+      () => e.rows(sql.raw(`SELECT t.x, e.value FROM t, ${jsonArrayElementsFromText(e.dialect, e.dialect === 'sqlite' ? `json_extract(t.j, '$.labels')` : `(t.j -> 'labels')`, 'e')} WHERE t.x = 1 AND FALSE = FALSE ORDER BY e.value`)),
+      [[1, 'a'], [1, 'b']],
+    ],
+    [
+      'jsonArrayAggText: an array of arrays in row order, [] for no rows',
+      async () => (await e.rows(sql.raw(`SELECT (SELECT ${jsonArrayAggText(e.dialect, jsonArrayOfText(e.dialect, ['o.x', 'o.x * 10']))} FROM (SELECT u.x FROM t u WHERE u.x > t.x ORDER BY u.x) o) FROM t WHERE t.x IN (1, 3) ORDER BY t.x`))).map(([json]) => JSON.parse(String(json))),
+      [[[2, 20], [3, 30]], []],
+    ],
+    ['joinLinesText joins a group with newlines', () => e.rows(sql.raw(`SELECT ${joinLinesText(e.dialect, 'v.s')} FROM (SELECT CAST(x AS TEXT) AS s FROM t WHERE x IS NOT NULL ORDER BY x) AS v`)), [['1\n2\n3']]],
     [
       'a temporary table shaped like a select, filled and read by its qualified name',
       async () => {
