@@ -29,7 +29,6 @@ const POSTGRES_PENDING = [
   'api/jobs/jobs.test.ts',
   'api/providers/redact.test.ts',
   'api/review/bulk.test.ts',
-  'api/review/review.test.ts',
   'api/review/stored.test.ts',
   'api/routes/corpus.test.ts',
   'api/routes/jobs.test.ts',

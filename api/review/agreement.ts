@@ -5,6 +5,7 @@ import { getActiveCodebook } from '../codebooks/service.ts';
 import { INDEPENDENT_DECISION, MODEL_PEOPLE_STATEMENT, modelPeoplePairs } from '../items/provenance.ts';
 import { cohenKappa, fleissKappa, krippendorffAlpha, percentAgreement } from '../metrics/agreement.ts';
 import { bootstrapInterval } from '../metrics/bootstrap.ts';
+import { dialectFor, jsonKeyIsTrue } from '../../db/sqlDialect.ts';
 
 /** A statistic with its bootstrap 95% interval; null where the statistic is undefined for the data. */
 export const EstimateSchema = z.object({ estimate: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable() }).meta({ id: 'AgreementEstimate' });
@@ -100,7 +101,7 @@ export function agreementReport(db: Db, level: 'passage' | 'document' = 'passage
   const labels = getActiveCodebook(db).definition.labels.map((l) => l.id);
   const decisions = db.all<{ itemId: number; reviewer: string; label: string; independent: number; kind: string; sawOthers: number; suggested: string | null }>(sql`
     SELECT r.item_id AS "itemId", u.name AS reviewer, r.label, ${INDEPENDENT_DECISION} AS independent, r.kind, i.suggested_label AS suggested,
-      (coalesce(json_extract(r.shown, '$.othersDecisionsShown'), 0) = 1 AND EXISTS (
+      (${jsonKeyIsTrue(dialectFor(db), sql`r.shown`, 'othersDecisionsShown')} AND EXISTS (
         SELECT 1 FROM reviews o WHERE o.item_id = r.item_id AND o.reviewer_id <> r.reviewer_id AND o.id < r.id AND o.action IN ('accept', 'edit', 'reject')
           AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.undoes_review_id = o.id))) AS "sawOthers"
     FROM reviews r JOIN users u ON u.id = r.reviewer_id JOIN items i ON i.id = r.item_id LEFT JOIN imports im ON im.id = r.import_id
