@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseDatabaseTarget, PostgresNotSupportedError } from '../db/dialect.ts';
+import { parseDatabaseTarget, redactUrl } from '../db/dialect.ts';
 import { zodIssueText } from './errors.ts';
 
 const envSchema = z.object({
@@ -27,6 +27,10 @@ const envSchema = z.object({
 export interface Config {
   port: number;
   host: string;
+  /**
+   * The database: an SQLite file path (or `:memory:`) or a PostgreSQL URL, as `openDb` takes it.
+   * A URL carries its password: name it in messages through `describeTarget` (db/target.ts).
+   */
   dbPath: string;
   openai: { apiKey: string | undefined; baseURL: string | undefined; model: string | undefined };
   /** `openai` when either OPENAI_API_KEY or OPENAI_BASE_URL is set, else the embedded local provider. */
@@ -66,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   return {
     port: overrides.port ?? e.PORT,
     host,
-    dbPath: sqliteDbPath(overrides.dbPath, e.DATABASE_URL, e.FRAMESCOPE_DB),
+    dbPath: databaseSetting(overrides.dbPath, e.DATABASE_URL, e.FRAMESCOPE_DB),
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.FRAMESCOPE_MODEL },
     defaultProvider: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'local',
     loopbackOnly: isLoopback(host),
@@ -77,19 +81,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
 }
 
 /**
- * The SQLite file the app opens: `--db`, else `FRAMESCOPE_DB`, else data/framescope.db. A
- * PostgreSQL URL in `--db`, `DATABASE_URL` or `FRAMESCOPE_DB` is refused with what works on
- * PostgreSQL today (db/dialect.ts); a `DATABASE_URL` that is not a PostgreSQL URL is not ours
- * and is left alone.
+ * The database the app opens: `--db`, else `FRAMESCOPE_DB`, else a PostgreSQL `DATABASE_URL`,
+ * else data/framescope.db. `--db` and `FRAMESCOPE_DB` take a file path or a PostgreSQL URL;
+ * `DATABASE_URL` is read only when it is a PostgreSQL URL (another engine's URL there is not
+ * ours and is left alone). `FRAMESCOPE_DB` and a PostgreSQL `DATABASE_URL` naming different
+ * databases is refused rather than one quietly chosen. A malformed URL is refused with its
+ * password hidden.
  */
-function sqliteDbPath(flag: string | undefined, databaseUrl: string | undefined, envPath: string | undefined): string {
-  const named: [string, string | undefined][] = [['--db', flag], ['DATABASE_URL', databaseUrl], ['FRAMESCOPE_DB', envPath]];
-  for (const [via, value] of named) {
-    if (value === undefined) continue;
-    const target = parseDatabaseTarget(value);
-    if (target.dialect === 'postgres') throw new PostgresNotSupportedError(target.display, via);
+function databaseSetting(flag: string | undefined, databaseUrl: string | undefined, envPath: string | undefined): string {
+  for (const value of [flag, envPath]) if (value !== undefined) parseDatabaseTarget(value);
+  const url = databaseUrl !== undefined && parseDatabaseTarget(databaseUrl).dialect === 'postgres' ? databaseUrl : undefined;
+  if (flag !== undefined) return flag;
+  if (url !== undefined && envPath !== undefined && envPath !== url) {
+    throw new Error(`FRAMESCOPE_DB (${redactUrl(envPath)}) and DATABASE_URL (${redactUrl(url)}) name different databases: unset one, or choose with --db`);
   }
-  return flag ?? envPath ?? DEFAULT_DB_PATH;
+  return envPath ?? url ?? DEFAULT_DB_PATH;
 }
 
 export function isLoopback(host: string): boolean {

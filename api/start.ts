@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ensureWebBuild } from '../web/build.ts';
 import { readOnlyReason, type Db } from '../db/client.ts';
+import { describeTarget, isFileDatabase } from '../db/target.ts';
 import { adminCanLogIn } from './auth/service.ts';
 import { holdServerLock } from './backup/lock.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -45,14 +46,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     throw err;
   }
   if (ready.readOnlyReason) {
-    console.error(`framescope: the database ${config.dbPath} is read-only: ${ready.readOnlyReason}. Serving reads; every change answers 503 until it is writable.`);
+    console.error(`framescope: the database ${describeTarget(config.dbPath)} is read-only: ${ready.readOnlyReason}. Serving reads; every change answers 503 until it is writable.`);
   }
   const webRoot = await ensureWebBuild();
   const deps = serverDeps({ db, config, webRoot, readOnlyReason: ready.readOnlyReason });
   const { server, url } = await startServer(deps);
   let release: () => void;
   try {
-    release = holdServerLock(config.dbPath, url, new Date());
+    // The lock beside an SQLite file tells `restore` a server has it open; a server database is
+    // shared by design (several app processes may serve it) and is not restored by file.
+    release = isFileDatabase(config.dbPath) ? holdServerLock(config.dbPath, url, new Date()) : () => {};
   } catch (err) {
     server.close();
     await deps.jobs.stop();
@@ -78,7 +81,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // Announced only once a stop is handled: whoever waits for this line may signal at once.
-  console.log(`Framescope is serving ${url} (database ${config.dbPath}, provider ${config.defaultProvider}${config.openai.baseURL ? ` at ${redactUrl(config.openai.baseURL)}` : ''})`);
+  console.log(`Framescope is serving ${url} (database ${describeTarget(config.dbPath)}, provider ${config.defaultProvider}${config.openai.baseURL ? ` at ${redactUrl(config.openai.baseURL)}` : ''})`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

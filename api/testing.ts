@@ -62,6 +62,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Lines the server wrote to stderr (errors it logged). */
   stderr: string[];
+  /** Lines it wrote to stdout (the serving line, stops). */
+  stdout: string[];
   /** Kills it (SIGKILL by default: no chance to tidy up) and waits for it to be gone. */
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
@@ -79,10 +81,10 @@ export interface CliResult {
  * environment; resolves with its exit code, signal and output. `onSpawn` gets the child, e.g.
  * to SIGKILL it mid-run (tsx runs as a loader in the same process, so the signal reaches it).
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ChildProcess) => void): Promise<CliResult> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ChildProcess) => void, options: { cwd?: string } = {}): Promise<CliResult> {
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'cli.ts'), ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'cli.ts'), ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, ...(options.cwd ? { cwd: options.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -92,25 +94,33 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (c
   });
 }
 
-/** Starts `api/start.ts` on a free loopback port over `dbPath`; resolves once it serves. */
-export function spawnServer(dbPath: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+/**
+ * Starts `api/start.ts` on a free loopback port over `dbPath` (a file or a postgres:// URL; null:
+ * no `--db`, the database comes from `env`); resolves once it serves. `cwd`: the folder it runs
+ * in (where a PostgreSQL database's local files go, db/target.ts).
+ */
+export function spawnServer(dbPath: string | null, env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}): Promise<ServerProcess> {
   // tsx as a loader in the same process: its CLI would fork a grandchild that a SIGKILL misses.
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'start.ts'), '--db', dbPath, '--port', '0', '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'start.ts'), ...(dbPath === null ? [] : ['--db', dbPath]), '--port', '0', '--host', '127.0.0.1'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const stderr: string[] = [];
+  const stdout: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout.push(line);
       const url = /serving (http:\/\/\S+)/.exec(line)?.[1];
       if (url) {
         resolve({
           url,
           child,
           stderr,
+          stdout,
           kill: async (signal = 'SIGKILL') => {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             await exited;

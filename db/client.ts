@@ -126,6 +126,16 @@ export function applyMigrations(db: Db): MigrationInfo[] {
   return pending;
 }
 
+/** The committed migrations of this connection's dialect the database has not applied yet, oldest first. */
+export function pendingMigrationsFor(db: Db): MigrationInfo[] {
+  return dialectOf(db) === 'postgres' ? pendingPgMigrationsSync(db) : pendingMigrations(db.$client, MIGRATIONS_FOLDER);
+}
+
+/** Every committed migration of this connection's dialect. */
+export function committedMigrationsFor(db: Db): MigrationInfo[] {
+  return committedMigrations(dialectOf(db) === 'postgres' ? PG_MIGRATIONS_FOLDER : MIGRATIONS_FOLDER);
+}
+
 /**
  * Why this connection cannot write, or null when it can. Probes with a write that changes
  * nothing (rewriting the schema cookie's neighbour, `user_version`, to its own value), then

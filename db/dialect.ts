@@ -30,22 +30,6 @@ export function redactUrl(value: string): string {
 }
 
 /**
- * What a command that cannot run on PostgreSQL yet says when pointed at it: the app's services
- * are written against SQLite's synchronous transactions (see the README's architecture section),
- * so it refuses instead of failing half-way or quietly using an SQLite file.
- */
-export class PostgresNotSupportedError extends Error {
-  constructor(readonly display: string, readonly via: string) {
-    super(
-      `${via} names PostgreSQL (${display}), but this command runs on SQLite only for now; ` +
-        'on PostgreSQL today: `framescope migrate --to postgres://...` (copies an SQLite database into an empty PostgreSQL one) ' +
-        'and the schema parity check (npm test with FRAMESCOPE_TEST_DATABASE_URL set); give an SQLite file with --db FILE or FRAMESCOPE_DB',
-    );
-    this.name = 'PostgresNotSupportedError';
-  }
-}
-
-/**
  * One database dialect as the code above `db/` sees it: which one, where, how its schema is
  * brought up to date, its job-queue engine and how it is closed. The dialect-specific parts
  * (table builders, migrations, transaction and claim mechanics) live below this line.

@@ -2,10 +2,22 @@ import { setPriority } from 'node:os';
 import type { Command } from 'commander';
 import { backupDatabase, partialPathFor } from '../backup/backup.ts';
 import { restoreDatabase } from '../backup/restore.ts';
+import { parseDatabaseTarget } from '../../db/dialect.ts';
 import { loadConfig } from '../config.ts';
-import { openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
+import { CliError, openForCommand, printJson, withDbOption, type DbOptions } from './common.ts';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * `backup` and `restore` copy and replace an SQLite file; a PostgreSQL database is backed up by
+ * its server's tools, which do it consistently while the app runs.
+ */
+function refuseServerDatabase(command: 'backup' | 'restore', dbPath: string): void {
+  const target = parseDatabaseTarget(dbPath);
+  if (target.dialect !== 'postgres') return;
+  const how = command === 'backup' ? 'pg_dump --format=custom --file=FILE' : 'pg_restore --clean --if-exists --dbname=URL FILE';
+  throw new CliError(`${command} works on an SQLite file, and ${target.display} is a PostgreSQL database: ${command === 'backup' ? 'back it up' : 'restore it'} with \`${how}\` or your PostgreSQL service's managed backups (point-in-time recovery)`);
+}
 
 /** `backup FILE` and `restore FILE`. */
 export function registerBackup(program: Command): void {
@@ -19,6 +31,7 @@ export function registerBackup(program: Command): void {
       } catch {
         // not permitted here: normal priority
       }
+      refuseServerDatabase('backup', loadConfig(process.env, opts.db ? { dbPath: opts.db } : {}).dbPath);
       const { db } = openForCommand(opts);
       try {
         if (!opts.json) process.stderr.write(`backing up ${db.$client.name} to ${file} (written as ${partialPathFor(file)} until verified)…\n`);
@@ -41,6 +54,7 @@ export function registerBackup(program: Command): void {
       .option('--json', 'print one JSON object'),
   ).action(async (backup: string, opts: DbOptions & { stopServer?: boolean; discardCurrent?: boolean; json?: boolean }) => {
     const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
+    refuseServerDatabase('restore', config.dbPath);
     const result = await restoreDatabase(backup, config.dbPath, { stopServer: opts.stopServer, discardCurrent: opts.discardCurrent });
     if (opts.json) return printJson(result);
     if (result.stoppedServer) process.stderr.write(`stopped the server (process ${result.stoppedServer.pid}, ${result.stoppedServer.url}); start it again with npm start\n`);

@@ -9,7 +9,7 @@ export interface DbOptions {
 
 /** Adds the `--db` option every command takes. */
 export function withDbOption(cmd: Command): Command {
-  return cmd.option('--db <path>', 'database file (default: $FRAMESCOPE_DB or ./data/framescope.db)');
+  return cmd.option('--db <path>', 'database: an SQLite file or a postgres:// URL (default: $FRAMESCOPE_DB, else a postgres:// $DATABASE_URL, else ./data/framescope.db)');
 }
 
 /** Config and an open, migrated, seeded database for a command. */

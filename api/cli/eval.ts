@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Db } from '../../db/client.ts';
+import { databaseExists, describeTarget } from '../../db/target.ts';
 import { loadConfig } from '../config.ts';
 import { openAppDb } from '../db.ts';
 import { compareRuns, type ComparisonTarget } from '../evals/comparison.ts';
@@ -80,7 +80,7 @@ export function registerEval(program: Command): void {
     const target = opts.compare ? runTarget(opts.compare) : null;
     if (target) {
       const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
-      if (!existsSync(config.dbPath)) throw new CliError(`no database at ${config.dbPath}: --compare with run or comparison ids reads the runs from it`);
+      if (!databaseExists(config.dbPath)) throw new CliError(`no database at ${describeTarget(config.dbPath)}: --compare with run or comparison ids reads the runs from it`);
       const db = openAppDb(config.dbPath);
       try {
         const report = compareRuns(db, target, { iterations: positiveInt(opts.bootstrap, '--bootstrap'), seed: positiveInt(opts.seed, '--seed') });
@@ -103,7 +103,7 @@ export function registerEval(program: Command): void {
     if (provider !== 'local' && provider !== 'openai') throw new CliError(`--provider must be local or openai, got "${provider}"`);
     // The database is only needed for db gold and the human baseline; do not create one as a side effect.
     let db: Db | undefined;
-    if (opts.gold === 'db' || existsSync(config.dbPath)) db = openAppDb(config.dbPath);
+    if (opts.gold === 'db' || databaseExists(config.dbPath)) db = openAppDb(config.dbPath);
     const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'eval [{bar}] {value}/{total} requests | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
     try {
       const { result, paths } = await evaluate(

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { applyMigrations, MIGRATIONS_FOLDER, openDb, readOnlyReason } from '../../db/client.ts';
+import { applyMigrations, committedMigrationsFor, openDb, pendingMigrationsFor, readOnlyReason } from '../../db/client.ts';
 import { parseDatabaseTarget } from '../../db/dialect.ts';
-import { committedMigrations, pendingMigrations } from '../../db/migrate.ts';
 import { openPg } from '../../db/pg/client.ts';
 import { copySqliteToPg, CopyRefusedError, type CopyProgress } from '../../db/pg/copy.ts';
+import { databaseExists, describeTarget, isFileDatabase } from '../../db/target.ts';
 import { loadConfig } from '../config.ts';
 import { CliError, printJson, withDbOption, type DbOptions } from './common.ts';
 
@@ -23,15 +22,16 @@ export function registerMigrate(program: Command): void {
       if (opts.to !== undefined) return migrateTo(opts, opts.to);
       const config = loadConfig(process.env, opts.db ? { dbPath: opts.db } : {});
       const db = openDb(config.dbPath, { migrate: false });
+      const database = describeTarget(config.dbPath);
       try {
-        const pending = pendingMigrations(db.$client, MIGRATIONS_FOLDER);
+        const pending = pendingMigrationsFor(db);
         const readOnly = pending.length > 0 ? readOnlyReason(db) : null;
-        if (readOnly) throw new CliError(`migrate: ${config.dbPath} needs ${pending.length} migration(s) but is read-only (${readOnly})`);
+        if (readOnly) throw new CliError(`migrate: ${database} needs ${pending.length} migration(s) but is read-only (${readOnly})`);
         const applied = applyMigrations(db);
-        const total = committedMigrations(MIGRATIONS_FOLDER).length;
-        if (opts.json) return printJson({ database: config.dbPath, applied: applied.map((m) => m.tag), total });
-        if (applied.length === 0) process.stderr.write(`${config.dbPath} is up to date (${total} migrations applied)\n`);
-        else process.stderr.write(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${config.dbPath}: ${applied.map((m) => m.tag).join(', ')}\n`);
+        const total = committedMigrationsFor(db).length;
+        if (opts.json) return printJson({ database, applied: applied.map((m) => m.tag), total });
+        if (applied.length === 0) process.stderr.write(`${database} is up to date (${total} migrations applied)\n`);
+        else process.stderr.write(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${database}: ${applied.map((m) => m.tag).join(', ')}\n`);
       } finally {
         db.$client.close();
       }
@@ -44,7 +44,7 @@ async function migrateTo(opts: MigrateOptions, to: string): Promise<void> {
   // The source is SQLite by definition here: a DATABASE_URL naming the target is not a source.
   const { DATABASE_URL: _target, ...env } = process.env;
   const config = loadConfig(env, opts.db ? { dbPath: opts.db } : {});
-  if (config.dbPath === ':memory:' || !existsSync(config.dbPath)) throw new CliError(`migrate --to: there is no SQLite database at ${config.dbPath} to copy (give it with --db FILE)`);
+  if (!isFileDatabase(config.dbPath) || !databaseExists(config.dbPath)) throw new CliError(`migrate --to: there is no SQLite database at ${describeTarget(config.dbPath)} to copy (give it with --db FILE)`);
   const source = openDb(config.dbPath);
   const pg = openPg(target.url, { max: 2, applicationName: 'framescope migrate --to' });
   const bar = process.stderr.isTTY && !opts.json ? new cliProgress.SingleBar({ format: 'copy [{bar}] {value}/{total} rows | {table} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;

@@ -3,6 +3,7 @@ import type { ExportPlan } from './query.ts';
 
 /** What the export worker is handed: everything it needs to encode a planned export on its own connection. */
 export interface ExportWork {
+  /** The database to open (its file path or full URL: db/target.ts reopenTarget). */
   dbPath: string;
   plan: ExportPlan;
   dataFile: string;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { reopenTarget } from '../../db/target.ts';
 import { renderDatasetCard, DatasetTally } from './card.ts';
 import { EXPORT_FORMAT_VERSION, type ExportRow } from './columns.ts';
 import { encodeRows } from './formats.ts';
@@ -82,7 +83,7 @@ export function prepareExport(db: Db, request: ExportRequest, now: () => Date = 
     stream() {
       if (db.$client.memory) return pullStream(chunks());
       reader.close();
-      return offThreadStream({ dbPath: db.$client.name, plan, dataFile, generatedAt: now().toISOString() });
+      return offThreadStream({ dbPath: reopenTarget(db), plan, dataFile, generatedAt: now().toISOString() });
     },
   };
 }

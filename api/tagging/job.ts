@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { taggingRuns, type TaggingRun } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../../db/client.ts';
+import { reopenTarget } from '../../db/target.ts';
 import type { Job, JobContext, JobDeps, JobKindSpec, JobOutcome } from '../jobs/types.ts';
 import { planOfRun, type RunPlan } from './request.ts';
 import { getRun, runFailures } from './runs.ts';
@@ -45,7 +46,7 @@ export const taggingJob: JobKindSpec<TaggingJobParams> = {
     let counts = { done: processedOf(run), failed: run.itemsFailed, cost: run.costUsd };
     ctx.progress({ phase: 'tagging', unit: 'items', total: run.itemsTotal, done: counts.done, failed: counts.failed, costUsd: counts.cost });
     // A large run on a database file writes from a thread of its own, in parallel with classifying.
-    const sink = !db.$client.memory && run.itemsTotal - counts.done >= THREAD_SINK_MIN_ITEMS ? threadSink(db.$client.name, run.id, plan.codebookId, ctx.deps.writeGate?.buffer) : inlineSink(db, run.id, plan.codebookId, now);
+    const sink = !db.$client.memory && run.itemsTotal - counts.done >= THREAD_SINK_MIN_ITEMS ? threadSink(reopenTarget(db), run.id, plan.codebookId, ctx.deps.writeGate?.buffer) : inlineSink(db, run.id, plan.codebookId, now);
     let work;
     try {
       work = await tagPendingItems(db, run, plan, sink, {

@@ -1,6 +1,6 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openReader } from '../../../db/target.ts';
 import type { ExportWork, WorkerMessage } from '../offThread.ts';
 import { encodeExport } from '../service.ts';
 
@@ -19,8 +19,8 @@ try {
   // not permitted here: normal priority
 }
 const port = parentPort!;
-const sqlite = new Database(work.dbPath, { readonly: true, fileMustExist: true });
-sqlite.pragma('busy_timeout = 5000'); // 5 s, as the app's own connection
+// Its own connection that only reads: the SQLite file read-only, or a READ ONLY PostgreSQL session.
+const sqlite = openReader(work.dbPath);
 const chunks = encodeExport(sqlite, work.plan, work.dataFile, new Date(work.generatedAt));
 let credit = ahead;
 let finished = false;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
+import { localFilesStem, reopenTarget } from '../../../db/target.ts';
 
 /**
  * Where provider keys live: a 0600 JSON file beside the database (`data/framescope.secrets.json`
@@ -20,9 +21,9 @@ export interface KeyStore {
 
 const KeyFileSchema = z.object({ version: z.literal(1), keys: z.record(z.string(), z.string()) });
 
-/** `<dir>/<name>.secrets.json` for `<dir>/<name>.db`. */
+/** `<dir>/<name>.secrets.json` for `<dir>/<name>.db`; `data/<database>.secrets.json` for a PostgreSQL database (db/target.ts). */
 export function keyFileFor(dbPath: string): string {
-  return join(dirname(dbPath), `${basename(dbPath, extname(dbPath))}.secrets.json`);
+  return `${localFilesStem(dbPath)}.secrets.json`;
 }
 
 /** A new random key reference for a profile. */
@@ -38,6 +39,7 @@ function readKeyFile(path: string): Record<string, string> {
 /** Writes the whole file under a temporary name created 0600, then renames it over the old one. */
 function writeKeyFile(path: string, keys: Record<string, string>): void {
   const tmp = `${path}.${process.pid}.tmp`;
+  mkdirSync(dirname(path), { recursive: true }); // a PostgreSQL database's folder is not made by opening it
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify({ version: 1, keys }, null, 2));
@@ -72,7 +74,7 @@ const memoryStores = new WeakMap<Database.Database, KeyStore>();
 /** The key store of a database: its key file, or a store tied to an in-memory connection. */
 export function keyStoreFor(db: Db): KeyStore {
   const client = db.$client;
-  if (!client.memory) return fileKeyStore(keyFileFor(client.name));
+  if (!client.memory) return fileKeyStore(keyFileFor(reopenTarget(db)));
   let store = memoryStores.get(client);
   if (!store) {
     const keys = new Map<string, string>();
