@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDatabaseTarget } from '../../db/testing.ts';
 import { runCli } from '../cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fs-cli-codebook-'));
@@ -40,7 +41,7 @@ const TEAM = {
 
 describe('codebook command', () => {
   it('lists, adds, shows and activates codebooks; a labelled CSV for the added codebook imports once it is active', async () => {
-    const db = join(dir, 'cb.db');
+    const db = testDatabaseTarget(dir, 'cb');
     const file = join(dir, 'team.json');
     writeFileSync(file, JSON.stringify(TEAM));
     const csv = join(dir, 'coded.csv');
@@ -71,7 +72,7 @@ describe('codebook command', () => {
   });
 
   it('refuses an invalid codebook file and an unknown reference with one line', async () => {
-    const db = join(dir, 'bad.db');
+    const db = testDatabaseTarget(dir, 'bad');
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ ...TEAM, labels: [TEAM.labels[0]] }));
     const bad = await cli('codebook', 'add', file, '--db', db);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDatabaseTarget } from '../../db/testing.ts';
 import { runCli } from '../cli.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
@@ -33,7 +34,7 @@ const zero = { files: 0, imported: 0, unchanged: 0, failed: 0, interrupted: 0, d
 
 describe('import command', () => {
   it('imports the shared corpus folder with --json, then reports every file unchanged', async () => {
-    const db = join(dir, 'corpus.db');
+    const db = testDatabaseTarget(dir, 'corpus');
     const first = await cli('import', CORPUS, '--json', '--db', db);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout).totals).toEqual({ ...zero, files: 5, imported: 5, documents: 5, passages: 135 });
@@ -43,7 +44,7 @@ describe('import command', () => {
   });
 
   it('exits non-zero with a one-line reason when a file fails, still printing the JSON report', async () => {
-    const db = join(dir, 'bad.db');
+    const db = testDatabaseTarget(dir, 'bad');
     const good = join(dir, 'good.txt');
     const bad = join(dir, 'bad.csv');
     writeFileSync(good, 'A good article.');
@@ -55,13 +56,13 @@ describe('import command', () => {
   });
 
   it('refuses an unknown --map field before touching the database', async () => {
-    const r = await cli('import', join(dir, 'good.txt'), '--map', 'body=content', '--db', join(dir, 'map.db'));
+    const r = await cli('import', join(dir, 'good.txt'), '--map', 'body=content', '--db', testDatabaseTarget(dir, 'map'));
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('framescope: --map field "body" is unknown (use text, title, author, source, published, url, language, country, notes, id, label, stance, themes)\n');
   });
 
   it('takes --db and --json before the command name as well as after, printing only JSON on stdout', async () => {
-    const db = join(dir, 'global.db');
+    const db = testDatabaseTarget(dir, 'global');
     const file = join(dir, 'global.txt');
     writeFileSync(file, 'An article imported with global options first.');
     const r = await cli('--db', db, '--json', 'import', file, '--source', 'Front');
@@ -74,7 +75,7 @@ describe('import command', () => {
   });
 
   it('imports a CSV with bad rows, lists them in --json, writes them to --rejects and exits 0; --strict imports none and exits 1', async () => {
-    const db = join(dir, 'rows.db');
+    const db = testDatabaseTarget(dir, 'rows');
     const csv = join(dir, 'rows.csv');
     const rejects = join(dir, 'rows.rejects.csv');
     writeFileSync(csv, 'text,outlet,date\nFirst.,Wire,2024-05-01\n,Wire,2024-05-02\nThird.,Wire,5/3/2024\n');
@@ -91,7 +92,7 @@ describe('import command', () => {
   });
 
   it('refuses a --date-order it does not know before touching the database', async () => {
-    const r = await cli('import', join(dir, 'rows.csv'), '--date-order', 'ydm', '--db', join(dir, 'order.db'));
+    const r = await cli('import', join(dir, 'rows.csv'), '--date-order', 'ydm', '--db', testDatabaseTarget(dir, 'order'));
     expect([r.code, r.stderr]).toEqual([1, 'framescope: --date-order must be mdy, dmy, ymd (got "ydm")\n']);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDatabaseTarget } from '../../db/testing.ts';
 import { runCli } from '../cli.ts';
 import { openAppDb } from '../db.ts';
 import { seedCorpus } from '../fixtures.ts';
@@ -32,7 +33,7 @@ async function cli(...args: string[]) {
 
 describe('stories group and list', () => {
   it('groups the corpus as a job and lists the stories; a threshold out of range is refused with one line', async () => {
-    const db = join(dir, 'stories.db');
+    const db = testDatabaseTarget(dir, 'stories');
     const seeded = openAppDb(db);
     seedCorpus(seeded, storyCorpus());
     seeded.$client.close();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testDatabaseTarget } from '../../db/testing.ts';
 import { openDb } from '../../db/client.ts';
 import { openAppDb } from '../db.ts';
 import { seedCorpus } from '../fixtures.ts';
@@ -22,17 +23,17 @@ afterEach(async () => {
 describe('the tag command', () => {
   it('gives every non-excluded passage and every document of the shared corpus a local-baseline suggestion with verified evidence when no key is set', async () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-tag-'));
-    const dbPath = join(dir, 'fs.db');
+    const dbPath = testDatabaseTarget(dir);
     expect((await runCli(['import', corpus, '--db', dbPath, '--json'])).code).toBe(0);
     const res = await runCli(['tag', '--json', '--db', dbPath]);
     expect(res.code, res.stderr).toBe(0);
     const summary = JSON.parse(res.stdout) as { status: string; provider: string; model: string; itemsTotal: number; itemsDone: number; itemsFailed: number };
     const db = openDb(dbPath);
-    const expected = db.$client.prepare('SELECT (SELECT count(*) FROM passages WHERE excluded = 0) + (SELECT count(*) FROM documents) AS n').get() as { n: number };
+    const expected = db.$client.prepare('SELECT (SELECT count(*) FROM passages WHERE excluded = FALSE) + (SELECT count(*) FROM documents) AS n').get() as { n: number };
     expect(summary).toMatchObject({ status: 'completed', provider: 'local', itemsTotal: expected.n, itemsDone: expected.n, itemsFailed: 0 });
     expect(summary.model, 'the stored model version: family, training-set size, hash').toMatch(/^local-baseline-v2\.n0\.[0-9a-f]{8}$/);
     const missing = db.$client
-      .prepare(`SELECT count(*) AS n FROM items i WHERE i.excluded = 0 AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.item_id = i.id AND s.provider = 'local')`)
+      .prepare(`SELECT count(*) AS n FROM items i WHERE i.excluded = FALSE AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.item_id = i.id AND s.provider = 'local')`)
       .get() as { n: number };
     expect(missing.n).toBe(0);
     const rows = db.$client.prepare('SELECT s.label, s.stance, s.themes, s.confidence, s.evidence, i.level, coalesce(p.text, d.text) AS text FROM suggestions s JOIN items i ON i.id = s.item_id JOIN documents d ON d.id = i.document_id LEFT JOIN passages p ON p.id = i.passage_id').all() as {
@@ -58,7 +59,7 @@ describe('the tag command', () => {
 
   it('loses nothing and tags nothing twice when killed with SIGKILL mid-run and resumed', async () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-tag-'));
-    const dbPath = join(dir, 'fs.db');
+    const dbPath = testDatabaseTarget(dir);
     const db = openDb(dbPath);
     const passages = Array.from({ length: 30 }, (_, i) => ({ text: `Passage ${i} about the customs union and its members.` }));
     seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'One', passages }] }]);
@@ -97,7 +98,7 @@ describe('the tag command', () => {
 
   it('tags with a provider profile named by --profile, sending its key from the key file', async () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-tag-'));
-    const dbPath = join(dir, 'fs.db');
+    const dbPath = testDatabaseTarget(dir);
     server = await startTestServer({ apiKey: 'sk-profile-cli-key-5150' });
     const db = openAppDb(dbPath);
     seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'The customs union grew.' }, { text: 'Talks resumed in Minsk.' }] }] }]);

@@ -265,11 +265,20 @@ export function migratePgSync(url: string, migrationsFolder: string): void {
  * migrated once per set of migrations, and a connection to it that drops it when closed.
  */
 export function createPgTestDatabase(serverUrl: string, migrationsFolder: string, templateName: string): PgSyncDatabase {
+  const { url, name } = createPgTestDatabaseUrl(serverUrl, migrationsFolder, templateName);
+  return new PgSyncDatabase(url, { applicationName: 'framescope-test', dropOnClose: { serverUrl, name } });
+}
+
+/**
+ * The same fresh database, by URL only, for a process that opens it itself (a spawned server or
+ * CLI); `drop` removes it (its connections are ended first).
+ */
+export function createPgTestDatabaseUrl(serverUrl: string, migrationsFolder: string, templateName: string): { url: string; name: string; drop(): void } {
   const name = `framescope_t${process.pid}_${randomBytes(5).toString('hex')}`;
   call('createDatabase', { serverUrl, name, template: templateName, migrationsFolder });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return new PgSyncDatabase(url.toString(), { applicationName: 'framescope-test', dropOnClose: { serverUrl, name } });
+  return { url: url.toString(), name, drop: () => void call('dropDatabase', { serverUrl, name }) };
 }
 
 /** A prepared statement with better-sqlite3's methods and modes. */
