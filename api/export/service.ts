@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { reopenTarget } from '../../db/target.ts';
+import { openReader as openTargetReader, reopenTarget } from '../../db/target.ts';
 import { renderDatasetCard, DatasetTally } from './card.ts';
 import { EXPORT_FORMAT_VERSION, type ExportRow } from './columns.ts';
 import { encodeRows } from './formats.ts';
@@ -39,13 +39,13 @@ export interface ExportJob {
  * connection: better-sqlite3 keeps a connection busy while a statement is being stepped, so a
  * long download on the app's own connection would block every write until it finished. The
  * open statement also pins one WAL snapshot, so the file is consistent. An in-memory database
- * (tests) can only be read through its own connection.
+ * (tests) can only be read through its own connection. On PostgreSQL it is a second connection
+ * by URL whose session is read-only (db/target.ts).
  */
 function openReader(db: Db): { sqlite: Database.Database; close: () => void } {
   const client = db.$client;
   if (client.memory) return { sqlite: client, close: () => {} };
-  const reader = new Database(client.name, { readonly: true, fileMustExist: true });
-  reader.pragma('busy_timeout = 5000'); // 5 s, as the app's own connection
+  const reader = openTargetReader(reopenTarget(db));
   return { sqlite: reader, close: () => reader.close() };
 }
 
