@@ -12,43 +12,31 @@ import { defineConfig } from 'vitest/config';
  * postgres project leaves them out. Remove a file from here when it passes there.
  */
 const POSTGRES_PENDING = [
-  // The browser tests' server (web/e2e/browser.ts) opens an SQLite file of its own.
-  'web/e2e/**',
-  'api/app.test.ts',
-  // import: `stats`; stories: the grouping's reads; tag: the tagging estimate (api/tagging/estimate.ts json_extract ... IS ?).
-  'api/cli/import.test.ts',
-  'api/cli/stories.test.ts',
-  'api/cli/tag.test.ts',
-  'api/cli/tagBatch.test.ts',
-  // Passes on PostgreSQL, but its random ranges take 60-70 s there (a statement per round trip to the driver's worker), past the 30 s test timeout.
-  'api/dashboard/views/days.test.ts',
-  'api/evals/comparison.test.ts',
-  'api/evals/heldOut.test.ts',
+  // Exports: api/export/query.ts is SQLite's JSON (json_group_array, json_object, INDEXED BY).
   'api/export/export.test.ts',
   'api/export/provenance.test.ts',
   'api/export/roundtrip.test.ts',
   'api/ingest/duplicates.test.ts',
   'api/ingest/labels.test.ts',
   'api/items/provenance.test.ts',
-  'api/jobs/jobs.test.ts',
-  'api/providers/redact.test.ts',
-  'api/review/bulk.test.ts',
-  'api/review/stored.test.ts',
-  'api/routes/corpus.test.ts',
   'api/routes/jobs.test.ts',
-  'api/routes/openapi.test.ts',
-  'api/routes/tagging.test.ts',
-  'api/stories/check.test.ts',
-  'api/stories/edit.test.ts',
-  'api/stories/grouping.test.ts',
-  'api/stories/matched.test.ts',
-  'api/tagging/batch.test.ts',
-  'api/tagging/estimate.test.ts',
+  'web/e2e/export.test.ts',
+  // jsonb answers stored JSON with its own spacing and key order.
+  'api/review/stored.test.ts',
+  // A NUL in a source's name (PostgreSQL text cannot hold it).
   'api/tagging/injection.test.ts',
-  'api/tagging/localDocuments.test.ts',
-  'api/tagging/rateLimit.test.ts',
+  // A story's `edited` flag written as a literal 1; boolean = integer in the sources picker.
+  'api/routes/openapi.test.ts',
+  'web/e2e/dashboard.test.ts',
+  // Batch tagging and run details on PostgreSQL, not yet examined.
+  'api/cli/tagBatch.test.ts',
+  'api/tagging/batch.test.ts',
   'api/tagging/runs.test.ts',
-  'api/training/training.test.ts',
+  // Over the 30 s limit on PostgreSQL (a test of many date ranges, 60-70 s there) or timing out.
+  'api/dashboard/views/days.test.ts',
+  'api/review/bulk.test.ts',
+  'web/e2e/defaults.test.ts',
+  'web/e2e/providers.test.ts',
 ];
 
 /** FRAMESCOPE_TEST_PENDING=1 runs the pending files on PostgreSQL too (to work on them). */

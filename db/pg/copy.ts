@@ -104,6 +104,9 @@ export async function copySqliteToPg(sqlite: Database.Database, target: PgDb, op
       report.push({ table: table.name, rows: tableTotal });
     }
     await client.query('COMMIT');
+    // Fresh tables have no planner statistics until autovacuum gets to them: without them the
+    // first hours of serving plan every query blind (sequential scans of the largest tables).
+    await client.query('ANALYZE');
     return { migrations, tables: report, rows: total };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

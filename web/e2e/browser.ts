@@ -5,6 +5,9 @@ import type { ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Db } from '../../db/client.ts';
 import { openAppDb } from '../../api/db.ts';
+import { createTestDb } from '../../api/testing.ts';
+import { reopenTarget } from '../../db/target.ts';
+import { testDialect } from '../../db/testing.ts';
 import { loadConfig } from '../../api/config.ts';
 import { serverDeps } from '../../api/jobs/setup.ts';
 import { startServer } from '../../api/server.ts';
@@ -30,9 +33,11 @@ export interface BrowserFixture {
 export async function openAppInBrowser(env: NodeJS.ProcessEnv = {}): Promise<BrowserFixture> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const dir = mkdtempSync(join(tmpdir(), 'framescope-e2e-'));
-  const dbPath = join(dir, 'framescope.db');
+  // On the PostgreSQL pass the server runs on a throwaway database of its own (dropped at close).
+  const pgDb = testDialect() === 'postgres' ? createTestDb() : null;
+  const dbPath = pgDb ? reopenTarget(pgDb) : join(dir, 'framescope.db');
   const config = loadConfig(env, { dbPath, port: 0, host: '127.0.0.1' });
-  const db = openAppDb(dbPath);
+  const db = pgDb ?? openAppDb(dbPath);
   const deps = serverDeps({ db, config, webRoot: webDist });
   const { server, url } = await startServer(deps);
   const browser = await chromium.launch({
