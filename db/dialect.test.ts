@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DbJobQueue } from '../api/jobs/queue.ts';
-import { openDb } from './client.ts';
-import { parseDatabaseTarget, redactUrl, sqliteDialect } from './dialect.ts';
+import { applyMigrations, openDb, PG_MIGRATIONS_FOLDER } from './client.ts';
+import { parseDatabaseTarget, redactUrl } from './dialect.ts';
 import { committedMigrations } from './migrate.ts';
-import { PG_MIGRATIONS_FOLDER } from './pg/client.ts';
-import { openPgDialect } from './pg/dialect.ts';
+import { PgSyncDatabase } from './pg/sync/driver.ts';
 import { createTestPgDatabase, describePg } from './pg/testing.ts';
 
 const NOW = new Date('2026-01-15T12:00:00.000Z');
@@ -23,34 +22,20 @@ describe('database targets', () => {
   });
 });
 
-describe('the SQLite dialect', () => {
-  it('is the open database with its queue behind the asynchronous contract', async () => {
-    const db = openDb(':memory:');
-    const dialect = sqliteDialect(db, new DbJobQueue(db));
-    expect(dialect.name).toBe('sqlite');
-    expect(await dialect.migrate()).toEqual([]);
-    const job = await dialect.jobs.enqueue({ kind: 'export', params: {}, createdBy: 'alice' }, NOW);
-    expect(await dialect.jobs.claim('p1', NOW)).toMatchObject({ id: job.id, owner: 'p1', state: 'running' });
-    await dialect.close();
-    expect(db.$client.open).toBe(false);
-  });
-});
-
-describePg('the PostgreSQL dialect', (serverUrl) => {
-  it('applies every committed PostgreSQL migration once and hides the password of its location', async () => {
+describePg('a PostgreSQL database opened by its URL', (serverUrl) => {
+  it('applies every committed PostgreSQL migration once and names the database without its password', async () => {
     const database = await createTestPgDatabase(serverUrl);
-    const withPassword = database.url.replace('://', '://framescope:hunter2@');
-    const dialect = openPgDialect(database.url);
+    const db = openDb(database.url, { migrate: false });
     try {
-      expect((await dialect.migrate()).map((m) => m.tag)).toEqual(committedMigrations(PG_MIGRATIONS_FOLDER).map((m) => m.tag));
-      expect(await dialect.migrate()).toEqual([]);
-      const other = openPgDialect(withPassword);
-      expect(other.location).toBe(database.url.replace('://', '://framescope:***@'));
-      await other.close();
-      const job = await dialect.jobs.enqueue({ kind: 'export', params: { a: 1 }, createdBy: 'alice' }, NOW);
-      expect(await dialect.jobs.claim('p1', NOW)).toMatchObject({ id: job.id, owner: 'p1', params: { a: 1 } });
+      expect(applyMigrations(db).map((m) => m.tag)).toEqual(committedMigrations(PG_MIGRATIONS_FOLDER).map((m) => m.tag));
+      expect(applyMigrations(db)).toEqual([]);
+      const withPassword = new PgSyncDatabase(database.url.replace('://', '://framescope:hunter2@'));
+      expect(withPassword.name).toBe(database.url.replace('://', '://framescope:***@'));
+      withPassword.close();
+      const job = new DbJobQueue(db).enqueue({ kind: 'export', params: { a: 1 }, createdBy: 'alice' }, NOW);
+      expect(new DbJobQueue(db).claim('p1', NOW)).toMatchObject({ id: job.id, owner: 'p1', params: { a: 1 } });
     } finally {
-      await dialect.close();
+      db.$client.close();
       await database.drop();
     }
   });

@@ -58,38 +58,6 @@ export interface JobQueue {
   list(filter?: JobFilter): Job[];
 }
 
-/**
- * The same contract for a driver whose queries are asynchronous (node-postgres): every method
- * answers a promise, and `tx` is that dialect's transaction. Semantics are JobQueue's exactly.
- */
-export interface AsyncJobQueue<Tx> {
-  enqueue(spec: EnqueueSpec, now: Date, tx?: Tx): Promise<Job>;
-  claim(owner: string, now: Date, jobId?: number): Promise<Job | null>;
-  heartbeat(jobId: number, owner: string, now: Date, progress: JobProgress): Promise<HeartbeatAnswer>;
-  saveResult(jobId: number, owner: string, result: unknown, tx?: Tx): Promise<void>;
-  finish(jobId: number, owner: string, now: Date, end: JobEnd): Promise<Job | null>;
-  interrupt(jobId: number, owner: string, now: Date, state: 'interrupted' | 'failed', reason: string): Promise<Job | null>;
-  requestCancel(jobId: number, actor: string, now: Date): Promise<Job>;
-  resume(jobId: number, actor: string, now: Date, claimBy?: string): Promise<Job>;
-  get(jobId: number): Promise<Job>;
-  list(filter?: JobFilter): Promise<Job[]>;
-}
-
-/** The synchronous SQLite queue behind the asynchronous contract (the dialect interface's shape). */
-export function asAsyncJobQueue(queue: JobQueue): AsyncJobQueue<DbOrTx> {
-  return {
-    enqueue: async (spec, now, tx) => queue.enqueue(spec, now, tx),
-    claim: async (owner, now, jobId) => queue.claim(owner, now, jobId),
-    heartbeat: async (jobId, owner, now, progress) => queue.heartbeat(jobId, owner, now, progress),
-    saveResult: async (jobId, owner, result, tx) => queue.saveResult(jobId, owner, result, tx),
-    finish: async (jobId, owner, now, end) => queue.finish(jobId, owner, now, end),
-    interrupt: async (jobId, owner, now, state, reason) => queue.interrupt(jobId, owner, now, state, reason),
-    requestCancel: async (jobId, actor, now) => queue.requestCancel(jobId, actor, now),
-    resume: async (jobId, actor, now, claimBy) => queue.resume(jobId, actor, now, claimBy),
-    get: async (jobId) => queue.get(jobId),
-    list: async (filter) => queue.list(filter),
-  };
-}
 
 /** The jobs a queue refuses to touch, with the code the API answers (404 not_found, 409 job_active / job_completed). */
 export class JobQueueError extends Error {
