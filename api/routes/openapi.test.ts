@@ -103,7 +103,7 @@ describe('the OpenAPI document', () => {
     addReview(deps.db, passage, { reviewer: 'Bob', action: 'edit', label: 'analytical', stance: 0, themes: [] });
     const run = (await (await app.request('/api/tagging/runs', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', cookie } })).json()) as { id: number; jobId: number };
     await (await app.request(`/api/tagging/runs/${run.id}/events`)).text();
-    const story = Number(deps.db.$client.prepare("INSERT INTO stories (title, origin, created_by, edited) VALUES ('A story', 'person', 'Ann', 1)").run().lastInsertRowid);
+    const story = Number(deps.db.$client.prepare("INSERT INTO stories (title, origin, created_by, edited) VALUES ('A story', 'person', 'Ann', TRUE)").run().lastInsertRowid);
     deps.db.$client.prepare("INSERT INTO story_documents (document_id, story_id, added_by, added_by_name, method) VALUES (?, ?, 'person', 'Ann', 'person')").run(doc!.id, story);
     const comparison = (await (await app.request('/api/tagging/comparisons', { method: 'POST', body: JSON.stringify({ arms: [{ provider: 'local' }, { provider: 'local', promptVersions: { passage: 'passage-v1' } }], sampleSize: 2 }), headers: { 'content-type': 'application/json', cookie } })).json()) as { id: number; runs: { jobId: number }[] };
     for (const r of comparison.runs) await deps.jobs.settled(r.jobId);

@@ -73,7 +73,7 @@ describe('the dashboard in Chromium', () => {
 
     // Largest first: passages in scope per source.
     const sources = fx.db.$client
-      .prepare("SELECT s.id, s.name FROM sources s ORDER BY (SELECT count(*) FROM items i WHERE i.source_id = s.id AND i.level = 'passage' AND i.excluded = 0) DESC, s.name")
+      .prepare("SELECT s.id, s.name FROM sources s ORDER BY (SELECT count(*) FROM items i WHERE i.source_id = s.id AND i.level = 'passage' AND i.excluded = FALSE) DESC, s.name")
       .all() as { id: number; name: string }[];
     expect(sources).toHaveLength(5);
     expect(await sourceTicks(page)).toEqual(sources.map((s) => squash(s.name)));

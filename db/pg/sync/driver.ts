@@ -210,20 +210,16 @@ export class PgSyncDatabase {
         this.inTransaction = true;
         return;
       case 'commit':
-        if (!this.inTransaction) throw new Database.SqliteError('cannot commit - no transaction is active', 'SQLITE_ERROR');
+      case 'rollback': {
+        // SQLite's own messages ("cannot commit - no transaction is active").
+        if (!this.inTransaction) throw new Database.SqliteError(`cannot ${control.kind} - no transaction is active`, 'SQLITE_ERROR');
+        const verb = control.kind.toUpperCase();
         try {
-          call('exec', { id: this.id, text: 'COMMIT' }, 'COMMIT');
+          call('exec', { id: this.id, text: verb }, verb);
         } finally {
           this.inTransaction = false;
         }
-        return;
-      case 'rollback':
-        if (!this.inTransaction) throw new Database.SqliteError('cannot rollback - no transaction is active', 'SQLITE_ERROR');
-        try {
-          call('exec', { id: this.id, text: 'ROLLBACK' }, 'ROLLBACK');
-        } finally {
-          this.inTransaction = false;
-        }
+      }
     }
   }
 
