@@ -13,11 +13,9 @@
  */
 import pg from 'pg';
 import { openDb } from '../db/client.ts';
-import { redactUrl } from '../db/dialect.ts';
+import { isPostgresUrl, redactUrl } from '../db/dialect.ts';
 import { openPg } from '../db/pg/client.ts';
 import { copySqliteToPg } from '../db/pg/copy.ts';
-
-const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 export interface BenchPgDatabase {
   /** The URL of the bench's own database, for openDb / `--db`. */
@@ -31,7 +29,7 @@ export interface BenchPgDatabase {
 /** Checks a `--postgres` value early, with the reason, before any minutes of generation. */
 export function parsePostgresOption(value: string | undefined): URL | null {
   if (value === undefined) return null;
-  if (!POSTGRES_URL.test(value)) throw new Error(`--postgres takes a PostgreSQL URL (postgres://USER@HOST:PORT/PREFIX), not ${value}`);
+  if (!isPostgresUrl(value)) throw new Error(`--postgres takes a PostgreSQL URL (postgres://USER@HOST:PORT/PREFIX), not ${value}`);
   const url = new URL(value);
   const prefix = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (prefix === '' || prefix === 'postgres') url.pathname = '/framescope_bench';
@@ -78,9 +76,8 @@ export async function copyToPg(sqlitePath: string, url: string): Promise<{ rows:
   const target = openPg(url, { max: 2, applicationName: 'framescope bench copy' });
   const t0 = performance.now();
   try {
+    // The copier ends with ANALYZE: fresh statistics, as the SQLite side gets after generation.
     const report = await copySqliteToPg(source.$client, target);
-    // Fresh statistics, as the SQLite side gets ANALYZE after generation.
-    await target.$client.query('ANALYZE');
     return { rows: report.rows, seconds: (performance.now() - t0) / 1000 };
   } finally {
     source.$client.close();

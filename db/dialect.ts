@@ -4,11 +4,12 @@ export type DialectName = 'sqlite' | 'postgres';
 /** Where the data lives, as given by `--db`, `DATABASE_URL` or `FRAMESCOPE_DB`. */
 export type DatabaseTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string; display: string };
 
-const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+/** Whether a database setting names PostgreSQL (a `postgres://` or `postgresql://` URL). */
+export const isPostgresUrl = (value: string): boolean => /^postgres(?:ql)?:\/\//i.test(value);
 
 /** Reads a database setting: a `postgres://` or `postgresql://` URL, else an SQLite file path (or `:memory:`). */
 export function parseDatabaseTarget(value: string): DatabaseTarget {
-  if (!POSTGRES_URL.test(value)) return { dialect: 'sqlite', path: value };
+  if (!isPostgresUrl(value)) return { dialect: 'sqlite', path: value };
   let parsed: URL;
   try {
     parsed = new URL(value);

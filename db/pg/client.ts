@@ -1,8 +1,7 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { PG_MIGRATIONS_FOLDER } from '../client.ts';
 import { committedMigrations, type MigrationInfo } from '../migrate.ts';
 import * as pgSchema from './schema/index.ts';
 
@@ -13,7 +12,8 @@ export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 /** Anything queries can run on: the pool or an open transaction. */
 export type PgDbOrTx = PgDb | PgTx;
 
-export const PG_MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations-pg');
+/** Defined once with the app's connection (db/client.ts); named here too for the pool's callers. */
+export { PG_MIGRATIONS_FOLDER };
 
 export interface PgOpenOptions {
   /** Connections in the pool at most (default 10). */
