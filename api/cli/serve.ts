@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { main as start } from '../start.ts';
+import { withDbOption } from './common.ts';
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
-    .description('serve the web UI and API (same as npm start)')
-    .option('--db <path>', 'database file (default: $FRAMESCOPE_DB or ./data/framescope.db)')
+  withDbOption(program.command('serve').description('serve the web UI and API (same as npm start)'))
     .option('--port <port>', 'port (default: $PORT or 3000)')
     .option('--host <host>', 'address to bind (default: $HOST or 127.0.0.1); beyond loopback, login is required')
     .action(async (opts: { db?: string; port?: string; host?: string }) => {
