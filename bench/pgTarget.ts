@@ -11,7 +11,7 @@
  * moves the identity sequences past the copied ids, so the app's later inserts work as on the
  * SQLite original.
  */
-import pg from 'pg';
+import { createOwnPgDatabase } from '../db/pg/databases.ts';
 import { openDb } from '../db/client.ts';
 import { isPostgresUrl, redactUrl } from '../db/dialect.ts';
 import { openPg } from '../db/pg/client.ts';
@@ -36,38 +36,10 @@ export function parsePostgresOption(value: string | undefined): URL | null {
   return url;
 }
 
-const maintenance = (server: URL): string => {
-  const url = new URL(server);
-  url.pathname = '/postgres';
-  return url.toString();
-};
-
 /** Creates an empty database `<prefix>_<label>_<pid>` on the server `server` names. */
 export async function createBenchPgDatabase(server: URL, label: string): Promise<BenchPgDatabase> {
-  const name = `${decodeURIComponent(server.pathname.replace(/^\//, ''))}_${label}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: maintenance(server), application_name: 'framescope bench' });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(server);
-  url.pathname = `/${encodeURIComponent(name)}`;
-  return {
-    url: url.toString(),
-    display: redactUrl(url.toString()),
-    async drop() {
-      const c = new pg.Client({ connectionString: maintenance(server), application_name: 'framescope bench' });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  const own = await createOwnPgDatabase(server, `${decodeURIComponent(server.pathname.replace(/^\//, ''))}_${label}_${process.pid}`, 'framescope bench');
+  return { url: own.url, display: redactUrl(own.url), drop: own.drop };
 }
 
 /** Copies the SQLite database at `sqlitePath` into the empty PostgreSQL database at `url`; returns the rows copied and the seconds it took. */

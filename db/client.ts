@@ -116,7 +116,7 @@ function writeFirst(db: Db): Db {
 export function applyMigrations(db: Db): MigrationInfo[] {
   if (dialectOf(db) === 'postgres') {
     const client = db.$client as unknown as PgSyncDatabase;
-    const pending = pendingPgMigrationsSync(db);
+    const pending = pendingMigrations(db.$client, PG_MIGRATIONS_FOLDER, 'postgres');
     migratePgSync(client.url, PG_MIGRATIONS_FOLDER);
     return pending;
   }
@@ -127,7 +127,8 @@ export function applyMigrations(db: Db): MigrationInfo[] {
 
 /** The committed migrations of this connection's dialect the database has not applied yet, oldest first. */
 export function pendingMigrationsFor(db: Db): MigrationInfo[] {
-  return dialectOf(db) === 'postgres' ? pendingPgMigrationsSync(db) : pendingMigrations(db.$client, MIGRATIONS_FOLDER);
+  const dialect = dialectOf(db);
+  return pendingMigrations(db.$client, dialect === 'postgres' ? PG_MIGRATIONS_FOLDER : MIGRATIONS_FOLDER, dialect);
 }
 
 /** Every committed migration of this connection's dialect. */
@@ -164,16 +165,6 @@ function pgReadOnlyReason(db: Db): string | null {
   if (row.replica) return 'the PostgreSQL server is a read-only replica (in recovery)';
   if (row.ro === 'on') return 'the PostgreSQL database is set read-only (default_transaction_read_only)';
   return null;
-}
-
-/** The committed PostgreSQL migrations not applied yet (newer than drizzle's latest `created_at`). */
-function pendingPgMigrationsSync(db: Db): MigrationInfo[] {
-  const all = committedMigrations(PG_MIGRATIONS_FOLDER);
-  const table = db.$client.prepare("SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present").get() as { present: number };
-  if (!table.present) return all;
-  const last = db.$client.prepare('SELECT max(created_at) AS at FROM drizzle.__drizzle_migrations').get() as { at: number | null };
-  const lastAt = last.at == null ? -Infinity : Number(last.at);
-  return all.filter((m) => m.when > lastAt);
 }
 
 const isReadOnlyError = (err: unknown) => err instanceof Database.SqliteError && err.code.startsWith('SQLITE_READONLY');

@@ -17,14 +17,33 @@ export function committedMigrations(migrationsFolder: string): MigrationInfo[] {
 }
 
 /**
- * The committed migrations a database has not applied yet, decided exactly as drizzle's
- * migrator decides it: those newer than the latest one recorded in `__drizzle_migrations`.
+ * The two questions drizzle's migrator asks a database, per engine: does its table of applied
+ * migrations exist (a row when it does), and what is the latest `created_at` recorded there.
  */
-export function pendingMigrations(sqlite: Database.Database, migrationsFolder: string): MigrationInfo[] {
+export const APPLIED_MIGRATIONS_SQL = {
+  sqlite: {
+    present: `SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`,
+    latest: 'SELECT max(created_at) AS at FROM __drizzle_migrations',
+  },
+  postgres: {
+    present: `SELECT 1 AS present WHERE to_regclass('drizzle.__drizzle_migrations') IS NOT NULL`,
+    latest: 'SELECT max(created_at) AS at FROM drizzle.__drizzle_migrations',
+  },
+} as const;
+
+/**
+ * The committed migrations newer than the latest applied one (`latest` undefined: no table yet,
+ * so all of them), decided exactly as drizzle's migrator decides it.
+ */
+export function migrationsAfter(migrationsFolder: string, latest: { at: unknown } | undefined): MigrationInfo[] {
   const all = committedMigrations(migrationsFolder);
-  const table = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get();
-  if (!table) return all;
-  const last = sqlite.prepare('SELECT created_at AS at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as { at: number | string } | undefined;
-  const lastAt = last ? Number(last.at) : -Infinity;
+  const lastAt = latest?.at == null ? -Infinity : Number(latest.at);
   return all.filter((m) => m.when > lastAt);
+}
+
+/** The committed migrations a synchronous connection (SQLite, or the PostgreSQL driver of db/pg/sync) has not applied yet. */
+export function pendingMigrations(sqlite: Database.Database, migrationsFolder: string, dialect: keyof typeof APPLIED_MIGRATIONS_SQL = 'sqlite'): MigrationInfo[] {
+  const sql = APPLIED_MIGRATIONS_SQL[dialect];
+  const present = sqlite.prepare(sql.present).get();
+  return migrationsAfter(migrationsFolder, present ? (sqlite.prepare(sql.latest).get() as { at: unknown }) : undefined);
 }

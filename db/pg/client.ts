@@ -2,7 +2,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { PG_MIGRATIONS_FOLDER } from '../client.ts';
-import { committedMigrations, type MigrationInfo } from '../migrate.ts';
+import { APPLIED_MIGRATIONS_SQL, migrationsAfter, type MigrationInfo } from '../migrate.ts';
 import * as pgSchema from './schema/index.ts';
 
 /** The app's schema on PostgreSQL, through a connection pool. */
@@ -42,12 +42,9 @@ export async function applyPgMigrations(db: PgDb): Promise<MigrationInfo[]> {
  * (newer than the latest `created_at` in drizzle.__drizzle_migrations).
  */
 export async function pendingPgMigrations(db: PgDb): Promise<MigrationInfo[]> {
-  const all = committedMigrations(PG_MIGRATIONS_FOLDER);
-  const table = await db.$client.query(`SELECT to_regclass('drizzle.__drizzle_migrations') AS t`);
-  if (!table.rows[0]?.t) return all;
-  const last = await db.$client.query('SELECT max(created_at) AS at FROM drizzle.__drizzle_migrations');
-  const lastAt = last.rows[0]?.at == null ? -Infinity : Number(last.rows[0].at);
-  return all.filter((m) => m.when > lastAt);
+  const sql = APPLIED_MIGRATIONS_SQL.postgres;
+  const present = (await db.$client.query(sql.present)).rows.length > 0;
+  return migrationsAfter(PG_MIGRATIONS_FOLDER, present ? (await db.$client.query(sql.latest)).rows[0] : undefined);
 }
 
 export { pgSchema };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, it } from 'vitest';
+import { createOwnPgDatabase, type OwnPgDatabase } from './databases.ts';
 import { applyPgMigrations, openPg, type PgDb } from './client.ts';
 
 /** The variable naming the PostgreSQL server tests may create databases on (`.ci/with-postgres` sets it). */
@@ -30,37 +30,10 @@ export function describePg(name: string, body: (serverUrl: string) => void): voi
 }
 
 /** A fresh, empty database of its own on the test server; `drop` removes it (call it in a finally or afterEach). */
-export interface TestPgDatabase {
-  url: string;
-  name: string;
-  drop(): Promise<void>;
-}
+export type TestPgDatabase = OwnPgDatabase;
 
-export async function createTestPgDatabase(serverUrl: string): Promise<TestPgDatabase> {
-  const name = `framescope_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
+export const createTestPgDatabase = (serverUrl: string): Promise<TestPgDatabase> =>
+  createOwnPgDatabase(serverUrl, `framescope_test_${randomBytes(6).toString('hex')}`, 'framescope test');
 
 /** A fresh database with the PostgreSQL migrations applied, and a pool on it. */
 export async function createMigratedPgDb(serverUrl: string): Promise<{ db: PgDb; database: TestPgDatabase; close(): Promise<void> }> {
