@@ -36,9 +36,12 @@ export function parsePostgresOption(value: string | undefined): URL | null {
   return url;
 }
 
+/** The server's `postgres` maintenance database: the URL's own database part is a name prefix, not a database. */
+const maintenance = (server: URL): URL => Object.assign(new URL(server), { pathname: '/postgres' });
+
 /** Creates an empty database `<prefix>_<label>_<pid>` on the server `server` names. */
 export async function createBenchPgDatabase(server: URL, label: string): Promise<BenchPgDatabase> {
-  const own = await createOwnPgDatabase(server, `${decodeURIComponent(server.pathname.replace(/^\//, ''))}_${label}_${process.pid}`, 'framescope bench');
+  const own = await createOwnPgDatabase(maintenance(server), `${decodeURIComponent(server.pathname.replace(/^\//, ''))}_${label}_${process.pid}`, 'framescope bench');
   return { url: own.url, display: redactUrl(own.url), drop: own.drop };
 }
 

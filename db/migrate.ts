@@ -16,18 +16,21 @@ export function committedMigrations(migrationsFolder: string): MigrationInfo[] {
   return journal.entries.map((e) => ({ tag: e.tag, when: e.when }));
 }
 
+/** drizzle's table of applied migrations: in the database's main schema on SQLite, in the `drizzle` schema on PostgreSQL. */
+export const MIGRATIONS_TABLE = { sqlite: '__drizzle_migrations', postgres: 'drizzle.__drizzle_migrations' } as const;
+
 /**
  * The two questions drizzle's migrator asks a database, per engine: does its table of applied
  * migrations exist (a row when it does), and what is the latest `created_at` recorded there.
  */
 export const APPLIED_MIGRATIONS_SQL = {
   sqlite: {
-    present: `SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`,
-    latest: 'SELECT max(created_at) AS at FROM __drizzle_migrations',
+    present: `SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = '${MIGRATIONS_TABLE.sqlite}'`,
+    latest: `SELECT max(created_at) AS at FROM ${MIGRATIONS_TABLE.sqlite}`,
   },
   postgres: {
-    present: `SELECT 1 AS present WHERE to_regclass('drizzle.__drizzle_migrations') IS NOT NULL`,
-    latest: 'SELECT max(created_at) AS at FROM drizzle.__drizzle_migrations',
+    present: `SELECT 1 AS present WHERE to_regclass('${MIGRATIONS_TABLE.postgres}') IS NOT NULL`,
+    latest: `SELECT max(created_at) AS at FROM ${MIGRATIONS_TABLE.postgres}`,
   },
 } as const;
 

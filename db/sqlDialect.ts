@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { dialectOf, type DbOrTx } from './client.ts';
 import type { DialectName } from './dialect.ts';
+import { MIGRATIONS_TABLE } from './migrate.ts';
 
 /**
  * The few SQL fragments the app cannot spell the same way on SQLite and PostgreSQL, in one
@@ -90,7 +91,7 @@ export function likeInsensitive(dialect: SqlDialect, column: SQL, pattern: strin
 }
 
 /** drizzle's table of applied migrations: in the database's main schema on SQLite, in the `drizzle` schema on PostgreSQL. */
-export const migrationsTableText = (dialect: SqlDialect): string => (dialect === 'sqlite' ? '__drizzle_migrations' : 'drizzle.__drizzle_migrations');
+export const migrationsTableText = (dialect: SqlDialect): string => MIGRATIONS_TABLE[dialect];
 
 /**
  * A connection's temporary table by name, qualified so a permanent table of the same name can

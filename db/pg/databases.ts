@@ -8,33 +8,27 @@ export interface OwnPgDatabase {
   drop(): Promise<void>;
 }
 
-/** The server's `postgres` maintenance database, where CREATE and DROP DATABASE are sent from. */
-function maintenanceUrl(server: string | URL): string {
-  const url = new URL(server);
-  url.pathname = '/postgres';
-  return url.toString();
-}
-
-async function onServer(server: string | URL, applicationName: string, statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: maintenanceUrl(server), application_name: applicationName });
-  await admin.connect();
+async function onServer(admin: string | URL, applicationName: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: String(admin), application_name: applicationName });
+  await client.connect();
   try {
-    await admin.query(statement);
+    await client.query(statement);
   } finally {
-    await admin.end();
+    await client.end();
   }
 }
 
 /**
- * Creates the empty database `name` on the server `server` names (a left-over one of the same
- * name, from a killed run, is dropped first). `name` is letters, digits, `_` and `-`.
+ * Creates the empty database `name` through a connection to `admin` (a URL of the server whose
+ * user may create databases), dropping a left-over one of the same name from a killed run first.
+ * `name` is letters, digits, `_` and `-`; the new URL is `admin` with its database replaced.
  */
-export async function createOwnPgDatabase(server: string | URL, name: string, applicationName = 'framescope'): Promise<OwnPgDatabase> {
+export async function createOwnPgDatabase(admin: string | URL, name: string, applicationName = 'framescope'): Promise<OwnPgDatabase> {
   if (!/^[\w-]+$/.test(name)) throw new Error(`createOwnPgDatabase: not a plain database name (letters, digits, _ and -): ${name}`);
-  const drop = () => onServer(server, applicationName, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  const drop = () => onServer(admin, applicationName, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await drop();
-  await onServer(server, applicationName, `CREATE DATABASE "${name}"`);
-  const url = new URL(server);
+  await onServer(admin, applicationName, `CREATE DATABASE "${name}"`);
+  const url = new URL(admin);
   url.pathname = `/${encodeURIComponent(name)}`;
   return { url: url.toString(), name, drop };
 }
