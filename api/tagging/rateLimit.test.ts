@@ -42,7 +42,8 @@ describe('rate limits as the server states them', () => {
   });
 
   it('uses the whole concurrency when the stated limit allows it (does not idle)', async () => {
-    const { run, load, progress } = await runAgainst({ requests: 1_000, windowMs: 60_000, tokens: 1_000_000 }, 40, 8, 150);
+    // Each answer takes 500 ms, long enough that a loaded box still has all 8 requests out at once.
+    const { run, load, progress } = await runAgainst({ requests: 1_000, windowMs: 60_000, tokens: 1_000_000 }, 40, 8, 500);
     expect(run.itemsDone).toBe(40);
     expect(load.rateLimited).toBe(0);
     expect(load.maxInFlight).toBe(8);
