@@ -6,6 +6,7 @@ import { sources } from '../../db/schema/index.ts';
 import { loadCodebookFile } from '../codebooks/definition.ts';
 import { saveCodebook } from '../codebooks/service.ts';
 import { AppError } from '../errors.ts';
+import { stripJsonNul } from '../json.ts';
 import { jobRunnerFor } from '../jobs/setup.ts';
 import { defaultProviders } from '../providers/factory.ts';
 import { LOCAL_MODEL } from '../providers/local.ts';
@@ -235,7 +236,7 @@ function buildRequest(db: ReturnType<typeof openForCommand>['db'], opts: TagCliO
   let prices: RunRequest['prices'];
   if (opts.prices) {
     try {
-      prices = JSON.parse(readFileSync(opts.prices, 'utf8'));
+      prices = JSON.parse(stripJsonNul(readFileSync(opts.prices, 'utf8')));
     } catch (err) {
       throw new CliError(`--prices: cannot read ${opts.prices}: ${(err as Error).message}`);
     }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { badRequest, zodIssueText } from '../errors.ts';
+import { stripJsonNul } from '../json.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lowercase letters, digits and hyphens');
 
@@ -66,7 +67,7 @@ export function codebookHash(def: CodebookDefinition): string {
 export function parseCodebook(text: string, origin = 'codebook'): CodebookDefinition {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(stripJsonNul(text));
   } catch (err) {
     throw badRequest(`${origin}: not valid JSON (${(err as Error).message})`, 'invalid_codebook');
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../testing.ts';
-import { DEFAULT_CODEBOOK_FILE, loadCodebookFile } from './definition.ts';
+import { DEFAULT_CODEBOOK_FILE, loadCodebookFile, parseCodebook } from './definition.ts';
 import { activateCodebook, addCodebook, getActiveCodebook } from './service.ts';
 
 describe('the active codebook', () => {
@@ -25,5 +25,17 @@ describe('the active codebook', () => {
 
     activateCodebook(db, bundled.id);
     expect(getActiveCodebook(db)).toMatchObject({ id: bundled.id, hash: bundled.hash, definition: bundled.definition });
+  });
+});
+
+describe('a codebook file', () => {
+  it('is stored without a NUL its JSON held in a definition (the CLI reads files past the API\'s body guard)', () => {
+    const db = createTestDb();
+    const base = loadCodebookFile(DEFAULT_CODEBOOK_FILE);
+    const label = base.labels[0]!;
+    const text = JSON.stringify({ ...base, version: 'nul', labels: [{ ...label, definition: `Nul\u0000 here.` }, ...base.labels.slice(1)] });
+    const stored = addCodebook(db, parseCodebook(text, 'team.json'), { activate: true });
+    expect(getActiveCodebook(db)).toMatchObject({ id: stored.id });
+    expect(getActiveCodebook(db).definition.labels[0]).toEqual({ ...label, definition: 'Nul here.' });
   });
 });

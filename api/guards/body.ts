@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, badRequest } from '../errors.ts';
+import { stripJsonNul } from '../json.ts';
 import { matchedRoute } from './route.ts';
 
 /** Largest JSON (or other non-upload) request body: 1 MiB, far above any real request. */
@@ -39,7 +40,9 @@ const limit = bodyLimit({
 
 /**
  * Bounds every API request body: at most 1 MiB (uploads have their own limit), and a JSON body
- * at most 32 levels deep. Runs before routing validators, so no handler sees an unbounded body.
+ * at most 32 levels deep and without NUL characters (stripJsonNul: the stripped text replaces
+ * the body hono cached, which every later `c.req.json()`/`text()` and validator reads). Runs
+ * before routing validators, so no handler sees an unbounded body or a NUL.
  */
 export function bodyGuard(): MiddlewareHandler {
   return async (c, next) => {
@@ -48,8 +51,13 @@ export function bodyGuard(): MiddlewareHandler {
     if (route && UPLOAD_ROUTES.has(route.key)) return next();
     return limit(c, async () => {
       if (/^application\/(.+\+)?json/i.test(c.req.header('content-type') ?? '')) {
-        const depth = jsonDepth(await c.req.text());
+        const text = await c.req.text();
+        const depth = jsonDepth(text);
         if (depth > MAX_JSON_DEPTH) throw badRequest(`request body is nested ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`, 'too_deep');
+        const stripped = stripJsonNul(text);
+        // c.req.text() cached the body under `text` alone; json() and the validators read it from
+        // there. The cache holds promises, though hono's type names the resolved values.
+        if (stripped !== text) c.req.bodyCache = { text: Promise.resolve(stripped) } as unknown as typeof c.req.bodyCache;
       }
       await next();
     });

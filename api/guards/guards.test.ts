@@ -10,6 +10,7 @@ import { serverDeps } from '../jobs/setup.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { main, preflight } from '../start.ts';
 import { testApp } from '../testing.ts';
+import { stripJsonNul } from '../json.ts';
 import { jsonDepth, MAX_JSON_BODY_BYTES } from './body.ts';
 
 const dirs: string[] = [];
@@ -77,6 +78,25 @@ describe('request bodies', () => {
     expect(jsonDepth('{"a":[1,{"b":"[[[{{{"}],"c":"\\"["}')).toBe(3);
     expect(jsonDepth('[]')).toBe(1);
     expect(jsonDepth('"x"')).toBe(0);
+  });
+
+  it('drops NUL from JSON text, raw or escaped, in keys and values, and leaves an escaped backslash before u0000 as text', () => {
+    expect(stripJsonNul('{"na\\u0000me":"Out\\u0000let","raw":"a\u0000b","kept":"c:\\\\u0000","n":1}')).toBe('{"name":"Outlet","raw":"ab","kept":"c:\\\\u0000","n":1}');
+    expect(JSON.parse(stripJsonNul(JSON.stringify({ list: ['\u0000', 'x\u0000\u0000y', '\\u0000'] })))).toEqual({ list: ['', 'xy', '\\u0000'] });
+    const plain = '{"name":"Outlet"}';
+    expect(stripJsonNul(plain)).toBe(plain);
+  });
+
+  it('stores a source renamed with a NUL in the JSON body without it, and the audit entry too', async () => {
+    const { app, deps } = testApp();
+    seedCorpus(deps.db, [{ name: 'Outlet', documents: [{ title: 'T', passages: [{ text: 'Body.' }] }] }]);
+    const id = deps.db.$client.prepare('SELECT id FROM sources').pluck().get() as number;
+    const res = await app.request(`/api/sources/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'New\u0000 Outlet', notes: 'path c:\\u0000 stays' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ name: 'New Outlet', notes: 'path c:\\u0000 stays' });
+    expect(deps.db.$client.prepare('SELECT name, notes FROM sources').all()).toEqual([{ name: 'New Outlet', notes: 'path c:\\u0000 stays' }]);
+    const audited = deps.db.$client.prepare("SELECT CAST(after AS TEXT) FROM audit_log WHERE action = 'source.update'").pluck().all() as string[];
+    expect(audited.map((a) => JSON.parse(a) as unknown)).toEqual([{ name: 'New Outlet', notes: 'path c:\\u0000 stays' }]);
   });
 
   it('refuses a 50,000-deep JSON body with 400 on any route instead of overflowing the stack', async () => {

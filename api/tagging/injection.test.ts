@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { suggestions } from '../../db/schema/index.ts';
+import { createApp } from '../app.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 import { testDeps } from '../testing.ts';
@@ -34,7 +35,10 @@ const userMessage = (r: TestServer['requests'][number]) => r.messages.find((m) =
 describe('untrusted metadata in the prompt', () => {
   it('sends the title and outlet only inside the data markers, each flattened to one line, with a fresh random nonce per request', async () => {
     const { deps, server } = await setup();
-    seedCorpus(deps.db, [{ name: HOSTILE_OUTLET, documents: [{ title: HOSTILE_TITLE, passages: [{ text: 'The summit ended without a statement.' }] }, { title: 'Plain', passages: [{ text: 'Another article.' }] }] }]);
+    const [doc] = seedCorpus(deps.db, [{ name: 'Outlet', documents: [{ title: HOSTILE_TITLE, passages: [{ text: 'The summit ended without a statement.' }] }, { title: 'Plain', passages: [{ text: 'Another article.' }] }] }]);
+    // The hostile name arrives as people give it, through the API (whose body guard drops its NUL).
+    const renamed = await createApp(deps).request(`/api/sources/${doc!.sourceId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: HOSTILE_OUTLET }) });
+    expect(renamed.status).toBe(200);
     await executeRun(deps, documentsOnly);
     expect(server.requests).toHaveLength(2);
     const first = userMessage(server.requests[0]!);
@@ -52,7 +56,7 @@ describe('untrusted metadata in the prompt', () => {
   });
 
   it('flattens a field to one visible line: control sequences, bidi overrides and zero-width characters go, length is bounded', () => {
-    expect(singleLine('a\r\nb\tc\u2029d \u001b]8;;http://x\u0007link\u001b]8;;\u0007 e\u202e\u2066f\u200d\ufeffg')).toBe('a b c d link efg');
+    expect(singleLine('a\u0000\r\nb\tc\u2029d \u001b]8;;http://x\u0007link\u001b]8;;\u0007 e\u202e\u2066f\u200d\ufeffg')).toBe('a b c d link efg');
     const long = singleLine('x'.repeat(1000));
     expect([...long]).toHaveLength(300);
     expect(long.endsWith('…')).toBe(true);
