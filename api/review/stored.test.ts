@@ -25,24 +25,28 @@ describe('what a decision stores', () => {
     expect((await ann(`/api/items/${alpha}/reviews`, { action: 'accept', suggestionId, basedOnVersion: 1 })).status).toBe(201);
     expect((await ann(`/api/items/${beta}/reviews`, { action: 'skip', basedOnVersion: 0, timeSpentMs: 1200 })).status).toBe(201);
     expect((await ann(`/api/items/${beta}/notes`, { note: 'caption?' })).status).toBe(201);
-    const rows = deps.db.$client
-      .prepare('SELECT action, label, stance, themes, note, suggestion_id AS suggestionId, shown, blind, time_spent_ms AS timeSpentMs, idempotency_key AS idempotencyKey FROM reviews ORDER BY id')
-      .all();
+    // JSON columns are compared as values: PostgreSQL's jsonb keeps its own spacing and key order
+    // (the API answers them parsed, so a reader never sees either).
+    const rows = (
+      deps.db.$client
+        .prepare('SELECT action, label, stance, themes, note, suggestion_id AS "suggestionId", shown, blind, time_spent_ms AS "timeSpentMs", idempotency_key AS "idempotencyKey" FROM reviews ORDER BY id')
+        .all() as { themes: string | null; shown: string | null }[]
+    ).map((r) => ({ ...r, themes: r.themes === null ? null : (JSON.parse(r.themes) as unknown), shown: r.shown === null ? null : (JSON.parse(r.shown) as unknown) }));
     expect(rows).toEqual([
       {
         action: 'accept',
         label: 'critical',
         stance: -1,
-        themes: '["sovereignty"]',
+        themes: ['sovereignty'],
         note: null,
         suggestionId,
-        shown: JSON.stringify({
+        shown: {
           suggestion: { id: suggestionId, label: 'critical', stance: -1, themes: ['sovereignty'], confidence: 0.8, provider: 'local', model: 'local-baseline' },
           blind: false,
           othersDecisionsShown: true,
           mode: 'code',
           version: 1,
-        }),
+        },
         blind: 0,
         timeSpentMs: null,
         idempotencyKey: null,
@@ -54,13 +58,17 @@ describe('what a decision stores', () => {
         themes: null,
         note: null,
         suggestionId: null,
-        shown: JSON.stringify({ suggestion: null, blind: false, othersDecisionsShown: true, mode: 'code', version: 0 }),
+        shown: { suggestion: null, blind: false, othersDecisionsShown: true, mode: 'code', version: 0 },
         blind: 0,
         timeSpentMs: 1200,
         idempotencyKey: null,
       },
     ]);
-    const audits = deps.db.$client.prepare("SELECT action, item_id AS itemId, before IS NULL AS noBefore, after IS NULL AS noAfter, json_extract(details, '$.note') AS note FROM audit_log WHERE item_id IS NOT NULL ORDER BY id").all();
+    const audits = (
+      deps.db.$client
+        .prepare('SELECT action, item_id AS "itemId", CASE WHEN before IS NULL THEN 1 ELSE 0 END AS "noBefore", CASE WHEN after IS NULL THEN 1 ELSE 0 END AS "noAfter", details FROM audit_log WHERE item_id IS NOT NULL ORDER BY id')
+        .all() as { details: string; [column: string]: unknown }[]
+    ).map(({ details, ...r }) => ({ ...r, note: (JSON.parse(details) as { note: string | null }).note }));
     expect(audits).toEqual([
       { action: 'review.accept', itemId: alpha, noBefore: 0, noAfter: 0, note: null },
       { action: 'review.skip', itemId: beta, noBefore: 0, noAfter: 0, note: null },
