@@ -21,8 +21,6 @@ const POSTGRES_PENDING = [
   'api/items/provenance.test.ts',
   'api/routes/jobs.test.ts',
   'web/e2e/export.test.ts',
-  // The test's own checking SQL is SQLite's (a boolean against 0, sum of a comparison).
-  'web/e2e/dashboard.test.ts',
   // Batch tagging and run details on PostgreSQL, not yet examined.
   'api/cli/tagBatch.test.ts',
   'api/tagging/batch.test.ts',

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countWhereText } from '../../db/sqlDialect.ts';
 import { openAppInBrowser, type BrowserFixture } from './browser.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -86,12 +87,12 @@ describe('the dashboard in Chromium', () => {
     // Themes: the heatmap has a row per source; click the busiest cell.
     const cell = fx.db.$client
       .prepare(
-        `SELECT i.source_id AS sourceId, t.theme AS theme, count(*) AS n FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = 'suggested'
-         WHERE i.level = 'passage' AND i.excluded = 0 AND i.suggested_label IS NOT NULL GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 1`,
+        `SELECT i.source_id AS "sourceId", t.theme AS theme, count(*) AS n FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = 'suggested'
+         WHERE i.level = 'passage' AND i.excluded = FALSE AND i.suggested_label IS NOT NULL GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 1`,
       )
       .get() as { sourceId: number; theme: string; n: number };
     const row = sources.findIndex((s) => s.id === cell.sourceId);
-    const codebook = JSON.parse((fx.db.$client.prepare('SELECT definition FROM codebooks WHERE active = 1').get() as { definition: string }).definition) as {
+    const codebook = JSON.parse((fx.db.$client.prepare('SELECT definition FROM codebooks WHERE active = TRUE').get() as { definition: string }).definition) as {
       themes: { id: string }[];
       labels: { id: string; name: string }[];
     };
@@ -103,7 +104,7 @@ describe('the dashboard in Chromium', () => {
       fx.db.$client
         .prepare(
           `SELECT i.id FROM items i JOIN item_themes t ON t.item_id = i.id AND t.kind = 'suggested' AND t.theme = ?
-           WHERE i.source_id = ? AND i.level = 'passage' AND i.excluded = 0 AND i.suggested_label IS NOT NULL ORDER BY i.document_id, i.seq`,
+           WHERE i.source_id = ? AND i.level = 'passage' AND i.excluded = FALSE AND i.suggested_label IS NOT NULL ORDER BY i.document_id, i.seq`,
         )
         .all(cell.theme, cell.sourceId) as { id: number }[]
     ).map((r) => r.id);
@@ -125,7 +126,7 @@ describe('the dashboard in Chromium', () => {
     const barIds = (
       fx.db.$client
         .prepare(
-          `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id WHERE s.name = ? AND i.suggested_label = ? AND i.level = 'passage' AND i.excluded = 0 ORDER BY i.document_id, i.seq`,
+          `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id WHERE s.name = ? AND i.suggested_label = ? AND i.level = 'passage' AND i.excluded = FALSE ORDER BY i.document_id, i.seq`,
         )
         .all(sourceName, labelId) as { id: number }[]
     ).map((r) => r.id);
@@ -161,9 +162,9 @@ describe('the dashboard in Chromium', () => {
     expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['model']));
     const direct = fx.db.$client
       .prepare(
-        `SELECT s.name AS source, count(i.suggested_label) AS counted, sum(i.suggested_label = 'integrationist') AS integrationist,
-                sum(i.suggested_label = 'critical') AS critical, sum(i.suggested_label = 'analytical') AS analytical, avg(i.suggested_stance) AS stance
-         FROM items i JOIN sources s ON s.id = i.source_id WHERE i.level = 'passage' AND i.excluded = 0 GROUP BY s.name ORDER BY count(*) DESC, s.name`,
+        `SELECT s.name AS source, count(i.suggested_label) AS counted, ${countWhereText("i.suggested_label = 'integrationist'")} AS integrationist,
+                ${countWhereText("i.suggested_label = 'critical'")} AS critical, ${countWhereText("i.suggested_label = 'analytical'")} AS analytical, avg(i.suggested_stance) AS stance
+         FROM items i JOIN sources s ON s.id = i.source_id WHERE i.level = 'passage' AND i.excluded = FALSE GROUP BY s.name ORDER BY count(*) DESC, s.name`,
       )
       .all() as { source: string; counted: number; integrationist: number; critical: number; analytical: number; stance: number }[];
     expect(
