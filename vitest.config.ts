@@ -12,15 +12,6 @@ import { defineConfig } from 'vitest/config';
  * postgres project leaves them out. Remove a file from here when it passes there.
  */
 const POSTGRES_PENDING = [
-  // Exports: api/export/query.ts is SQLite's JSON (json_group_array, json_object, INDEXED BY).
-  'api/export/export.test.ts',
-  'api/export/provenance.test.ts',
-  'api/export/roundtrip.test.ts',
-  'api/ingest/duplicates.test.ts',
-  'api/ingest/labels.test.ts',
-  'api/items/provenance.test.ts',
-  'api/routes/jobs.test.ts',
-  'web/e2e/export.test.ts',
   // Batch tagging and run details on PostgreSQL, not yet examined.
   'api/cli/tagBatch.test.ts',
   'api/tagging/batch.test.ts',

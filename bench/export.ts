@@ -6,6 +6,10 @@
  *
  *   npm run bench:export                 # 1,000,000 passages
  *   npm run bench:export -- --scale 0.01 # 10,000 passages, a quick run
+ *   npm run bench:export -- --scale 0.01 --postgres postgres://USER@HOST:PORT/fs_bench
+ *                                        # also on PostgreSQL: a copy of the same corpus in a database
+ *                                        # of its own on that server (bench/pgTarget.ts), baseline
+ *                                        # there the sync driver's cursor over the same query
  *
  * The corpus is generated once by direct SQL into a database file under the OS temp folder
  * and reused by later runs of the same size.
@@ -24,6 +28,7 @@ import { seededRandom } from '../api/metrics/rng.ts';
 import { parseExportQuery } from '../api/export/request.ts';
 import { prepareExport } from '../api/export/service.ts';
 import { planExport } from '../api/export/query.ts';
+import { copyToPg, createBenchPgDatabase, parsePostgresOption, type BenchPgDatabase } from './pgTarget.ts';
 
 const FULL_PASSAGES = 1_000_000;
 const PASSAGES_PER_DOCUMENT = 20;
@@ -164,6 +169,7 @@ async function child(mode: string, dbPath: string, out: string): Promise<void> {
 }
 
 interface Measure {
+  engine?: 'sqlite' | 'postgres';
   mode: string;
   rows: number;
   seconds: number;
@@ -190,36 +196,53 @@ async function main(): Promise<void> {
 
   const script = fileURLToPath(import.meta.url);
   const results: Measure[] = [];
-  for (const mode of ['baseline', 'csv', 'jsonl', 'parquet']) {
-    const out = join(tmpdir(), `framescope-bench-export.${mode === 'baseline' ? 'baseline.jsonl' : mode}`);
-    process.stderr.write(`running ${mode} …\n`);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', mode, '--db', dbPath, '--out', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (run.status !== 0) throw new Error(`${mode} run failed with exit code ${run.status}`);
-    results.push(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Measure);
-    rmSync(out, { force: true });
+  const runEngine = (engine: 'sqlite' | 'postgres', target: string) => {
+    for (const mode of ['baseline', 'csv', 'jsonl', 'parquet']) {
+      const out = join(tmpdir(), `framescope-bench-export.${mode === 'baseline' ? 'baseline.jsonl' : mode}`);
+      process.stderr.write(`running ${engine} ${mode} …\n`);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', mode, '--db', target, '--out', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      if (run.status !== 0) throw new Error(`${engine} ${mode} run failed with exit code ${run.status}`);
+      results.push({ ...(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Measure), engine });
+      rmSync(out, { force: true });
+    }
+  };
+  runEngine('sqlite', dbPath);
+  const pgServer = parsePostgresOption(argValue('--postgres'));
+  let pgTarget: BenchPgDatabase | null = null;
+  if (pgServer) {
+    try {
+      pgTarget = await createBenchPgDatabase(pgServer, 'export');
+      const copied = await copyToPg(dbPath, pgTarget.url);
+      process.stderr.write(`copied ${copied.rows.toLocaleString('en')} rows to ${pgTarget.display} in ${copied.seconds.toFixed(1)} s\n`);
+      runEngine('postgres', pgTarget.url);
+    } finally {
+      await pgTarget?.drop();
+    }
   }
 
-  const baseline = results[0]!;
+  const baselineOf = (m: Measure) => results.find((r) => r.engine === m.engine && r.mode === 'baseline')!;
   const rate = (m: Measure) => m.rows / m.seconds;
+  const baselineName = (engine: Measure['engine']) => (engine === 'postgres' ? 'baseline: the sync driver\'s cursor → JSON lines' : 'baseline: better-sqlite3 .iterate() → JSON lines');
   const lines = [
     `export bench: ${passages.toLocaleString('en')} passages (level=${QUERY.level}, status=${QUERY.status}), node ${process.version}`,
     '',
-    '| run | rows | seconds | rows/s | time vs baseline | peak RSS (MB) | file (MB) |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| engine | run | rows | seconds | rows/s | time vs baseline | peak RSS (MB) | file (MB) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
     ...results.map((m) =>
       [
-        m.mode === 'baseline' ? 'baseline: better-sqlite3 .iterate() → JSON lines' : m.mode,
+        m.engine,
+        m.mode === 'baseline' ? baselineName(m.engine) : m.mode,
         m.rows.toLocaleString('en'),
         m.seconds.toFixed(1),
         Math.round(rate(m)).toLocaleString('en'),
-        `${(m.seconds / baseline.seconds).toFixed(2)}x`,
+        `${(m.seconds / baselineOf(m).seconds).toFixed(2)}x`,
         m.peakMb.toFixed(0),
         (m.bytes / 1024 / 1024).toFixed(0),
       ].join(' | '),
     ).map((l) => `| ${l} |`),
     '',
     `targets: peak RSS < 300 MB for every format: ${results.every((m) => m.peakMb < 300) ? 'met' : 'NOT met'}; ` +
-      `CSV and JSONL within 2x of the baseline: ${results.filter((m) => m.mode === 'csv' || m.mode === 'jsonl').every((m) => m.seconds / baseline.seconds <= 2) ? 'met' : 'NOT met'}`,
+      `CSV and JSONL within 2x of the baseline: ${results.filter((m) => m.mode === 'csv' || m.mode === 'jsonl').every((m) => m.seconds / baselineOf(m).seconds <= 2) ? 'met' : 'NOT met'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -15,16 +15,22 @@ import {
   countWhere,
   createTempTableLikeText,
   flag,
+  indexedByText,
+  isoTimeText,
   jsonArrayAggText,
   jsonArrayElementsFromText,
   jsonArrayLengthOf,
   jsonArrayOfText,
+  jsonBoolText,
   jsonKeyIs,
   jsonKeyIsTrue,
   joinLinesText,
   jsonArrayValues,
   jsonIntegerKeyedEntries,
   jsonObjectAgg,
+  jsonObjectOfText,
+  jsonTextAtText,
+  jsonValueText,
   monthOf,
   tempTableText,
   yearOf,
@@ -137,6 +143,28 @@ function cases(e: Engine): [name: string, run: () => Promise<unknown>, expected:
       async () => (await e.rows(sql.raw(`SELECT (SELECT ${jsonArrayAggText(e.dialect, jsonArrayOfText(e.dialect, ['o.x', 'o.x * 10']))} FROM (SELECT u.x FROM t u WHERE u.x > t.x ORDER BY u.x) o) FROM t WHERE t.x IN (1, 3) ORDER BY t.x`))).map(([json]) => JSON.parse(String(json))),
       [[[2, 20], [3, 30]], []],
     ],
+    [
+      'jsonArrayAggText with orderBy: the order asked for, whatever the scan',
+      async () => (await e.rows(sql.raw(`SELECT ${jsonArrayAggText(e.dialect, 'u.x', 'u.x DESC')} FROM t u WHERE u.x IS NOT NULL`))).map(([json]) => JSON.parse(String(json))),
+      [[3, 2, 1]],
+    ],
+    [
+      'jsonObjectOfText: keys in the order given, a JSON column as JSON, a condition as a JSON boolean, a time as ISO text',
+      async () => {
+        const t = e.dialect === 'sqlite' ? `'2024-10-15T09:30:00.120Z'` : `CAST('2024-10-15 11:30:00.12+02' AS timestamp(3) with time zone)`;
+        const object = jsonObjectOfText(e.dialect, [['x', 'x'], ['j', jsonValueText(e.dialect, 'j')], ['b', jsonBoolText(e.dialect, 'b = TRUE')], ['at', isoTimeText(e.dialect, t)]]);
+        return (await e.rows(sql.raw(`SELECT ${object} FROM t WHERE x IN (1, 2) ORDER BY x`))).map(([json]) => Object.entries(JSON.parse(String(json)) as Record<string, unknown>));
+      },
+      [
+        [['x', 1], ['j', { labels: ['a', 'b'], flag: true, n: 0.5, s: 'x' }], ['b', true], ['at', '2024-10-15T09:30:00.120Z']],
+        [['x', 2], ['j', { labels: [], flag: false, n: 1 }], ['b', false], ['at', '2024-10-15T09:30:00.120Z']],
+      ],
+    ],
+    ['jsonTextAtText: a key of a JSON column as text, NULL when missing', () => e.rows(sql.raw(`SELECT x, ${jsonTextAtText(e.dialect, 'j', 's')} FROM t WHERE j IS NOT NULL ORDER BY x NULLS FIRST`)), [[null, null], [1, 'x'], [2, null]]],
+    ['indexedByText: a hint SQLite follows and PostgreSQL never sees', async () => {
+      await e.exec('CREATE INDEX IF NOT EXISTS t_x_idx ON t (x)');
+      return e.rows(sql.raw(`SELECT count(*) FROM t${indexedByText(e.dialect, 't_x_idx')} WHERE x > 1`));
+    }, [[2]]],
     ['joinLinesText joins a group with newlines', () => e.rows(sql.raw(`SELECT ${joinLinesText(e.dialect, 'v.s')} FROM (SELECT CAST(x AS TEXT) AS s FROM t WHERE x IS NOT NULL ORDER BY x) AS v`)), [['1\n2\n3']]],
     [
       'a temporary table shaped like a select, filled and read by its qualified name',

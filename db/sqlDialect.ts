@@ -141,11 +141,13 @@ export function jsonKeyIsTrue(dialect: SqlDialect, column: SQL, key: string): SQ
 }
 
 /**
- * The JSON array (as text) of `element` over a group's rows, in their order; an empty group
- * gives `[]` on both (PostgreSQL's json_agg gives NULL there). `element` is SQL text.
+ * The JSON array (as text) of `element` over a group's rows; an empty group gives `[]` on both
+ * (PostgreSQL's json_agg gives NULL there). `element` is SQL text; `orderBy` (SQL text) fixes
+ * the elements' order, which is otherwise the scan's on SQLite and unspecified on PostgreSQL.
  */
-export function jsonArrayAggText(dialect: SqlDialect, element: string): string {
-  return dialect === 'sqlite' ? `json_group_array(${element})` : `coalesce(json_agg(${element}), '[]'::json)`;
+export function jsonArrayAggText(dialect: SqlDialect, element: string, orderBy?: string): string {
+  const order = orderBy === undefined ? '' : ` ORDER BY ${orderBy}`;
+  return dialect === 'sqlite' ? `json_group_array(${element}${order})` : `coalesce(json_agg(${element}${order}), '[]'::json)`;
 }
 /** A JSON array of the values given (SQL text each), for jsonArrayAggText's element. */
 export function jsonArrayOfText(dialect: SqlDialect, values: string[]): string {
@@ -176,3 +178,40 @@ export function jsonKeyIs(dialect: SqlDialect, column: SQL, key: string, value: 
   if (value === null) return sql`(${at} IS NULL OR ${at} = 'null'::jsonb)`;
   return sql`coalesce(${at} = CAST(${JSON.stringify(value)} AS jsonb), FALSE)`;
 }
+
+/**
+ * A JSON object (as text) of `pairs` (key, SQL text of the value), keys in the order given:
+ * SQLite's json_object, PostgreSQL's json_build_object (json, not jsonb, so the order stays).
+ * Their spacing differs; a caller that compares or writes the text re-serialises it.
+ */
+export function jsonObjectOfText(dialect: SqlDialect, pairs: [key: string, value: string][]): string {
+  for (const [key] of pairs) if (!/^\w+$/.test(key)) throw new Error(`jsonObjectOfText: not a plain key: ${key}`);
+  const args = pairs.map(([key, value]) => `'${key}', ${value}`).join(', ');
+  return `${dialect === 'sqlite' ? 'json_object' : 'json_build_object'}(${args})`;
+}
+
+/** A JSON column's value inside jsonObjectOfText, as JSON and not as a string: SQLite's json(text), PostgreSQL's jsonb as it is. */
+export const jsonValueText = (dialect: SqlDialect, column: string): string => (dialect === 'sqlite' ? `json(${column})` : column);
+
+/** A condition as a JSON true or false inside jsonObjectOfText (SQLite has no boolean, so a bare 1 or 0 would be written). */
+export const jsonBoolText = (dialect: SqlDialect, condition: string): string =>
+  dialect === 'sqlite' ? `json(CASE WHEN ${condition} THEN 'true' ELSE 'false' END)` : `(CASE WHEN ${condition} THEN TRUE ELSE FALSE END)`;
+
+/**
+ * A time column as the app's ISO text (`2024-10-15T09:30:00.123Z`) inside jsonObjectOfText:
+ * SQLite keeps that text; PostgreSQL's timestamptz would be written `2024-10-15T09:30:00.123+00:00`.
+ */
+export const isoTimeText = (dialect: SqlDialect, column: string): string =>
+  dialect === 'sqlite' ? column : `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The text under `key` of a JSON object column (NULL when missing): SQLite's json_extract, PostgreSQL's ->>. */
+export function jsonTextAtText(dialect: SqlDialect, column: string, key: string): string {
+  if (!/^\w+$/.test(key)) throw new Error(`jsonTextAtText: not a plain key: ${key}`);
+  return dialect === 'sqlite' ? `json_extract(${column}, '$.${key}')` : `(${column} ->> '${key}')`;
+}
+
+/**
+ * ` INDEXED BY index` after a table in FROM on SQLite, whose planner sometimes prefers a worse
+ * index for a statement stepped row by row; nothing on PostgreSQL, which has no index hints.
+ */
+export const indexedByText = (dialect: SqlDialect, index: string): string => (dialect === 'sqlite' ? ` INDEXED BY ${index}` : '');

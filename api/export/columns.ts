@@ -125,7 +125,7 @@ const EXCLUSION: ExportColumn[] = [
 /** What the import kept about a document beyond its fields: the team's own id and columns, the date as written, syndication. */
 const IMPORTED: ExportColumn[] = [
   col('external_id', 'string', "The document's id in the imported file (its id column), to join results back to the team's own data."),
-  col('metadata', 'json', 'Columns of the imported row that map to no document field, as a JSON object of column to value.'),
+  col('metadata', 'json', 'Columns of the imported row that map to no document field, as a JSON object of column to value (keys in alphabetical order).'),
   col('published_raw', 'string', 'The publication date exactly as the imported file wrote it (kept also when it could not be read).'),
   col('duplicate_of', 'int', 'Document id of the earlier document of another source this one copies (identical or near-identical text: a syndicated story); empty for originals.'),
   col('duplicate_similarity', 'float', 'Jaccard similarity of word 5-shingles with that document (0..1; 1 for identical text).'),

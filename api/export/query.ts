@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { dialectFor, indexedByText, isoTimeText, jsonArrayAggText, jsonBoolText, jsonObjectOfText, jsonTextAtText, jsonValueText, type SqlDialect } from '../../db/sqlDialect.ts';
 import { percentAgreement } from '../metrics/agreement.ts';
 import { badRequest } from '../errors.ts';
 import { resolveSources } from '../ingest/sourceNames.ts';
@@ -12,6 +13,9 @@ import type { ExportRequest } from './request.ts';
  * suggestion and deciding review. Per-item history (all suggestions, all reviews) comes from
  * correlated subqueries as JSON, evaluated only for items that have any, so the statement can
  * be stepped one row at a time with `.iterate()` and memory stays flat however many rows match.
+ * The statement is built for the connection's engine (its JSON functions differ, db/sqlDialect.ts);
+ * shapeRow then writes every JSON value the same way on both, so the same data gives the same
+ * bytes on SQLite and PostgreSQL.
  */
 
 /** An export ready to run: validated request, its SQL, its columns and how many rows match. */
@@ -37,14 +41,16 @@ const FINAL_THEME_KIND = sqlText(FINAL.themeKind);
 const DECIDED = `('reviewed','adjudicated','rejected')`;
 
 /** An item's themes of one kind (item_themes, as the dashboard counts them) as a JSON list, where `label` is set. */
-const themesOf = (label: string, kind: string) =>
-  `CASE WHEN ${label} IS NOT NULL THEN (SELECT json_group_array(t.theme) FROM item_themes t WHERE t.item_id = i.id AND t.kind = ${kind}) END`;
-
-/** The exact model version of suggestion `s`: what the API reported, else the model named (the local baseline's name is its version). */
-const modelVersion = (s: string) => `COALESCE(json_extract(${s}.params, '$.modelVersion'), ${s}.model)`;
+const themesOf = (dialect: SqlDialect, label: string, kind: string) =>
+  `CASE WHEN ${label} IS NOT NULL THEN (SELECT ${jsonArrayAggText(dialect, 't.theme', 't.theme')} FROM item_themes t WHERE t.item_id = i.id AND t.kind = ${kind}) END`;
 
 /** SQL for each export column; `NULL` where the value is derived in JavaScript (see shapeRow). */
-function columnSql(level: ExportRequest['level']): Record<string, string> {
+function columnSql(dialect: SqlDialect, level: ExportRequest['level']): Record<string, string> {
+  /** The exact model version of suggestion `s`: what the API reported, else the model named (the local baseline's name is its version). */
+  const modelVersion = (s: string) => `COALESCE(${jsonTextAtText(dialect, `${s}.params`, 'modelVersion')}, ${s}.model)`;
+  const object = (pairs: [string, string][]) => jsonObjectOfText(dialect, pairs);
+  const json = (column: string) => jsonValueText(dialect, column);
+  const time = (column: string) => isoTimeText(dialect, column);
   return {
     framescope_export: `'${EXPORT_FORMAT_VERSION}'`,
     item_id: 'i.id',
@@ -66,12 +72,12 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
     content_hash: 'd.content_hash',
     final_label: FINAL_LABEL,
     final_stance: sqlText(FINAL.stance),
-    final_themes: themesOf(FINAL_LABEL, FINAL_THEME_KIND),
+    final_themes: themesOf(dialect, FINAL_LABEL, FINAL_THEME_KIND),
     final_origin: 'i.final_origin',
     review_status: 'i.review_status',
     people_label: sqlText(PEOPLE.label),
     people_stance: sqlText(PEOPLE.stance),
-    people_themes: themesOf(sqlText(PEOPLE.label), sqlText(PEOPLE.themeKind)),
+    people_themes: themesOf(dialect, sqlText(PEOPLE.label), sqlText(PEOPLE.themeKind)),
     codebook_name: 'cb.name',
     codebook_version: 'cb.version',
     suggestion_id: 'ls.id',
@@ -91,9 +97,15 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
     suggestion_count: 'i.suggestion_count',
     suggestion_agreement: 'i.suggestion_agreement',
     suggestions: `CASE WHEN i.suggestion_count > 0 THEN (
-      SELECT json_group_array(json_object('id', x.id, 'run_id', x.run_id, 'provider', x.provider, 'model', x.model, 'model_version', ${modelVersion('x')},
-        'prompt_version', x.prompt_version, 'codebook_version', x.codebook_version, 'label', x.label, 'stance', x.stance, 'themes', json(x.themes),
-        'confidence', x.confidence, 'created_at', x.created_at))
+      SELECT ${jsonArrayAggText(
+        dialect,
+        object([
+          ['id', 'x.id'], ['run_id', 'x.run_id'], ['provider', 'x.provider'], ['model', 'x.model'], ['model_version', modelVersion('x')],
+          ['prompt_version', 'x.prompt_version'], ['codebook_version', 'x.codebook_version'], ['label', 'x.label'], ['stance', 'x.stance'],
+          ['themes', json('x.themes')], ['confidence', 'x.confidence'], ['created_at', time('x.created_at')],
+        ]),
+        'x.id',
+      )}
       FROM suggestions x WHERE x.item_id = i.id) END`,
     decision_review_id: 'dr.id',
     decision_origin: `CASE WHEN dr.id IS NOT NULL THEN ${sqlText(reviewOriginSql('dr'))} WHEN i.final_origin = 'model' THEN 'model' END`,
@@ -120,9 +132,15 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
     review_count: 'i.review_count',
     reviewer_agreement: 'NULL',
     reviews: `CASE WHEN i.review_status <> 'unreviewed' OR i.review_count > 0 OR p.excluded_by = 'reviewer' THEN (
-      SELECT json_group_array(json_object('id', r.id, 'reviewer', u.name, 'action', r.action, 'kind', r.kind, 'label', r.label,
-        'stance', r.stance, 'themes', json(r.themes), 'note', r.note, 'blind', json(CASE WHEN r.blind THEN 'true' ELSE 'false' END),
-        'suggestion_id', r.suggestion_id, 'created_at', r.created_at, 'undoes', r.undoes_review_id))
+      SELECT ${jsonArrayAggText(
+        dialect,
+        object([
+          ['id', 'r.id'], ['reviewer', 'u.name'], ['action', 'r.action'], ['kind', 'r.kind'], ['label', 'r.label'], ['stance', 'r.stance'],
+          ['themes', json('r.themes')], ['note', 'r.note'], ['blind', jsonBoolText(dialect, 'r.blind')], ['suggestion_id', 'r.suggestion_id'],
+          ['created_at', time('r.created_at')], ['undoes', 'r.undoes_review_id'],
+        ]),
+        'r.id',
+      )}
       FROM reviews r JOIN users u ON u.id = r.reviewer_id
       WHERE r.item_id = i.id AND r.action <> 'skip') END`,
     external_id: 'd.external_id',
@@ -143,13 +161,13 @@ function columnSql(level: ExportRequest['level']): Record<string, string> {
  * already an export row but for the few values derived in JavaScript; one extra trailing
  * value, the codebook id, feeds the bundle's codebook files.
  */
-function selectList(columns: readonly ExportColumn[], level: ExportRequest['level']): string {
-  const sql = columnSql(level);
+function selectList(dialect: SqlDialect, columns: readonly ExportColumn[], level: ExportRequest['level']): string {
+  const sql = columnSql(dialect, level);
   return [...columns.map((c) => `${sql[c.name] ?? 'NULL'} AS ${c.name}`), 'cb.id AS codebook_id'].join(',\n    ');
 }
 
-const FROM = `
-  FROM items i INDEXED BY items_document_idx
+const fromText = (dialect: SqlDialect) => `
+  FROM items i${indexedByText(dialect, 'items_document_idx')}
   JOIN documents d ON d.id = i.document_id
   JOIN sources s ON s.id = i.source_id
   LEFT JOIN passages p ON p.id = i.passage_id
@@ -177,10 +195,13 @@ function countFrom(joins: { document: boolean; decision: boolean }): string {
   ].join(' ');
 }
 
-/** Upper bound of a possibly partial date: `2024` → `2024-12-31`, `2024-02` → `2024-02-31` (string comparison). */
+/** Upper bound of a possibly partial date: `2024` → `2024-12-31`, `2024-02` → `2024-02-29` (a real date: PostgreSQL's date column refuses `2024-02-31`). */
 function endOfPeriod(d: string): string {
   if (d.length === 4) return `${d}-12-31`;
-  if (d.length === 7) return `${d}-31`;
+  if (d.length === 7) {
+    const lastDay = new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)), 0)).getUTCDate();
+    return `${d}-${String(lastDay).padStart(2, '0')}`;
+  }
   return d;
 }
 function startOfPeriod(d: string): string {
@@ -293,7 +314,8 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
   const total = (sqlite.prepare(`SELECT COUNT(*) AS n ${countFrom(joins)} ${whereSql}`).get(...params) as { n: number }).n;
   // items_document_idx is (document_id, level, seq): walking it gives this order without sorting a million rows first.
   const columns = columnsFor(request.level);
-  const sql = `SELECT ${selectList(columns, request.level)} ${FROM} ${whereSql} ORDER BY i.document_id, i.level, i.seq`;
+  const dialect = dialectFor(sqlite);
+  const sql = `SELECT ${selectList(dialect, columns, request.level)} ${fromText(dialect)} ${whereSql} ORDER BY i.document_id, i.level, i.seq`;
   return {
     request,
     columns,
@@ -358,19 +380,47 @@ function positions(columns: readonly ExportColumn[]) {
     reviews: at('reviews'),
     reviewers: at('reviewers'),
     agreement: at('reviewer_agreement'),
+    evidence: ['suggestion_evidence', 'shown_evidence'].map(at).filter((k) => k >= 0),
+    suggestions: at('suggestions'),
+    metadata: at('metadata'),
   };
 }
 
 /**
- * Completes one raw SQL row (in column order) in place: parses the theme lists, turns SQLite
- * 0/1 into booleans, and derives reviewers, standing flags and agreement from the review
- * history. `json` columns stay JSON text as SQLite built it, so no format pays to parse and
- * re-serialise them. The trailing value (index `columns.length`) is the codebook id.
+ * JSON values are written the same way whichever engine built them: compact, as JSON.stringify
+ * writes them. PostgreSQL answers jsonb with its own spacing and key order (shorter keys first)
+ * and SQLite writes floats with 17 digits inside json_object, so each is re-serialised here:
+ * evidence quotes with their fields in the app's order, metadata with its keys sorted (the
+ * imported columns' order is not kept by PostgreSQL's jsonb, so neither engine writes it).
+ */
+const EVIDENCE_FIELDS = ['quote', 'verified', 'start', 'end'] as const;
+function evidenceJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  const quotes = JSON.parse(text) as Record<string, unknown>[];
+  return JSON.stringify(quotes.map((q) => Object.fromEntries([...EVIDENCE_FIELDS.map((f) => [f, q[f] ?? null]), ...Object.keys(q).filter((k) => !(EVIDENCE_FIELDS as readonly string[]).includes(k)).sort().map((k) => [k, q[k]])])));
+}
+function sortedKeysJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  const value = JSON.parse(text) as unknown;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
+  const object = value as Record<string, unknown>;
+  return JSON.stringify(Object.fromEntries(Object.keys(object).sort().map((k) => [k, object[k]])));
+}
+const compactJson = (text: unknown): unknown => (typeof text === 'string' ? JSON.stringify(JSON.parse(text)) : text);
+
+/**
+ * Completes one raw SQL row (in column order) in place: parses the theme lists, turns 0/1
+ * into booleans, writes the JSON columns in one form (see evidenceJson), and derives
+ * reviewers, standing flags and agreement from the review history. The trailing value (index
+ * `columns.length`) is the codebook id.
  */
 export function shapeRow(raw: unknown[], at: ReturnType<typeof positions>): ExportRow {
   const row = raw as ExportRow;
   for (const k of at.themes) row[k] = themeList(raw[k]);
   for (const k of at.bools) row[k] = raw[k] === null ? null : raw[k] === 1;
+  for (const k of at.evidence) row[k] = evidenceJson(raw[k]) as ExportRow[number];
+  if (at.suggestions >= 0) row[at.suggestions] = compactJson(raw[at.suggestions]) as ExportRow[number];
+  if (at.metadata >= 0) row[at.metadata] = sortedKeysJson(raw[at.metadata]) as ExportRow[number];
   const history = raw[at.reviews];
   if (typeof history !== 'string') {
     row[at.reviewers] = [];

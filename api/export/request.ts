@@ -42,9 +42,16 @@ const flag = z
   .enum(['1', '0', 'true', 'false'])
   .optional()
   .transform((v) => v === '1' || v === 'true');
+/** Whether a YYYY, YYYY-MM or YYYY-MM-DD is a real month and day (no 2024-13, no 2023-02-29). */
+const isCalendarDate = (v: string): boolean => {
+  const [year, month = 1, day = 1] = v.split('-').map(Number) as [number, number?, number?];
+  const at = new Date(Date.UTC(year, month - 1, day));
+  return at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day;
+};
 const date = z
   .string()
   .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'expected YYYY, YYYY-MM or YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a date in the calendar')
   .optional()
   .transform((v) => v ?? null);
 const optionalText = z

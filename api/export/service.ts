@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { CodebookDefinitionSchema } from '../codebooks/definition.ts';
 import { openReader as openTargetReader, reopenTarget } from '../../db/target.ts';
 import { renderDatasetCard, DatasetTally } from './card.ts';
 import { EXPORT_FORMAT_VERSION, type ExportRow } from './columns.ts';
@@ -184,11 +185,24 @@ function* bundle(sqlite: Database.Database, plan: ExportPlan, tally: DatasetTall
   for (const c of codebooks) {
     const name = `codebook-${c.name}-v${c.version}.json`.replace(/[^\w.@-]+/g, '_');
     codebookFiles.push(name);
-    addFile(zip, name, `${JSON.stringify(JSON.parse(c.definition), null, 2)}\n`, generatedAt);
+    addFile(zip, name, codebookFileText(c.definition), generatedAt);
   }
   addFile(zip, 'README.md', renderDatasetCard({ plan, tally, dataFile, codebookFiles, generatedAt }), generatedAt);
   zip.end();
   yield* drain();
+}
+
+/**
+ * A stored codebook as the bundle's JSON file, its fields in the codebook format's order (as
+ * CodebookDefinitionSchema lists them) and the stance labels from the lowest value: PostgreSQL's
+ * jsonb keeps neither order, so both engines write this one.
+ */
+export function codebookFileText(definition: string): string {
+  const parsed = CodebookDefinitionSchema.safeParse(JSON.parse(definition));
+  if (!parsed.success) return `${JSON.stringify(JSON.parse(definition), null, 2)}\n`;
+  const def = parsed.data;
+  const labels = Object.fromEntries(Object.entries(def.stance.labels).sort(([a], [b]) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0)));
+  return `${JSON.stringify({ ...def, stance: { ...def.stance, labels } }, null, 2)}\n`;
 }
 
 function addFile(zip: Zip, name: string, text: string, mtime: Date): void {
