@@ -83,6 +83,23 @@ describePg('the synchronous PostgreSQL driver', (serverUrl) => {
     client.transaction(() => expect(advisory()).toBe(0)).deferred();
   });
 
+  it('prepares a parameterised statement once per connection and reuses it, up to a cap of distinct texts', () => {
+    open();
+    const prepared = () => (client.prepare('SELECT count(*) AS n FROM pg_prepared_statements').get() as { n: number }).n;
+    const before = prepared();
+    const insert = client.prepare('INSERT INTO sources (name, url) VALUES (?, ?)');
+    for (let k = 0; k < 3; k++) insert.run(`Outlet ${k}`, null);
+    const byId = client.prepare('SELECT name FROM sources WHERE name = ?').pluck();
+    const names = Array.from({ length: 50 }, (_, k) => byId.get(`Outlet ${k % 4}`));
+    expect(names.slice(0, 4)).toEqual(['Outlet 0', 'Outlet 1', 'Outlet 2', undefined]);
+    // Two texts, however often they ran: two prepared statements; the unparameterised count is not prepared.
+    expect(prepared() - before).toBe(2);
+    // Texts that differ each time (a growing IN list, say) stop being prepared at the cap, and still answer.
+    const sums = Array.from({ length: 2_050 }, (_, k) => client.prepare(`SELECT CAST(? AS integer) + ${k} AS n`).pluck().get(1));
+    expect(sums.at(-1)).toBe(2_050);
+    expect(prepared()).toBe(2_000);
+  });
+
   it("reports PostgreSQL's errors with SQLite's codes and the statement, and keeps the connection usable", () => {
     open();
     client.prepare("INSERT INTO sources (name) VALUES ('same')").run();

@@ -2,6 +2,7 @@
 // owns the pg connections and answers one request at a time while the calling thread waits
 // (synckit: Atomics.wait on a shared buffer, the answer read with receiveMessageOnPort). Plain
 // JavaScript so the thread needs no TypeScript loader.
+import { createHash } from 'node:crypto';
 import { runAsWorker } from 'synckit';
 import pg from 'pg';
 
@@ -70,6 +71,27 @@ async function clientOf(id, inTransaction = true) {
   return connection.client;
 }
 
+/**
+ * Parameterised statements are named prepared statements, parsed and planned once per
+ * connection: the app sends the same few hundred texts over and over (a review decision is
+ * some 200 statements, its rollup deltas), and PostgreSQL would otherwise parse and plan each
+ * one every time. The name is the text's hash, so one name is always one text. A connection
+ * keeps at most MAX_NAMED of them (texts built with a varying number of placeholders, such as
+ * `IN (?, ?, ...)` lists, would otherwise pile up); past that, statements go unnamed as before.
+ * Prepared statements outlive a rolled-back transaction and die with their connection, so a
+ * replaced connection (clientOf) starts with none.
+ */
+const MAX_NAMED = 2_000;
+function statementName(client, text, values) {
+  if (!values || values.length === 0) return undefined; // unparameterised texts may hold several statements (simple protocol)
+  client.framescopeNamed ??= new Set();
+  const name = `fs_${createHash('sha1').update(text).digest('hex')}`;
+  if (client.framescopeNamed.has(name)) return name;
+  if (client.framescopeNamed.size >= MAX_NAMED) return undefined;
+  client.framescopeNamed.add(name);
+  return name;
+}
+
 /** Rows, row count, the command and the column names of one statement. */
 function shape(result, array) {
   return {
@@ -104,7 +126,8 @@ const operations = {
   connect: ({ url, applicationName }) => connect(url, applicationName),
 
   async query({ id, text, values, array, inTransaction }) {
-    const result = await (await clientOf(id, inTransaction)).query({ text, values, rowMode: array ? 'array' : undefined });
+    const client = await clientOf(id, inTransaction);
+    const result = await client.query({ name: statementName(client, text, values), text, values, rowMode: array ? 'array' : undefined });
     return shape(Array.isArray(result) ? result[result.length - 1] : result, array);
   },
 
