@@ -16,9 +16,7 @@ const POSTGRES_PENDING = [
   'api/cli/tagBatch.test.ts',
   'api/tagging/batch.test.ts',
   'api/tagging/runs.test.ts',
-  // Over the 30 s limit on PostgreSQL (a test of many date ranges, 60-70 s there) or timing out.
-  'api/dashboard/views/days.test.ts',
-  'api/review/bulk.test.ts',
+  // Over the 30 s limit on PostgreSQL or timing out.
   'web/e2e/defaults.test.ts',
   'web/e2e/providers.test.ts',
 ];

@@ -5,7 +5,7 @@ import type { EvidenceQuote } from '../db/schema/suggestions.ts';
 import { eq } from 'drizzle-orm';
 import { getActiveCodebook } from './codebooks/service.ts';
 import { charCount } from './items/chars.ts';
-import { applySuggestion, recomputeReviewState } from './items/state.ts';
+import { applySuggestion, applySuggestions, recomputeReviewState, recomputeReviewStates } from './items/state.ts';
 import { addDocumentToRollups, rebuildRollups } from './dashboard/rollups.ts';
 import { seededRandom } from './metrics/rng.ts';
 
@@ -160,6 +160,56 @@ export function addSuggestion(db: Db, itemId: number, s: FixtureSuggestion): num
   });
 }
 
+/**
+ * `addSuggestion` for many items in one transaction and a few statements (rows inserted 500 at a
+ * time, the items' state and rollups moved once by `applySuggestions`): the same rows as adding
+ * them one by one in order, without ~130 round trips each on PostgreSQL. Returns the ids in order.
+ */
+export function addSuggestions(db: Db, list: readonly (FixtureSuggestion & { itemId: number })[]): number[] {
+  const codebook = getActiveCodebook(db);
+  const batch = `${Date.now()}-${Math.random()}`;
+  return db.transaction((tx) => {
+    const ids: number[] = [];
+    for (let at = 0; at < list.length; at += 500) {
+      const part = list.slice(at, at + 500);
+      const keyOf = (k: number) => `fixture-${part[k]!.itemId}-${batch}-${at + k}`;
+      const rows = tx
+        .insert(suggestions)
+        .values(
+          part.map((s, k) => ({
+            itemId: s.itemId,
+            runId: s.runId ?? null,
+            codebookId: codebook.id,
+            label: s.label,
+            stance: s.stance,
+            themes: s.themes ?? [],
+            confidence: s.confidence ?? 0.8,
+            rationale: s.rationale ?? 'fixture',
+            evidence: s.evidence ?? [],
+            provider: s.provider ?? 'local',
+            model: s.model ?? 'local-baseline',
+            promptVersion: s.promptVersion ?? 'passage-v1',
+            promptHash: 'fixture',
+            codebookVersion: codebook.version,
+            codebookHash: codebook.hash,
+            params: {},
+            cacheKey: keyOf(k),
+          })),
+        )
+        .returning({ id: suggestions.id, cacheKey: suggestions.cacheKey })
+        .all();
+      // RETURNING's row order is not promised: each row is matched by its cache key.
+      const byKey = new Map(rows.map((r) => [r.cacheKey, r.id]));
+      const partIds = part.map((_, k) => byKey.get(keyOf(k))!);
+      const themeRows = part.flatMap((s, k) => (s.themes ?? []).map((theme) => ({ suggestionId: partIds[k]!, theme })));
+      if (themeRows.length > 0) tx.insert(suggestionThemes).values(themeRows).run();
+      ids.push(...partIds);
+    }
+    applySuggestions(tx, ids);
+    return ids;
+  });
+}
+
 export interface FixtureReview {
   reviewer: string;
   action: 'accept' | 'edit' | 'reject' | 'skip' | 'exclude' | 'include' | 'adjudicate' | 'undo';
@@ -211,6 +261,55 @@ export function addReview(db: Db, itemId: number, r: FixtureReview): number {
     if (r.themes && r.themes.length > 0) tx.insert(reviewThemes).values([...new Set(r.themes)].map((theme) => ({ reviewId: row.id, theme }))).run();
     recomputeReviewState(tx, itemId);
     return row.id;
+  });
+}
+
+/**
+ * `addReview` for many reviews in one transaction: each inserted and its item's state recomputed
+ * in order (so an item's version moves as it would review by review), the rollups moved once for
+ * all the items (`recomputeReviewStates`) instead of ~130 round trips a review on PostgreSQL.
+ */
+export function addReviews(db: Db, list: readonly (FixtureReview & { itemId: number })[]): number[] {
+  const codebook = getActiveCodebook(db);
+  return db.transaction((tx) => {
+    const userIds = new Map<string, number>();
+    const userOf = (r: FixtureReview) => {
+      let id = userIds.get(r.reviewer);
+      if (id === undefined) {
+        id = (tx.select().from(users).where(eq(users.name, r.reviewer)).get() ?? tx.insert(users).values({ name: r.reviewer, role: r.role ?? 'reviewer' }).returning().get()).id;
+        userIds.set(r.reviewer, id);
+      }
+      return id;
+    };
+    return recomputeReviewStates(tx, [...new Set(list.map((r) => r.itemId))], (recompute) =>
+      list.map((r) => {
+        const row = tx
+          .insert(reviews)
+          .values({
+            itemId: r.itemId,
+            reviewerId: userOf(r),
+            action: r.action,
+            kind: r.kind ?? 'manual',
+            codebookId: codebook.id,
+            label: r.label ?? null,
+            stance: r.stance ?? null,
+            themes: r.themes ?? null,
+            note: r.note ?? null,
+            undoesReviewId: r.undoesReviewId ?? null,
+            shown: r.shown ?? null,
+            suggestionId: r.suggestionId ?? null,
+            importId: r.importId ?? null,
+            queueOrder: r.queueOrder ?? null,
+            blind: r.blind ?? false,
+            ...(r.createdAt ? { createdAt: r.createdAt } : {}),
+          })
+          .returning({ id: reviews.id })
+          .get();
+        if (r.themes && r.themes.length > 0) tx.insert(reviewThemes).values([...new Set(r.themes)].map((theme) => ({ reviewId: row.id, theme }))).run();
+        recompute(r.itemId);
+        return row.id;
+      }),
+    );
   });
 }
 

@@ -221,48 +221,68 @@ const recomputeQueries = perConnection((db) => ({
  * the item's version. Call in the transaction that inserts a review. Returns the new state.
  */
 export function recomputeReviewState(tx: DbOrTx, itemId: number, now?: Date): ReviewState {
+  return withItemRollups(tx, itemId, () => writeReviewState(tx, itemId, now));
+}
+
+/**
+ * `recomputeReviewState` for many items in one transaction (a bulk accept's chunk): `change`
+ * inserts the items' reviews and calls `recompute` for each item of `itemIds` once its reviews
+ * are in. The rollups move once for the whole set (each rollup's contribution of the set read
+ * before and after in one GROUP BY, every changed rollup row written once) instead of once per
+ * item; the rows come out the same, as the sums are additive.
+ */
+export function recomputeReviewStates<T>(tx: DbOrTx, itemIds: readonly number[], change: (recompute: (itemId: number, now?: Date) => ReviewState) => T): T {
+  const inSet = new Set(itemIds);
+  return withItemsRollups(tx, itemIds, () =>
+    change((itemId, now) => {
+      if (!inSet.has(itemId)) throw new Error(`item ${itemId} is not among the items whose rollups this batch moves`);
+      return writeReviewState(tx, itemId, now);
+    }),
+  );
+}
+
+/** Writes an item's review and exclusion state from its reviews, without moving the rollups (the callers above do). */
+function writeReviewState(tx: DbOrTx, itemId: number, now?: Date): ReviewState {
   const q = recomputeQueries(tx);
   const item = q.item.get({ itemId });
   if (!item) throw new Error(`item ${itemId} not found`);
-  return withItemRollups(tx, itemId, () => {
-    const history = q.history.all({ itemId });
-    const importIds = [...new Set(history.map((r) => r.importId).filter((id): id is number => id !== null))];
-    const gold = new Set(
-      importIds.length === 0 ? [] : tx.select({ id: imports.id }).from(imports).where(and(inArray(imports.id, importIds), eq(imports.gold, true))).all().map((r) => r.id),
-    );
-    const state = deriveReviewState(history, item.latestSuggestionId !== null, gold);
+  const history = q.history.all({ itemId });
+  const importIds = [...new Set(history.map((r) => r.importId).filter((id): id is number => id !== null))];
+  const gold = new Set(
+    importIds.length === 0 ? [] : tx.select({ id: imports.id }).from(imports).where(and(inArray(imports.id, importIds), eq(imports.gold, true))).all().map((r) => r.id),
+  );
+  const state = deriveReviewState(history, item.latestSuggestionId !== null, gold);
 
-    let excluded = item.excluded;
-    if (item.passageId !== null) {
-      const passage = q.passage.get({ passageId: item.passageId })!;
-      const next = state.exclusionOverride
-        ? { excluded: state.exclusionOverride.excluded, excludedReason: state.exclusionOverride.reason, excludedBy: 'reviewer' as const, exclusionReviewId: state.exclusionOverride.reviewId }
-        : { excluded: passage.autoExcluded, excludedReason: passage.autoExcludedReason, excludedBy: passage.autoExcluded ? ('auto' as const) : null, exclusionReviewId: null };
-      q.updatePassage.run({ ...next, excluded: next.excluded ? 1 : 0, passageId: passage.id });
-      excluded = next.excluded;
-    }
+  let excluded = item.excluded;
+  if (item.passageId !== null) {
+    const passage = q.passage.get({ passageId: item.passageId })!;
+    const next = state.exclusionOverride
+      ? { excluded: state.exclusionOverride.excluded, excludedReason: state.exclusionOverride.reason, excludedBy: 'reviewer' as const, exclusionReviewId: state.exclusionOverride.reviewId }
+      : { excluded: passage.autoExcluded, excludedReason: passage.autoExcludedReason, excludedBy: passage.autoExcluded ? ('auto' as const) : null, exclusionReviewId: null };
+    q.updatePassage.run({ ...next, excluded: next.excluded ? 1 : 0, passageId: passage.id });
+    excluded = next.excluded;
+  }
 
-    q.updateItem.run({
-      itemId,
-      excluded: excluded ? 1 : 0,
-      reviewStatus: state.reviewStatus,
-      reviewCount: state.reviewCount,
-      decisionReviewId: state.decisionReviewId,
-      reviewedLabel: state.reviewedLabel,
-      reviewedStance: state.reviewedStance,
-      finalOrigin: state.finalOrigin,
-      independentLabel: state.independent.label,
-      independentStance: state.independent.stance,
-      independentReviewId: state.independent.reviewId,
-      independentCount: state.independent.count,
-      updatedAt: nowIso(now),
-    });
-    q.clearThemes.run({ itemId });
-    const themeRows = [
-      ...[...new Set(state.reviewedThemes)].map((theme) => ({ itemId, kind: 'reviewed' as const, theme })),
-      ...[...new Set(state.independent.themes)].map((theme) => ({ itemId, kind: 'independent' as const, theme })),
-    ];
-    if (themeRows.length > 0) tx.insert(itemThemes).values(themeRows).run();
-    return state;
+  q.updateItem.run({
+    itemId,
+    excluded: excluded ? 1 : 0,
+    reviewStatus: state.reviewStatus,
+    reviewCount: state.reviewCount,
+    decisionReviewId: state.decisionReviewId,
+    reviewedLabel: state.reviewedLabel,
+    reviewedStance: state.reviewedStance,
+    finalOrigin: state.finalOrigin,
+    independentLabel: state.independent.label,
+    independentStance: state.independent.stance,
+    independentReviewId: state.independent.reviewId,
+    independentCount: state.independent.count,
+    updatedAt: nowIso(now),
   });
+  q.clearThemes.run({ itemId });
+  const themeRows = [
+    ...[...new Set(state.reviewedThemes)].map((theme) => ({ itemId, kind: 'reviewed' as const, theme })),
+    ...[...new Set(state.independent.themes)].map((theme) => ({ itemId, kind: 'independent' as const, theme })),
+  ];
+  if (themeRows.length > 0) tx.insert(itemThemes).values(themeRows).run();
+  return state;
 }

@@ -1,18 +1,21 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { identifyLocalReviewer } from '../auth/service.ts';
-import { addSuggestion, seedCorpus } from '../fixtures.ts';
+import { rebuildRollups, ROLLUP_TABLES } from '../dashboard/rollups.ts';
+import { addSuggestions, seedCorpus } from '../fixtures.ts';
 import { testApp } from '../testing.ts';
 import { BULK_CHUNK_ITEMS, bulkAccept, MAX_BULK_ITEMS } from './bulk.ts';
 import { decide } from './decisions.ts';
 
 const reviewCount = (db: Db) => (db.$client.prepare('SELECT count(*) AS n FROM reviews').get() as { n: number }).n;
+const rollupSnapshot = (db: Db) => Object.fromEntries(ROLLUP_TABLES.map((t) => [t, db.all<object>(sql.raw(`SELECT * FROM ${t}`)).map((r) => JSON.stringify(r)).sort()]));
 
-/** `n` passages with a confident suggestion each. */
+/** `n` passages with a confident suggestion each (every other one with a theme). */
 function suggested(db: Db, n: number): number[] {
   const docs = seedCorpus(db, [{ name: 'Outlet', documents: Array.from({ length: Math.ceil(n / 50) }, (_, d) => ({ title: `D${d}`, passages: Array.from({ length: 50 }, (_, p) => ({ text: `Document ${d} passage ${p}.` })) })) }]);
   const ids = docs.flatMap((d) => d.passageItemIds).slice(0, n);
-  for (const id of ids) addSuggestion(db, id, { label: 'critical', stance: -1, confidence: 0.95 });
+  addSuggestions(db, ids.map((itemId, k) => ({ itemId, label: 'critical', stance: -1, confidence: 0.95, themes: k % 2 === 0 ? ['sanctions'] : [] })));
   return ids;
 }
 
@@ -30,13 +33,19 @@ describe('bulk accept at scale', () => {
     expect(await running).toEqual({ accepted: ids.length - 1, skipped: 1 });
     const onLate = deps.db.$client.prepare('SELECT kind, label FROM reviews WHERE item_id = ?').all(late);
     expect(onLate).toEqual([{ kind: 'manual', label: 'analytical' }]);
+    // Each chunk moved the dashboard's rollups once for its items: to what a rebuild from items gives.
+    const kept = rollupSnapshot(deps.db);
+    expect(kept.source_rollups!.length).toBeGreaterThan(0);
+    rebuildRollups(deps.db);
+    expect(rollupSnapshot(deps.db)).toEqual(kept);
   });
 
   it(`refuses a selection of more than ${MAX_BULK_ITEMS} items with 400 and the limit, writing nothing`, async () => {
     const { app, deps } = testApp();
     const one = suggested(deps.db, 1)[0]!;
     // 10,001 suggested passage items in all, without storing 10,001 suggestions: the selection reads items.
-    const { documentId, sourceId, suggestionId } = deps.db.$client.prepare('SELECT document_id AS documentId, source_id AS sourceId, latest_suggestion_id AS suggestionId FROM items WHERE id = ?').get(one) as Record<string, number>;
+    // Quoted aliases: PostgreSQL folds an unquoted documentId to documentid.
+    const { documentId, sourceId, suggestionId } = deps.db.$client.prepare('SELECT document_id AS "documentId", source_id AS "sourceId", latest_suggestion_id AS "suggestionId" FROM items WHERE id = ?').get(one) as Record<string, number>;
     deps.db.$client
       .prepare(
         `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 10000)

@@ -6,7 +6,7 @@ import { audit } from '../audit.ts';
 import type { Actor } from '../auth/service.ts';
 import { getActiveCodebook } from '../codebooks/service.ts';
 import { badRequest, conflict } from '../errors.ts';
-import { recomputeReviewState } from '../items/state.ts';
+import { recomputeReviewStates } from '../items/state.ts';
 import { auditSnapshot } from './decisions.ts';
 import { itemState } from './item.ts';
 import { getProtocol } from './protocol.ts';
@@ -123,24 +123,28 @@ function acceptChunk(
         .map((r) => r.id),
     );
     const live = chunk.filter((t) => still.has(t.id));
-    const byId = new Map((live.length === 0 ? [] : tx.select().from(suggestions).where(inArray(suggestions.id, live.map((t) => t.suggestionId))).all()).map((s) => [s.id, s]));
+    if (live.length === 0) return 0;
+    const byId = new Map(tx.select().from(suggestions).where(inArray(suggestions.id, live.map((t) => t.suggestionId))).all().map((s) => [s.id, s]));
     let accepted = 0;
-    for (const t of live) {
-      const item = tx.select({ version: items.version, latestSuggestionId: items.latestSuggestionId }).from(items).where(eq(items.id, t.id)).get()!;
-      if (item.latestSuggestionId !== t.suggestionId) continue;
-      const s = byId.get(t.suggestionId)!;
-      const before = itemState(tx, t.id, false);
-      const shown = { suggestion: { id: s.id, label: s.label, stance: s.stance, themes: s.themes, confidence: s.confidence, provider: s.provider, model: s.model }, blind: false, bulk: { threshold: ctx.threshold, filter: ctx.filter } };
-      const review = tx
-        .insert(reviews)
-        .values({ itemId: t.id, reviewerId: actor.id, action: 'accept', kind: 'bulk', codebookId: codebook.id, label: s.label, stance: s.stance, themes: s.themes, suggestionId: s.id, shown, basedOnVersion: item.version, queueOrder: ctx.queueOrder, createdAt: ctx.now.toISOString() })
-        .returning({ id: reviews.id })
-        .get();
-      if (s.themes.length > 0) tx.insert(reviewThemes).values([...new Set(s.themes)].map((theme) => ({ reviewId: review.id, theme }))).run();
-      recomputeReviewState(tx, t.id, ctx.now);
-      audit(tx, { actor: actor.name, action: 'review.accept', entityType: 'review', entityId: review.id, itemId: t.id, before: auditSnapshot(before), after: auditSnapshot(itemState(tx, t.id, false)), details: { kind: 'bulk', shown }, at: ctx.now });
-      accepted += 1;
-    }
+    // The chunk's rollups move once, not once per item (about 130 statements an item otherwise).
+    recomputeReviewStates(tx, live.map((t) => t.id), (recompute) => {
+      for (const t of live) {
+        const item = tx.select({ version: items.version, latestSuggestionId: items.latestSuggestionId }).from(items).where(eq(items.id, t.id)).get()!;
+        if (item.latestSuggestionId !== t.suggestionId) continue;
+        const s = byId.get(t.suggestionId)!;
+        const before = itemState(tx, t.id, false);
+        const shown = { suggestion: { id: s.id, label: s.label, stance: s.stance, themes: s.themes, confidence: s.confidence, provider: s.provider, model: s.model }, blind: false, bulk: { threshold: ctx.threshold, filter: ctx.filter } };
+        const review = tx
+          .insert(reviews)
+          .values({ itemId: t.id, reviewerId: actor.id, action: 'accept', kind: 'bulk', codebookId: codebook.id, label: s.label, stance: s.stance, themes: s.themes, suggestionId: s.id, shown, basedOnVersion: item.version, queueOrder: ctx.queueOrder, createdAt: ctx.now.toISOString() })
+          .returning({ id: reviews.id })
+          .get();
+        if (s.themes.length > 0) tx.insert(reviewThemes).values([...new Set(s.themes)].map((theme) => ({ reviewId: review.id, theme }))).run();
+        recompute(t.id, ctx.now);
+        audit(tx, { actor: actor.name, action: 'review.accept', entityType: 'review', entityId: review.id, itemId: t.id, before: auditSnapshot(before), after: auditSnapshot(itemState(tx, t.id, false)), details: { kind: 'bulk', shown }, at: ctx.now });
+        accepted += 1;
+      }
+    });
     return accepted;
   });
 }
