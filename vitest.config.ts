@@ -16,9 +16,6 @@ const POSTGRES_PENDING = [
   'api/cli/tagBatch.test.ts',
   'api/tagging/batch.test.ts',
   'api/tagging/runs.test.ts',
-  // Over the 30 s limit on PostgreSQL or timing out.
-  'web/e2e/defaults.test.ts',
-  'web/e2e/providers.test.ts',
 ];
 
 /** FRAMESCOPE_TEST_PENDING=1 runs the pending files on PostgreSQL too (to work on them). */

@@ -9,7 +9,8 @@ import { createTestDb } from '../../api/testing.ts';
 import { reopenTarget } from '../../db/target.ts';
 import { testDialect } from '../../db/testing.ts';
 import { loadConfig } from '../../api/config.ts';
-import { serverDeps } from '../../api/jobs/setup.ts';
+import { filesDirFor, serverDeps } from '../../api/jobs/setup.ts';
+import { keyFileFor } from '../../api/providers/profiles/keys.ts';
 import { startServer } from '../../api/server.ts';
 import { webDist } from '../build.ts';
 
@@ -59,6 +60,8 @@ export async function openAppInBrowser(env: NodeJS.ProcessEnv = {}): Promise<Bro
       await deps.jobs.stop();
       db.$client.close();
       rmSync(dir, { recursive: true, force: true });
+      // A PostgreSQL database's job files and key file live under data/ in the working folder, not in `dir`.
+      if (pgDb) for (const path of [filesDirFor(dbPath), keyFileFor(dbPath)]) rmSync(path, { recursive: true, force: true });
     },
   };
 }

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backupDatabase } from '../../api/backup/backup.ts';
 import { seedCorpus } from '../../api/fixtures.ts';
+import { keyFileFor } from '../../api/providers/profiles/keys.ts';
 import { startTestServer, type TestServer } from '../../api/providers/testing/server.ts';
+import { testDialect } from '../../db/testing.ts';
 import { openAppInBrowser, type BrowserFixture } from './browser.ts';
 
 const KEY = 'sk-e2e-ollama-key-58d1c0';
@@ -69,11 +71,20 @@ describe('provider profiles in Chromium', () => {
     expect(bodies.length).toBeGreaterThan(5);
     for (const b of bodies) expect(b).not.toContain(KEY);
     expect(await page.content()).not.toContain(KEY);
-    const backup = join(fx.dbPath, '..', 'backup.db');
-    backupDatabase(fx.db, backup);
-    fx.db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    for (const file of [fx.dbPath, backup, `${fx.dbPath}-wal`].filter(existsSync)) expect(readFileSync(file).includes(Buffer.from(KEY)), `${file} holds the key`).toBe(false);
-    expect(readFileSync(join(fx.dbPath, '..', 'framescope.secrets.json'), 'utf8')).toContain(KEY);
+    if (testDialect() === 'sqlite') {
+      const backup = join(fx.dbPath, '..', 'backup.db');
+      backupDatabase(fx.db, backup);
+      fx.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+      for (const file of [fx.dbPath, backup, `${fx.dbPath}-wal`].filter(existsSync)) expect(readFileSync(file).includes(Buffer.from(KEY)), `${file} holds the key`).toBe(false);
+    } else {
+      // PostgreSQL has no file to read and its backups are pg_dump's copy of the rows: no row of
+      // any table holds the key, as text or as the hex a bytea column prints.
+      const tables = fx.db.$client.prepare("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").pluck().all() as string[];
+      expect(tables).toContain('provider_profiles');
+      const holding = tables.filter((t) => Number(fx.db.$client.prepare(`SELECT count(*) FROM "${t}" r WHERE strpos(r::text, ?) > 0 OR strpos(r::text, ?) > 0`).pluck().get(KEY, Buffer.from(KEY).toString('hex'))) > 0);
+      expect(holding, 'tables holding the key').toEqual([]);
+    }
+    expect(readFileSync(keyFileFor(fx.dbPath), 'utf8')).toContain(KEY);
     expect(logged.join('')).not.toContain(KEY);
   });
 });
