@@ -11,12 +11,7 @@ import { defineConfig } from 'vitest/config';
  * Files that do not pass on PostgreSQL yet (issue 18, being converted area by area): the
  * postgres project leaves them out. Remove a file from here when it passes there.
  */
-const POSTGRES_PENDING = [
-  // Batch tagging and run details on PostgreSQL, not yet examined.
-  'api/cli/tagBatch.test.ts',
-  'api/tagging/batch.test.ts',
-  'api/tagging/runs.test.ts',
-];
+const POSTGRES_PENDING: string[] = [];
 
 /** FRAMESCOPE_TEST_PENDING=1 runs the pending files on PostgreSQL too (to work on them). */
 const pending = process.env.FRAMESCOPE_TEST_PENDING === '1' ? [] : POSTGRES_PENDING;

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/client.ts';
+import { testDatabaseTarget } from '../../db/testing.ts';
 import { createRun } from '../tagging/runs.ts';
 import { testDeps, runCli } from '../testing.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { startTestServer, type TestServer } from '../providers/testing/server.ts';
 
-
 /** Every stored suggestion by passage text, without what differs between runs (ids, batch ids, request ids, costs). */
 function suggestionsOf(db: Db) {
   return db.$client
     .prepare(
-      `SELECT p.text, s.label, s.stance, s.themes, s.confidence, s.rationale, s.evidence, s.substantive, s.model, s.prompt_version AS promptVersion, s.prompt_hash AS promptHash, s.cache_key AS cacheKey
+      `SELECT p.text, s.label, s.stance, s.themes, s.confidence, s.rationale, s.evidence, s.substantive, s.model, s.prompt_version AS "promptVersion", s.prompt_hash AS "promptHash", s.cache_key AS "cacheKey"
        FROM suggestions s JOIN items i ON i.id = s.item_id JOIN passages p ON p.id = i.passage_id ORDER BY p.text, s.sample_index`,
     )
     .all();
@@ -32,7 +32,7 @@ describe('tag --batch', () => {
     dir = mkdtempSync(join(tmpdir(), 'framescope-batch-'));
     server = await startTestServer();
     const passages = Array.from({ length: 120 }, (_, i) => ({ text: `Passage ${i} about the customs union and its members.` }));
-    const dbPath = join(dir, 'batch.db');
+    const dbPath = testDatabaseTarget(dir, 'batch');
     const db = openDb(dbPath);
     seedCorpus(db, [{ name: 'Outlet', documents: [{ title: 'One', passages }] }]);
     db.$client.close();

@@ -68,7 +68,7 @@ export interface JobRunner {
   recover(): void;
   /** Recovers dead jobs and starts the background rounds. */
   start(): void;
-  /** Stops the rounds; running jobs stop at their next clean point and are left resumable. */
+  /** Stops the rounds and claims nothing more; running jobs stop at their next clean point and are left resumable. */
   stop(): Promise<void>;
 }
 
@@ -110,6 +110,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   // would land inside a request (copying up to a thousand pages and syncing the file).
   if (pool && !deps.db.$client.memory) deps.db.$client.pragma('wal_autocheckpoint = 0');
   let ticker: NodeJS.Timeout | null = null;
+  let stopped = false;
   const lastRun = new Map<string, number>();
   // Jobs watched here that run elsewhere: their last state and progress seen, to emit only changes.
   const remote = new Map<number, string>();
@@ -212,7 +213,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return queue.get(job.id);
     },
     wake() {
-      if (!options.background) return;
+      // A stopped runner claims nothing: its threads are gone, and a job it claimed would fail
+      // for that; what is queued after the stop waits for the next process.
+      if (!options.background || stopped) return;
       while (active.size < maxConcurrent) {
         const job = queue.claim(owner, deps.now());
         if (!job) return;
@@ -258,6 +261,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       ticker.unref();
     },
     async stop() {
+      stopped = true;
       if (ticker) clearInterval(ticker);
       ticker = null;
       const running = [...active.values()];

@@ -21,10 +21,13 @@ export function filesDirFor(dbPath: string): string {
 }
 
 /**
- * The job runner of a process over its database: worker threads for a database file (the
- * server: recovering, claiming and retraining in the background), or this thread for an
- * in-memory database no other connection can open. A CLI runner (`background: false`) runs
- * only the jobs it is handed, in its own thread: the command is the job's process.
+ * The job runner of a process over its database: worker threads for a database file or a
+ * PostgreSQL database (the server: recovering, claiming and retraining in the background), or
+ * this thread for an in-memory database no other connection can open, and for deps with a
+ * provider factory other than the default one (a test's scripted provider), which a thread
+ * cannot be handed (thread.ts builds its own deps with defaultProviders). A CLI runner
+ * (`background: false`) runs only the jobs it is handed, in its own thread: the command is the
+ * job's process.
  */
 export function jobRunnerFor(base: { db: Db; config: Config; now: () => Date; providers: ProviderFactory; writeGate?: WriteGate }, opts: { background: boolean }): JobRunner {
   // The job threads open the database this runner's connection is on (its path or full URL), whatever the config said.
@@ -32,7 +35,7 @@ export function jobRunnerFor(base: { db: Db; config: Config; now: () => Date; pr
   const deps = { ...base, config: { ...base.config, dbPath: target }, filesDir: filesDirFor(base.config.dbPath === ':memory:' || target === ':memory:' ? ':memory:' : target) };
   return createJobRunner({
     deps,
-    mode: opts.background && !base.db.$client.memory ? 'threads' : 'inline',
+    mode: opts.background && !base.db.$client.memory && base.providers === defaultProviders ? 'threads' : 'inline',
     maxConcurrent: base.config.jobThreads,
     background: opts.background,
     scheduled: opts.background ? [retrainSchedule(deps)] : [],

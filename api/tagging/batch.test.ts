@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedCorpus, type FixturePassage } from '../fixtures.ts';
 import type { BatchBehaviour, TestBatchOptions } from '../providers/testing/batches.ts';
 import { startTestServer, type Behaviour, type TestServer } from '../providers/testing/server.ts';
+import { jobRunnerFor } from '../jobs/setup.ts';
 import { testDeps } from '../testing.ts';
 import { runBatches, updateBatch } from './batchStore.ts';
 import { createRun, getRun, resumeRun, runFailures, type RunRequest } from './runs.ts';
@@ -36,7 +37,7 @@ async function tag(deps: Deps, request: RunRequest) {
 function answers(deps: Deps) {
   const rows = deps.db.$client
     .prepare(
-      `SELECT p.text, s.label, s.stance, s.themes, s.confidence, s.rationale, s.evidence, s.substantive, s.model, s.prompt_version AS promptVersion, s.prompt_hash AS promptHash, s.codebook_hash AS codebookHash, s.cache_key AS cacheKey, s.sample_index AS sampleIndex
+      `SELECT p.text, s.label, s.stance, s.themes, s.confidence, s.rationale, s.evidence, s.substantive, s.model, s.prompt_version AS "promptVersion", s.prompt_hash AS "promptHash", s.codebook_hash AS "codebookHash", s.cache_key AS "cacheKey", s.sample_index AS "sampleIndex"
        FROM suggestions s JOIN items i ON i.id = s.item_id JOIN passages p ON p.id = i.passage_id ORDER BY p.text, s.sample_index`,
     )
     .all();
@@ -62,10 +63,10 @@ describe('batch tagging runs through the Batch API of the scripted server', () =
     expect(answers(b.deps)).toEqual(answers(online.deps));
     expect(run.costUsd).toBeGreaterThan(0);
     expect(run.costUsd / onlineRun.costUsd).toBeCloseTo(0.5, 6);
-    const params = b.deps.db.$client.prepare('SELECT params, request_id AS requestId FROM suggestions LIMIT 1').get() as { params: string; requestId: string };
+    const params = b.deps.db.$client.prepare('SELECT params, request_id AS "requestId" FROM suggestions ORDER BY id LIMIT 1').get() as { params: string; requestId: string };
     expect(JSON.parse(params.params)).toMatchObject({ batchId: server!.batches.created[0]!.id, repaired: false, responseFormatUsed: 'json_schema' });
     expect(params.requestId).toMatch(/^req_test_/);
-  });
+  }, 60_000); // 60 s: 12-19 s on PostgreSQL (every statement a round trip through the driver), under 1 s on SQLite
 
   it('asks a text once per batch and gives items with the same text its answer; a second run reuses the stored answers without a batch', async () => {
     const texts = [...passages(3), ...passages(3)];
@@ -102,7 +103,7 @@ describe('batch tagging runs through the Batch API of the scripted server', () =
       [ids[11], 'invalid_output'],
     ]);
     expect(failures[1]!.error).toContain('a batch answer gets no repair round');
-  });
+  }, 60_000); // 60 s: 12-19 s on PostgreSQL (every statement a round trip through the driver), under 1 s on SQLite
 
   it('records items failed with the reason after the configured number of submissions when every batch expires unanswered', async () => {
     const { deps } = await setup(passages(3), { batches: { script: () => ({ kind: 'expire', answered: 0 }) }, maxRounds: 2 });
@@ -151,12 +152,15 @@ describe('batch tagging runs through the Batch API of the scripted server', () =
     // As if killed between creating the batch and storing its id.
     updateBatch(deps.db, runBatches(deps.db, run.id)[0]!.id, { status: 'uploaded', providerBatchId: null });
     server!.batches.release();
-    const resumed = resumeRun(deps, run.id, 'test');
-    await deps.jobs.settled(resumed.job.id);
+    // The next process resumes it: a stopped runner claims nothing.
+    const restarted = { ...deps, jobs: jobRunnerFor(deps, { background: true }) };
+    const resumed = resumeRun(restarted, run.id, 'test');
+    expect((await restarted.jobs.settled(resumed.job.id)).state).toBe('completed');
     expect(getRun(deps.db, run.id)).toMatchObject({ status: 'completed', itemsDone: 4 });
     expect(server!.batches.created.length).toBe(1);
     expect(runBatches(deps.db, run.id)[0]!.providerBatchId).toBe(server!.batches.created[0]!.id);
-  });
+    await restarted.jobs.stop();
+  }, 60_000); // 60 s: 12-19 s on PostgreSQL (every statement a round trip through the driver), under 1 s on SQLite
 
   it('splits at the configured bytes per batch file, and fails an item too large for any batch with the reason', async () => {
     const { deps, docs } = await setup([...passages(6), { text: `Long: ${'the customs union '.repeat(4_000)}` }], { maxBytes: 60_000 });
