@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client.ts';
+import { testDatabaseTarget } from '../../db/testing.ts';
 import { jobs, taggingRuns } from '../../db/schema/index.ts';
 import { loadConfig } from '../config.ts';
+import { openAppDb } from '../db.ts';
 import { exportJobDir } from '../export/job.ts';
 import { seedCorpus } from '../fixtures.ts';
 import { createRun } from '../tagging/runs.ts';
@@ -74,6 +76,25 @@ describe('the job runner', () => {
       expect(deps.jobs.isLive(job.id)).toBe(false);
     } finally {
       await deps.jobs.stop();
+      db.$client.close();
+    }
+  });
+
+  it('claims nothing once stopped: a job submitted after stop() stays queued for the next process', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'framescope-jobs-'));
+    const dbPath = testDatabaseTarget(dir);
+    const db = openAppDb(dbPath);
+    const deps = serverDeps({ db, config: loadConfig({}, { dbPath }) });
+    try {
+      deps.jobs.start();
+      await deps.jobs.stop();
+      const job = deps.jobs.submit({ kind: 'rollups', params: {}, createdBy: 'ana' });
+      expect(deps.jobs.queue.get(job.id)).toMatchObject({ state: 'queued', owner: null, attempts: 0, error: null });
+      const next = serverDeps({ db, config: loadConfig({}, { dbPath }) });
+      next.jobs.wake();
+      expect(await next.jobs.settled(job.id)).toMatchObject({ state: 'completed', attempts: 1 });
+      await next.jobs.stop();
+    } finally {
       db.$client.close();
     }
   });
