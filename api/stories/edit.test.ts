@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seedCorpus } from '../fixtures.ts';
 import { testDeps } from '../testing.ts';
 import { mergeStories, removeStoryDocument, renameStory, splitStory } from './edit.ts';
+import { listStories } from './read.ts';
 import { startGrouping } from './service.ts';
 import { reportIds, storyCorpus } from './testing.ts';
 
@@ -54,6 +55,21 @@ describe('editing stories', () => {
     expect(auditOf(strike)).toEqual([{ actor: 'ben', action: 'story.split' }]);
     expect(() => splitStory(deps.db, 'ben', strike, { documents: [ids.strikeNorth, ids.strikeDaily] }, at)).toThrow('a split leaves at least one document');
     expect(() => splitStory(deps.db, 'ben', strike, { documents: [ids.rateNorth] }, at)).toThrow(`document ${ids.rateNorth} is not in story ${strike}`);
+  });
+
+  it('lists edited stories apart from the grouped ones, and marks a split-off story\'s title as given or taken', async () => {
+    const { deps, ids, storyOf } = await grouped();
+    const strike = storyOf(ids.strikeNorth)!;
+    const rate = storyOf(ids.rateNorth)!;
+    const flood = storyOf(ids.floodDaily)!;
+    const named = splitStory(deps.db, 'ben', strike, { documents: [ids.strikeCourier], title: 'Courier on the strike' }, at).created;
+    const taken = splitStory(deps.db, 'ben', rate, { documents: [ids.rateDaily] }, at).created;
+    const idsOf = (edited: boolean) => listStories(deps.db, { edited, limit: 50 }).stories.map((st) => [st.id, st.edited]).sort(([a], [b]) => Number(a) - Number(b));
+    expect(idsOf(true)).toEqual([strike, rate, named.id, taken.id].sort((a, b) => a - b).map((id) => [id, true]));
+    expect(idsOf(false)).toEqual([[flood, false]]);
+    expect(listStories(deps.db, { limit: 50 }).total).toBe(5);
+    const titleEdited = (id: number) => deps.db.$client.prepare('SELECT title_edited FROM stories WHERE id = ?').pluck().get(id);
+    expect([titleEdited(named.id), titleEdited(taken.id)]).toEqual([1, 0]);
   });
 
   it('removes a document from a story and re-grouping never puts it back there', async () => {

@@ -83,7 +83,7 @@ export function splitStory(db: Db, actor: string, id: number, input: z.input<typ
     const c = clientOf(tx);
     const title = body.title ?? (c.prepare(`SELECT title FROM documents WHERE id IN (${chosen.map(() => '?').join(',')}) ORDER BY published_start IS NULL, published_start, id LIMIT 1`).pluck().get(...chosen) as string);
     const created = Number(
-      c.prepare("INSERT INTO stories (title, origin, created_by, edited, title_edited, edited_by, edited_at, created_at, updated_at) VALUES (?, 'person', ?, TRUE, ?, ?, ?, ?, ?)").run(title, actor, body.title ? 1 : 0, actor, at, at, at).lastInsertRowid,
+      c.prepare(`INSERT INTO stories (title, origin, created_by, edited, title_edited, edited_by, edited_at, created_at, updated_at) VALUES (?, 'person', ?, TRUE, ${body.title ? 'TRUE' : 'FALSE'}, ?, ?, ?, ?)`).run(title, actor, actor, at, at, at).lastInsertRowid,
     );
     const move = c.prepare("UPDATE story_documents SET story_id = ?, added_by = 'person', added_by_name = ?, method = 'person', similarity = NULL, note = ?, added_at = ? WHERE document_id = ?");
     for (const d of chosen) move.run(created, actor, `split from story ${id}`, at, d);

@@ -51,10 +51,7 @@ export function listStories(db: Db, q: StoryListQuery): StoryList {
     where.push('source_count >= ?');
     args.push(q.minOutlets);
   }
-  if (q.edited !== undefined) {
-    where.push('edited = ?');
-    args.push(q.edited ? 1 : 0);
-  }
+  if (q.edited !== undefined) where.push(q.edited ? 'edited = TRUE' : 'edited = FALSE');
   const c = db.$client;
   const filter = where.join(' AND ');
   const total = c.prepare(`SELECT count(*) FROM stories WHERE ${filter}`).pluck().get(...args) as number;
