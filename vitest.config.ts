@@ -7,15 +7,6 @@ import { defineConfig } from 'vitest/config';
  * createTestDb / db/testing.ts (FRAMESCOPE_TEST_DIALECT=postgres); a test that is SQLite by
  * nature skips there and says why (describeSqliteOnly).
  */
-/**
- * Files that do not pass on PostgreSQL yet (issue 18, being converted area by area): the
- * postgres project leaves them out. Remove a file from here when it passes there.
- */
-const POSTGRES_PENDING: string[] = [];
-
-/** FRAMESCOPE_TEST_PENDING=1 runs the pending files on PostgreSQL too (to work on them). */
-const pending = process.env.FRAMESCOPE_TEST_PENDING === '1' ? [] : POSTGRES_PENDING;
-
 const postgres = Boolean(process.env.FRAMESCOPE_TEST_DATABASE_URL) || process.env.FRAMESCOPE_REQUIRE_POSTGRES === '1';
 
 export default defineConfig({
@@ -29,7 +20,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'sqlite', env: { FRAMESCOPE_TEST_DIALECT: 'sqlite' } } },
-      ...(postgres ? [{ extends: true as const, test: { name: 'postgres', env: { FRAMESCOPE_TEST_DIALECT: 'postgres' }, exclude: ['node_modules/**', 'web/dist/**', ...pending] } }] : []),
+      ...(postgres ? [{ extends: true as const, test: { name: 'postgres', env: { FRAMESCOPE_TEST_DIALECT: 'postgres' }, exclude: ['node_modules/**', 'web/dist/**'] } }] : []),
     ],
   },
 });
