@@ -133,6 +133,29 @@ export interface FixtureSuggestion {
   evidence?: EvidenceQuote[];
 }
 
+type ActiveCodebook = ReturnType<typeof getActiveCodebook>;
+
+/** The suggestions row of a fixture suggestion, with its defaults. */
+const suggestionRow = (itemId: number, s: FixtureSuggestion, codebook: ActiveCodebook, cacheKey: string) => ({
+  itemId,
+  runId: s.runId ?? null,
+  codebookId: codebook.id,
+  label: s.label,
+  stance: s.stance,
+  themes: s.themes ?? [],
+  confidence: s.confidence ?? 0.8,
+  rationale: s.rationale ?? 'fixture',
+  evidence: s.evidence ?? [],
+  provider: s.provider ?? 'local',
+  model: s.model ?? 'local-baseline',
+  promptVersion: s.promptVersion ?? 'passage-v1',
+  promptHash: 'fixture',
+  codebookVersion: codebook.version,
+  codebookHash: codebook.hash,
+  params: {},
+  cacheKey,
+});
+
 /** Inserts a suggestion for an item (under the active codebook) and updates the item's state. */
 export function addSuggestion(db: Db, itemId: number, s: FixtureSuggestion): number {
   const codebook = getActiveCodebook(db);
@@ -140,25 +163,7 @@ export function addSuggestion(db: Db, itemId: number, s: FixtureSuggestion): num
     const themes = s.themes ?? [];
     const row = tx
       .insert(suggestions)
-      .values({
-        itemId,
-        runId: s.runId ?? null,
-        codebookId: codebook.id,
-        label: s.label,
-        stance: s.stance,
-        themes,
-        confidence: s.confidence ?? 0.8,
-        rationale: s.rationale ?? 'fixture',
-        evidence: s.evidence ?? [],
-        provider: s.provider ?? 'local',
-        model: s.model ?? 'local-baseline',
-        promptVersion: s.promptVersion ?? 'passage-v1',
-        promptHash: 'fixture',
-        codebookVersion: codebook.version,
-        codebookHash: codebook.hash,
-        params: {},
-        cacheKey: `fixture-${itemId}-${Math.random()}`,
-      })
+      .values(suggestionRow(itemId, s, codebook, `fixture-${itemId}-${Math.random()}`))
       .returning({ id: suggestions.id })
       .get();
     if (themes.length > 0) tx.insert(suggestionThemes).values(themes.map((theme) => ({ suggestionId: row.id, theme }))).run();
@@ -182,27 +187,7 @@ export function addSuggestions(db: Db, list: readonly (FixtureSuggestion & { ite
       const keyOf = (k: number) => `fixture-${part[k]!.itemId}-${batch}-${at + k}`;
       const rows = tx
         .insert(suggestions)
-        .values(
-          part.map((s, k) => ({
-            itemId: s.itemId,
-            runId: s.runId ?? null,
-            codebookId: codebook.id,
-            label: s.label,
-            stance: s.stance,
-            themes: s.themes ?? [],
-            confidence: s.confidence ?? 0.8,
-            rationale: s.rationale ?? 'fixture',
-            evidence: s.evidence ?? [],
-            provider: s.provider ?? 'local',
-            model: s.model ?? 'local-baseline',
-            promptVersion: s.promptVersion ?? 'passage-v1',
-            promptHash: 'fixture',
-            codebookVersion: codebook.version,
-            codebookHash: codebook.hash,
-            params: {},
-            cacheKey: keyOf(k),
-          })),
-        )
+        .values(part.map((s, k) => suggestionRow(s.itemId, s, codebook, keyOf(k))))
         .returning({ id: suggestions.id, cacheKey: suggestions.cacheKey })
         .all();
       // RETURNING's row order is not promised: each row is matched by its cache key.
@@ -237,34 +222,33 @@ export interface FixtureReview {
 }
 
 /** Inserts a review by the named reviewer (created if needed) and recomputes the item's state. */
+/** The reviews row of a fixture review, with its defaults. */
+const reviewRow = (itemId: number, r: FixtureReview, reviewerId: number, codebook: ActiveCodebook) => ({
+  itemId,
+  reviewerId,
+  action: r.action,
+  kind: r.kind ?? 'manual',
+  codebookId: codebook.id,
+  label: r.label ?? null,
+  stance: r.stance ?? null,
+  themes: r.themes ?? null,
+  note: r.note ?? null,
+  undoesReviewId: r.undoesReviewId ?? null,
+  shown: r.shown ?? null,
+  suggestionId: r.suggestionId ?? null,
+  importId: r.importId ?? null,
+  queueOrder: r.queueOrder ?? null,
+  blind: r.blind ?? false,
+  ...(r.createdAt ? { createdAt: r.createdAt } : {}),
+});
+
 export function addReview(db: Db, itemId: number, r: FixtureReview): number {
   const codebook = getActiveCodebook(db);
   return db.transaction((tx) => {
     const user =
       tx.select().from(users).where(eq(users.name, r.reviewer)).get() ??
       tx.insert(users).values({ name: r.reviewer, role: r.role ?? 'reviewer' }).returning().get();
-    const row = tx
-      .insert(reviews)
-      .values({
-        itemId,
-        reviewerId: user.id,
-        action: r.action,
-        kind: r.kind ?? 'manual',
-        codebookId: codebook.id,
-        label: r.label ?? null,
-        stance: r.stance ?? null,
-        themes: r.themes ?? null,
-        note: r.note ?? null,
-        undoesReviewId: r.undoesReviewId ?? null,
-        shown: r.shown ?? null,
-        suggestionId: r.suggestionId ?? null,
-        importId: r.importId ?? null,
-        queueOrder: r.queueOrder ?? null,
-        blind: r.blind ?? false,
-        ...(r.createdAt ? { createdAt: r.createdAt } : {}),
-      })
-      .returning({ id: reviews.id })
-      .get();
+    const row = tx.insert(reviews).values(reviewRow(itemId, r, user.id, codebook)).returning({ id: reviews.id }).get();
     if (r.themes && r.themes.length > 0) tx.insert(reviewThemes).values([...new Set(r.themes)].map((theme) => ({ reviewId: row.id, theme }))).run();
     recomputeReviewState(tx, itemId);
     return row.id;
@@ -290,28 +274,7 @@ export function addReviews(db: Db, list: readonly (FixtureReview & { itemId: num
     };
     return recomputeReviewStates(tx, [...new Set(list.map((r) => r.itemId))], (recompute) =>
       list.map((r) => {
-        const row = tx
-          .insert(reviews)
-          .values({
-            itemId: r.itemId,
-            reviewerId: userOf(r),
-            action: r.action,
-            kind: r.kind ?? 'manual',
-            codebookId: codebook.id,
-            label: r.label ?? null,
-            stance: r.stance ?? null,
-            themes: r.themes ?? null,
-            note: r.note ?? null,
-            undoesReviewId: r.undoesReviewId ?? null,
-            shown: r.shown ?? null,
-            suggestionId: r.suggestionId ?? null,
-            importId: r.importId ?? null,
-            queueOrder: r.queueOrder ?? null,
-            blind: r.blind ?? false,
-            ...(r.createdAt ? { createdAt: r.createdAt } : {}),
-          })
-          .returning({ id: reviews.id })
-          .get();
+        const row = tx.insert(reviews).values(reviewRow(r.itemId, r, userOf(r), codebook)).returning({ id: reviews.id }).get();
         if (r.themes && r.themes.length > 0) tx.insert(reviewThemes).values([...new Set(r.themes)].map((theme) => ({ reviewId: row.id, theme }))).run();
         recompute(r.itemId);
         return row.id;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { periodEnd, periodStart } from '../periods.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { REVIEW_STATUSES, type ReviewStatus } from '../../db/schema/vocabulary.ts';
 import type { Db } from '../../db/client.ts';
@@ -87,13 +88,9 @@ function dateBound(value: string | undefined, name: 'from' | 'to'): string | nul
   if (value === undefined || value === '') return null;
   const m = DATE.exec(value);
   if (!m) throw badRequest(`${name}: expected YYYY, YYYY-MM or YYYY-MM-DD, got "${value}"`, 'invalid_input');
-  const [, y, mo, d] = m;
+  const [, , mo] = m;
   if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) throw badRequest(`${name}: month out of range in "${value}"`, 'invalid_input');
-  if (name === 'from') return `${y}-${mo ?? '01'}-${d ?? '01'}`;
-  if (d !== undefined) return `${y}-${mo}-${d}`;
-  // The month's real last day: PostgreSQL compares a date column with a date, and 2021-11-31 is none.
-  if (mo !== undefined) return `${y}-${mo}-${String(new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate()).padStart(2, '0')}`;
-  return `${y}-12-31`;
+  return name === 'from' ? periodStart(value) : periodEnd(value);
 }
 
 function ids(value: string | undefined, name: string): number[] {

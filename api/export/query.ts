@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { dialectFor, indexedByText, isoTimeText, jsonArrayAggText, jsonBoolText, jsonObjectOfText, jsonTextAtText, jsonValueText, type SqlDialect } from '../../db/sqlDialect.ts';
 import { percentAgreement } from '../metrics/agreement.ts';
+import { periodEnd, periodStart } from '../periods.ts';
 import { badRequest } from '../errors.ts';
 import { resolveSources } from '../ingest/sourceNames.ts';
 import { basisSql, reviewOriginSql, sqlText } from '../items/provenance.ts';
@@ -195,21 +196,6 @@ function countFrom(joins: { document: boolean; decision: boolean }): string {
   ].join(' ');
 }
 
-/** Upper bound of a possibly partial date: `2024` → `2024-12-31`, `2024-02` → `2024-02-29` (a real date: PostgreSQL's date column refuses `2024-02-31`). */
-function endOfPeriod(d: string): string {
-  if (d.length === 4) return `${d}-12-31`;
-  if (d.length === 7) {
-    const lastDay = new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)), 0)).getUTCDate();
-    return `${d}-${String(lastDay).padStart(2, '0')}`;
-  }
-  return d;
-}
-function startOfPeriod(d: string): string {
-  if (d.length === 4) return `${d}-01-01`;
-  if (d.length === 7) return `${d}-01`;
-  return d;
-}
-
 interface CodebookRow {
   id: number;
   name: string;
@@ -254,17 +240,17 @@ export function planExport(sqlite: Database.Database, request: ExportRequest): E
     summary.push(`sources: ${names.join(', ')}`);
   }
 
-  if (request.from && request.to && startOfPeriod(request.from) > endOfPeriod(request.to)) {
+  if (request.from && request.to && periodStart(request.from) > periodEnd(request.to)) {
     throw badRequest(`from: ${request.from} is after to: ${request.to}`, 'invalid_input');
   }
   if (request.from || request.to) joins.document = true;
   if (request.from) {
     where.push('d.published_start >= ?');
-    params.push(startOfPeriod(request.from));
+    params.push(periodStart(request.from));
   }
   if (request.to) {
     where.push('d.published_start <= ?');
-    params.push(endOfPeriod(request.to));
+    params.push(periodEnd(request.to));
   }
   if (request.from || request.to) summary.push(`published: ${request.from ?? '…'} to ${request.to ?? '…'} (undated documents left out)`);
 
